@@ -1,0 +1,293 @@
+package org.cb4i.sdk.httpsig;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.RejectedException;
+import org.cb4i.sdk.key.VerificationKey;
+import org.greenbytes.http.sfv.ByteSequenceItem;
+import org.greenbytes.http.sfv.Dictionary;
+import org.greenbytes.http.sfv.InnerList;
+import org.greenbytes.http.sfv.IntegerItem;
+import org.greenbytes.http.sfv.Item;
+import org.greenbytes.http.sfv.ListElement;
+import org.greenbytes.http.sfv.Parameters;
+import org.greenbytes.http.sfv.StringItem;
+
+/**
+ * Verifies Web Bot Auth request signatures ([POP-1] to [POP-7]). Thread-safe; share one.
+ *
+ * <p>Only signatures with {@code tag="web-bot-auth"} count; at most {@value #MAX_CANDIDATES} of them are tried,
+ * so a request carrying many signatures costs a bounded number of verifications. {@code created},
+ * {@code expires} and {@code keyid} are required; {@code expires - created} may not exceed
+ * {@link #DEFAULT_MAX_VALIDITY}; time is judged with {@link #DEFAULT_CLOCK_SKEW}. When the request has a
+ * {@code Signature-Agent}, the signature must cover it. Verified (signature base, signature, key) triples are
+ * cached until the signature expires: a reused signature costs one verification in all.
+ */
+public final class WebBotAuthVerifier {
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MAX_VALIDITY = Duration.ofMinutes(5);
+    public static final int MAX_CANDIDATES = 3;
+    public static final int MAX_LABELS = 8;
+    public static final int MAX_HEADER_CHARS = 8192;
+
+    /** Finds the key a {@code keyid} names; empty when unknown. */
+    @FunctionalInterface
+    public interface KeyResolver {
+        Optional<VerificationKey> find(String keyId, Map<String, URI> agents);
+    }
+
+    private final Clock clock;
+    private final Duration skew;
+    private final Duration maxValidity;
+    private final Cache<String, Instant> verified;
+
+    private WebBotAuthVerifier(Builder b) {
+        this.clock = b.clock;
+        this.skew = b.skew;
+        this.maxValidity = b.maxValidity;
+        this.verified = b.cacheSize == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(b.cacheSize)
+                .expireAfter(new Expiry<String, Instant>() {
+                    @Override
+                    public long expireAfterCreate(String k, Instant expires, long t) {
+                        return Math.max(0, Duration.between(clock.instant(), expires.plus(skew)).toNanos());
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String k, Instant expires, long t, long d) {
+                        return expireAfterCreate(k, expires, t);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String k, Instant expires, long t, long d) {
+                        return d;
+                    }
+                })
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Verifies the request's signature against the key bound to a license ({@code cnf}): the signature's
+     * {@code keyid} must be that key's thumbprint ([POP-2]).
+     *
+     * @throws RejectedException {@link Reason#SIGNATURE_KEY_MISMATCH} when signed by another key, or any other
+     *     signature reason
+     * @throws MalformedInputException when the signature headers cannot be parsed
+     */
+    public VerifiedSignature verifyBound(SignedRequest req, SignaturePolicy policy, VerificationKey bound) {
+        return verify(req, policy, (keyId, agents) -> {
+            if (!keyId.equals(bound.thumbprint())) {
+                throw new RejectedException(Reason.SIGNATURE_KEY_MISMATCH, "the request is signed with key " + keyId
+                        + ", but the license is bound to key " + bound.thumbprint() + " (cnf.jkt)");
+            }
+            return Optional.of(bound);
+        });
+    }
+
+    /**
+     * Verifies the request's Web Bot Auth signature.
+     *
+     * @throws RejectedException {@link Reason#SIGNATURE_MISSING} when there is no signature at all, or another
+     *     {@code SIGNATURE_*} reason saying which rule failed (the first candidate's, when several fail)
+     * @throws MalformedInputException ({@link Reason#MALFORMED_SIGNATURE_HEADER}) for unparsable headers
+     */
+    public VerifiedSignature verify(SignedRequest req, SignaturePolicy policy, KeyResolver keys) {
+        List<String> inputLines = req.field("signature-input");
+        List<String> sigLines = req.field("signature");
+        if (inputLines.isEmpty() && sigLines.isEmpty()) {
+            throw new RejectedException(Reason.SIGNATURE_MISSING, "the request carries no Signature-Input and Signature (Web Bot Auth)");
+        }
+        if (inputLines.isEmpty() || sigLines.isEmpty()) {
+            throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "the request has only one of Signature-Input and Signature");
+        }
+        String inputText = String.join(", ", inputLines);
+        String sigText = String.join(", ", sigLines);
+        if (inputText.length() > MAX_HEADER_CHARS || sigText.length() > MAX_HEADER_CHARS) {
+            throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature-Input or Signature is longer than " + MAX_HEADER_CHARS + " characters");
+        }
+        Dictionary inputs = SignatureBase.parseDictionary(inputText, "Signature-Input");
+        Dictionary sigs = SignatureBase.parseDictionary(sigText, "Signature");
+        if (inputs.get().size() > MAX_LABELS || sigs.get().size() > MAX_LABELS) {
+            throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "more than " + MAX_LABELS + " signatures on one request");
+        }
+        Map<String, URI> agents = SignatureAgent.parse(req.field("signature-agent"));
+        boolean hasAgent = !req.field("signature-agent").isEmpty();
+
+        RejectedException first = null;
+        int tried = 0;
+        for (Map.Entry<String, ListElement<? extends Object>> e : inputs.get().entrySet()) {
+            if (!(e.getValue() instanceof InnerList components)) {
+                throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature-Input member " + e.getKey() + " is not an inner list");
+            }
+            Item<? extends Object> tag = components.getParams().get("tag");
+            if (!(tag instanceof StringItem t) || !t.get().equals(WebBotAuthSigner.TAG)) {
+                continue;
+            }
+            if (++tried > MAX_CANDIDATES) {
+                break;
+            }
+            try {
+                return verifyOne(req, policy, keys, agents, hasAgent, e.getKey(), components, sigs.get().get(e.getKey()));
+            } catch (RejectedException ex) {
+                if (first == null) {
+                    first = ex;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        throw new RejectedException(Reason.SIGNATURE_TAG_MISSING, "no signature on the request has tag=\"" + WebBotAuthSigner.TAG + "\"");
+    }
+
+    private VerifiedSignature verifyOne(SignedRequest req, SignaturePolicy policy, KeyResolver keys, Map<String, URI> agents,
+            boolean hasAgent, String label, InnerList components, ListElement<? extends Object> sigElement) {
+        if (!(sigElement instanceof ByteSequenceItem sigItem)) {
+            throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature has no byte sequence for label " + label);
+        }
+        Parameters p = components.getParams();
+        long created = integer(p, "created", label);
+        long expires = integer(p, "expires", label);
+        Item<? extends Object> keyIdItem = p.get("keyid");
+        if (!(keyIdItem instanceof StringItem keyIdString)) {
+            throw new RejectedException(Reason.SIGNATURE_PARAMS_MISSING, "signature " + label + " has no keyid string");
+        }
+        Instant now = clock.instant();
+        Instant c = Instant.ofEpochSecond(created);
+        Instant x = Instant.ofEpochSecond(expires);
+        if (!x.isAfter(c)) {
+            throw new RejectedException(Reason.SIGNATURE_PARAMS_MISSING, "signature " + label + " expires before it is created");
+        }
+        if (Duration.between(c, x).compareTo(maxValidity) > 0) {
+            throw new RejectedException(Reason.SIGNATURE_VALIDITY_TOO_LONG, "signature " + label + " is valid for " + Duration.between(c, x).toSeconds()
+                    + " s; at most " + maxValidity.toSeconds() + " s is accepted");
+        }
+        if (c.isAfter(now.plus(skew))) {
+            throw new RejectedException(Reason.SIGNATURE_CREATED_IN_FUTURE, "signature " + label + " is created in the future (" + c + ")");
+        }
+        if (!now.isBefore(x.plus(skew))) {
+            throw new RejectedException(Reason.SIGNATURE_EXPIRED, "signature " + label + " expired at " + x);
+        }
+        List<String> covered = new ArrayList<>();
+        boolean coversAgent = false;
+        for (Item<? extends Object> item : components.get()) {
+            if (item instanceof StringItem s) {
+                covered.add(s.get());
+                coversAgent |= s.get().equals("signature-agent");
+            }
+        }
+        for (String needed : policy.requiredComponents()) {
+            if (!covered.contains(needed)) {
+                throw new RejectedException(Reason.SIGNATURE_COVERAGE_INSUFFICIENT, "signature " + label + " does not cover " + needed
+                        + ", which the " + policy.token() + " policy requires (it covers " + covered + ")");
+            }
+        }
+        if (hasAgent && !coversAgent) {
+            throw new RejectedException(Reason.SIGNATURE_COVERAGE_INSUFFICIENT, "signature " + label + " does not cover the request's Signature-Agent");
+        }
+        String keyId = keyIdString.get();
+        VerificationKey key = keys.find(keyId, agents).orElseThrow(() -> new RejectedException(Reason.SIGNATURE_UNKNOWN_KEY,
+                "signature " + label + " names key " + keyId + ", which is not known here"));
+        Item<? extends Object> alg = p.get("alg");
+        if (alg != null && !(alg instanceof StringItem a && a.get().equals(key.algorithm().httpSignatureAlg()))) {
+            throw new RejectedException(Reason.SIGNATURE_ALG_NOT_ALLOWED, "signature " + label + " alg " + alg.serialize()
+                    + " does not fit the key (" + key.algorithm().httpSignatureAlg() + ")");
+        }
+        String base = SignatureBase.build(req, components);
+        ByteBuffer bb = sigItem.get();
+        byte[] sig = new byte[bb.remaining()];
+        bb.duplicate().get(sig);
+        String cacheKey = verified == null ? null : key.thumbprint() + '\n' + Base64.getEncoder().encodeToString(sig) + '\n' + base;
+        if (cacheKey == null || verified.getIfPresent(cacheKey) == null) {
+            if (!key.verify(base.getBytes(StandardCharsets.UTF_8), sig)) {
+                throw new RejectedException(Reason.SIGNATURE_INVALID, "signature " + label + " does not verify with key " + keyId);
+            }
+            if (cacheKey != null) {
+                verified.put(cacheKey, x);
+            }
+        }
+        Item<? extends Object> nonce = p.get("nonce");
+        return new VerifiedSignature(label, keyId, c, x, covered,
+                nonce instanceof StringItem n ? Optional.of(n.get()) : Optional.empty(),
+                components.serialize(), sigItem.serialize());
+    }
+
+    private static long integer(Parameters p, String name, String label) {
+        Item<? extends Object> v = p.get(name);
+        if (!(v instanceof IntegerItem i)) {
+            throw new RejectedException(Reason.SIGNATURE_PARAMS_MISSING, "signature " + label + " has no integer " + name + " parameter");
+        }
+        if (i.get() < 0) {
+            throw new RejectedException(Reason.SIGNATURE_PARAMS_MISSING, "signature " + label + " " + name + " is negative");
+        }
+        return i.get();
+    }
+
+    /** Options for {@link WebBotAuthVerifier}. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Duration skew = DEFAULT_CLOCK_SKEW;
+        private Duration maxValidity = DEFAULT_MAX_VALIDITY;
+        private long cacheSize = 100_000;
+
+        private Builder() {}
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder clockSkew(Duration skew) {
+            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("clock skew must be from 0 to 5 minutes");
+            }
+            this.skew = skew;
+            return this;
+        }
+
+        /**
+         * The longest {@code expires - created} accepted. The default is 5 minutes; Web Bot Auth allows up to
+         * 24 hours, which lets a stolen signature be replayed for that long.
+         */
+        public Builder maxValidity(Duration maxValidity) {
+            if (maxValidity.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("max validity must be at least 1 second");
+            }
+            this.maxValidity = maxValidity;
+            return this;
+        }
+
+        /** Bounds the verified-signature cache; 0 disables it. */
+        public Builder cacheSize(long size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("cache size must not be negative");
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        public WebBotAuthVerifier build() {
+            return new WebBotAuthVerifier(this);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.cb4i.sdk.token;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * A license's {@code quota} claim ([TOK-10]): limits per licensee per site. Each member is optional; an absent
+ * one means no limit of that kind.
+ */
+public record Quota(OptionalDouble rps, OptionalLong requestsPerDay, OptionalLong bytesPerDay) {
+    public static final Quota NONE = new Quota(OptionalDouble.empty(), OptionalLong.empty(), OptionalLong.empty());
+
+    public Quota {
+        if (rps.isPresent() && !(rps.getAsDouble() > 0 && Double.isFinite(rps.getAsDouble()))) {
+            throw new IllegalArgumentException("quota.rps must be a positive number");
+        }
+        if (requestsPerDay.isPresent() && requestsPerDay.getAsLong() <= 0) {
+            throw new IllegalArgumentException("quota.requests_per_day must be a positive integer");
+        }
+        if (bytesPerDay.isPresent() && bytesPerDay.getAsLong() <= 0) {
+            throw new IllegalArgumentException("quota.bytes_per_day must be a positive integer");
+        }
+    }
+
+    public boolean isEmpty() {
+        return rps.isEmpty() && requestsPerDay.isEmpty() && bytesPerDay.isEmpty();
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        rps.ifPresent(v -> m.put("rps", v == Math.rint(v) ? (Object) (long) v : (Object) v));
+        requestsPerDay.ifPresent(v -> m.put("requests_per_day", v));
+        bytesPerDay.ifPresent(v -> m.put("bytes_per_day", v));
+        return m;
+    }
+}
