@@ -83,6 +83,15 @@ public final class LicenseTokenVerifier {
         return new Builder();
     }
 
+    /** Entries in the verified-token cache (for tests and metrics); 0 when the cache is off. */
+    long cachedEntries() {
+        if (cache == null) {
+            return 0;
+        }
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
     /** The repertoire ids this verifier accepts in {@code aud}. */
     public Set<String> acceptedAudiences() {
         return audiences;

@@ -28,6 +28,15 @@ public record Quota(OptionalDouble rps, OptionalLong requestsPerDay, OptionalLon
         return rps.isEmpty() && requestsPerDay.isEmpty() && bytesPerDay.isEmpty();
     }
 
+    /** A one-line description for people, e.g. {@code 2 req/s, 50000 req/day}; "none" when empty. */
+    public String describe() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        rps.ifPresent(v -> parts.add((v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v)) + " req/s"));
+        requestsPerDay.ifPresent(v -> parts.add(v + " req/day"));
+        bytesPerDay.ifPresent(v -> parts.add(v + " bytes/day"));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         rps.ifPresent(v -> m.put("rps", v == Math.rint(v) ? (Object) (long) v : (Object) v));

@@ -1,0 +1,258 @@
+package org.cb4i.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.terms.PathPattern;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.sdk.token.Agreement;
+import org.cb4i.sdk.token.Confirmation;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokenVerifier;
+import org.cb4i.sdk.token.LicenseTokens;
+import org.cb4i.sdk.token.PathScope;
+import org.cb4i.sdk.token.Quota;
+import org.cb4i.sdk.token.StatusReference;
+import org.cb4i.sdk.token.VerifiedLicense;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cb4i license}: issue and inspect license tokens (SPEC.md §4). */
+@Command(name = "license", mixinStandardHelpOptions = true, description = "Issue and inspect license tokens.",
+        subcommands = {LicenseCommand.Issue.class, LicenseCommand.Inspect.class})
+final class LicenseCommand {
+
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Sign a license token (typ license+jwt) bound to a crawler's key, and write it to --out.")
+    static final class Issue implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--issuer-key", required = true, paramLabel = "FILE", description = "The collective's private JWK.")
+        Path issuerKey;
+
+        @Option(names = "--issuer", required = true, paramLabel = "ID", description = "The collective's id (iss), e.g. https://collective.example.")
+        String issuer;
+
+        @Option(names = "--aud", paramLabel = "REPERTOIRE_ID", description = "The repertoire the license covers (aud); repeatable. Default: the issuer id.")
+        List<String> aud = new ArrayList<>();
+
+        @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee's id (sub).")
+        String licensee;
+
+        @Option(names = "--crawler-key", required = true, paramLabel = "FILE", description = "The crawler's public key: a JWK or a JWKS with one key.")
+        Path crawlerKey;
+
+        @Option(names = "--usages", required = true, split = ",", paramLabel = "USAGE", description = "Usages granted: all, ai-all, ai-train, ai-input, ai-index, search.")
+        List<String> usages;
+
+        @Option(names = "--paths", paramLabel = "SPEC", description = "'[ORIGIN] allow PATTERN... [disallow PATTERN...]'; repeatable. Default: everything the repertoire covers.")
+        List<String> paths = new ArrayList<>();
+
+        @Option(names = "--days", defaultValue = "30", paramLabel = "N", description = "Validity in days from now (default 30; at most 400).")
+        long days;
+
+        @Option(names = "--quota-rps", paramLabel = "N", description = "Requests per second per site.")
+        Double quotaRps;
+
+        @Option(names = "--quota-requests-per-day", paramLabel = "N", description = "Requests per day per site.")
+        Long quotaRequestsPerDay;
+
+        @Option(names = "--quota-bytes-per-day", paramLabel = "N", description = "Bytes per day per site.")
+        Long quotaBytesPerDay;
+
+        @Option(names = "--status-list", paramLabel = "URI", description = "The status list that can revoke or suspend this license.")
+        URI statusList;
+
+        @Option(names = "--status-index", paramLabel = "N", description = "This license's index in --status-list.")
+        Long statusIndex;
+
+        @Option(names = "--agreement", paramLabel = "FILE", description = "The agreement's text; its SHA-256 goes into the token.")
+        Path agreementFile;
+
+        @Option(names = "--agreement-uri", paramLabel = "URI", description = "Where the agreement can be read (with --agreement).")
+        URI agreementUri;
+
+        @Option(names = "--jti", paramLabel = "ID", description = "The token id (default: a random UUID).")
+        String jti;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the token.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (days < 1 || days > 400) {
+                throw new IllegalArgumentException("--days must be from 1 to 400");
+            }
+            if ((statusList == null) != (statusIndex == null)) {
+                throw new IllegalArgumentException("--status-list and --status-index go together");
+            }
+            if ((agreementFile == null) != (agreementUri == null)) {
+                throw new IllegalArgumentException("--agreement and --agreement-uri go together");
+            }
+            SigningKey key = KeyFiles.readSigningKey(issuerKey);
+            KeySet crawler = KeyFiles.readKeySet(crawlerKey);
+            if (crawler.keys().size() != 1) {
+                throw new IllegalArgumentException(crawlerKey + " holds " + crawler.keys().size() + " keys; give the one key the crawler signs with");
+            }
+            EnumSet<Usage> granted = EnumSet.noneOf(Usage.class);
+            for (String u : usages) {
+                granted.add(Usage.parse(u.strip()).orElseThrow(() -> new IllegalArgumentException(
+                        "--usages: unknown usage \"" + u + "\"; use all, ai-all, ai-train, ai-input, ai-index or search")));
+            }
+            List<PathScope> scopes = new ArrayList<>();
+            for (String p : paths) {
+                scopes.add(PathsArgument.parse(p));
+            }
+            Optional<Agreement> agreement = Optional.empty();
+            if (agreementFile != null) {
+                byte[] text = Files.readAllBytes(agreementFile);
+                agreement = Optional.of(new Agreement(agreementUri, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text))));
+            }
+            Quota quota = new Quota(quotaRps == null ? OptionalDouble.empty() : OptionalDouble.of(quotaRps),
+                    quotaRequestsPerDay == null ? OptionalLong.empty() : OptionalLong.of(quotaRequestsPerDay),
+                    quotaBytesPerDay == null ? OptionalLong.empty() : OptionalLong.of(quotaBytesPerDay));
+            Instant now = Clock.systemUTC().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            LicenseClaims claims = new LicenseClaims(issuer, licensee, aud.isEmpty() ? List.of(issuer) : aud,
+                    jti == null ? UUID.randomUUID().toString() : jti, now, now, now.plus(Duration.ofDays(days)),
+                    new Confirmation(crawler.keys().get(0)), granted, scopes, quota, agreement,
+                    statusList == null ? Optional.empty() : Optional.of(new StatusReference(statusIndex, statusList)));
+            String token = LicenseTokens.issue(claims, key);
+            AtomicFiles.write(out, (token + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+            PrintWriter w = spec.commandLine().getOut();
+            w.println("issued license " + claims.id() + " to " + licensee + " for " + granted + ", valid until " + claims.expiresAt());
+            w.println("  bound to crawler key " + claims.confirmation().jkt());
+            w.println("  written to " + out);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "Print a license token's claims; with --jwks, also verify it (exit 0 valid, 1 invalid, 2 unreadable).")
+    static final class Inspect implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TOKEN_FILE", description = "A file holding the compact token.")
+        Path file;
+
+        @Option(names = "--jwks", paramLabel = "FILE", description = "The issuer's public keys (JWK or JWKS): verify the token with them.")
+        Path jwks;
+
+        @Option(names = "--aud", paramLabel = "REPERTOIRE_ID", description = "Also require this audience (default: accept the token's own).")
+        String aud;
+
+        @Option(names = "--json", description = "Print JSON for machines.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            CompactJws.Parsed parsed;
+            LicenseClaims claims;
+            try {
+                parsed = CompactJws.parse(token, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
+                claims = LicenseClaims.fromJson(parsed.payload());
+            } catch (Cb4iException e) {
+                throw new MalformedInputException(e.reason(), file + ": " + e.getMessage());
+            }
+            Map<String, Object> verification = new LinkedHashMap<>();
+            int exit = ExitCodes.OK;
+            if (jwks != null) {
+                KeySet keys = KeyFiles.readKeySet(jwks);
+                LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder().trustIssuer(claims.issuer(), keys).cacheSize(0);
+                (aud == null ? claims.audience() : List.of(aud)).forEach(b::acceptAudience);
+                try {
+                    VerifiedLicense v = b.build().verify(token);
+                    verification.put("result", "valid");
+                    verification.put("issuer_key", v.issuerKeyId());
+                } catch (Cb4iException e) {
+                    verification.put("result", "invalid");
+                    verification.put("reason", e.reason().name());
+                    verification.put("message", e.getMessage());
+                    exit = ExitCodes.REFUSED;
+                }
+            } else {
+                verification.put("result", "not checked");
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> outJson = new LinkedHashMap<>();
+                outJson.put("header", Json.mapper().convertValue(parsed.header(), Map.class));
+                outJson.put("claims", claims.toJson());
+                outJson.put("verification", verification);
+                w.print(Json.writePretty(outJson));
+            } else {
+                printHuman(w, claims, parsed, verification);
+            }
+            w.flush();
+            return exit;
+        }
+
+        private void printHuman(PrintWriter w, LicenseClaims c, CompactJws.Parsed p, Map<String, Object> v) {
+            w.println("license " + c.id());
+            row(w, "issuer", c.issuer() + "  (alg " + p.alg() + ", key " + p.kid() + ")");
+            row(w, "licensee", c.subject());
+            row(w, "repertoire", String.join(", ", c.audience()));
+            row(w, "valid", c.notBefore() + " to " + c.expiresAt());
+            row(w, "crawler key", c.confirmation().jkt() + "  (" + c.confirmation().key().algorithm() + ")");
+            row(w, "usages", c.usages().toString());
+            if (c.paths().isEmpty()) {
+                row(w, "paths", "everything the repertoire covers");
+            }
+            for (PathScope s : c.paths()) {
+                row(w, "paths", s.origin().orElse("every member") + " allow " + join(s.allow())
+                        + (s.disallow().isEmpty() ? "" : " disallow " + join(s.disallow())));
+            }
+            if (!c.quota().isEmpty()) {
+                row(w, "quota", c.quota().describe() + " per site");
+            }
+            c.agreement().ifPresent(a -> row(w, "agreement", a.uri() + "  sha256 " + a.sha256()));
+            c.status().ifPresent(s -> row(w, "status", s.uri() + "  index " + s.idx()));
+            String result = (String) v.get("result");
+            if (result.equals("valid")) {
+                row(w, "signature", "VALID (issuer key " + v.get("issuer_key") + ")");
+            } else if (result.equals("invalid")) {
+                row(w, "signature", "INVALID: " + v.get("message") + " [" + v.get("reason") + "]");
+            } else {
+                row(w, "signature", "not checked (give --jwks with the issuer's keys to verify)");
+            }
+        }
+
+        private static String join(List<PathPattern> ps) {
+            return String.join(" ", ps.stream().map(PathPattern::pattern).toList());
+        }
+
+        private static void row(PrintWriter w, String k, String v) {
+            w.printf("  %-12s %s%n", k, v);
+        }
+    }
+}
