@@ -26,7 +26,7 @@ import org.cb4i.sdk.internal.AtomicFiles;
 import org.cb4i.sdk.internal.Json;
 
 /**
- * Generating keys and reading and writing them as JWK and JWKS files ([KEY-3]).
+ * Generating keys and reading and writing them as JWK and JWKS files ([KEY-1], [KEY-2]).
  *
  * <p>A key folder holds {@code private.jwk} (mode 0600), {@code public.jwk} and {@code public.jwks}. Every key
  * cb4i writes has {@code kid} equal to its RFC 7638 thumbprint, {@code use: sig} and its {@code alg}.

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** [FET-1]: fetches named by untrusted input are bounded. */
 class BoundedFetcherTest {
     WireMockServer server;
     BoundedFetcher loopback;

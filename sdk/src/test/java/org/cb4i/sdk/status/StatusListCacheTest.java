@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** Status list caching and verification: [STS-4], [STS-5], [STS-6]. */
 class StatusListCacheTest {
     static final String ISSUER = "https://collective.example";
     final SigningKey issuerKey = KeyFiles.generate(KeyAlgorithm.ED25519);
@@ -70,6 +71,7 @@ class StatusListCacheTest {
                 Optional.empty(), Optional.of(new StatusReference(idx, listUri)));
     }
 
+    /** [STS-5]: refreshed every ttl. */
     @Test
     void suspension_isSeenAfterTheTtl_notBefore() {
         publish(0, StatusValue.VALID, Duration.ofSeconds(60), Duration.ofHours(1));
@@ -83,6 +85,7 @@ class StatusListCacheTest {
         assertThat(StatusValue.SUSPENDED.reason()).isEqualTo(Reason.LICENSE_SUSPENDED);
     }
 
+    /** [STS-6]: the last good list until its exp, then fail closed. */
     @Test
     void issuerDown_lastGoodListIsUsedUntilItsExp_thenFailsClosed() {
         publish(0, StatusValue.VALID, Duration.ofSeconds(60), Duration.ofMinutes(10));
@@ -96,6 +99,7 @@ class StatusListCacheTest {
                 .extracting(e -> ((InfrastructureException) e).reason()).isEqualTo(Reason.STATUS_UNAVAILABLE);
     }
 
+    /** [STS-5]: a dead issuer is not hammered. */
     @Test
     void failedFetch_isNotRetriedOnEveryRequest() {
         server.stubFor(get("/status/1").willReturn(aResponse().withStatus(500)));
@@ -109,6 +113,7 @@ class StatusListCacheTest {
         server.verify(2, getRequestedFor(urlEqualTo("/status/1")));
     }
 
+    /** [STS-4]: signed by the issuer of the licenses. */
     @Test
     void listSignedByAnotherKey_isNotUsed() {
         SigningKey other = KeyFiles.generate(KeyAlgorithm.ED25519);
@@ -117,6 +122,18 @@ class StatusListCacheTest {
         assertThatThrownBy(() -> cache.statusOf(license(1))).extracting(e -> ((InfrastructureException) e).reason()).isEqualTo(Reason.STATUS_UNAVAILABLE);
     }
 
+    /** [STS-4]: sub must be the URI the list was fetched for (a list for another URI is not accepted). */
+    @Test
+    void listForAnotherUri_isRefused() {
+        StatusListToken t = StatusListToken.sign(issuerKey, URI.create("https://collective.example/status/other"), clock.instant(),
+                clock.instant().plus(Duration.ofHours(1)), Duration.ofMinutes(1), StatusList.create(2, 8));
+        assertThatThrownBy(() -> StatusListToken.verify(t.compact(), listUri, KeySet.of(issuerKey.publicKey())))
+                .isInstanceOf(org.cb4i.sdk.RejectedException.class).hasMessageContaining("not the URI it was fetched for");
+        assertThatThrownBy(() -> StatusListToken.verify(t.compact().replace(".", "x."), listUri, KeySet.of(issuerKey.publicKey())))
+                .isInstanceOf(org.cb4i.sdk.Cb4iException.class);
+    }
+
+    /** [STS-2]: outside the list means INVALID. */
     @Test
     void indexOutsideTheList_isNeverValid_andALicenseWithoutStatusIsValid() {
         publish(0, StatusValue.VALID, Duration.ofSeconds(60), Duration.ofHours(1));
