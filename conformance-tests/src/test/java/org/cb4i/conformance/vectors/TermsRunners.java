@@ -109,7 +109,7 @@ final class TermsRunners {
 
     private static void assertSignals(UsageSignals got, JsonNode expected) {
         Map<Usage, Preference> want = new EnumMap<>(Usage.class);
-        expected.fields().forEachRemaining(e -> want.put(Usage.parse(e.getKey()).orElseThrow(), Preference.valueOf(e.getValue().textValue())));
+        expected.properties().forEach(e -> want.put(Usage.parse(e.getKey()).orElseThrow(), Preference.valueOf(e.getValue().textValue())));
         for (Usage u : Usage.values()) {
             assertThat(got.get(u)).as(u.token()).isEqualTo(want.getOrDefault(u, Preference.UNKNOWN));
         }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -84,8 +83,6 @@ public final class Json {
             Reason r = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
                     ? Reason.DUPLICATE_MEMBER : reason;
             throw new MalformedInputException(r, what + " is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new MalformedInputException(reason, what + " could not be read: " + firstLine(e.getMessage()));
         }
         if (node == null || !node.isObject()) {
             throw new MalformedInputException(reason, what + " must be a JSON object");
