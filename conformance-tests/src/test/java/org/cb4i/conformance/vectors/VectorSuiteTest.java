@@ -35,6 +35,7 @@ class VectorSuiteTest {
         RUNNERS.put("RobotsTxt", TermsRunners::robotsTxt);
         RUNNERS.put("RslDocument", TermsRunners::rslDocument);
         RUNNERS.put("TdmRep", TermsRunners::tdmRep);
+        RUNNERS.put("MerkleTree", MerkleRunner::run);
     }
 
     @TestFactory

@@ -1,0 +1,165 @@
+package org.cb4i.sdk.log;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An append-only Merkle tree with RFC 9162 (Certificate Transparency v2) hashing ([LOG-1]): a leaf hash is
+ * {@code SHA-256(0x00 || entry)}, an interior node {@code SHA-256(0x01 || left || right)}, the empty tree's root
+ * {@code SHA-256("")}, and a tree of n leaves splits at the largest power of two below n.
+ *
+ * <p>The hashes of every complete (perfect, aligned) subtree are kept level by level, so the root of any prefix,
+ * an inclusion proof or a consistency proof costs O(log² n) hashes rather than O(n); about 64 bytes of memory per
+ * leaf. Thread-safe: appends and reads are synchronised (one writer, readers take a consistent view).
+ */
+public final class MerkleTree {
+    /** {@code levels.get(k).get(i)}: the hash of leaves [i·2^k, (i+1)·2^k). */
+    private final List<List<byte[]>> levels = new ArrayList<>();
+
+    public MerkleTree() {
+        levels.add(new ArrayList<>());
+    }
+
+    /** SHA-256(0x00 || entry). */
+    public static byte[] leafHash(byte[] entry) {
+        MessageDigest d = sha256();
+        d.update((byte) 0);
+        d.update(entry);
+        return d.digest();
+    }
+
+    /** SHA-256(0x01 || left || right). */
+    public static byte[] nodeHash(byte[] left, byte[] right) {
+        MessageDigest d = sha256();
+        d.update((byte) 1);
+        d.update(left);
+        d.update(right);
+        return d.digest();
+    }
+
+    /** Appends the hash of an entry; returns its index. */
+    public synchronized long appendLeafHash(byte[] leafHash) {
+        List<byte[]> level0 = levels.get(0);
+        level0.add(leafHash.clone());
+        long index = level0.size() - 1L;
+        byte[] h = leafHash;
+        long i = index;
+        for (int k = 0; (i & 1) == 1; k++) {
+            byte[] left = levels.get(k).get((int) (i - 1));
+            h = nodeHash(left, h);
+            i >>= 1;
+            if (levels.size() <= k + 1) {
+                levels.add(new ArrayList<>());
+            }
+            levels.get(k + 1).add(h);
+        }
+        return index;
+    }
+
+    /** Appends an entry (hashing it as a leaf); returns its index. */
+    public long append(byte[] entry) {
+        return appendLeafHash(leafHash(entry));
+    }
+
+    public synchronized long size() {
+        return levels.get(0).size();
+    }
+
+    /** The leaf hash at {@code index}. */
+    public synchronized byte[] leaf(long index) {
+        return levels.get(0).get(Math.toIntExact(index)).clone();
+    }
+
+    /** The root of the first {@code size} leaves. */
+    public synchronized byte[] root(long size) {
+        check(size, size);
+        return size == 0 ? sha256().digest() : hash(0, size);
+    }
+
+    /** RFC 9162 §2.1.3.1: the inclusion proof of leaf {@code index} in the tree of the first {@code size} leaves. */
+    public synchronized List<byte[]> inclusionProof(long index, long size) {
+        check(size, size);
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("leaf " + index + " is not in a tree of size " + size);
+        }
+        List<byte[]> out = new ArrayList<>();
+        path(index, 0, size, out);
+        return out;
+    }
+
+    /** RFC 9162 §2.1.4.1: the consistency proof between the trees of the first {@code from} and {@code to} leaves. */
+    public synchronized List<byte[]> consistencyProof(long from, long to) {
+        check(to, to);
+        if (from < 1 || from > to) {
+            throw new IllegalArgumentException("a consistency proof needs 1 <= from <= to; got " + from + ", " + to);
+        }
+        List<byte[]> out = new ArrayList<>();
+        subproof(from, 0, to, true, out);
+        return out;
+    }
+
+    private void path(long m, long start, long end, List<byte[]> out) {
+        long n = end - start;
+        if (n == 1) {
+            return;
+        }
+        long k = split(n);
+        if (m < k) {
+            path(m, start, start + k, out);
+            out.add(hash(start + k, end));
+        } else {
+            path(m - k, start + k, end, out);
+            out.add(hash(start, start + k));
+        }
+    }
+
+    private void subproof(long m, long start, long end, boolean complete, List<byte[]> out) {
+        long n = end - start;
+        if (m == n) {
+            if (!complete) {
+                out.add(hash(start, end));
+            }
+            return;
+        }
+        long k = split(n);
+        if (m <= k) {
+            subproof(m, start, start + k, complete, out);
+            out.add(hash(start + k, end));
+        } else {
+            subproof(m - k, start + k, end, false, out);
+            out.add(hash(start, start + k));
+        }
+    }
+
+    /** MTH of leaves [start, end), end > start, from stored complete subtrees where possible. */
+    private byte[] hash(long start, long end) {
+        long n = end - start;
+        if (Long.bitCount(n) == 1 && start % n == 0) {
+            int level = Long.numberOfTrailingZeros(n);
+            return levels.get(level).get((int) (start >> level));
+        }
+        long k = split(n);
+        return nodeHash(hash(start, start + k), hash(start + k, end));
+    }
+
+    /** The largest power of two strictly smaller than n (n >= 2). */
+    static long split(long n) {
+        return Long.highestOneBit(n - 1);
+    }
+
+    private void check(long size, long ignored) {
+        if (size < 0 || size > levels.get(0).size()) {
+            throw new IllegalArgumentException("tree size " + size + " is larger than the log (" + levels.get(0).size() + ")");
+        }
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}
