@@ -60,7 +60,18 @@ public enum Reason {
 
     // --- fetching keys and lists
     FETCH_REFUSED(503, "server_error"),
-    FETCH_FAILED(503, "server_error");
+    FETCH_FAILED(503, "server_error"),
+
+    // --- enforcement at the proxy [ENF-*]
+    MALFORMED_REQUEST(400, null),
+    AMBIGUOUS_PATH(400, null),
+    LICENSE_REQUIRED(402, null),
+    PATH_DENIED(403, null),
+    QUOTA_EXCEEDED(429, null),
+    BODY_TOO_LARGE(413, null),
+    LOG_UNAVAILABLE(503, "server_error"),
+    ORIGIN_UNREACHABLE(502, null),
+    ORIGIN_TIMEOUT(504, null);
 
     private final int httpStatus;
     private final String authError;
@@ -75,7 +86,10 @@ public enum Reason {
         return httpStatus;
     }
 
-    /** The RSL CAP {@code error} parameter for {@code WWW-Authenticate: License}. */
+    /**
+     * The RSL CAP {@code error} parameter for {@code WWW-Authenticate: License}, or null when the reason is not
+     * about the credentials (a denied path, a quota, the origin) and no such parameter is sent.
+     */
     public String authError() {
         return authError;
     }

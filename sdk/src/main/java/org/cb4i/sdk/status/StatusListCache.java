@@ -80,6 +80,23 @@ public final class StatusListCache {
         return list.list().status((int) idx);
     }
 
+    /**
+     * The status of a license when it can be answered without blocking: the license names no list, or the list is
+     * held and fresh (starting a refresh-ahead on the executor when due). Empty means "call {@link #statusOf} off
+     * the event loop".
+     */
+    public Optional<StatusValue> statusIfHeld(LicenseClaims license) {
+        Optional<StatusReference> ref = license.status();
+        if (ref.isEmpty()) {
+            return Optional.of(StatusValue.VALID);
+        }
+        Entry e = entries.get(ref.get().uri());
+        if (e == null || e.good == null || !clock.instant().isBefore(e.freshUntil)) {
+            return Optional.empty();
+        }
+        return Optional.of(statusOf(license));
+    }
+
     /** The last good list for {@code uri}, if one was ever fetched (a crawler stores it as evidence). */
     public Optional<StatusListToken> lastGood(URI uri) {
         Entry e = entries.get(uri);

@@ -1,0 +1,238 @@
+package org.cb4i.proxy;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.cb4i.proxy.admin.AccessLogWriter;
+import org.cb4i.proxy.admin.AdminServer;
+import org.cb4i.proxy.admin.ProxyMetrics;
+import org.cb4i.proxy.config.ConfigException;
+import org.cb4i.proxy.config.ConfigLoader;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.log.ReceiptLog;
+import org.cb4i.proxy.pipeline.ProxyShared;
+import org.cb4i.proxy.pipeline.SiteState;
+
+/**
+ * A running enforcement proxy: one Vert.x instance, one listener per event loop on the shared port, an admin
+ * listener, and the receipts log. {@link #close()} drains: it stops accepting, lets requests in flight finish
+ * (up to {@link #DRAIN}), writes their log entries and publishes a final checkpoint.
+ */
+public final class Proxy implements AutoCloseable {
+    public static final Duration DRAIN = Duration.ofSeconds(10);
+
+    private final Vertx vertx;
+    private final ProxyShared shared;
+    private final ReceiptLog log;
+    private final AccessLogWriter accessLog;
+    private final ExecutorService blocking;
+    private final List<ProxyVerticle> verticles;
+    private final int port;
+    private final Integer adminPort;
+    private final Clock clock;
+    private final Consumer<String> events;
+    private volatile FileTime configTime;
+
+    private Proxy(Vertx vertx, ProxyShared shared, ReceiptLog log, AccessLogWriter accessLog, ExecutorService blocking,
+            List<ProxyVerticle> verticles, int port, Integer adminPort, Clock clock, Consumer<String> events) {
+        this.vertx = vertx;
+        this.shared = shared;
+        this.log = log;
+        this.accessLog = accessLog;
+        this.blocking = blocking;
+        this.verticles = verticles;
+        this.port = port;
+        this.adminPort = adminPort;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /**
+     * Starts the proxy.
+     *
+     * @param events receives operator messages (start-up, reloads, log events)
+     * @throws IOException when the log, keys or listener cannot be set up; nothing is left running
+     */
+    public static Proxy start(ProxyConfig config, Clock clock, Consumer<String> events) throws Exception {
+        ExecutorService blocking = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "cb4i-blocking");
+            t.setDaemon(true);
+            return t;
+        });
+        SiteState state = SiteState.build(config, clock, blocking);
+        ReceiptLog log = ReceiptLog.open(config.log(), clock, events);
+        AccessLogWriter access = AccessLogWriter.open(config.accessLog().target(), clock);
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.gauge("cb4i_proxy_log_entries", "entries in the receipts log", log::size);
+        metrics.gauge("cb4i_proxy_log_writable", "1 when the receipts log can record", () -> log.writable() ? 1 : 0);
+        metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines dropped under load", access::dropped);
+        ProxyShared shared = new ProxyShared(state, log, metrics, access, clock, events);
+        int cores = Runtime.getRuntime().availableProcessors();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
+        try {
+            int port = config.listen().port() == 0 ? freePort(config.listen().host()) : config.listen().port();
+            List<ProxyVerticle> verticles = new ArrayList<>();
+            for (int i = 0; i < cores; i++) {
+                ProxyVerticle v = new ProxyVerticle(shared, port);
+                verticles.add(v);
+                await(vertx.deployVerticle(v, new DeploymentOptions()));
+            }
+            Integer adminPort = null;
+            if (config.admin().isPresent()) {
+                HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics,
+                        () -> log.writable() ? null : "receipts log unavailable: " + log.failure().orElse("closing")));
+                adminPort = admin.actualPort();
+            }
+            Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
+            p.watchConfig();
+            return p;
+        } catch (Exception e) {
+            await(vertx.close());
+            log.close();
+            access.close();
+            blocking.shutdownNow();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Optional<Integer> adminPort() {
+        return Optional.ofNullable(adminPort);
+    }
+
+    public ReceiptLog log() {
+        return log;
+    }
+
+    public ProxyConfig config() {
+        return shared.state().config();
+    }
+
+    /**
+     * Applies a new configuration: policy, issuers, limits of new connections, TLS certificates. The listen and
+     * admin addresses and the log folder are kept (a restart changes those).
+     *
+     * @throws IOException when an issuer's keys cannot be loaded; the running configuration is then kept
+     */
+    public void reload(ProxyConfig next) throws Exception {
+        SiteState state = SiteState.build(next, clock, blocking);
+        ProxyConfig cur = config();
+        if (!next.listen().equals(cur.listen()) || !next.log().dir().equals(cur.log().dir()) || !next.admin().equals(cur.admin())) {
+            events.accept("config: listen, admin and log.dir changes take effect at the next restart");
+        }
+        if (next.tls().isPresent()) {
+            var t = next.tls().get();
+            ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(t.certificate().toString()).setKeyPath(t.key().toString()));
+            for (ProxyVerticle v : verticles) {
+                await(v.server().updateSSLOptions(ssl));
+            }
+        }
+        shared.swap(state);
+        events.accept("config: reloaded (" + next.paths().size() + " path rules, " + next.issuers().size() + " issuers)");
+    }
+
+    /** Reloads when the file changes (checked every 2 s) or on SIGHUP. A bad file is reported and ignored. */
+    private void watchConfig() {
+        Optional<Path> file = config().file();
+        if (file.isEmpty()) {
+            return;
+        }
+        configTime = mtime(file.get());
+        vertx.setPeriodic(2000, id -> {
+            FileTime t = mtime(file.get());
+            if (t != null && !t.equals(configTime)) {
+                configTime = t;
+                reloadFromFile(file.get());
+            }
+        });
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloadFromFile(file.get()));
+        } catch (IllegalArgumentException e) {
+            events.accept("config: SIGHUP is not available on this platform; file changes still reload");
+        }
+    }
+
+    private void reloadFromFile(Path file) {
+        vertx.executeBlocking(() -> {
+            try {
+                reload(ConfigLoader.load(file));
+            } catch (ConfigException e) {
+                events.accept("config: NOT reloaded, the running configuration stays:\n" + e.getMessage());
+            } catch (Exception e) {
+                events.accept("config: NOT reloaded: " + e.getMessage());
+            }
+            return null;
+        }, true);
+    }
+
+    private static FileTime mtime(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            List<Future<Void>> shutdowns = new ArrayList<>();
+            for (ProxyVerticle v : verticles) {
+                shutdowns.add(v.server().shutdown(DRAIN));
+            }
+            for (Future<Void> f : shutdowns) {
+                await(f);
+            }
+        } catch (Exception e) {
+            events.accept("shutdown: " + e.getMessage());
+        }
+        try {
+            await(vertx.close());
+        } catch (Exception e) {
+            events.accept("shutdown: " + e.getMessage());
+        }
+        try {
+            log.close();
+        } catch (IOException e) {
+            events.accept("shutdown: receipts log: " + e.getMessage());
+        }
+        accessLog.close();
+        blocking.shutdownNow();
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+}

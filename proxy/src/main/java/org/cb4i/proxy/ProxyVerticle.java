@@ -1,0 +1,68 @@
+package org.cb4i.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.discovery.DiscoveryEndpoints;
+import org.cb4i.proxy.log.LogEndpoints;
+import org.cb4i.proxy.pipeline.ProxyHandler;
+import org.cb4i.proxy.pipeline.ProxyShared;
+
+/** One event loop's share of the proxy: its own listener (the port is shared) and its own origin client. */
+final class ProxyVerticle extends VerticleBase {
+    private final ProxyShared shared;
+    private final int port;
+    private HttpServer server;
+
+    ProxyVerticle(ProxyShared shared, int port) {
+        this.shared = shared;
+        this.port = port;
+    }
+
+    static HttpServerOptions serverOptions(ProxyConfig c, int port) {
+        HttpServerOptions o = new HttpServerOptions()
+                .setHost(c.listen().host())
+                .setPort(port)
+                .setMaxInitialLineLength(c.limits().maxRequestLine())
+                .setMaxHeaderSize(c.limits().maxHeaderBytes())
+                .setIdleTimeout((int) c.limits().idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setHandle100ContinueAutomatically(false)
+                .setHttp2ClearTextEnabled(false)
+                .setTcpNoDelay(true);
+        c.tls().ifPresent(t -> o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(t.certificate().toString()).setKeyPath(t.key().toString())));
+        return o;
+    }
+
+    @Override
+    public Future<?> start() {
+        ProxyConfig c = shared.state().config();
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setDecompressionSupported(false)
+                .setMaxHeaderSize(Math.max(c.limits().maxHeaderBytes(), 16384))
+                .setConnectTimeout((int) c.originTimeouts().connect().toMillis())
+                .setTrustAll(false),
+                new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
+        ProxyHandler handler = new ProxyHandler(shared, client, vertx,
+                List.of(new DiscoveryEndpoints(client, shared.log()), new LogEndpoints(shared.log(), vertx)));
+        server = vertx.createHttpServer(serverOptions(c, port)).requestHandler(handler);
+        return server.listen();
+    }
+
+    HttpServer server() {
+        return server;
+    }
+}

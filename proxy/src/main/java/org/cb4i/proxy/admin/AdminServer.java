@@ -1,0 +1,31 @@
+package org.cb4i.proxy.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.function.Supplier;
+import org.cb4i.proxy.config.HostPort;
+
+/**
+ * The admin listener, kept off the public one: {@code /metrics} (Prometheus), {@code /healthz} (the process is up)
+ * and {@code /readyz} (it can serve licensed traffic: the receipts log is writable).
+ */
+public final class AdminServer {
+    private AdminServer() {}
+
+    /** @param notReady empty when ready, else why not */
+    public static Future<HttpServer> start(Vertx vertx, HostPort at, ProxyMetrics metrics, Supplier<String> notReady) {
+        return vertx.createHttpServer(new HttpServerOptions().setHost(at.host()).setPort(at.port())).requestHandler(req -> {
+            switch (req.path()) {
+                case "/metrics" -> req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+                case "/healthz" -> req.response().putHeader("Content-Type", "text/plain").end("ok\n");
+                case "/readyz" -> {
+                    String why = notReady.get();
+                    req.response().setStatusCode(why == null ? 200 : 503).putHeader("Content-Type", "text/plain").end(why == null ? "ready\n" : why + "\n");
+                }
+                default -> req.response().setStatusCode(404).end();
+            }
+        }).listen();
+    }
+}

@@ -1,0 +1,71 @@
+package org.cb4i.proxy.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.terms.PathPattern;
+import org.cb4i.sdk.terms.Usage;
+
+/**
+ * The proxy's configuration, validated (STYLE.md: typed options at the edge). Built by {@link ConfigLoader} from a
+ * YAML file, or in code for the embedded default. Paths are absolute (resolved against the config file's folder).
+ *
+ * @param listen the public listener
+ * @param origin the site the proxy fronts ({@code http(s)://host:port})
+ * @param publisher the site's public origin (its id; license {@code paths} are matched against it)
+ * @param issuers the collectives whose licenses are accepted
+ * @param repertoires the repertoire ids accepted in {@code aud}; empty means the issuers' ids
+ * @param paths the policy, in file order (the longest matching pattern wins)
+ * @param admin where metrics and health are served, off the public listener
+ */
+public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI publisher, List<Issuer> issuers,
+        List<String> repertoires, List<PathRule> paths, LogSettings log, Optional<HostPort> admin, Optional<Tls> tls,
+        List<Cidr> trustedForwarders, Limits limits, OriginTimeouts originTimeouts, Optional<String> contentUsage,
+        boolean forwardCredentials, Optional<String> licenseeHeader, boolean fetchFromPrivateAddresses,
+        AccessLog accessLog, List<String> aiUserAgents) {
+
+    public ProxyConfig {
+        issuers = List.copyOf(issuers);
+        repertoires = List.copyOf(repertoires);
+        paths = List.copyOf(paths);
+        trustedForwarders = List.copyOf(trustedForwarders);
+        aiUserAgents = List.copyOf(aiUserAgents);
+    }
+
+    /** A trusted collective: its id, where its keys are ({@code file:} or {@code https:}), and its token endpoint. */
+    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint) {}
+
+    /** What a path needs. */
+    public enum Access {
+        OPEN, LICENSED, DENY
+    }
+
+    /** One policy rule. */
+    public record PathRule(PathPattern match, Access access, Set<Usage> usages, SignaturePolicy signature) {}
+
+    /** The receipts log: its folder, its key file, and how often a checkpoint is signed. */
+    public record LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries) {}
+
+    /** TLS termination: PEM certificate chain and key, reloaded with the configuration. */
+    public record Tls(Path certificate, Path key) {}
+
+    /** Limits that protect the proxy and the origin. */
+    public record Limits(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration idleTimeout) {
+        public static final Limits DEFAULT = new Limits(8192, 16384, 10L * 1024 * 1024, Duration.ofSeconds(60));
+    }
+
+    /** How long the proxy waits for the origin. */
+    public record OriginTimeouts(Duration connect, Duration response) {
+        public static final OriginTimeouts DEFAULT = new OriginTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    /** Where the JSON access log goes: {@code stdout}, {@code off}, or a file. */
+    public record AccessLog(String target) {
+        public static final AccessLog OFF = new AccessLog("off");
+        public static final AccessLog STDOUT = new AccessLog("stdout");
+    }
+}

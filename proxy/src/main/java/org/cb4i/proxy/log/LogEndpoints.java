@@ -1,0 +1,188 @@
+package org.cb4i.proxy.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.cb4i.proxy.pipeline.ProxyHandler;
+import org.cb4i.proxy.pipeline.RequestTarget;
+import org.cb4i.proxy.pipeline.SiteState;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.token.VerifiedLicense;
+
+/**
+ * The receipts log over HTTP ([LOG-3]), under {@code /.well-known/cb4i/logs/<log id>/}:
+ * {@code checkpoint} (the latest signed tree head), {@code jwks} (the log key) and
+ * {@code consistency?from=&to=} for anyone; {@code proofs?rid=…} (entries and inclusion proofs against the latest
+ * checkpoint) only for the licensee whose requests they were: the request must carry its license and be signed
+ * per request (covering {@code @authority}, {@code @method}, {@code @target-uri}) with the key the license is
+ * bound to, and only entries made with that key are returned.
+ */
+public final class LogEndpoints implements ProxyHandler.Endpoints {
+    public static final int MAX_RIDS = 1000;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final ReceiptLog log;
+    private final Vertx vertx;
+    private final String base;
+
+    public LogEndpoints(ReceiptLog log, Vertx vertx) {
+        this.log = log;
+        this.vertx = vertx;
+        this.base = "/.well-known/cb4i/logs/" + log.logId() + "/";
+    }
+
+    @Override
+    public boolean handle(HttpServerRequest req, RequestTarget target, SiteState st) {
+        String path = target.path();
+        if (!path.startsWith("/.well-known/cb4i/logs/")) {
+            return false;
+        }
+        if (!path.startsWith(base) || req.method() != HttpMethod.GET) {
+            reply(req, 404, problem("no such log endpoint: logs here are under " + base));
+            return true;
+        }
+        String what = path.substring(base.length());
+        switch (what) {
+            case "checkpoint" -> {
+                Optional<Checkpoint> cp = log.checkpoint();
+                req.resume();
+                if (cp.isEmpty()) {
+                    reply(req, 404, problem("no checkpoint has been published yet"));
+                } else {
+                    req.response().putHeader("Content-Type", "application/checkpoint+jwt").putHeader("Cache-Control", "no-cache")
+                            .end(cp.get().compact());
+                }
+            }
+            case "jwks" -> reply(req, 200, Json.writePretty(KeySet.of(log.key().publicKey()).toJsonObject()));
+            case "consistency" -> consistency(req);
+            case "proofs" -> proofs(req, st);
+            default -> reply(req, 404, problem("unknown log endpoint " + what));
+        }
+        return true;
+    }
+
+    private void consistency(HttpServerRequest req) {
+        long from;
+        long to;
+        try {
+            from = Long.parseLong(req.getParam("from"));
+            to = Long.parseLong(req.getParam("to"));
+        } catch (NumberFormatException | NullPointerException e) {
+            reply(req, 400, problem("consistency needs from and to as tree sizes: ?from=N&to=M"));
+            return;
+        }
+        long published = log.checkpoint().map(Checkpoint::size).orElse(0L);
+        if (from < 1 || from > to || to > published) {
+            reply(req, 400, problem("need 1 <= from <= to <= " + published + " (the latest checkpoint's size)"));
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", from);
+        m.put("to", to);
+        m.put("proof", log.tree().consistencyProof(from, to).stream().map(HEX::formatHex).toList());
+        reply(req, 200, Json.writePretty(m));
+    }
+
+    private void proofs(HttpServerRequest req, SiteState st) {
+        List<String> rids = req.params().getAll("rid");
+        if (rids.isEmpty() || rids.size() > MAX_RIDS) {
+            reply(req, 400, problem("proofs needs 1 to " + MAX_RIDS + " rid parameters"));
+            return;
+        }
+        String auth = req.headers().get("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "License ", 0, 8)) {
+            reply(req, 401, problem("proofs answers only the licensee: send your license (Authorization: License …) and sign the request"));
+            return;
+        }
+        String keyId;
+        try {
+            VerifiedLicense lic = st.tokens().verifyAllowingExpired(auth.substring(8).strip());
+            var fields = new LinkedHashMap<String, List<String>>();
+            req.headers().forEach(e -> fields.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
+            SignedRequest sr = SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + req.headers().get("Host") + req.uri()), fields);
+            keyId = st.signatures().verifyBound(sr, SignaturePolicy.PER_REQUEST, lic.claims().confirmation().key()).keyId();
+        } catch (Cb4iException e) {
+            req.resume();
+            req.response().putHeader("WWW-Authenticate", "License error=\"" + (e.reason().authError() == null ? "invalid_request" : e.reason().authError()) + "\"");
+            reply(req, e.reason().httpStatus(), problem(e.getMessage() + " [" + e.reason() + "]"));
+            return;
+        } catch (IllegalArgumentException e) {
+            reply(req, 400, problem("the request cannot be checked: " + e.getMessage()));
+            return;
+        }
+        String jkt = keyId;
+        vertx.executeBlocking(() -> proofsFor(rids, jkt), false).onComplete(ar -> {
+            if (ar.failed()) {
+                reply(req, 503, problem("the receipts log could not be read"));
+            } else {
+                reply(req, 200, ar.result());
+            }
+        });
+    }
+
+    private String proofsFor(List<String> rids, String jkt) throws java.io.IOException {
+        Optional<Checkpoint> cp = log.checkpoint();
+        long size = cp.map(Checkpoint::size).orElse(0L);
+        List<Object> entries = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String rid : rids) {
+            Optional<Long> seq = log.indexOf(rid);
+            if (seq.isEmpty()) {
+                unknown.add(rid);
+                continue;
+            }
+            byte[] entry = log.entry(seq.get());
+            JsonNode e = Json.mapper().readTree(entry);
+            if (!jkt.equals(e.path("jkt").textValue())) {
+                unknown.add(rid); // not this licensee's: indistinguishable from absent
+                continue;
+            }
+            if (seq.get() >= size) {
+                pending.add(rid);
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rid", rid);
+            m.put("index", seq.get());
+            m.put("entry", new String(entry, StandardCharsets.UTF_8));
+            m.put("inclusion_proof", log.tree().inclusionProof(seq.get(), size).stream().map(HEX::formatHex).toList());
+            entries.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("log_id", log.logId());
+        out.put("checkpoint", cp.map(Checkpoint::compact).orElse(null));
+        out.put("tree_size", size);
+        out.put("entries", entries);
+        out.put("pending", pending);
+        out.put("unknown", unknown);
+        return Json.writePretty(out);
+    }
+
+    private static String problem(String detail) {
+        return Json.write(Map.of("title", "receipts log", "detail", detail));
+    }
+
+    private static void reply(HttpServerRequest req, int status, String json) {
+        req.resume();
+        if (!req.response().ended()) {
+            req.response().setStatusCode(status).putHeader("Content-Type", status >= 400 ? "application/problem+json" : "application/json")
+                    .putHeader("Cache-Control", "no-store").end(json);
+        }
+    }
+}

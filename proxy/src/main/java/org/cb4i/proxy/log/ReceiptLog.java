@@ -1,0 +1,388 @@
+package org.cb4i.proxy.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.MerkleTree;
+
+/**
+ * The proxy instance's append-only receipts log ([LOG-1] to [LOG-4]): one file of framed entries, a Merkle tree
+ * over them, and a signed checkpoint published every {@code checkpoint_interval} or {@code checkpoint_entries}.
+ *
+ * <p><b>Durability.</b> Entries are written by one writer thread in batches (group commit); a batch is forced
+ * to disk before any of its entries is acknowledged, and a checkpoint only ever covers acknowledged entries, so a
+ * crash never loses an entry a published checkpoint covers. Each record is {@code length (4 bytes) | CRC32C
+ * (4 bytes) | entry}; on restart a torn tail (a partial or corrupt last record) is truncated with a message, and a
+ * log that holds fewer good entries than its last checkpoint covers refuses to open. A write or fsync error
+ * fails the log for good ({@link #writable()} turns false; the proxy then answers 503 to licensed traffic rather
+ * than serving it unmetered) — an fsync that failed is never retried (research/security.md LED-04).
+ *
+ * <p>A file lock keeps a second process from writing the same log. Thread-safe.
+ */
+public final class ReceiptLog implements AutoCloseable {
+    static final String ENTRIES = "entries.log";
+    static final String CHECKPOINT = "checkpoint.jwt";
+    static final int MAX_ENTRY_BYTES = 64 * 1024;
+
+    private record Pending(byte[] entry, CompletableFuture<Long> done) {}
+
+    private final Path dir;
+    private final SigningKey key;
+    private final Clock clock;
+    private final Duration checkpointInterval;
+    private final int checkpointEntries;
+    private final Consumer<String> events;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final MerkleTree tree = new MerkleTree();
+    private final List<Long> offsets = new ArrayList<>();
+    private final Map<String, Long> byRid = new ConcurrentHashMap<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final Thread writer;
+    private volatile Checkpoint checkpoint;
+    private volatile String failure;
+    private volatile boolean closing;
+    private long fileSize;
+    /** Test hook: thrown from the next write, as a full disk would. */
+    volatile IOException injectedFault;
+
+    private ReceiptLog(ProxyConfig.LogSettings s, SigningKey key, Clock clock, Consumer<String> events, FileChannel channel, FileLock lock) {
+        this.dir = s.dir();
+        this.key = key;
+        this.clock = clock;
+        this.checkpointInterval = s.checkpointInterval();
+        this.checkpointEntries = s.checkpointEntries();
+        this.events = events;
+        this.channel = channel;
+        this.lock = lock;
+        this.writer = new Thread(this::writeLoop, "cb4i-receipt-log");
+        this.writer.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code settings.dir()}, generating its key on first use, recovering
+     * from a torn tail, and checking the entries against the last checkpoint.
+     *
+     * @param events receives one line per notable event (a truncated tail, a failure), for the operator
+     * @throws IOException when the folder cannot be used, another process holds the log, or the log is corrupt
+     */
+    public static ReceiptLog open(ProxyConfig.LogSettings settings, Clock clock, Consumer<String> events) throws IOException {
+        Files.createDirectories(settings.dir());
+        SigningKey key;
+        if (Files.exists(settings.keyFile())) {
+            key = KeyFiles.readSigningKey(settings.keyFile());
+        } else {
+            key = KeyFiles.generate(KeyAlgorithm.ED25519);
+            Path keyDir = settings.keyFile().toAbsolutePath().getParent();
+            Files.createDirectories(keyDir);
+            AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.internal.Json.writePretty(key.privateJwk().toJSONObject())
+                    .getBytes(StandardCharsets.UTF_8), true, false);
+            events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
+        }
+        FileChannel ch = FileChannel.open(settings.dir().resolve(ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("the receipts log in " + settings.dir() + " is in use by another proxy process");
+        }
+        ReceiptLog log = new ReceiptLog(settings, key, clock, events, ch, lock);
+        try {
+            log.recover();
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            ch.close();
+            throw e;
+        }
+        log.writer.start();
+        return log;
+    }
+
+    private void recover() throws IOException {
+        long size = channel.size();
+        long pos = 0;
+        ByteBuffer head = ByteBuffer.allocate(8);
+        while (pos < size) {
+            head.clear();
+            if (size - pos < 8 || readFully(head, pos) < 8) {
+                break;
+            }
+            head.flip();
+            int len = head.getInt();
+            int crc = head.getInt();
+            if (len <= 0 || len > MAX_ENTRY_BYTES || size - pos - 8 < len) {
+                break;
+            }
+            ByteBuffer body = ByteBuffer.allocate(len);
+            readFully(body, pos + 8);
+            byte[] entry = body.array();
+            CRC32C c = new CRC32C();
+            c.update(entry);
+            if ((int) c.getValue() != crc) {
+                break;
+            }
+            index(entry, pos);
+            pos += 8 + len;
+        }
+        if (pos < size) {
+            events.accept("receipts log: truncated a torn tail of " + (size - pos) + " bytes at offset " + pos
+                    + " in " + dir.resolve(ENTRIES) + " (" + offsets.size() + " complete entries kept)");
+            channel.truncate(pos);
+            channel.force(true);
+        }
+        fileSize = pos;
+        Path cpFile = dir.resolve(CHECKPOINT);
+        if (Files.exists(cpFile)) {
+            Checkpoint cp = Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey()));
+            if (cp.size() > tree.size()) {
+                throw new IOException("receipts log " + dir + " is corrupt: its checkpoint covers " + cp.size()
+                        + " entries but only " + tree.size() + " can be read");
+            }
+            if (!java.util.Arrays.equals(cp.root(), tree.root(cp.size()))) {
+                throw new IOException("receipts log " + dir + " is corrupt: the entries do not match the root of its checkpoint at size " + cp.size());
+            }
+            checkpoint = cp;
+        }
+    }
+
+    private int readFully(ByteBuffer b, long pos) throws IOException {
+        int total = 0;
+        while (b.hasRemaining()) {
+            int n = channel.read(b, pos + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private void index(byte[] entry, long offset) {
+        long seq = tree.append(entry);
+        offsets.add(offset);
+        String rid = LogEntry.ridOf(entry);
+        if (rid != null) {
+            byRid.put(rid, seq);
+        }
+    }
+
+    /** The log id: the thumbprint of its key. */
+    public String logId() {
+        return key.thumbprint();
+    }
+
+    public SigningKey key() {
+        return key;
+    }
+
+    /** Whether entries can be appended (false after a write failure or once closing). */
+    public boolean writable() {
+        return failure == null && !closing;
+    }
+
+    /** Why the log failed, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Appends an entry. The future completes with its sequence number once it is on disk, or exceptionally when
+     * the log cannot record it.
+     */
+    public CompletableFuture<Long> append(byte[] entry) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        if (entry.length > MAX_ENTRY_BYTES) {
+            f.completeExceptionally(new IOException("entry larger than " + MAX_ENTRY_BYTES + " bytes"));
+        } else if (!writable()) {
+            f.completeExceptionally(new IOException("receipts log unavailable: " + (failure == null ? "closing" : failure)));
+        } else if (!queue.offer(new Pending(entry, f))) {
+            f.completeExceptionally(new IOException("receipts log queue is full"));
+        }
+        return f;
+    }
+
+    public synchronized long size() {
+        return tree.size();
+    }
+
+    /** The latest published checkpoint, if any. */
+    public Optional<Checkpoint> checkpoint() {
+        return Optional.ofNullable(checkpoint);
+    }
+
+    /** The sequence number of the entry with receipt id {@code rid}. */
+    public Optional<Long> indexOf(String rid) {
+        return Optional.ofNullable(byRid.get(rid));
+    }
+
+    /** The exact bytes of entry {@code seq}. */
+    public byte[] entry(long seq) throws IOException {
+        long off;
+        synchronized (this) {
+            off = offsets.get(Math.toIntExact(seq));
+        }
+        ByteBuffer head = ByteBuffer.allocate(8);
+        readFully(head, off);
+        head.flip();
+        ByteBuffer body = ByteBuffer.allocate(head.getInt());
+        readFully(body, off + 8);
+        return body.array();
+    }
+
+    public MerkleTree tree() {
+        return tree;
+    }
+
+    private void writeLoop() {
+        Instant lastCheckpoint = clock.instant();
+        long sinceCheckpoint = 0;
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 4095);
+                    writeBatch(batch);
+                    sinceCheckpoint += batch.size();
+                    batch.clear();
+                }
+                boolean due = sinceCheckpoint > 0 && (sinceCheckpoint >= checkpointEntries
+                        || !clock.instant().isBefore(lastCheckpoint.plus(checkpointInterval)));
+                if (due && failure == null) {
+                    publishCheckpoint();
+                    lastCheckpoint = clock.instant();
+                    sinceCheckpoint = 0;
+                }
+                if (closing && queue.isEmpty()) {
+                    if (sinceCheckpoint > 0 && failure == null) {
+                        publishCheckpoint();
+                    }
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                fail(e, batch);
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) throws IOException {
+        if (failure != null) {
+            throw new IOException(failure);
+        }
+        int total = 0;
+        for (Pending p : batch) {
+            total += 8 + p.entry().length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(total);
+        for (Pending p : batch) {
+            CRC32C c = new CRC32C();
+            c.update(p.entry());
+            buf.putInt(p.entry().length).putInt((int) c.getValue()).put(p.entry());
+        }
+        buf.flip();
+        IOException fault = injectedFault;
+        if (fault != null) {
+            throw fault;
+        }
+        long pos = fileSize;
+        while (buf.hasRemaining()) {
+            pos += channel.write(buf, pos);
+        }
+        channel.force(false);
+        long offset = fileSize;
+        synchronized (this) {
+            for (Pending p : batch) {
+                index(p.entry(), offset);
+                offset += 8 + p.entry().length;
+            }
+        }
+        fileSize = pos;
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(tree.size() - batch.size() + i);
+        }
+    }
+
+    private void publishCheckpoint() throws IOException {
+        long size;
+        byte[] root;
+        synchronized (this) {
+            size = tree.size();
+            root = tree.root(size);
+        }
+        Checkpoint cp = Checkpoint.sign(key, size, root, clock.instant());
+        AtomicFiles.write(dir.resolve(CHECKPOINT), (cp.compact() + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+        checkpoint = cp;
+    }
+
+    private void fail(Exception e, List<Pending> batch) {
+        if (failure == null) {
+            failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            events.accept("receipts log FAILED (licensed traffic now answers 503 LOG_UNAVAILABLE): " + failure);
+            try {
+                // Whatever part of the batch reached the file is not acknowledged; cut it off so the file stays clean.
+                channel.truncate(fileSize);
+            } catch (IOException ignored) {
+                // the log is already failed; restart recovery truncates any torn tail
+            }
+        }
+        for (Pending p : batch) {
+            p.done().completeExceptionally(new IOException("receipts log unavailable: " + failure));
+        }
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (Pending p : rest) {
+            p.done().completeExceptionally(new IOException("receipts log unavailable: " + failure));
+        }
+    }
+
+    /** Writes what is queued, publishes a final checkpoint and releases the log. */
+    @Override
+    public void close() throws IOException {
+        closing = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}

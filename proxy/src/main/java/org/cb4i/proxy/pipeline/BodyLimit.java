@@ -1,0 +1,74 @@
+package org.cb4i.proxy.pipeline;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.ReadStream;
+
+/**
+ * A request body passed through to the origin, cut off (the client's connection reset, the origin request failed)
+ * when it grows past the limit: how a chunked body, whose length is not known in advance, is bounded.
+ */
+final class BodyLimit implements ReadStream<Buffer> {
+    private final HttpServerRequest req;
+    private final long limit;
+    private long seen;
+    private Handler<Throwable> exceptionHandler;
+
+    BodyLimit(HttpServerRequest req, long limit) {
+        this.req = req;
+        this.limit = limit;
+    }
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+        if (handler == null) {
+            req.handler(null);
+            return this;
+        }
+        req.handler(buf -> {
+            seen += buf.length();
+            if (seen > limit) {
+                req.handler(null);
+                if (exceptionHandler != null) {
+                    exceptionHandler.handle(new IllegalStateException("request body larger than " + limit + " bytes"));
+                }
+                req.connection().close();
+                return;
+            }
+            handler.handle(buf);
+        });
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        this.exceptionHandler = handler;
+        req.exceptionHandler(handler);
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+        req.pause();
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+        req.resume();
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+        req.fetch(amount);
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+        req.endHandler(endHandler);
+        return this;
+    }
+}

@@ -1,0 +1,72 @@
+package org.cb4i.proxy.pipeline;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.terms.Usage;
+
+/**
+ * Writes denials ([ENF-3], [ENF-4]): the status of the reason, an RFC 9457 {@code application/problem+json} body
+ * whose {@code reason} is the stable code, {@code Link rel="license"}, {@code WWW-Authenticate: License} (RSL CAP)
+ * with the reason's {@code error} when it is about the credentials, {@code Retry-After} for quotas, and
+ * {@code Cache-Control: no-store}. The detail never contains a stack trace or an internal address.
+ */
+final class Denials {
+    private Denials() {}
+
+    static void send(HttpServerResponse resp, SiteState st, Reason reason, String detail, OptionalLong retryAfter) {
+        if (resp.headWritten() || resp.ended()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "urn:cb4i:reason:" + reason.name());
+        body.put("title", title(reason));
+        body.put("status", reason.httpStatus());
+        body.put("reason", reason.name());
+        body.put("detail", detail);
+        if (reason == Reason.LICENSE_REQUIRED && st != null) {
+            Map<String, Object> offer = new LinkedHashMap<>();
+            offer.put("license", st.publisherOrigin + "/license.xml");
+            offer.put("issuers", st.issuersForOffer());
+            offer.put("usages", st.offeredUsages.stream().map(Usage::token).sorted().toList());
+            offer.put("how", "obtain a license token from one of the issuers, bound to your crawler's key; send it as "
+                    + "'Authorization: License <token>' with a Web Bot Auth signature made with that key");
+            body.put("offer", offer);
+        }
+        resp.setStatusCode(reason.httpStatus());
+        resp.putHeader("Content-Type", "application/problem+json");
+        resp.putHeader("Cache-Control", "no-store");
+        if (st != null) {
+            resp.putHeader("Link", st.licenseLink);
+            String realm = "realm=\"" + st.publisherOrigin + "\"";
+            if (reason.authError() != null) {
+                resp.putHeader("WWW-Authenticate", "License " + realm + ", error=\"" + reason.authError() + "\"");
+            } else if (reason == Reason.LICENSE_REQUIRED) {
+                resp.putHeader("WWW-Authenticate", "License " + realm);
+            }
+        }
+        retryAfter.ifPresent(s -> resp.putHeader("Retry-After", Long.toString(s)));
+        if (reason == Reason.MALFORMED_REQUEST || reason == Reason.AMBIGUOUS_PATH || reason == Reason.BODY_TOO_LARGE) {
+            resp.putHeader("Connection", "close");
+        }
+        resp.end(Buffer.buffer(Json.write(body)));
+    }
+
+    private static String title(Reason r) {
+        return switch (r.httpStatus()) {
+            case 400 -> "Bad request";
+            case 401 -> "License not accepted";
+            case 402 -> "License required";
+            case 403 -> "Not covered by the license";
+            case 413 -> "Request body too large";
+            case 429 -> "Quota exceeded";
+            case 502 -> "Origin unreachable";
+            case 504 -> "Origin timeout";
+            default -> "Cannot decide";
+        };
+    }
+}

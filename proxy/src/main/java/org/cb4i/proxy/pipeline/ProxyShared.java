@@ -1,0 +1,65 @@
+package org.cb4i.proxy.pipeline;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.cb4i.proxy.admin.AccessLogWriter;
+import org.cb4i.proxy.admin.ProxyMetrics;
+import org.cb4i.proxy.log.ReceiptLog;
+
+/**
+ * What every event loop's handler shares: the current {@link SiteState} (swapped on reload), the receipts log,
+ * quota counters, metrics, the access log, the clock, and the operator's event stream. Thread-safe.
+ */
+public final class ProxyShared {
+    private final AtomicReference<SiteState> state;
+    private final ReceiptLog log;
+    private final QuotaLimiter quotas;
+    private final ProxyMetrics metrics;
+    private final AccessLogWriter accessLog;
+    private final Clock clock;
+    private final Consumer<String> events;
+
+    public ProxyShared(SiteState initial, ReceiptLog log, ProxyMetrics metrics, AccessLogWriter accessLog, Clock clock, Consumer<String> events) {
+        this.state = new AtomicReference<>(initial);
+        this.log = log;
+        this.quotas = new QuotaLimiter(clock);
+        this.metrics = metrics;
+        this.accessLog = accessLog;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    public SiteState state() {
+        return state.get();
+    }
+
+    /** Swaps in a new configuration; requests in flight finish with the one they started with. */
+    public void swap(SiteState next) {
+        state.set(next);
+    }
+
+    public ReceiptLog log() {
+        return log;
+    }
+
+    public QuotaLimiter quotas() {
+        return quotas;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public AccessLogWriter accessLog() {
+        return accessLog;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Consumer<String> events() {
+        return events;
+    }
+}

@@ -1,0 +1,119 @@
+package org.cb4i.proxy.pipeline;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.sdk.fetch.BoundedFetcher;
+import org.cb4i.sdk.fetch.FetchPolicy;
+import org.cb4i.sdk.httpsig.WebBotAuthVerifier;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.status.StatusListCache;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.sdk.token.LicenseTokenVerifier;
+
+/**
+ * Everything the request pipeline derives from one configuration: built once (off the event loop), then
+ * swapped in atomically on reload, so a request sees one consistent configuration from start to end.
+ */
+public final class SiteState {
+    final ProxyConfig config;
+    final PathPolicy policy;
+    final Classifier classifier;
+    final LicenseTokenVerifier tokens;
+    final WebBotAuthVerifier signatures;
+    final StatusListCache status;
+    final Map<String, KeySet> issuerKeys;
+    final String publisherOrigin;
+    final String licenseLink;
+    final Set<Usage> offeredUsages;
+
+    private SiteState(ProxyConfig config, Map<String, KeySet> issuerKeys, Clock clock, Executor blocking) {
+        this.config = config;
+        this.policy = new PathPolicy(config.paths());
+        this.classifier = new Classifier(config.aiUserAgents());
+        this.issuerKeys = Map.copyOf(issuerKeys);
+        LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder().clock(clock);
+        issuerKeys.forEach(b::trustIssuer);
+        config.repertoires().forEach(b::acceptAudience);
+        this.tokens = b.build();
+        this.signatures = WebBotAuthVerifier.builder().clock(clock).build();
+        FetchPolicy fp = FetchPolicy.strict();
+        if (config.fetchFromPrivateAddresses()) {
+            fp = fp.allowPrivateAddresses().allowPlainHttp();
+        }
+        this.status = new StatusListCache(new BoundedFetcher(fp), id -> Optional.ofNullable(this.issuerKeys.get(id)), clock, blocking);
+        String p = config.publisher().toString();
+        this.publisherOrigin = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        this.licenseLink = "<" + publisherOrigin + "/license.xml>; rel=\"license\"; type=\"application/rsl+xml\"";
+        Set<Usage> offered = new LinkedHashSet<>();
+        config.paths().stream().filter(r -> r.access() == ProxyConfig.Access.LICENSED).forEach(r -> offered.addAll(r.usages()));
+        this.offeredUsages = Set.copyOf(offered);
+    }
+
+    /**
+     * Builds the state, loading every issuer's keys (from files, or fetched under the fetch policy). Blocking.
+     *
+     * @throws IOException naming the issuer whose keys cannot be loaded
+     */
+    public static SiteState build(ProxyConfig config, Clock clock, Executor blocking) throws IOException {
+        Map<String, KeySet> keys = new LinkedHashMap<>();
+        for (ProxyConfig.Issuer i : config.issuers()) {
+            keys.put(i.id(), loadKeys(i.jwks(), config.fetchFromPrivateAddresses()));
+        }
+        return new SiteState(config, keys, clock, blocking);
+    }
+
+    static KeySet loadKeys(URI jwks, boolean privateOk) throws IOException {
+        try {
+            if ("file".equals(jwks.getScheme())) {
+                return KeyFiles.readKeySet(Path.of(jwks));
+            }
+            FetchPolicy fp = FetchPolicy.strict();
+            if (privateOk) {
+                fp = fp.allowPrivateAddresses().allowPlainHttp();
+            }
+            BoundedFetcher.Fetched f = new BoundedFetcher(fp).get(jwks, "application/jwk-set+json, application/json");
+            return KeyFiles.parseKeySet(new String(f.body(), StandardCharsets.UTF_8), jwks.toString());
+        } catch (org.cb4i.sdk.Cb4iException e) {
+            throw new IOException("cannot load the keys of issuer " + jwks + ": " + e.getMessage());
+        }
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    public LicenseTokenVerifier tokens() {
+        return tokens;
+    }
+
+    public WebBotAuthVerifier signatures() {
+        return signatures;
+    }
+
+    /** The publisher's origin, without a trailing slash. */
+    public String publisherOrigin() {
+        return publisherOrigin;
+    }
+
+    /** The issuer ids with their token endpoints, for the 402 offer and /.well-known/cb4i. */
+    List<Map<String, Object>> issuersForOffer() {
+        return config.issuers().stream().map(i -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", i.id());
+            i.tokenEndpoint().ifPresent(t -> m.put("token_endpoint", t.toString()));
+            return m;
+        }).toList();
+    }
+}

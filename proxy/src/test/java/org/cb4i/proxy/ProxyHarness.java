@@ -1,0 +1,203 @@
+package org.cb4i.proxy;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.cb4i.proxy.config.ConfigLoader;
+import org.cb4i.sdk.httpsig.SignatureHeaders;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.httpsig.WebBotAuthSigner;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.terms.PathPattern;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.sdk.token.Confirmation;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokens;
+import org.cb4i.sdk.token.PathScope;
+import org.cb4i.sdk.token.Quota;
+import org.cb4i.sdk.token.StatusReference;
+
+/**
+ * A real proxy on a dynamic port in front of a WireMock origin, with a collective's key, a crawler's key, and
+ * helpers to issue licenses and send (signed) requests. Closed by the test.
+ */
+final class ProxyHarness implements AutoCloseable {
+    static final String ISSUER = "https://collective.example";
+    static final String PUBLISHER = "https://news.example";
+    static final byte[] ARTICLE = article();
+
+    final Path dir;
+    final WireMockServer origin;
+    final SigningKey issuer = KeyFiles.generate(KeyAlgorithm.ED25519);
+    final SigningKey crawler = KeyFiles.generate(KeyAlgorithm.ED25519);
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Proxy proxy;
+    Path configFile;
+
+    ProxyHarness(Path dir) throws IOException {
+        this.dir = dir;
+        origin = new WireMockServer(wireMockConfig().dynamicPort());
+        origin.start();
+        origin.stubFor(WireMock.get(urlPathMatching("/(articles|free|private|premium)/.*")).willReturn(aResponse()
+                .withHeader("Content-Type", "text/html; charset=utf-8").withBody(ARTICLE)));
+        origin.stubFor(WireMock.get("/robots.txt").willReturn(aResponse().withBody("User-agent: *\nDisallow: /private/\n")));
+        Files.writeString(dir.resolve("issuer.jwks.json"), Json.write(KeySet.of(issuer.publicKey()).toJsonObject()));
+    }
+
+    static byte[] article() {
+        StringBuilder b = new StringBuilder("<html><body><article><h1>News</h1>");
+        while (b.length() < 20_000) {
+            b.append("<p>Collective bargaining for information lets people who create it set its terms.</p>");
+        }
+        return b.append("</article></body></html>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The issue's example configuration, with the origin's port, plus extra YAML lines. */
+    String config(String extra) {
+        return """
+                listen: 127.0.0.1:0
+                origin: http://127.0.0.1:%d
+                publisher: %s
+                issuers:
+                  - id: %s
+                    jwks: file:issuer.jwks.json
+                    token_endpoint: https://collective.example/token
+                paths:
+                  - match: /free/*
+                    access: open
+                  - match: /private/*
+                    access: deny
+                  - match: /premium/*
+                    access: licensed
+                    usages: [ai-train]
+                    signature: per-request
+                  - match: /*
+                    access: licensed
+                    usages: [ai-train]
+                log:
+                  dir: ./proxy-log
+                  checkpoint_interval: 1s
+                  checkpoint_entries: 2
+                admin: 127.0.0.1:0
+                access_log: off
+                fetch_from_private_addresses: true
+                origin_timeouts:
+                  connect: 1s
+                  response: 1s
+                """.formatted(origin.port(), PUBLISHER, ISSUER) + extra;
+    }
+
+    ProxyHarness start(String extra) throws Exception {
+        configFile = dir.resolve("proxy.yaml");
+        Files.writeString(configFile, config(extra));
+        proxy = Proxy.start(ConfigLoader.load(configFile), Clock.systemUTC(), events::add);
+        return this;
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + proxy.port();
+    }
+
+    LicenseClaims claims(String jti, EnumSet<Usage> usages, List<PathScope> paths, Quota quota, Optional<StatusReference> status, Instant exp) {
+        Instant now = Instant.now().minusSeconds(5);
+        Instant iat = exp.isAfter(now) ? now : exp.minusSeconds(7200);
+        return new LicenseClaims(ISSUER, "crawler-co", List.of(ISSUER), jti, iat, iat, exp, new Confirmation(crawler.publicKey()),
+                usages, paths, quota, Optional.empty(), status);
+    }
+
+    String license() {
+        return license(claims("lic-1", EnumSet.of(Usage.AI_TRAIN), List.of(), Quota.NONE, Optional.empty(), Instant.now().plusSeconds(3600)));
+    }
+
+    String license(LicenseClaims c) {
+        return LicenseTokens.issue(c, issuer);
+    }
+
+    static PathScope scope(String origin, String allow) {
+        return new PathScope(Optional.ofNullable(origin), List.of(PathPattern.of(allow)), List.of());
+    }
+
+    HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A licensed GET: the license and a Web Bot Auth signature by {@code key}. */
+    HttpResponse<byte[]> licensedGet(String path, String token, SigningKey key, SignaturePolicy policy) throws Exception {
+        URI url = URI.create(base() + path);
+        SignatureHeaders sig = new WebBotAuthSigner(key, Clock.systemUTC()).sign(SignedRequest.of("GET", url), policy);
+        return get(path, "Authorization", "License " + token, "Signature-Input", sig.signatureInput(), "Signature", sig.signature(),
+                "User-Agent", "GPTBot/1.2");
+    }
+
+    HttpResponse<byte[]> licensedGet(String path, String token) throws Exception {
+        return licensedGet(path, token, crawler, SignaturePolicy.REUSABLE);
+    }
+
+    /** Sends raw bytes and returns what comes back until the server closes or 2 s pass. */
+    String raw(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder b = new StringBuilder();
+            byte[] buf = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    b.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    if (b.indexOf("\r\n\r\n") >= 0 && b.indexOf("Content-Length: ") >= 0) {
+                        int cl = Integer.parseInt(b.substring(b.indexOf("Content-Length: ") + 16, b.indexOf("\r\n", b.indexOf("Content-Length: "))).strip());
+                        if (b.length() >= b.indexOf("\r\n\r\n") + 4 + cl) {
+                            break;
+                        }
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // whatever arrived is the answer
+            }
+            return b.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        origin.stop();
+    }
+}
