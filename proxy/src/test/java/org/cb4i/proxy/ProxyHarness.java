@@ -179,11 +179,8 @@ final class ProxyHarness implements AutoCloseable {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     b.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                    if (b.indexOf("\r\n\r\n") >= 0 && b.indexOf("Content-Length: ") >= 0) {
-                        int cl = Integer.parseInt(b.substring(b.indexOf("Content-Length: ") + 16, b.indexOf("\r\n", b.indexOf("Content-Length: "))).strip());
-                        if (b.length() >= b.indexOf("\r\n\r\n") + 4 + cl) {
-                            break;
-                        }
+                    if (complete(b.toString())) {
+                        break;
                     }
                 }
             } catch (java.net.SocketTimeoutException e) {
@@ -191,6 +188,22 @@ final class ProxyHarness implements AutoCloseable {
             }
             return b.toString();
         }
+    }
+
+    /** Whether a whole response (head and a Content-Length body) has arrived. */
+    private static boolean complete(String r) {
+        int end = r.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        String head = r.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+        int i = head.indexOf("\r\ncontent-length:");
+        if (i < 0) {
+            return false;
+        }
+        int eol = head.indexOf("\r\n", i + 2);
+        int cl = Integer.parseInt(head.substring(i + 17, eol < 0 ? head.length() : eol).strip());
+        return r.length() >= end + 4 + cl;
     }
 
     @Override

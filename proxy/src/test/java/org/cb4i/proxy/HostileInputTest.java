@@ -1,0 +1,147 @@
+package org.cb4i.proxy;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * research/security.md §A3, sent as raw bytes: framing the proxy refuses ([ENF-5]), targets it will not
+ * canonicalise ([ENF-6]), size limits, and headers a client must not be able to remove or forge.
+ */
+class HostileInputTest {
+    @TempDir
+    java.nio.file.Path dir;
+    ProxyHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new ProxyHarness(dir).start("");
+    }
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    static String status(String response) {
+        return response.length() >= 12 ? response.substring(9, 12) : "(closed: " + response + ")";
+    }
+
+    String send(String head) throws Exception {
+        return h.raw(head);
+    }
+
+    @Test
+    void contentLengthWithTransferEncoding_isRefused_andNothingReachesTheOrigin() throws Exception {
+        String r = send("POST /free/x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /private/x HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(status(r)).isIn("400");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"xchunked", "chunked, identity", "identity", "gzip", "chunked, chunked"})
+    void obfuscatedTransferEncoding_isRefused(String te) throws Exception {
+        String r = send("POST /free/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: " + te + "\r\n\r\n0\r\n\r\n");
+        assertThat(status(r)).as(te).isIn("400", "501");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void duplicateOrOddContentLength_isRefused() throws Exception {
+        assertThat(status(send("POST /free/x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"))).isEqualTo("400");
+        assertThat(status(send("POST /free/x HTTP/1.1\r\nHost: a\r\nContent-Length: +1\r\n\r\na"))).isEqualTo("400");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void missingOrDoubleHost_isRefused() throws Exception {
+        assertThat(status(send("GET /free/x HTTP/1.1\r\n\r\n"))).isEqualTo("400");
+        assertThat(status(send("GET /free/x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"))).isEqualTo("400");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void oversizedRequestLineAndHeaders_get414And431() throws Exception {
+        assertThat(status(send("GET /free/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: a\r\n\r\n"))).isEqualTo("414");
+        assertThat(status(send("GET /free/x HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(20000) + "\r\n\r\n"))).isEqualTo("431");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void oversizedBody_gets413() throws Exception {
+        String r = send("POST /free/x HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999\r\n\r\n");
+        assertThat(status(r)).isEqualTo("413");
+        assertThat(r).contains("BODY_TOO_LARGE");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/free/..%2Farticles/a.html", "/free/%2e%2e%2farticles/a.html", "/free/..%5Carticles/a.html", "/free/%00",
+        "/free/%252e%252e/articles/a.html", "/free/%C0%AF../articles/a.html", "/free/x;jsessionid=1", "/free/..;/articles/a.html",
+        "/../articles/a.html", "/free/a#frag", "/free/a\\b", "http://evil.example/free/a"})
+    void ambiguousTargets_areRefused_neverForwarded(String target) throws Exception {
+        String r = send("GET " + target + " HTTP/1.1\r\nHost: a\r\nUser-Agent: GPTBot\r\n\r\n");
+        assertThat(status(r)).as(target).isEqualTo("400");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void dotSegmentsOutOfAnOpenPath_areJudgedOnTheCanonicalPath_andThatIsWhatTheOriginSees() throws Exception {
+        // /free/../articles/a.html is /articles/a.html: licensed, so a crawler without a license gets 402, not the open page.
+        String r = send("GET /free/../articles/a.html HTTP/1.1\r\nHost: a\r\nUser-Agent: GPTBot\r\n\r\n");
+        assertThat(status(r)).isEqualTo("402");
+        String human = send("GET /free/./x/..//%61bc.html?q=%2F HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(status(human)).isEqualTo("200");
+        List<LoggedRequest> seen = h.origin.findAll(anyRequestedFor(anyUrl()));
+        assertThat(seen).extracting(LoggedRequest::getUrl).containsExactly("/free/abc.html?q=%2F");
+    }
+
+    @Test
+    void connectionHeader_cannotRemoveTheForwardingHeadersTheProxyAdds() throws Exception {
+        String r = send("GET /free/x HTTP/1.1\r\nHost: a\r\nConnection: close, X-Forwarded-For, X-Forwarded-Host\r\n"
+                + "X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Host: evil.example\r\nForwarded: for=6.6.6.6\r\nX-Secret: drop-me\r\nConnection: X-Secret\r\n\r\n");
+        assertThat(status(r)).isEqualTo("200");
+        LoggedRequest seen = h.origin.findAll(getRequestedFor(urlEqualTo("/free/x"))).get(0);
+        assertThat(seen.getHeader("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(seen.getHeader("X-Forwarded-Host")).isEqualTo("a");
+        assertThat(seen.containsHeader("Forwarded")).isFalse();
+        assertThat(seen.containsHeader("X-Secret")).as("headers named in Connection are hop-by-hop").isFalse();
+    }
+
+    @Test
+    void upgradeToWebSocketOrH2c_isNotTunnelled() throws Exception {
+        String r = send("GET /free/x HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+        assertThat(status(r)).isEqualTo("200");
+        LoggedRequest seen = h.origin.findAll(getRequestedFor(urlEqualTo("/free/x"))).get(0);
+        assertThat(seen.containsHeader("Upgrade")).isFalse();
+        assertThat(seen.containsHeader("HTTP2-Settings")).isFalse();
+    }
+
+    @Test
+    void traceAndConnect_areRefused() throws Exception {
+        assertThat(status(send("TRACE /free/x HTTP/1.1\r\nHost: a\r\n\r\n"))).isEqualTo("400");
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void garbageAndBareLineFeeds_neverCrashTheProxy() throws Exception {
+        for (String g : new String[] {"\u0000\u0001\u0002\r\n\r\n", "GET / HTTP/9.9\r\nHost: a\r\n\r\n", "GET\r\n\r\n",
+                "GET /free/x HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n", "GET /free/x HTTP/1.1\r\nHost: a\r\n: empty\r\n\r\n"}) {
+            String r = send(g);
+            assertThat(r.isEmpty() || r.matches("(?s)HTTP/\\S+ [45]\\d\\d .*")).as(g + " -> " + r).isTrue();
+            assertThat(r).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+        assertThat(h.get("/free/after").statusCode()).as("still serving").isEqualTo(200);
+    }
+}
