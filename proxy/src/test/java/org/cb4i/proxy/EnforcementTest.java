@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The proxy's decisions end to end ([ENF-1] to [ENF-4], [POP-2], [STS-6], [TOK-9], [TOK-10]). */
+/** The proxy's decisions end to end: [ENF-1], [ENF-2], [ENF-3], [ENF-4], [ENF-7], [POP-2], [STS-6], [TOK-9], [TOK-10], [LOG-2], [LOG-3]. */
 class EnforcementTest {
     @TempDir
     java.nio.file.Path dir;

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * research/security.md §A3, sent as raw bytes: framing the proxy refuses ([ENF-5]), targets it will not
- * canonicalise ([ENF-6]), size limits, and headers a client must not be able to remove or forge.
+ * canonicalise ([ENF-6]), size limits, and headers a client must not be able to remove or forge ([ENF-7]).
  */
 class HostileInputTest {
     @TempDir

@@ -20,6 +20,8 @@ import java.util.Set;
  */
 public final class AtomicFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    private static final Set<PosixFilePermission> WORLD_READABLE = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
 
     private AtomicFiles() {}
 
@@ -39,6 +41,9 @@ public final class AtomicFiles {
         Path tmp;
         if (ownerOnly && supportsPosix(dir)) {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else if (supportsPosix(dir)) {
+            // Temporary files are created 0600; a public file (a key set, a checkpoint, a token) is 0644 like any other.
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(WORLD_READABLE));
         } else {
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         }

@@ -30,6 +30,7 @@ class KeyFilesTest {
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         for (String f : new String[] {KeyFiles.PUBLIC_JWK, KeyFiles.PUBLIC_JWKS}) {
             assertThat(Files.readString(dir.resolve(f))).doesNotContain("\"d\"").contains(key.thumbprint());
+            assertThat(Files.getPosixFilePermissions(dir.resolve(f))).contains(PosixFilePermission.OTHERS_READ);
         }
         SigningKey back = KeyFiles.readSigningKey(dir.resolve(KeyFiles.PRIVATE_JWK));
         assertThat(back.thumbprint()).isEqualTo(key.thumbprint());

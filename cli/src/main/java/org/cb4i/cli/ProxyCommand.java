@@ -1,0 +1,109 @@
+package org.cb4i.cli;
+
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.cb4i.proxy.Proxy;
+import org.cb4i.proxy.config.ConfigException;
+import org.cb4i.proxy.config.ConfigLoader;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.sample.EmbeddedDefault;
+import org.cb4i.proxy.sample.SampleSite;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cb4i proxy}: the enforcement proxy, on a configuration file or on the embedded default. */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Run the enforcement proxy. Without --config it runs an embedded default: a sample site served in-process, "
+                + "a demo collective whose key is generated under --state, and prints what to try. Stops on Ctrl-C or SIGTERM, "
+                + "draining requests and publishing a final checkpoint.")
+final class ProxyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A YAML configuration (see README, \"The proxy\").")
+    Path config;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Port of the embedded default (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--state", defaultValue = ".cb4i", paramLabel = "DIR", description = "State folder of the embedded default (default ${DEFAULT-VALUE}).")
+    Path state;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ProxyConfig cfg;
+        SampleSite site = null;
+        try {
+            if (config != null) {
+                cfg = ConfigLoader.load(config);
+            } else {
+                site = SampleSite.start();
+                cfg = EmbeddedDefault.config(state, port, site.port());
+            }
+        } catch (ConfigException e) {
+            err.println("cb4i: the configuration cannot be used:");
+            err.println(e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        Proxy proxy;
+        try {
+            proxy = Proxy.start(cfg, Clock.systemUTC(), line -> {
+                err.println("cb4i proxy: " + line);
+                err.flush();
+            });
+        } catch (BindException e) {
+            err.println("cb4i: cannot listen on " + cfg.listen() + ": the address is in use"
+                    + (config == null ? " (choose another with --port)" : ""));
+            if (site != null) {
+                site.close();
+            }
+            return ExitCodes.BAD_INPUT;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        SampleSite siteRef = site;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close();
+            if (siteRef != null) {
+                siteRef.close();
+            }
+            stopped.countDown();
+        }, "cb4i-shutdown"));
+        printBanner(out, proxy, config == null);
+        out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private void printBanner(PrintWriter out, Proxy p, boolean embedded) {
+        String base = "http://" + p.config().listen().host() + ":" + p.port();
+        out.println("cb4i proxy is running" + (embedded ? " on its embedded default" : ""));
+        out.println("  site      " + base + "/" + (embedded ? "   (a sample news site served in-process)" : ""));
+        p.adminPort().ifPresent(a -> out.println("  admin     http://127.0.0.1:" + a + "/metrics   /healthz   /readyz"));
+        out.println("  log id    " + p.log().logId() + "   (receipts: " + base + "/.well-known/cb4i/logs/" + p.log().logId() + "/checkpoint)");
+        out.println("  terms     " + base + "/license.xml   " + base + "/robots.txt   " + base + "/.well-known/cb4i");
+        if (embedded) {
+            String s = state.toString();
+            String article = base + "/articles/collective-bargaining.html";
+            out.println();
+            out.println("Try, from another terminal:");
+            out.println("  open " + base + "/ in a browser                 humans pass");
+            out.println("  curl -i -A GPTBot " + article);
+            out.println("                                                    an AI crawler without a license: 402 and the offer");
+            out.println("  ./cb4i keys generate --out " + s + "/crawler");
+            out.println("  ./cb4i license issue --issuer-key " + s + "/collective/private.jwk --issuer " + EmbeddedDefault.COLLECTIVE
+                    + " --licensee demo-crawler --crawler-key " + s + "/crawler/public.jwk --usages ai-train --days 7 --out " + s + "/license.jwt");
+            out.println("  ./cb4i fetch " + article + " --license " + s + "/license.jwt --key " + s + "/crawler/private.jwk");
+            out.println("                                                    200 with a CB4I-Receipt header");
+        }
+        out.println();
+        out.println("Ctrl-C stops it (requests in flight finish, a final checkpoint is published).");
+    }
+}

@@ -1,0 +1,55 @@
+package org.cb4i.proxy.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import org.cb4i.proxy.config.HostPort;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.terms.PathPattern;
+import org.cb4i.sdk.terms.Usage;
+
+/**
+ * The configuration {@code cb4i proxy} runs with no arguments: the sample site as origin, a demo collective
+ * whose key is generated on first run under the state folder (never a key shipped in the jar), {@code /free/*}
+ * open, everything else licensed for {@code ai-train}, state under the state folder.
+ */
+public final class EmbeddedDefault {
+    public static final String COLLECTIVE = "https://demo-collective.example";
+
+    private EmbeddedDefault() {}
+
+    /** The demo collective's key, generated into {@code state/collective} on first use. */
+    public static SigningKey collectiveKey(Path state) throws IOException {
+        Path dir = state.resolve("collective");
+        if (Files.exists(dir.resolve(KeyFiles.PRIVATE_JWK))) {
+            return KeyFiles.readSigningKey(dir.resolve(KeyFiles.PRIVATE_JWK));
+        }
+        SigningKey k = KeyFiles.generate(KeyAlgorithm.ED25519);
+        KeyFiles.writeKeyPair(dir, k, false);
+        return k;
+    }
+
+    public static ProxyConfig config(Path state, int port, int originPort) throws IOException {
+        collectiveKey(state);
+        Path abs = state.toAbsolutePath();
+        return new ProxyConfig(Optional.empty(), new HostPort("127.0.0.1", port), URI.create("http://127.0.0.1:" + originPort),
+                URI.create("http://127.0.0.1:" + port),
+                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.empty())),
+                List.of(),
+                List.of(new ProxyConfig.PathRule(PathPattern.of("/free/*"), ProxyConfig.Access.OPEN, EnumSet.noneOf(Usage.class), SignaturePolicy.REUSABLE),
+                        new ProxyConfig.PathRule(PathPattern.of("/*"), ProxyConfig.Access.LICENSED, EnumSet.of(Usage.AI_TRAIN), SignaturePolicy.REUSABLE)),
+                new ProxyConfig.LogSettings(abs.resolve("proxy-log"), abs.resolve("proxy-log").resolve("log-key.jwk"), Duration.ofSeconds(1), 1000),
+                Optional.of(new HostPort("127.0.0.1", 0)), Optional.empty(), List.of(), ProxyConfig.Limits.DEFAULT,
+                ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), false,
+                new ProxyConfig.AccessLog(abs.resolve("access.log").toString()), List.of());
+    }
+}

@@ -1,0 +1,68 @@
+package org.cb4i.proxy.sample;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+
+/**
+ * The bundled sample site (a few articles, an open page, robots.txt) served from the classpath on a loopback port:
+ * the origin of {@code cb4i proxy}'s embedded default. Not a general web server.
+ */
+public final class SampleSite implements AutoCloseable {
+    private static final String ROOT = "/org/cb4i/proxy/sample";
+    private final HttpServer server;
+
+    private SampleSite(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Starts the site on a free loopback port. */
+    public static SampleSite start() throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        s.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "cb4i-sample-site");
+            t.setDaemon(true);
+            return t;
+        }));
+        s.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            if (path.endsWith("/")) {
+                path += "index.html";
+            }
+            byte[] body = null;
+            if (!path.contains("..")) {
+                try (InputStream in = SampleSite.class.getResourceAsStream(ROOT + path)) {
+                    body = in == null ? null : in.readAllBytes();
+                }
+            }
+            if (body == null) {
+                body = "<!doctype html><title>Not found</title><p>Not found.</p>".getBytes();
+                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(404, body.length);
+            } else {
+                ex.getResponseHeaders().set("Content-Type", path.endsWith(".txt") ? "text/plain; charset=utf-8" : "text/html; charset=utf-8");
+                ex.sendResponseHeaders(200, ex.getRequestMethod().equals("HEAD") ? -1 : body.length);
+            }
+            try (OutputStream out = ex.getResponseBody()) {
+                if (!ex.getRequestMethod().equals("HEAD")) {
+                    out.write(body);
+                }
+            }
+        });
+        s.start();
+        return new SampleSite(s);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
