@@ -38,6 +38,8 @@ import org.cb4i.proxy.pipeline.SiteState;
  */
 public final class Proxy implements AutoCloseable {
     public static final Duration DRAIN = Duration.ofSeconds(10);
+    /** How often issuer key sets given as https URLs are fetched again. */
+    public static final Duration KEY_REFRESH = Duration.ofMinutes(5);
 
     private final Vertx vertx;
     private final ProxyShared shared;
@@ -103,6 +105,7 @@ public final class Proxy implements AutoCloseable {
             }
             Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
             p.watchConfig();
+            p.refreshRemoteKeys(KEY_REFRESH);
             return p;
         } catch (Exception e) {
             await(vertx.close());
@@ -151,6 +154,27 @@ public final class Proxy implements AutoCloseable {
         }
         shared.swap(state);
         events.accept("config: reloaded (" + next.paths().size() + " path rules, " + next.issuers().size() + " issuers)");
+    }
+
+    /**
+     * Fetches https issuer key sets again every {@code every}, off the event loop. New keys (a rotation) take effect
+     * when fetched; a failed fetch keeps the keys held (an outage is not a mass revocation).
+     */
+    void refreshRemoteKeys(Duration every) {
+        vertx.setPeriodic(every.toMillis(), id -> {
+            ProxyConfig c = config();
+            if (c.issuers().stream().noneMatch(i -> "https".equals(i.jwks().getScheme()) || "http".equals(i.jwks().getScheme()))) {
+                return;
+            }
+            vertx.executeBlocking(() -> SiteState.build(c, clock, blocking), false).onComplete(ar -> {
+                if (ar.failed()) {
+                    events.accept("issuer keys: refresh failed, keeping the keys held: " + ar.cause().getMessage());
+                } else if (config() == c && !ar.result().sameKeys(shared.state())) {
+                    shared.swap(ar.result());
+                    events.accept("issuer keys: changed keys loaded");
+                }
+            });
+        });
     }
 
     /** Reloads when the file changes (checked every 2 s) or on SIGHUP. A bad file is reported and ignored. */

@@ -90,6 +90,21 @@ public final class SiteState {
         }
     }
 
+    /** Whether another state trusts exactly the same issuer keys (by thumbprint). */
+    public boolean sameKeys(SiteState other) {
+        if (!issuerKeys.keySet().equals(other.issuerKeys.keySet())) {
+            return false;
+        }
+        for (var e : issuerKeys.entrySet()) {
+            var a = e.getValue().keys().stream().map(org.cb4i.sdk.key.VerificationKey::thumbprint).collect(java.util.stream.Collectors.toSet());
+            var b = other.issuerKeys.get(e.getKey()).keys().stream().map(org.cb4i.sdk.key.VerificationKey::thumbprint).collect(java.util.stream.Collectors.toSet());
+            if (!a.equals(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public ProxyConfig config() {
         return config;
     }
