@@ -91,12 +91,14 @@ public final class Proxy implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
         try {
             int port = config.listen().port() == 0 ? freePort(config.listen().host()) : config.listen().port();
-            List<ProxyVerticle> verticles = new ArrayList<>();
-            for (int i = 0; i < cores; i++) {
+            // One instance per event loop, deployed together so that Vert.x spreads them over the loops and
+            // round-robins accepted connections between their servers (which share the port).
+            List<ProxyVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
+            await(vertx.deployVerticle(() -> {
                 ProxyVerticle v = new ProxyVerticle(shared, port);
                 verticles.add(v);
-                await(vertx.deployVerticle(v, new DeploymentOptions()));
-            }
+                return v;
+            }, new DeploymentOptions().setInstances(cores)));
             Integer adminPort = null;
             if (config.admin().isPresent()) {
                 HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics,

@@ -59,7 +59,8 @@ final class ProxyVerticle extends VerticleBase {
         ProxyHandler handler = new ProxyHandler(shared, client, vertx,
                 List.of(new DiscoveryEndpoints(client, shared.log()), new LogEndpoints(shared.log(), vertx)));
         server = vertx.createHttpServer(serverOptions(c, port)).requestHandler(handler);
-        return server.listen();
+        return server.listen().onSuccess(sv -> shared.events().accept("listening on " + c.listen().host() + ":" + sv.actualPort()
+                + " (" + Thread.currentThread().getName() + ")"));
     }
 
     HttpServer server() {

@@ -1,11 +1,8 @@
 package org.cb4i.proxy.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.cb4i.sdk.internal.Json;
 
@@ -17,24 +14,41 @@ public record LogEntry(String rid, Instant time, String licensee, String jti, St
         long bytes, Optional<String> contentRange, String sha256, List<String> usages, Optional<String> signatureInput,
         Optional<String> signature, boolean complete) {
 
+    /** The entry's bytes: compact JSON, members in the order of SPEC.md [LOG-2]. */
     public byte[] toBytes() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rid", rid);
-        m.put("time", time.getEpochSecond());
-        m.put("licensee", licensee);
-        m.put("jti", jti);
-        m.put("jkt", jkt);
-        m.put("method", method);
-        m.put("url", url);
-        m.put("status", status);
-        m.put("bytes", bytes);
-        contentRange.ifPresent(r -> m.put("content_range", r));
-        m.put("sha256", sha256);
-        m.put("usages", usages);
-        signatureInput.ifPresent(s -> m.put("signature_input", s));
-        signature.ifPresent(s -> m.put("signature", s));
-        m.put("complete", complete);
-        return Json.write(m).getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("rid", rid);
+            g.writeNumberField("time", time.getEpochSecond());
+            g.writeStringField("licensee", licensee);
+            g.writeStringField("jti", jti);
+            g.writeStringField("jkt", jkt);
+            g.writeStringField("method", method);
+            g.writeStringField("url", url);
+            g.writeNumberField("status", status);
+            g.writeNumberField("bytes", bytes);
+            if (contentRange.isPresent()) {
+                g.writeStringField("content_range", contentRange.get());
+            }
+            g.writeStringField("sha256", sha256);
+            g.writeArrayFieldStart("usages");
+            for (String u : usages) {
+                g.writeString(u);
+            }
+            g.writeEndArray();
+            if (signatureInput.isPresent()) {
+                g.writeStringField("signature_input", signatureInput.get());
+            }
+            if (signature.isPresent()) {
+                g.writeStringField("signature", signature.get());
+            }
+            g.writeBooleanField("complete", complete);
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** The rid of serialised entry bytes, or null when they are not an entry. */

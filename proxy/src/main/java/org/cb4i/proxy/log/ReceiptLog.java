@@ -50,7 +50,7 @@ public final class ReceiptLog implements AutoCloseable {
     static final String CHECKPOINT = "checkpoint.jwt";
     static final int MAX_ENTRY_BYTES = 64 * 1024;
 
-    private record Pending(byte[] entry, CompletableFuture<Long> done) {}
+    private record Pending(String rid, byte[] entry, CompletableFuture<Long> done) {}
 
     private final Path dir;
     private final SigningKey key;
@@ -151,7 +151,7 @@ public final class ReceiptLog implements AutoCloseable {
             if ((int) c.getValue() != crc) {
                 break;
             }
-            index(entry, pos);
+            index(LogEntry.ridOf(entry), entry, pos);
             pos += 8 + len;
         }
         if (pos < size) {
@@ -187,10 +187,9 @@ public final class ReceiptLog implements AutoCloseable {
         return total;
     }
 
-    private void index(byte[] entry, long offset) {
+    private void index(String rid, byte[] entry, long offset) {
         long seq = tree.append(entry);
         offsets.add(offset);
-        String rid = LogEntry.ridOf(entry);
         if (rid != null) {
             byRid.put(rid, seq);
         }
@@ -220,12 +219,17 @@ public final class ReceiptLog implements AutoCloseable {
      * the log cannot record it.
      */
     public CompletableFuture<Long> append(byte[] entry) {
+        return append(LogEntry.ridOf(entry), entry);
+    }
+
+    /** As {@link #append(byte[])}, for a caller that knows the entry's receipt id (saves parsing it again). */
+    public CompletableFuture<Long> append(String rid, byte[] entry) {
         CompletableFuture<Long> f = new CompletableFuture<>();
         if (entry.length > MAX_ENTRY_BYTES) {
             f.completeExceptionally(new IOException("entry larger than " + MAX_ENTRY_BYTES + " bytes"));
         } else if (!writable()) {
             f.completeExceptionally(new IOException("receipts log unavailable: " + (failure == null ? "closing" : failure)));
-        } else if (!queue.offer(new Pending(entry, f))) {
+        } else if (!queue.offer(new Pending(rid, entry, f))) {
             f.completeExceptionally(new IOException("receipts log queue is full"));
         }
         return f;
@@ -327,7 +331,7 @@ public final class ReceiptLog implements AutoCloseable {
         long offset = fileSize;
         synchronized (this) {
             for (Pending p : batch) {
-                index(p.entry(), offset);
+                index(p.rid(), p.entry(), offset);
                 offset += 8 + p.entry().length;
             }
         }

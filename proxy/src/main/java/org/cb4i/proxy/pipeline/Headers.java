@@ -23,8 +23,11 @@ final class Headers {
      * (lowercase). Computed before anything is added, so a client can never name a header the proxy adds.
      */
     static Set<String> dropped(MultiMap headers) {
-        Set<String> out = new HashSet<>(HOP_BY_HOP);
         List<String> conn = headers.getAll("connection");
+        if (conn.isEmpty()) {
+            return HOP_BY_HOP;
+        }
+        Set<String> out = new HashSet<>(HOP_BY_HOP);
         for (String line : conn) {
             for (String token : line.split(",")) {
                 String t = token.strip().toLowerCase(Locale.ROOT);

@@ -40,7 +40,10 @@ final class MeteredStream implements ReadStream<Buffer> {
             source.handler(null);
         } else {
             source.handler(buf -> {
-                digest.update(buf.getBytes());
+                // Hash the bytes where they are: no copy of the body.
+                for (java.nio.ByteBuffer nio : ((io.vertx.core.internal.buffer.BufferInternal) buf).getByteBuf().nioBuffers()) {
+                    digest.update(nio);
+                }
                 bytes += buf.length();
                 handler.handle(buf);
             });

@@ -14,8 +14,6 @@ import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.net.URI;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +51,8 @@ import org.cb4i.sdk.token.VerifiedLicense;
  * One instance per event loop, with that loop's HTTP client.
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** One generator per event loop: receipt ids are drawn without a shared lock. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
     /** The proxy's own endpoints, tried before the policy. */
     public interface Endpoints {
@@ -202,8 +201,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return;
         }
         LicenseClaims c = lic.claims();
-        URI url = URI.create(ctx.st.publisherOrigin + target.pathAndQuery());
-        if (!c.covers(url)) {
+        if (!c.covers(ctx.st.normalisedOrigin, target.pathAndQuery())) {
             ctx.deny(Reason.PATH_NOT_LICENSED, "license " + c.id() + " does not cover " + target.pathAndQuery() + " on " + ctx.st.publisherOrigin);
             return;
         }
@@ -256,17 +254,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         forward(ctx, target, lic);
     }
 
-    /** The request as received, for signature verification (before any normalisation). */
+    /** The request as received, for signature verification (before any normalisation); fields are read in place. */
     private static SignedRequest signedRequest(HttpServerRequest req) {
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : req.headers()) {
-            fields.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>(2)).add(e.getValue());
-        }
         String host = req.headers().get(HttpHeaderNames.HOST);
         if (host == null) {
             throw new IllegalArgumentException("no Host header");
         }
-        return SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + host + req.uri()), fields);
+        MultiMap h = req.headers();
+        return SignedRequest.received(req.method().name(), req.scheme(), host, req.uri(), h::getAll);
     }
 
     private void forward(Ctx ctx, RequestTarget target, Licensed lic) {
@@ -368,7 +363,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         String rid = null;
         if (lic != null) {
             byte[] r = new byte[16];
-            RANDOM.nextBytes(r);
+            RANDOM.get().nextBytes(r);
             rid = Base64Url.encode(r);
             resp.headers().set("CB4I-Receipt", "log=\"" + shared.log().logId() + "\", rid=\"" + rid + "\"");
             String cc = cresp.headers().get(HttpHeaderNames.CACHE_CONTROL);
@@ -403,7 +398,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 perRequest ? Optional.of(lic.signature().signature()) : Optional.empty(), complete);
         shared.quotas().addBytes(c.id(), c.quota(), metered.bytes());
         byte[] bytes = entry.toBytes();
-        shared.log().append(bytes).whenComplete((seq, err) -> {
+        shared.log().append(rid, bytes).whenComplete((seq, err) -> {
             if (err != null) {
                 // Never lose a usage record: if the log cannot take it, it goes to the operator's error stream.
                 shared.events().accept("receipts log could not record an entry (" + err.getMessage() + "): "

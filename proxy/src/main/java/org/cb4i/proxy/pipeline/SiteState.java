@@ -35,6 +35,8 @@ public final class SiteState {
     final StatusListCache status;
     final Map<String, KeySet> issuerKeys;
     final String publisherOrigin;
+    /** The publisher origin as license {@code paths} compare it ([TOK-9]). */
+    final String normalisedOrigin;
     final String licenseLink;
     final Set<Usage> offeredUsages;
 
@@ -55,6 +57,7 @@ public final class SiteState {
         this.status = new StatusListCache(new BoundedFetcher(fp), id -> Optional.ofNullable(this.issuerKeys.get(id)), clock, blocking);
         String p = config.publisher().toString();
         this.publisherOrigin = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+        this.normalisedOrigin = org.cb4i.sdk.token.PathScope.normaliseOrigin(publisherOrigin);
         this.licenseLink = "<" + publisherOrigin + "/license.xml>; rel=\"license\"; type=\"application/rsl+xml\"";
         Set<Usage> offered = new LinkedHashSet<>();
         config.paths().stream().filter(r -> r.access() == ProxyConfig.Access.LICENSED).forEach(r -> offered.addAll(r.usages()));

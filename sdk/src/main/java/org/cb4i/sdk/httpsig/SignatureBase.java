@@ -44,6 +44,11 @@ public final class SignatureBase {
 
     /** The base for {@code components} (the inner list of {@code Signature-Input}, with its parameters). */
     static String build(SignedRequest req, InnerList components) {
+        return build(req, components, components.serialize());
+    }
+
+    /** As {@link #build(SignedRequest, InnerList)}, with the serialised inner list already at hand. */
+    static String build(SignedRequest req, InnerList components, String serialized) {
         List<Item<? extends Object>> items = components.get();
         if (items.size() > MAX_COMPONENTS) {
             throw new RejectedException(Reason.SIGNATURE_COVERAGE_INSUFFICIENT, "signature covers " + items.size() + " components; at most " + MAX_COMPONENTS + " are accepted");
@@ -60,7 +65,7 @@ public final class SignatureBase {
             }
             b.append(id).append(": ").append(value(req, s.get(), s.getParams())).append('\n');
         }
-        b.append("\"@signature-params\": ").append(components.serialize());
+        b.append("\"@signature-params\": ").append(serialized);
         return b.toString();
     }
 

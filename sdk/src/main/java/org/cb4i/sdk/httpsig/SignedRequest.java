@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The parts of an HTTP request that RFC 9421 signatures cover, as received: method, scheme, authority,
@@ -21,9 +22,9 @@ public final class SignedRequest {
     private final String scheme;
     private final String authority;
     private final String pathAndQuery;
-    private final Map<String, List<String>> fields;
+    private final Function<String, List<String>> fields;
 
-    private SignedRequest(String method, String scheme, String authority, String pathAndQuery, Map<String, List<String>> fields) {
+    private SignedRequest(String method, String scheme, String authority, String pathAndQuery, Function<String, List<String>> fields) {
         this.method = method;
         this.scheme = scheme;
         this.authority = authority;
@@ -44,7 +45,22 @@ public final class SignedRequest {
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         String pq = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-        return new SignedRequest(method, scheme, normaliseAuthority(scheme, url.getRawAuthority()), pq, lower(fields));
+        Map<String, List<String>> m = lower(fields);
+        return new SignedRequest(method, scheme, normaliseAuthority(scheme, url.getRawAuthority()), pq, name -> m.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * A request as a server received it, without copying its header fields: {@code fields} returns the field lines
+     * of a lowercase name (empty when absent). For proxies, which already hold the fields in their own structure.
+     *
+     * @param rawAuthority the Host header (or the authority of an absolute-form target), as received
+     * @param pathAndQuery the request target as received
+     */
+    public static SignedRequest received(String method, String scheme, String rawAuthority, String pathAndQuery,
+            Function<String, List<String>> fields) {
+        String sch = scheme.toLowerCase(Locale.ROOT);
+        return new SignedRequest(Objects.requireNonNull(method, "method"), sch, normaliseAuthority(sch, rawAuthority),
+                Objects.requireNonNull(pathAndQuery, "pathAndQuery"), Objects.requireNonNull(fields, "fields"));
     }
 
     /** As {@link #of(String, URI, Map)} without header fields. */
@@ -54,10 +70,16 @@ public final class SignedRequest {
 
     /** A copy with one more field line (signers add {@code Signature-Agent} this way). */
     public SignedRequest withField(String name, String value) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        fields.forEach((k, v) -> m.put(k, new ArrayList<>(v)));
-        m.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
-        return new SignedRequest(method, scheme, authority, pathAndQuery, freeze(m));
+        String lower = name.toLowerCase(Locale.ROOT);
+        Function<String, List<String>> before = fields;
+        return new SignedRequest(method, scheme, authority, pathAndQuery, n -> {
+            if (!n.equals(lower)) {
+                return before.apply(n);
+            }
+            List<String> l = new ArrayList<>(before.apply(n));
+            l.add(value);
+            return List.copyOf(l);
+        });
     }
 
     /** Lowercase host, and {@code :port} only when it is not the scheme's default. */
@@ -96,16 +118,13 @@ public final class SignedRequest {
 
     /** The field lines of {@code name} (lowercase), in order; empty when absent. */
     public List<String> field(String name) {
-        return fields.getOrDefault(name, List.of());
+        List<String> l = fields.apply(name);
+        return l == null ? List.of() : l;
     }
 
     private static Map<String, List<String>> lower(Map<String, List<String>> in) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         in.forEach((k, v) -> m.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v));
-        return freeze(m);
-    }
-
-    private static Map<String, List<String>> freeze(Map<String, List<String>> m) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, List.copyOf(v)));
         return Collections.unmodifiableMap(out);

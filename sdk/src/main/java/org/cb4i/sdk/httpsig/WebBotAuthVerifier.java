@@ -56,8 +56,17 @@ public final class WebBotAuthVerifier {
     private final Duration skew;
     private final Duration maxValidity;
     private final Cache<String, Instant> verified;
+    /** Parsed signature headers by their raw text: a reused signature is parsed once. */
+    private final Cache<String, Parsed> parsed;
+
+    /** One tagged signature of a request, parsed. */
+    private record Candidate(String label, InnerList components, String params, ListElement<? extends Object> signature) {}
+
+    /** The web-bot-auth candidates of a {@code Signature-Input}/{@code Signature} pair, in order, at most {@value #MAX_CANDIDATES}. */
+    private record Parsed(List<Candidate> candidates) {}
 
     private WebBotAuthVerifier(Builder b) {
+        this.parsed = Caffeine.newBuilder().maximumSize(Math.max(1, b.cacheSize)).expireAfterWrite(Duration.ofMinutes(10)).build();
         this.clock = b.clock;
         this.skew = b.skew;
         this.maxValidity = b.maxValidity;
@@ -125,29 +134,19 @@ public final class WebBotAuthVerifier {
         if (inputText.length() > MAX_HEADER_CHARS || sigText.length() > MAX_HEADER_CHARS) {
             throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature-Input or Signature is longer than " + MAX_HEADER_CHARS + " characters");
         }
-        Dictionary inputs = SignatureBase.parseDictionary(inputText, "Signature-Input");
-        Dictionary sigs = SignatureBase.parseDictionary(sigText, "Signature");
-        if (inputs.get().size() > MAX_LABELS || sigs.get().size() > MAX_LABELS) {
-            throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "more than " + MAX_LABELS + " signatures on one request");
+        String cacheKey = inputText + '\u0001' + sigText;
+        Parsed p = parsed.getIfPresent(cacheKey);
+        if (p == null) {
+            p = parse(inputText, sigText);
+            parsed.put(cacheKey, p);
         }
         Map<String, URI> agents = SignatureAgent.parse(req.field("signature-agent"));
         boolean hasAgent = !req.field("signature-agent").isEmpty();
 
         RejectedException first = null;
-        int tried = 0;
-        for (Map.Entry<String, ListElement<? extends Object>> e : inputs.get().entrySet()) {
-            if (!(e.getValue() instanceof InnerList components)) {
-                throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature-Input member " + e.getKey() + " is not an inner list");
-            }
-            Item<? extends Object> tag = components.getParams().get("tag");
-            if (!(tag instanceof StringItem t) || !t.get().equals(WebBotAuthSigner.TAG)) {
-                continue;
-            }
-            if (++tried > MAX_CANDIDATES) {
-                break;
-            }
+        for (Candidate c : p.candidates()) {
             try {
-                return verifyOne(req, policy, keys, agents, hasAgent, e.getKey(), components, sigs.get().get(e.getKey()));
+                return verifyOne(req, policy, keys, agents, hasAgent, c);
             } catch (RejectedException ex) {
                 if (first == null) {
                     first = ex;
@@ -160,9 +159,34 @@ public final class WebBotAuthVerifier {
         throw new RejectedException(Reason.SIGNATURE_TAG_MISSING, "no signature on the request has tag=\"" + WebBotAuthSigner.TAG + "\"");
     }
 
+    private static Parsed parse(String inputText, String sigText) {
+        Dictionary inputs = SignatureBase.parseDictionary(inputText, "Signature-Input");
+        Dictionary sigs = SignatureBase.parseDictionary(sigText, "Signature");
+        if (inputs.get().size() > MAX_LABELS || sigs.get().size() > MAX_LABELS) {
+            throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "more than " + MAX_LABELS + " signatures on one request");
+        }
+        List<Candidate> out = new ArrayList<>();
+        for (Map.Entry<String, ListElement<? extends Object>> e : inputs.get().entrySet()) {
+            if (!(e.getValue() instanceof InnerList components)) {
+                throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature-Input member " + e.getKey() + " is not an inner list");
+            }
+            Item<? extends Object> tag = components.getParams().get("tag");
+            if (!(tag instanceof StringItem t) || !t.get().equals(WebBotAuthSigner.TAG)) {
+                continue;
+            }
+            if (out.size() == MAX_CANDIDATES) {
+                break;
+            }
+            out.add(new Candidate(e.getKey(), components, components.serialize(), sigs.get().get(e.getKey())));
+        }
+        return new Parsed(List.copyOf(out));
+    }
+
     private VerifiedSignature verifyOne(SignedRequest req, SignaturePolicy policy, KeyResolver keys, Map<String, URI> agents,
-            boolean hasAgent, String label, InnerList components, ListElement<? extends Object> sigElement) {
-        if (!(sigElement instanceof ByteSequenceItem sigItem)) {
+            boolean hasAgent, Candidate candidate) {
+        String label = candidate.label();
+        InnerList components = candidate.components();
+        if (!(candidate.signature() instanceof ByteSequenceItem sigItem)) {
             throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature has no byte sequence for label " + label);
         }
         Parameters p = components.getParams();
@@ -213,7 +237,7 @@ public final class WebBotAuthVerifier {
             throw new RejectedException(Reason.SIGNATURE_ALG_NOT_ALLOWED, "signature " + label + " alg " + alg.serialize()
                     + " does not fit the key (" + key.algorithm().httpSignatureAlg() + ")");
         }
-        String base = SignatureBase.build(req, components);
+        String base = SignatureBase.build(req, components, candidate.params());
         ByteBuffer bb = sigItem.get();
         byte[] sig = new byte[bb.remaining()];
         bb.duplicate().get(sig);
@@ -229,7 +253,7 @@ public final class WebBotAuthVerifier {
         Item<? extends Object> nonce = p.get("nonce");
         return new VerifiedSignature(label, keyId, c, x, covered,
                 nonce instanceof StringItem n ? Optional.of(n.get()) : Optional.empty(),
-                components.serialize(), sigItem.serialize());
+                candidate.params(), sigItem.serialize());
     }
 
     private static long integer(Parameters p, String name, String label) {

@@ -100,22 +100,30 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
             return false;
         }
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        if (url.getRawQuery() != null) {
-            path = path + "?" + url.getRawQuery();
+        return covers(origin, url.getRawQuery() == null ? path : path + "?" + url.getRawQuery());
+    }
+
+    /**
+     * As {@link #covers(URI)}, for a caller that already holds the origin normalised by
+     * {@link PathScope#normaliseOrigin} and the path and query (a proxy, on every request).
+     */
+    public boolean covers(String normalisedOrigin, String pathAndQuery) {
+        if (paths.isEmpty()) {
+            return true;
         }
         int bestAllow = -1;
         int bestDisallow = -1;
         for (PathScope scope : paths) {
-            if (!scope.appliesTo(origin)) {
+            if (!scope.appliesTo(normalisedOrigin)) {
                 continue;
             }
             for (PathPattern p : scope.allow()) {
-                if (p.specificity() > bestAllow && p.matches(path)) {
+                if (p.specificity() > bestAllow && p.matches(pathAndQuery)) {
                     bestAllow = p.specificity();
                 }
             }
             for (PathPattern p : scope.disallow()) {
-                if (p.specificity() > bestDisallow && p.matches(path)) {
+                if (p.specificity() > bestDisallow && p.matches(pathAndQuery)) {
                     bestDisallow = p.specificity();
                 }
             }
