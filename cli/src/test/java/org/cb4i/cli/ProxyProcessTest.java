@@ -185,8 +185,15 @@ class ProxyProcessTest {
                 }
                 r = start(port);
             }
-        } finally {
+            // A graceful stop (SIGTERM): requests drain and a final checkpoint covers every entry.
             r.process().destroy();
+            assertThat(r.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
+            try (ReceiptLog log = ReceiptLog.open(new ProxyConfig.LogSettings(state.resolve("proxy-log"), state.resolve("proxy-log/log-key.jwk"),
+                    Duration.ofSeconds(1), 1000), Clock.systemUTC(), e -> { })) {
+                assertThat(log.checkpoint().map(Checkpoint::size)).contains(log.size());
+            }
+        } finally {
+            r.process().destroyForcibly();
             r.process().waitFor(15, TimeUnit.SECONDS);
         }
         assertThat(Files.readString(dir.resolve("proxy-stderr.log"))).doesNotContain("Exception");

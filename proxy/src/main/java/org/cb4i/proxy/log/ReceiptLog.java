@@ -69,6 +69,8 @@ public final class ReceiptLog implements AutoCloseable {
     private volatile String failure;
     private volatile boolean closing;
     private long fileSize;
+    /** Entries on disk that no published checkpoint covers yet (after a crash, the ones recovered past it). */
+    private long uncovered;
     /** Test hook: thrown from the next write, as a full disk would. */
     volatile IOException injectedFault;
 
@@ -173,6 +175,7 @@ public final class ReceiptLog implements AutoCloseable {
             }
             checkpoint = cp;
         }
+        uncovered = tree.size() - (checkpoint == null ? 0 : checkpoint.size());
     }
 
     private int readFully(ByteBuffer b, long pos) throws IOException {
@@ -269,7 +272,7 @@ public final class ReceiptLog implements AutoCloseable {
 
     private void writeLoop() {
         Instant lastCheckpoint = clock.instant();
-        long sinceCheckpoint = 0;
+        long sinceCheckpoint = uncovered;
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {

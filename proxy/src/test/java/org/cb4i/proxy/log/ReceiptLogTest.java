@@ -96,6 +96,30 @@ public class ReceiptLogTest {
     }
 
     @Test
+    void entriesPastTheLastCheckpoint_areCoveredSoonAfterARestart() throws Exception {
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < 3; i++) {
+                log.append(entry(i)).get(5, TimeUnit.SECONDS);
+            }
+        }
+        String coversThree = Files.readString(dir.resolve(ReceiptLog.CHECKPOINT));
+        try (ReceiptLog log = open()) {
+            log.append(entry(3)).get(5, TimeUnit.SECONDS);
+        }
+        // As after a crash between a write and the next checkpoint: entry 3 is on disk, the checkpoint covers 3.
+        Files.writeString(dir.resolve(ReceiptLog.CHECKPOINT), coversThree);
+        try (ReceiptLog log = open()) {
+            assertThat(log.size()).isEqualTo(4);
+            assertThat(log.checkpoint().map(Checkpoint::size)).contains(3L);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (log.checkpoint().map(Checkpoint::size).orElse(0L) < 4 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(log.checkpoint().map(Checkpoint::size)).as("covered without any new entry").contains(4L);
+        }
+    }
+
+    @Test
     void secondProcessOnTheSameLog_isRefused() throws Exception {
         try (ReceiptLog log = open()) {
             assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("in use by another proxy");
