@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The terms the proxy publishes for its site ([DSC-1] to [DSC-5]), read back with cb4i's own readers. */
+/** The terms the proxy publishes for its site ([DSC-1], [DSC-2], [DSC-3], [DSC-4], [DSC-5], [DSC-6]), read back with cb4i's own readers. */
 class DiscoveryTest {
     @TempDir
     java.nio.file.Path dir;
