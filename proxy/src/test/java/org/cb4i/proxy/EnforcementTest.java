@@ -226,6 +226,34 @@ class EnforcementTest {
     }
 
     @Test
+    void clientDisconnectingMidBody_isStillRecorded_asIncomplete() throws Exception {
+        byte[] big = new byte[400_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        h.origin.stubFor(get("/articles/big.bin").willReturn(aResponse().withBody(big).withChunkedDribbleDelay(40, 4000)));
+        java.net.URI url = java.net.URI.create(h.base() + "/articles/big.bin");
+        var sig = new org.cb4i.sdk.httpsig.WebBotAuthSigner(h.crawler, java.time.Clock.systemUTC())
+                .sign(org.cb4i.sdk.httpsig.SignedRequest.of("GET", url), SignaturePolicy.REUSABLE);
+        String rid;
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.proxy.port())) {
+            s.getOutputStream().write(("GET /articles/big.bin HTTP/1.1\r\nHost: 127.0.0.1:" + h.proxy.port() + "\r\nAuthorization: License " + h.license()
+                    + "\r\nSignature-Input: " + sig.signatureInput() + "\r\nSignature: " + sig.signature() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] head = new byte[4096];
+            int n = s.getInputStream().read(head);
+            String text = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 200");
+            rid = text.replaceAll("(?s).*rid=\"([^\"]+)\".*", "$1");
+        } // closed mid-body
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (h.proxy.log().indexOf(rid).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        JsonNode entry = Json.mapper().readTree(h.proxy.log().entry(h.proxy.log().indexOf(rid).orElseThrow()));
+        assertThat(entry.get("complete").booleanValue()).isFalse();
+        assertThat(entry.get("bytes").longValue()).isLessThan(big.length);
+        assertThat(h.licensedGet("/articles/a.html", h.license()).statusCode()).as("still serving").isEqualTo(200);
+    }
+
+    @Test
     void adminPort_servesMetricsAndReadiness() throws Exception {
         h.licensedGet("/articles/a.html", h.license());
         h.get("/articles/a.html", "User-Agent", "GPTBot");

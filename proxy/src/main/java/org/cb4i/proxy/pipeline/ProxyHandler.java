@@ -346,6 +346,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         HttpServerResponse resp = req.response();
         SiteState st = ctx.st;
         if (resp.closed()) {
+            cresp.exceptionHandler(t -> { }); // the reset below is ours: nothing to report
             cresp.request().reset();
             ctx.done(0, 0);
             return;
@@ -378,7 +379,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         MeteredStream metered = lic == null ? null : new MeteredStream(cresp);
         String finalRid = rid;
-        (metered == null ? cresp.pipeTo(resp) : metered.pipeTo(resp)).onComplete(ar -> {
+        Relay.run(metered == null ? cresp : metered, cresp, resp).onComplete(ar -> {
             long bytes = metered != null ? metered.bytes() : resp.bytesWritten();
             if (lic != null) {
                 record(ctx, lic, finalRid, cresp, metered, ar.succeeded());
