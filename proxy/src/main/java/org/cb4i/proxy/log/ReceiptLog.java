@@ -49,6 +49,12 @@ public final class ReceiptLog implements AutoCloseable {
     static final String ENTRIES = "entries.log";
     static final String CHECKPOINT = "checkpoint.jwt";
     static final int MAX_ENTRY_BYTES = 64 * 1024;
+    /**
+     * At most one fsync per this interval: entries arriving meanwhile join the next batch. Acknowledgements are not
+     * on any request's path (the response is already sent), so this trades nothing but a few milliseconds before an
+     * entry is durable, and saves a wake-up and an fsync per entry under load.
+     */
+    static final long GROUP_COMMIT_NANOS = 5_000_000;
 
     private record Pending(String rid, byte[] entry, CompletableFuture<Long> done) {}
 
@@ -273,14 +279,20 @@ public final class ReceiptLog implements AutoCloseable {
     private void writeLoop() {
         Instant lastCheckpoint = clock.instant();
         long sinceCheckpoint = uncovered;
+        long lastFlush = 0;
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
                 Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first != null) {
+                    long wait = lastFlush + GROUP_COMMIT_NANOS - System.nanoTime();
+                    if (wait > 0 && !closing) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
                     batch.add(first);
-                    queue.drainTo(batch, 4095);
+                    queue.drainTo(batch, 16383);
                     writeBatch(batch);
+                    lastFlush = System.nanoTime();
                     sinceCheckpoint += batch.size();
                     batch.clear();
                 }
