@@ -107,7 +107,7 @@ access_log: "off"
 CONF
 java -jar "$jar" license issue --issuer-key collective/private.jwk --issuer https://collective.example --licensee bench \
   --crawler-key crawler/public.jwk --usages ai-train --quota-rps 1000000 --days 1 --out license.jwt >/dev/null
-java -Xms384m -Xmx384m -XX:+UseParallelGC -jar "$jar" proxy --config cb4i.yaml > cb4i.out 2> cb4i.err &
+java -Xms256m -Xmx256m -XX:+UseParallelGC -jar "$jar" proxy --config cb4i.yaml > cb4i.out 2> cb4i.err &
 cb4i_pid=$!
 pids+=("$cb4i_pid")
 for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:18083/robots.txt && break; sleep 0.2; done
@@ -158,7 +158,7 @@ run "cb4i licensed (reused signature)" http://127.0.0.1:18083/page.html "$root/b
 run "cb4i licensed, fresh signature" http://127.0.0.1:18083/fresh/page.html "$root/bench/proxy/fresh.lua"
 run "cb4i licensed, 256 connections" http://127.0.0.1:18083/page.html "$root/bench/proxy/licensed.lua" 256
 echo
-echo "peak RSS: cb4i $(rss "$cb4i_pid") (JVM, -Xmx384m)"
+echo "peak RSS: cb4i $(rss "$cb4i_pid") (JVM, -Xmx256m)"
 curl -s http://127.0.0.1:18093/metrics | awk '/^cb4i_proxy_log_entries/ {print "receipts logged: " $2}'
 awk '{print "Ed25519 verify floor: " $2 " /s on one thread (" 2*$2 " /s on 2 cores)"}' floor.txt
 echo
