@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.proxy.log.ReceiptLog;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
-import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthSigner;
 import org.cb4i.sdk.key.KeyFiles;

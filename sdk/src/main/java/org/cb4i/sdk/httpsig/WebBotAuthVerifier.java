@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;

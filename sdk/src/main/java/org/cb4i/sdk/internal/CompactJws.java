@@ -76,7 +76,7 @@ public final class CompactJws {
             throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " header has no \"alg\" string");
         }
         String alg = algNode.textValue();
-        if (!ALLOWED.contains(JWSAlgorithm.parse(alg)) || !ALLOWED.stream().anyMatch(a -> a.getName().equals(alg))) {
+        if (ALLOWED.stream().noneMatch(a -> a.getName().equals(alg))) { // exact, case-sensitive names only
             throw new RejectedException(Reason.ALG_NOT_ALLOWED, what + " uses alg \"" + printable(alg) + "\"; only EdDSA, Ed25519 and ES256 are accepted");
         }
         JsonNode typNode = header.get("typ");
