@@ -87,6 +87,12 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_log_writable", "1 when the receipts log can record", () -> log.writable() ? 1 : 0);
         metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines dropped under load", access::dropped);
         ProxyShared shared = new ProxyShared(state, log, metrics, access, clock, events);
+        // Cache counters of the current configuration's verifiers (they restart from zero on a reload).
+        metrics.gauge("cb4i_proxy_token_cache_hits", "license verifications answered from the cache", () -> shared.state().tokens().cacheCounters().hits());
+        metrics.gauge("cb4i_proxy_token_cache_misses", "license verifications that checked a signature", () -> shared.state().tokens().cacheCounters().misses());
+        metrics.gauge("cb4i_proxy_token_cache_size", "verified licenses held", () -> shared.state().tokens().cacheCounters().size());
+        metrics.gauge("cb4i_proxy_signature_cache_hits", "request signatures answered from the cache", () -> shared.state().signatures().cacheCounters().hits());
+        metrics.gauge("cb4i_proxy_signature_cache_misses", "request signatures verified", () -> shared.state().signatures().cacheCounters().misses());
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
         try {

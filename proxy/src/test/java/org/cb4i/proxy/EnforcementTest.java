@@ -255,12 +255,17 @@ class EnforcementTest {
 
     @Test
     void adminPort_servesMetricsAndReadiness() throws Exception {
-        h.licensedGet("/articles/a.html", h.license());
+        String token = h.license();
+        h.licensedGet("/articles/a.html", token);
         h.get("/articles/a.html", "User-Agent", "GPTBot");
         String admin = "http://127.0.0.1:" + h.proxy.adminPort().orElseThrow();
         var metrics = h.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("cb4i_proxy_requests_total{outcome=\"licensed\",reason=\"none\"}")
                 .contains("reason=\"LICENSE_REQUIRED\"").contains("cb4i_proxy_request_duration_seconds_bucket").contains("cb4i_proxy_log_entries");
+        h.licensedGet("/articles/b.html", token);
+        String again = h.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        double tokenHits = Double.parseDouble(again.replaceAll("(?s).*\ncb4i_proxy_token_cache_hits (\\S+)\n.*", "$1"));
+        assertThat(tokenHits).as("the second use of the same license is a cache hit").isGreaterThanOrEqualTo(1);
         assertThat(h.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 }

@@ -71,6 +71,7 @@ public final class WebBotAuthVerifier {
         this.maxValidity = b.maxValidity;
         this.verified = b.cacheSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(b.cacheSize)
+                .recordStats()
                 .expireAfter(new Expiry<String, Instant>() {
                     @Override
                     public long expireAfterCreate(String k, Instant expires, long t) {
@@ -92,6 +93,15 @@ public final class WebBotAuthVerifier {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Hits, misses and size of the verified-signature cache, for metrics (a hit skips the signature check). */
+    public org.cb4i.sdk.CacheCounters cacheCounters() {
+        if (verified == null) {
+            return org.cb4i.sdk.CacheCounters.NONE;
+        }
+        var st = verified.stats();
+        return new org.cb4i.sdk.CacheCounters(st.hitCount(), st.missCount(), verified.estimatedSize());
     }
 
     /**

@@ -56,6 +56,7 @@ public final class LicenseTokenVerifier {
         this.maxChars = b.maxChars;
         this.cache = b.cacheSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(b.cacheSize)
+                .recordStats()
                 .expireAfter(new Expiry<String, Object>() {
                     @Override
                     public long expireAfterCreate(String key, Object value, long currentTime) {
@@ -90,6 +91,15 @@ public final class LicenseTokenVerifier {
         }
         cache.cleanUp();
         return cache.estimatedSize();
+    }
+
+    /** Hits, misses and size of the verified-token cache, for metrics. */
+    public org.cb4i.sdk.CacheCounters cacheCounters() {
+        if (cache == null) {
+            return org.cb4i.sdk.CacheCounters.NONE;
+        }
+        var st = cache.stats();
+        return new org.cb4i.sdk.CacheCounters(st.hitCount(), st.missCount(), cache.estimatedSize());
     }
 
     /** The repertoire ids this verifier accepts in {@code aud}. */
