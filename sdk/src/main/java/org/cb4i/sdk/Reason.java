@@ -71,7 +71,10 @@ public enum Reason {
     BODY_TOO_LARGE(413, null),
     LOG_UNAVAILABLE(503, "server_error"),
     ORIGIN_UNREACHABLE(502, null),
-    ORIGIN_TIMEOUT(504, null);
+    ORIGIN_TIMEOUT(504, null),
+
+    // --- content [CRD-*]
+    MALFORMED_CONTENT(400, "invalid_request");
 
     private final int httpStatus;
     private final String authError;

@@ -1,0 +1,24 @@
+package org.cb4i.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * [CRD-2]: the committed canonical-text vectors are exactly what the independent parse5 implementation produces, so
+ * they cannot drift towards cb4i's own output. Needs node and {@code npm ci} in protocol-spec/interop (CI has both).
+ */
+class VectorProvenanceTest {
+    @Test
+    void canonicalTextVectors_areReproducedByTheIndependentImplementation() throws Exception {
+        JoseInteropTest.needsNodeAndJose();
+        JoseInteropTest.Result r = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("gen-text-vectors.mjs").toString()),
+                JoseInteropTest.INTEROP.toFile());
+        assertThat(r.exit()).as(r.err()).isZero();
+        String committed = Files.readString(Path.of("..", "protocol-spec", "vectors", "canonical_text.json"));
+        assertThat(r.out()).isEqualTo(committed);
+    }
+}

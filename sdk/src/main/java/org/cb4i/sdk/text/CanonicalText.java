@@ -1,0 +1,159 @@
+package org.cb4i.sdk.text;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.log.MerkleTree;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+
+/**
+ * cb4i-text-v1 (SPEC.md [CRD-2]): the canonical text of an HTML page's signed region, which survives re-serialising,
+ * pretty-printing and minifying the page, and changes when a word of its text does.
+ *
+ * <p>The region is the first element with {@code data-cb4i-region}, else the first {@code article}, else {@code main},
+ * else {@code body}. Its text is read in tree order, skipping the subtrees of {@link #SKIPPED} elements and of elements
+ * with {@code hidden}; the start and end of a {@link #BLOCKS block} element end a paragraph; {@code br} is a space. Each
+ * paragraph is normalised to NFC, loses U+200B and U+FEFF, has every run of Unicode white space folded to one space,
+ * and is trimmed; empty paragraphs are dropped. Implemented on jsoup; the vectors are computed by an independent
+ * implementation on parse5. The walk is iterative (no recursion, whatever the depth). Stateless and thread-safe.
+ */
+public final class CanonicalText {
+    /** Larger documents are refused before parsing. */
+    public static final int MAX_HTML_CHARS = 16 * 1024 * 1024;
+
+    static final Set<String> SKIPPED = Set.of("script", "style", "template", "noscript", "iframe", "object", "embed", "svg",
+            "math", "canvas", "audio", "video", "select", "textarea", "button", "input");
+    static final Set<String> BLOCKS = Set.of("address", "article", "aside", "blockquote", "caption", "dd", "details", "dialog",
+            "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+            "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+            "thead", "tr", "ul");
+    private static final Pattern WHITE_SPACE = Pattern.compile("[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+");
+    private static final Pattern ZERO_WIDTH = Pattern.compile("[\\u200B\\uFEFF]");
+    private static final Object END = new Object();
+
+    private CanonicalText() {}
+
+    /**
+     * The canonical text of a page.
+     *
+     * @param paragraphs the paragraphs, in order
+     * @param text the paragraphs joined by U+000A
+     * @param textSha256 hex SHA-256 of the text's UTF-8 bytes
+     * @param paragraphsRoot hex RFC 9162 Merkle root over the paragraphs' UTF-8 bytes
+     */
+    public record Result(List<String> paragraphs, String text, String textSha256, String paragraphsRoot) {
+        public Result {
+            paragraphs = List.copyOf(paragraphs);
+        }
+
+        /** The hex SHA-256 of each paragraph's UTF-8 bytes, as a dataset manifest carries them. */
+        public List<String> paragraphDigests() {
+            return paragraphs.stream().map(p -> HexFormat.of().formatHex(sha256(p.getBytes(StandardCharsets.UTF_8)))).toList();
+        }
+    }
+
+    /**
+     * Computes cb4i-text-v1 of an HTML document.
+     *
+     * @throws MalformedInputException ({@link Reason#MALFORMED_CONTENT}) for a document over {@link #MAX_HTML_CHARS}
+     */
+    public static Result of(String html) {
+        if (html.length() > MAX_HTML_CHARS) {
+            throw new MalformedInputException(Reason.MALFORMED_CONTENT, "the HTML document is larger than " + MAX_HTML_CHARS + " characters");
+        }
+        Document doc = Jsoup.parse(html);
+        Element region = region(doc);
+        List<String> raw = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        Deque<Object> stack = new ArrayDeque<>();
+        pushChildren(stack, region);
+        while (!stack.isEmpty()) {
+            Object o = stack.pop();
+            if (o == END) {
+                raw.add(cur.toString());
+                cur.setLength(0);
+                continue;
+            }
+            if (o instanceof TextNode t) {
+                cur.append(t.getWholeText());
+                continue;
+            }
+            if (!(o instanceof Element e)) {
+                continue; // comments, data nodes, document types
+            }
+            String name = e.normalName();
+            if (SKIPPED.contains(name) || e.hasAttr("hidden")) {
+                continue;
+            }
+            if (name.equals("br")) {
+                cur.append(' ');
+                continue;
+            }
+            if (BLOCKS.contains(name)) {
+                raw.add(cur.toString());
+                cur.setLength(0);
+                stack.push(END);
+            }
+            pushChildren(stack, e);
+        }
+        raw.add(cur.toString());
+        List<String> paragraphs = new ArrayList<>();
+        for (String p : raw) {
+            String n = normalise(p);
+            if (!n.isEmpty()) {
+                paragraphs.add(n);
+            }
+        }
+        String text = String.join("\n", paragraphs);
+        MerkleTree tree = new MerkleTree();
+        paragraphs.forEach(p -> tree.append(p.getBytes(StandardCharsets.UTF_8)));
+        return new Result(paragraphs, text, HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8))),
+                HexFormat.of().formatHex(tree.root(tree.size())));
+    }
+
+    /** One paragraph's normal form: NFC, zero-width characters removed, white space folded, trimmed. */
+    public static String normalise(String paragraph) {
+        String n = Normalizer.normalize(paragraph, Normalizer.Form.NFC);
+        n = ZERO_WIDTH.matcher(n).replaceAll("");
+        return WHITE_SPACE.matcher(n).replaceAll(" ").strip();
+    }
+
+    static Element region(Document doc) {
+        Element e = doc.selectFirst("[data-cb4i-region]");
+        if (e == null) {
+            e = doc.selectFirst("article");
+        }
+        if (e == null) {
+            e = doc.selectFirst("main");
+        }
+        return e != null ? e : doc.body();
+    }
+
+    private static void pushChildren(Deque<Object> stack, Node n) {
+        for (int i = n.childNodeSize() - 1; i >= 0; i--) {
+            stack.push(n.childNode(i));
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

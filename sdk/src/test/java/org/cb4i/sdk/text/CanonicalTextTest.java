@@ -1,0 +1,46 @@
+package org.cb4i.sdk.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.cb4i.sdk.MalformedInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** [CRD-2] behaviour the vectors cannot show: hostile sizes and depths, and sensitivity to edits. */
+class CanonicalTextTest {
+    static final String PAGE = "<article><h1>Title</h1><p>One paragraph of text.</p><p>Another one.</p></article>";
+
+    @Test
+    @Timeout(10)
+    void deeplyNestedDocument_isReadWithoutStackOverflow() {
+        String deep = "<article>" + "<div>".repeat(100_000) + "deep text" + "</div>".repeat(100_000) + "</article>";
+        assertThat(CanonicalText.of(deep).text()).isEqualTo("deep text");
+    }
+
+    @Test
+    void oversizedDocument_isRefusedNotTruncated() {
+        String big = "x".repeat(CanonicalText.MAX_HTML_CHARS + 1);
+        assertThatThrownBy(() -> CanonicalText.of(big)).isInstanceOf(MalformedInputException.class).hasMessageContaining("larger than");
+    }
+
+    @Test
+    void oneChangedWord_reorderedOrAddedParagraphs_changeTheDigests() {
+        CanonicalText.Result base = CanonicalText.of(PAGE);
+        CanonicalText.Result word = CanonicalText.of(PAGE.replace("Another", "A different"));
+        CanonicalText.Result reordered = CanonicalText.of("<article><h1>Title</h1><p>Another one.</p><p>One paragraph of text.</p></article>");
+        CanonicalText.Result added = CanonicalText.of(PAGE.replace("</article>", "<p>Added.</p></article>"));
+        for (CanonicalText.Result r : new CanonicalText.Result[] {word, reordered, added}) {
+            assertThat(r.textSha256()).isNotEqualTo(base.textSha256());
+            assertThat(r.paragraphsRoot()).isNotEqualTo(base.paragraphsRoot());
+        }
+        assertThat(reordered.paragraphDigests()).containsExactlyInAnyOrderElementsOf(base.paragraphDigests());
+    }
+
+    @Test
+    void changesOutsideTheRegion_changeNothing() {
+        String a = "<html><body><nav>Mon 09:00</nav>" + PAGE + "<div class=ad>Buy A</div></body></html>";
+        String b = "<html><head><meta charset=utf-8></head><body><nav>Tue 17:45</nav>" + PAGE + "<div class=ad>Buy B</div></body></html>";
+        assertThat(CanonicalText.of(a).textSha256()).isEqualTo(CanonicalText.of(b).textSha256());
+    }
+}
