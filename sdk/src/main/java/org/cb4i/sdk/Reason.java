@@ -74,7 +74,11 @@ public enum Reason {
     ORIGIN_TIMEOUT(504, null),
 
     // --- content [CRD-*]
-    MALFORMED_CONTENT(400, "invalid_request");
+    MALFORMED_CONTENT(400, "invalid_request"),
+    CREDENTIAL_MISSING(400, "invalid_request"),
+    CREDENTIAL_AMBIGUOUS(400, "invalid_request"),
+    CREDENTIAL_MISPLACED(400, "invalid_request"),
+    DIGEST_MISMATCH(400, "invalid_request");
 
     private final int httpStatus;
     private final String authError;

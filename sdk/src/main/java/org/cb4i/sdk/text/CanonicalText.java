@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.log.MerkleTree;
@@ -41,8 +40,6 @@ public final class CanonicalText {
             "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
             "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
             "thead", "tr", "ul");
-    private static final Pattern WHITE_SPACE = Pattern.compile("[\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+");
-    private static final Pattern ZERO_WIDTH = Pattern.compile("[\\u200B\\uFEFF]");
     private static final Object END = new Object();
 
     private CanonicalText() {}
@@ -75,7 +72,11 @@ public final class CanonicalText {
         if (html.length() > MAX_HTML_CHARS) {
             throw new MalformedInputException(Reason.MALFORMED_CONTENT, "the HTML document is larger than " + MAX_HTML_CHARS + " characters");
         }
-        Document doc = Jsoup.parse(html);
+        return of(Jsoup.parse(html));
+    }
+
+    /** As {@link #of(String)}, on a document already parsed (so that a caller parses a page once). */
+    public static Result of(Document doc) {
         Element region = region(doc);
         List<String> raw = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
@@ -127,9 +128,31 @@ public final class CanonicalText {
 
     /** One paragraph's normal form: NFC, zero-width characters removed, white space folded, trimmed. */
     public static String normalise(String paragraph) {
-        String n = Normalizer.normalize(paragraph, Normalizer.Form.NFC);
-        n = ZERO_WIDTH.matcher(n).replaceAll("");
-        return WHITE_SPACE.matcher(n).replaceAll(" ").strip();
+        String n = Normalizer.isNormalized(paragraph, Normalizer.Form.NFC) ? paragraph : Normalizer.normalize(paragraph, Normalizer.Form.NFC);
+        StringBuilder out = new StringBuilder(n.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c == '\u200B' || c == '\uFEFF') {
+                continue;
+            }
+            if (isWhiteSpace(c)) {
+                pendingSpace = out.length() > 0;
+                continue;
+            }
+            if (pendingSpace) {
+                out.append(' ');
+                pendingSpace = false;
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** Unicode White_Space (all of it is in the BMP). */
+    static boolean isWhiteSpace(char c) {
+        return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A)
+                || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
     }
 
     static Element region(Document doc) {

@@ -1,0 +1,144 @@
+package org.cb4i.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.credential.CredentialFiles;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cb4i sign}: content credentials for a file or a whole tree, in place. */
+@Command(name = "sign", mixinStandardHelpOptions = true,
+        description = "Sign files in place with the publisher's key: HTML pages get a content credential in <head>, other files a "
+                + "NAME.credential.jwt sidecar. Files whose content has not changed are left alone. Symbolic links are not followed.")
+final class SignCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders to sign.")
+    List<Path> paths;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "The publisher's private JWK.")
+    Path key;
+
+    @Option(names = "--publisher", required = true, paramLabel = "ID", description = "The publisher's origin (iss), e.g. https://news.example.")
+    String publisher;
+
+    @Option(names = "--base-url", paramLabel = "URL", description = "The URL of the signed folder's root (default: the publisher id).")
+    URI baseUrl;
+
+    @Option(names = "--terms", paramLabel = "URL", description = "The RSL license document (also linked from each page).")
+    URI terms;
+
+    @Option(names = "--creator", paramLabel = "NAME", description = "A creator's name; repeatable.")
+    List<String> creators = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the summary as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        URI base = baseUrl != null ? baseUrl : URI.create(publisher.endsWith("/") ? publisher : publisher + "/");
+        if (!base.toString().endsWith("/")) {
+            base = URI.create(base + "/");
+        }
+        CredentialFiles.Signer signer = new CredentialFiles.Signer(KeyFiles.readSigningKey(key), publisher, base, creators, Optional.ofNullable(terms));
+        record Job(Path file, String relative) {}
+        List<Job> jobs = new ArrayList<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        for (Path p : paths) {
+            if (Files.isSymbolicLink(p)) {
+                skipped.put(p.toString(), "a symbolic link (not followed)");
+            } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    for (Path f : s.toList()) {
+                        if (Files.isSymbolicLink(f)) {
+                            skipped.put(f.toString(), "a symbolic link (not followed)");
+                        } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && !f.getFileName().toString().endsWith(CredentialFiles.SIDECAR_SUFFIX)
+                                && !f.getFileName().toString().startsWith(".")) {
+                            jobs.add(new Job(f, p.relativize(f).toString()));
+                        }
+                    }
+                }
+            } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                jobs.add(new Job(p, p.getFileName().toString()));
+            } else {
+                skipped.put(p.toString(), "no such file or folder");
+            }
+        }
+        AtomicInteger signed = new AtomicInteger();
+        AtomicInteger unchanged = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        ConcurrentLinkedQueue<String[]> failures = new ConcurrentLinkedQueue<>();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        PrintWriter err = spec.commandLine().getErr();
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (Job j : jobs) {
+                fs.add(pool.submit(() -> {
+                    try {
+                        if (CredentialFiles.sign(j.file(), j.relative(), signer, now) == CredentialFiles.Outcome.SIGNED) {
+                            signed.incrementAndGet();
+                        } else {
+                            unchanged.incrementAndGet();
+                        }
+                    } catch (Cb4iException e) {
+                        failures.add(new String[] {j.file().toString(), e.getMessage() + " [" + e.reason() + "]"});
+                    } catch (IOException e) {
+                        failures.add(new String[] {j.file().toString(), "cannot be read or written: " + e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : " " + e.getMessage())});
+                    }
+                    int n = done.incrementAndGet();
+                    if (jobs.size() >= 1000 && n % 1000 == 0) {
+                        synchronized (err) {
+                            err.printf("cb4i sign: %d / %d files%n", n, jobs.size());
+                            err.flush();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        failures.forEach(f -> skipped.put(f[0], f[1]));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("signed", signed.get());
+            m.put("unchanged", unchanged.get());
+            List<Object> sk = new ArrayList<>();
+            skipped.forEach((p, r) -> sk.add(Map.of("path", p, "reason", r)));
+            m.put("skipped", sk);
+            out.print(Json.writePretty(m));
+        } else {
+            out.printf("signed %d, unchanged %d, skipped %d%n", signed.get(), unchanged.get(), skipped.size());
+            skipped.forEach((p, r) -> out.println("  skipped " + p + ": " + r));
+        }
+        return skipped.isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
+    }
+}

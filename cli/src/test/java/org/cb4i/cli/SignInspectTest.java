@@ -1,0 +1,89 @@
+package org.cb4i.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code cb4i sign} and {@code cb4i inspect} on a real tree ([CRD-3], [CRD-4]). */
+class SignInspectTest {
+    @TempDir
+    Path dir;
+
+    static final String PAGE = "<!doctype html><html><head><title>t</title></head><body><nav>menu</nav>"
+            + "<article><h1>Headline</h1><p>First paragraph.</p><p>Second paragraph.</p></article></body></html>\n";
+
+    CliTest.Result cb4i(String... args) {
+        return CliTest.cb4i(args);
+    }
+
+    Path tree() throws Exception {
+        Path site = Files.createDirectories(dir.resolve("site/articles"));
+        Files.writeString(site.resolve("a.html"), PAGE);
+        Files.writeString(site.resolve("b.html"), PAGE.replace("First", "Another first"));
+        Files.write(dir.resolve("site/photo.jpg"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve("site/fake.html"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
+        Files.createSymbolicLink(dir.resolve("site/articles/loop"), dir.resolve("site"));
+        assertThat(cb4i("keys", "generate", "--out", dir.resolve("pub").toString()).exit()).isZero();
+        return dir.resolve("site");
+    }
+
+    CliTest.Result sign(Path site) {
+        return cb4i("sign", site.toString(), "--key", dir.resolve("pub/private.jwk").toString(), "--publisher", "https://news.example",
+                "--terms", "https://news.example/license.xml", "--creator", "A. Writer");
+    }
+
+    @Test
+    void signingATree_signsPagesAndFiles_skipsWhatItMustWithAReason_andIsIdempotent() throws Exception {
+        Path site = tree();
+        CliTest.Result first = sign(site);
+        assertThat(first.out()).contains("signed 3, unchanged 0, skipped 2");
+        assertThat(first.out()).contains("fake.html: ").contains("binary content").contains("loop: a symbolic link (not followed)");
+        assertThat(first.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(dir.resolve("site/photo.jpg.credential.jwt")).exists();
+        assertThat(Files.list(dir.resolve("site/articles")).filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        assertThat(sign(site).out()).contains("signed 0, unchanged 3");
+    }
+
+    @Test
+    void inspect_exitCodes_sayWhichCheckFailed() throws Exception {
+        Path site = tree();
+        sign(site);
+        String jwks = dir.resolve("pub/public.jwks").toString();
+        CliTest.Result ok = cb4i("inspect", site.resolve("articles/a.html").toString(), "--jwks", jwks);
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("https://news.example/articles/a.html").contains("digests.text").contains("VALID");
+        assertThat(cb4i("inspect", site.resolve("photo.jpg").toString(), "--jwks", jwks).exit()).isZero();
+
+        Files.writeString(site.resolve("articles/a.html"), Files.readString(site.resolve("articles/a.html")).replace("Second", "Edited"));
+        CliTest.Result bad = cb4i("inspect", site.resolve("articles/a.html").toString(), "--jwks", jwks);
+        assertThat(bad.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(bad.out()).contains("digests.text differs").contains("DIGEST_MISMATCH").contains("NOT VALID");
+
+        Files.writeString(dir.resolve("plain.html"), PAGE);
+        CliTest.Result none = cb4i("inspect", dir.resolve("plain.html").toString(), "--jwks", jwks);
+        assertThat(none.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(none.err()).contains("no content credential").contains("CREDENTIAL_MISSING");
+        CliTest.Result noKeys = cb4i("inspect", site.resolve("articles/b.html").toString());
+        assertThat(noKeys.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(noKeys.out()).contains("give --jwks");
+        assertThat(cb4i("inspect", site.resolve("articles/b.html").toString(), "--jwks", jwks, "--json").out()).contains("\"valid\" : true");
+    }
+
+    @Test
+    void aPageReserialisedByAnotherParser_stillVerifies() throws Exception {
+        JoseInteropTest.needsNodeAndJose();
+        Path site = tree();
+        sign(site);
+        Path out = dir.resolve("reserialised.html");
+        JoseInteropTest.Result r = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("reserialize.mjs").toString(),
+                site.resolve("articles/a.html").toString(), out.toString()), JoseInteropTest.INTEROP.toFile());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readString(out)).isNotEqualTo(Files.readString(site.resolve("articles/a.html")));
+        CliTest.Result ok = cb4i("inspect", out.toString(), "--jwks", dir.resolve("pub/public.jwks").toString());
+        assertThat(ok.exit()).as(ok.out()).isZero();
+    }
+}

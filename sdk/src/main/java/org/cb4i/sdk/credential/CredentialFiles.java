@@ -1,0 +1,142 @@
+package org.cb4i.sdk.credential;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+
+/**
+ * Signing files in place ([CRD-3]): an HTML page gets its credential embedded, any other file gets a sidecar
+ * {@code NAME.credential.jwt}. Every write goes through a temporary file and a rename, so a signed tree never holds a
+ * half-written file. Stateless and thread-safe.
+ */
+public final class CredentialFiles {
+    public static final String SIDECAR_SUFFIX = ".credential.jwt";
+    private static final Pattern META_CHARSET = Pattern.compile("<meta[^>]+charset\\s*=\\s*[\"']?([A-Za-z0-9_:.-]+)", Pattern.CASE_INSENSITIVE);
+
+    private CredentialFiles() {}
+
+    /** What became of one file. */
+    public enum Outcome { SIGNED, UNCHANGED }
+
+    /** What a signer puts in every credential besides the digests. */
+    public record Signer(SigningKey key, String publisher, URI baseUrl, java.util.List<String> creators, Optional<URI> terms) {}
+
+    public static boolean isHtml(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".html") || n.endsWith(".htm");
+    }
+
+    public static Path sidecarOf(Path file) {
+        return file.resolveSibling(file.getFileName() + SIDECAR_SUFFIX);
+    }
+
+    /**
+     * Signs one file. {@code relative} is its path under the signed root, appended to the base URL as {@code sub}.
+     *
+     * @throws MalformedInputException with the reason a file cannot be signed (binary content in an .html file, an
+     *     encoding that is not ASCII-compatible, an ambiguous or misplaced credential already in the page)
+     */
+    public static Outcome sign(Path file, String relative, Signer s, Instant now) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String sub = s.baseUrl().resolve(relative.replace('\\', '/')).toString();
+        if (isHtml(file)) {
+            org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(decode(bytes, file)); // parsed once for both uses
+            CredentialClaims.Digests d = HtmlCredentials.digestsOf(doc);
+            Optional<String> existing = HtmlCredentials.extract(doc);
+            if (existing.isPresent() && sameAsSigned(existing.get(), s, sub, d)) {
+                return Outcome.UNCHANGED;
+            }
+            String credential = ContentCredentials.sign(claims(s, sub, now, d), s.key());
+            // Edit the bytes as ISO-8859-1 (one char per byte): every byte the publisher wrote is kept.
+            String raw = new String(bytes, StandardCharsets.ISO_8859_1);
+            String signed = HtmlCredentials.embed(raw, credential, s.terms());
+            AtomicFiles.write(file, signed.getBytes(StandardCharsets.ISO_8859_1), false, true);
+            return Outcome.SIGNED;
+        }
+        CredentialClaims.Digests d = new CredentialClaims.Digests(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(sha256(bytes)));
+        Path sidecar = sidecarOf(file);
+        if (Files.isRegularFile(sidecar)) {
+            String existing = Files.readString(sidecar, StandardCharsets.US_ASCII).strip();
+            if (sameAsSigned(existing, s, sub, d)) {
+                return Outcome.UNCHANGED;
+            }
+        }
+        AtomicFiles.write(sidecar, (ContentCredentials.sign(claims(s, sub, now, d), s.key()) + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+        return Outcome.SIGNED;
+    }
+
+    private static CredentialClaims claims(Signer s, String sub, Instant now, CredentialClaims.Digests d) {
+        return new CredentialClaims(s.publisher(), sub, now, s.creators(), Optional.empty(),
+                s.terms().map(t -> new CredentialClaims.Terms(t, Optional.empty())), Optional.empty(), java.util.Set.of(), d);
+    }
+
+    private static boolean sameAsSigned(String compact, Signer s, String sub, CredentialClaims.Digests d) {
+        try {
+            CredentialClaims c = ContentCredentials.verify(compact, KeySet.of(s.key().publicKey())).claims();
+            return c.issuer().equals(s.publisher()) && c.subject().equals(sub) && c.digests().equals(d) && c.creators().equals(s.creators())
+                    && c.terms().map(CredentialClaims.Terms::uri).equals(s.terms());
+        } catch (Cb4iException e) {
+            return false; // not ours, or not valid: sign afresh
+        }
+    }
+
+    /**
+     * Decodes an HTML file: a BOM, else a {@code <meta charset>}, else UTF-8. Refuses binary content and encodings that
+     * are not ASCII-compatible (the credential is inserted as ASCII bytes).
+     */
+    public static String decode(byte[] bytes, Path file) {
+        for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
+            if (bytes[i] == 0) {
+                throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": binary content (a NUL byte), not an HTML page");
+            }
+        }
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+            throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": UTF-16 pages cannot be signed in place; convert to UTF-8");
+        }
+        Charset cs = StandardCharsets.UTF_8;
+        Matcher m = META_CHARSET.matcher(new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.ISO_8859_1));
+        if (m.find()) {
+            try {
+                cs = Charset.forName(m.group(1));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": unknown charset \"" + m.group(1) + "\"");
+            }
+            if (!cs.newEncoder().canEncode("<>\"=/ abcxyz") || cs.name().startsWith("UTF-16") || cs.name().startsWith("UTF-32")) {
+                throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": charset " + cs.name() + " is not ASCII-compatible");
+            }
+        }
+        try {
+            return cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": not valid " + cs.name() + " text");
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
