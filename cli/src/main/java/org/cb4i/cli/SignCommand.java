@@ -57,6 +57,30 @@ final class SignCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON.")
     boolean json;
 
+    /**
+     * Progress on large trees: a bar redrawn in place on a terminal, a line every 1000 files otherwise (logs, pipes).
+     */
+    static void progress(PrintWriter err, int done, int total, boolean tty) {
+        if (total < 200) {
+            return;
+        }
+        if (tty) {
+            if (done % 50 == 0 || done == total) {
+                int width = 40;
+                int filled = (int) ((long) done * width / total);
+                synchronized (err) {
+                    err.printf("\r[%s%s] %3d%%  %d / %d files", "#".repeat(filled), " ".repeat(width - filled), done * 100 / total, done, total);
+                    err.flush();
+                }
+            }
+        } else if (done % 1000 == 0 || done == total) {
+            synchronized (err) {
+                err.printf("cb4i sign: %d / %d files%n", done, total);
+                err.flush();
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         URI base = baseUrl != null ? baseUrl : URI.create(publisher.endsWith("/") ? publisher : publisher + "/");
@@ -93,6 +117,7 @@ final class SignCommand implements java.util.concurrent.Callable<Integer> {
         ConcurrentLinkedQueue<String[]> failures = new ConcurrentLinkedQueue<>();
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         PrintWriter err = spec.commandLine().getErr();
+        boolean tty = System.console() != null;
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
             List<Future<?>> fs = new ArrayList<>();
@@ -111,12 +136,7 @@ final class SignCommand implements java.util.concurrent.Callable<Integer> {
                                 + (e.getMessage() == null ? "" : " " + e.getMessage())});
                     }
                     int n = done.incrementAndGet();
-                    if (jobs.size() >= 1000 && n % 1000 == 0) {
-                        synchronized (err) {
-                            err.printf("cb4i sign: %d / %d files%n", n, jobs.size());
-                            err.flush();
-                        }
-                    }
+                    progress(err, n, jobs.size(), tty);
                 }));
             }
             for (Future<?> f : fs) {
@@ -124,6 +144,10 @@ final class SignCommand implements java.util.concurrent.Callable<Integer> {
             }
         } finally {
             pool.shutdownNow();
+        }
+        if (tty && jobs.size() >= 200) {
+            err.print("\r" + " ".repeat(70) + "\r");
+            err.flush();
         }
         failures.forEach(f -> skipped.put(f[0], f[1]));
         PrintWriter out = spec.commandLine().getOut();

@@ -74,6 +74,20 @@ class SignInspectTest {
     }
 
     @Test
+    void progress_isABarOnATerminal_andLinesInALog() {
+        java.io.StringWriter tty = new java.io.StringWriter();
+        SignCommand.progress(new java.io.PrintWriter(tty), 500, 1000, true);
+        assertThat(tty.toString()).startsWith("\r[####################                    ]  50%  500 / 1000 files");
+        java.io.StringWriter log = new java.io.StringWriter();
+        SignCommand.progress(new java.io.PrintWriter(log), 1000, 2000, false);
+        SignCommand.progress(new java.io.PrintWriter(log), 1001, 2000, false);
+        assertThat(log.toString()).isEqualTo("cb4i sign: 1000 / 2000 files" + System.lineSeparator());
+        java.io.StringWriter small = new java.io.StringWriter();
+        SignCommand.progress(new java.io.PrintWriter(small), 50, 100, true);
+        assertThat(small.toString()).as("small trees show no progress").isEmpty();
+    }
+
+    @Test
     void aPageReserialisedByAnotherParser_stillVerifies() throws Exception {
         JoseInteropTest.needsNodeAndJose();
         Path site = tree();
