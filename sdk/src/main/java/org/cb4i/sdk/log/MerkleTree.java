@@ -155,11 +155,19 @@ public final class MerkleTree {
         }
     }
 
-    static MessageDigest sha256() {
+    /** One digest per thread: looking a provider up for every node costs more than hashing it. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    });
+
+    /** This thread's SHA-256, reset and ready. */
+    static MessageDigest sha256() {
+        MessageDigest d = SHA256.get();
+        d.reset();
+        return d;
     }
 }

@@ -128,7 +128,8 @@ public final class CanonicalText {
 
     /** One paragraph's normal form: NFC, zero-width characters removed, white space folded, trimmed. */
     public static String normalise(String paragraph) {
-        String n = Normalizer.isNormalized(paragraph, Normalizer.Form.NFC) ? paragraph : Normalizer.normalize(paragraph, Normalizer.Form.NFC);
+        String n = belowCombiningMarks(paragraph) || Normalizer.isNormalized(paragraph, Normalizer.Form.NFC)
+                ? paragraph : Normalizer.normalize(paragraph, Normalizer.Form.NFC);
         StringBuilder out = new StringBuilder(n.length());
         boolean pendingSpace = false;
         for (int i = 0; i < n.length(); i++) {
@@ -147,6 +148,16 @@ public final class CanonicalText {
             out.append(c);
         }
         return out.toString();
+    }
+
+    /** Text with nothing at or above U+0300 (the first combining mark) is already in NFC: no need to ask. */
+    private static boolean belowCombiningMarks(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x300) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Unicode White_Space (all of it is in the BMP). */
