@@ -24,12 +24,14 @@ import org.jsoup.select.Elements;
  */
 public final class HtmlCredentials {
     private static final Pattern CREDENTIAL = Pattern.compile(
-            "<script\\b[^>]*\\btype\\s*=\\s*([\"']?)application/content-credential\\+jwt\\1[^>]*>[^<]*</script\\s*>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HEAD_END = Pattern.compile("</head\\s*>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HEAD_START = Pattern.compile("<head\\b[^>]*>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern HTML_START = Pattern.compile("<html\\b[^>]*>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DOCTYPE = Pattern.compile("<!doctype[^>]*>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern LICENSE_LINK = Pattern.compile("<link\\b[^>]*\\brel\\s*=\\s*([\"']?)[^\"'>]*\\blicense\\b[^>]*>", Pattern.CASE_INSENSITIVE);
+            "<script\\b[^>]*\\btype\\s*=\\s*([\"']?)application/content-credential\\+jwt\\1[^>]*>[^<]*</script\\s*>");
+    private static final Pattern HEAD_END = Pattern.compile("</head\\s*>");
+    private static final Pattern HEAD_START = Pattern.compile("<head\\b[^>]*>");
+    private static final Pattern HTML_START = Pattern.compile("<html\\b[^>]*>");
+    private static final Pattern DOCTYPE = Pattern.compile("<!doctype[^>]*>");
+    private static final Pattern LICENSE_LINK = Pattern.compile("<link\\b[^>]*\\brel\\s*=\\s*([\"']?)[^\"'>]*\\blicense\\b[^>]*>");
+
+    private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private HtmlCredentials() {}
 
@@ -53,11 +55,14 @@ public final class HtmlCredentials {
      *     credentials, or {@link Reason#CREDENTIAL_MISPLACED} when the result would not hold it in {@code <head>}
      */
     public static String embed(String html, String credential, Optional<URI> license) {
-        if (!credential.matches("[A-Za-z0-9_.-]+")) {
+        if (!COMPACT_JWS.matcher(credential).matches()) {
             throw new IllegalArgumentException("a compact JWS is base64url segments and dots only");
         }
         String element = "<script type=\"" + ContentCredentials.MEDIA_TYPE + "\">" + credential + "</script>";
-        Matcher existing = CREDENTIAL.matcher(html);
+        // The patterns are lower case and run on an ASCII-lowered copy (same length, same offsets): a case-insensitive
+        // java.util.regex search compares at every position, a case-sensitive one skips ahead (Boyer-Moore).
+        String lower = asciiLower(html);
+        Matcher existing = CREDENTIAL.matcher(lower);
         String out;
         if (existing.find()) {
             int start = existing.start();
@@ -68,10 +73,10 @@ public final class HtmlCredentials {
             out = html.substring(0, start) + element + html.substring(end);
         } else {
             String insert = element;
-            if (license.isPresent() && !LICENSE_LINK.matcher(html).find()) {
+            if (license.isPresent() && !LICENSE_LINK.matcher(lower).find()) {
                 insert = "<link rel=\"license\" type=\"application/rsl+xml\" href=\"" + escapeAttr(license.get().toString()) + "\">\n" + element;
             }
-            out = insertIntoHead(html, insert + "\n");
+            out = insertIntoHead(html, lower, insert + "\n");
         }
         String back = extract(out).orElse(null);
         if (!credential.equals(back)) {
@@ -80,20 +85,20 @@ public final class HtmlCredentials {
         return out;
     }
 
-    private static String insertIntoHead(String html, String insert) {
-        Matcher m = HEAD_END.matcher(html);
+    private static String insertIntoHead(String html, String lower, String insert) {
+        Matcher m = HEAD_END.matcher(lower);
         if (m.find()) {
             return html.substring(0, m.start()) + insert + html.substring(m.start());
         }
-        m = HEAD_START.matcher(html);
+        m = HEAD_START.matcher(lower);
         if (m.find()) {
             return html.substring(0, m.end()) + "\n" + insert + html.substring(m.end());
         }
-        m = HTML_START.matcher(html);
+        m = HTML_START.matcher(lower);
         if (m.find()) {
             return html.substring(0, m.end()) + "<head>" + insert + "</head>" + html.substring(m.end());
         }
-        m = DOCTYPE.matcher(html);
+        m = DOCTYPE.matcher(lower);
         int at = m.lookingAt() || m.find() && m.start() == 0 ? m.end() : 0;
         return html.substring(0, at) + "<head>" + insert + "</head>" + html.substring(at);
     }
@@ -146,6 +151,17 @@ public final class HtmlCredentials {
                     + " paragraphs now, " + d.paragraphCount().orElse(0) + " signed)"));
         }
         return new Checked(v, t);
+    }
+
+    /** {@code s} with A-Z lowered and every other character kept: the same length, so offsets carry over. */
+    static String asciiLower(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'A' && c[i] <= 'Z') {
+                c[i] += 'a' - 'A';
+            }
+        }
+        return new String(c);
     }
 
     private static String escapeAttr(String s) {

@@ -130,6 +130,9 @@ public final class CanonicalText {
     public static String normalise(String paragraph) {
         String n = belowCombiningMarks(paragraph) || Normalizer.isNormalized(paragraph, Normalizer.Form.NFC)
                 ? paragraph : Normalizer.normalize(paragraph, Normalizer.Form.NFC);
+        if (alreadyFolded(n)) {
+            return n;
+        }
         StringBuilder out = new StringBuilder(n.length());
         boolean pendingSpace = false;
         for (int i = 0; i < n.length(); i++) {
@@ -148,6 +151,25 @@ public final class CanonicalText {
             out.append(c);
         }
         return out.toString();
+    }
+
+    /** True when folding would change nothing: no zero-width characters, no white space but single inner U+0020. */
+    private static boolean alreadyFolded(String s) {
+        boolean prevSpace = true; // a leading space is not folded away
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ' ') {
+                if (prevSpace) {
+                    return false;
+                }
+                prevSpace = true;
+            } else if (c == '\u200B' || c == '\uFEFF' || isWhiteSpace(c)) {
+                return false;
+            } else {
+                prevSpace = false;
+            }
+        }
+        return !prevSpace || s.isEmpty();
     }
 
     /** Text with nothing at or above U+0300 (the first combining mark) is already in NFC: no need to ask. */

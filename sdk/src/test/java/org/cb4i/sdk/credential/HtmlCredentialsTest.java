@@ -92,6 +92,24 @@ class HtmlCredentialsTest {
     }
 
     @Test
+    void upperCaseMarkup_isFound_theCredentialLandsInHead_andResigningReplacesIt() throws Exception {
+        String upper = "<!DOCTYPE HTML>\n<HTML><HEAD><TITLE>Old page</TITLE><LINK REL=\"LICENSE\" HREF=\"/terms.xml\"></HEAD>\n"
+                + "<BODY><ARTICLE><P>Written before lower case was fashionable.</P></ARTICLE></BODY></HTML>\n";
+        Path f = signed("upper.html", upper);
+        String out = Files.readString(f);
+        assertThat(out).doesNotContain("application/rsl+xml"); // the page's own LINK REL=LICENSE is kept, no second one
+        assertThat(out.indexOf("content-credential+jwt")).isBetween(out.indexOf("<TITLE>"), out.indexOf("</HEAD>"));
+        assertThat(HtmlCredentials.check(out, keys)).isNotNull();
+        String shouted = out.replace("<script type=\"application/content-credential+jwt\">", "<SCRIPT TYPE='APPLICATION/CONTENT-CREDENTIAL+JWT'>")
+                .replace("</script>", "</SCRIPT >").replace("before", "long before");
+        Files.writeString(f, shouted);
+        assertThat(CredentialFiles.sign(f, "upper.html", signer(), Instant.now())).isEqualTo(CredentialFiles.Outcome.SIGNED);
+        String again = Files.readString(f);
+        assertThat(again.toLowerCase().split("content-credential\\+jwt", -1)).hasSize(2);
+        assertThat(HtmlCredentials.check(again, keys)).isNotNull();
+    }
+
+    @Test
     void stillVerifies_afterPrettyPrinting_minifying_reorderingAttributes_andChangingTheCharset() throws Exception {
         String out = Files.readString(signed("c.html", PAGE));
         String cred = out.substring(out.indexOf("<script type=\"application/content-credential+jwt\">"), out.indexOf("</script>") + 9);

@@ -19,6 +19,20 @@ class CanonicalTextTest {
     }
 
     @Test
+    void normalise_foldsEveryKindOfWhiteSpace_andLeavesFoldedTextAsItIs() {
+        assertThat(CanonicalText.normalise("already folded text")).isEqualTo("already folded text");
+        assertThat(CanonicalText.normalise("")).isEmpty();
+        assertThat(CanonicalText.normalise(" lead")).isEqualTo("lead");
+        assertThat(CanonicalText.normalise("trail ")).isEqualTo("trail");
+        assertThat(CanonicalText.normalise("two  spaces")).isEqualTo("two spaces");
+        assertThat(CanonicalText.normalise("new\nline\ttab")).isEqualTo("new line tab");
+        assertThat(CanonicalText.normalise("no\u00A0break\u3000ideographic")).isEqualTo("no break ideographic");
+        assertThat(CanonicalText.normalise("zero\u200Bwidth\uFEFF")).isEqualTo("zerowidth");
+        assertThat(CanonicalText.normalise("cafe\u0301")).isEqualTo("caf\u00E9");
+        assertThat(CanonicalText.normalise(" ")).isEmpty();
+    }
+
+    @Test
     void oversizedDocument_isRefusedNotTruncated() {
         String big = "x".repeat(CanonicalText.MAX_HTML_CHARS + 1);
         assertThatThrownBy(() -> CanonicalText.of(big)).isInstanceOf(MalformedInputException.class).hasMessageContaining("larger than");
