@@ -155,7 +155,7 @@ public final class CanonicalText {
 
     /** True when folding would change nothing: no zero-width characters, no white space but single inner U+0020. */
     private static boolean alreadyFolded(String s) {
-        boolean prevSpace = true; // a leading space is not folded away
+        boolean prevSpace = true; // so that a leading space counts as a change (it is trimmed)
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ' ') {
