@@ -1,6 +1,7 @@
 package org.cb4i.sdk.credential;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cb4i.sdk.ReasonOf.reasonOf;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
@@ -54,15 +55,6 @@ class HtmlCredentialsTest {
         Files.writeString(f, html);
         CredentialFiles.sign(f, name, signer(), Instant.now());
         return f;
-    }
-
-    static Reason reasonOf(Runnable r) {
-        try {
-            r.run();
-        } catch (Cb4iException e) {
-            return e.reason();
-        }
-        return null;
     }
 
     @Test

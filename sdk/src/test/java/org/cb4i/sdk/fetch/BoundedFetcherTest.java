@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cb4i.sdk.ReasonOf.reasonOf;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -37,15 +38,6 @@ class BoundedFetcherTest {
 
     URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    static Reason reasonOf(Runnable r) {
-        try {
-            r.run();
-        } catch (InfrastructureException e) {
-            return e.reason();
-        }
-        return null;
     }
 
     @Test

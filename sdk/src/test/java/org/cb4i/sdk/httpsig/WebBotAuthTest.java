@@ -1,6 +1,7 @@
 package org.cb4i.sdk.httpsig;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cb4i.sdk.ReasonOf.reasonOf;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.MutableClock;
 import org.cb4i.sdk.Reason;
@@ -38,15 +38,6 @@ class WebBotAuthTest {
         f.put("Signature-Input", List.of(h.signatureInput()));
         f.put("Signature", List.of(h.signature()));
         return SignedRequest.of(req.method(), URI.create(req.targetUri()), f);
-    }
-
-    static Reason reasonOf(Runnable r) {
-        try {
-            r.run();
-        } catch (Cb4iException e) {
-            return e.reason();
-        }
-        return null;
     }
 
     @ParameterizedTest
