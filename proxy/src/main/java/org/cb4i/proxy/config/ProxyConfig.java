@@ -44,8 +44,15 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
         OPEN, LICENSED, DENY
     }
 
-    /** One policy rule. */
-    public record PathRule(PathPattern match, Access access, Set<Usage> usages, SignaturePolicy signature) {}
+    /**
+     * One policy rule. {@code usageTokens} is derived: the usages' tokens, sorted, as receipts and denials print them
+     * (computed once here rather than on every licensed request).
+     */
+    public record PathRule(PathPattern match, Access access, Set<Usage> usages, SignaturePolicy signature, List<String> usageTokens) {
+        public PathRule(PathPattern match, Access access, Set<Usage> usages, SignaturePolicy signature) {
+            this(match, access, usages, signature, usages.stream().map(Usage::token).sorted().toList());
+        }
+    }
 
     /** The receipts log: its folder, its key file, and how often a checkpoint is signed. */
     public record LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries) {}
