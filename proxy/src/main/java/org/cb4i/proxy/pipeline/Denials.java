@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.internal.Json;
-import org.cb4i.sdk.terms.Usage;
 
 /**
  * Writes denials ([ENF-3], [ENF-4]): the status of the reason, an RFC 9457 {@code application/problem+json} body
@@ -32,7 +31,7 @@ final class Denials {
             Map<String, Object> offer = new LinkedHashMap<>();
             offer.put("license", st.publisherOrigin + "/license.xml");
             offer.put("issuers", st.issuersForOffer());
-            offer.put("usages", st.offeredUsages.stream().map(Usage::token).sorted().toList());
+            offer.put("usages", st.offeredUsages);
             offer.put("how", "obtain a license token from one of the issuers, bound to your crawler's key; send it as "
                     + "'Authorization: License <token>' with a Web Bot Auth signature made with that key");
             body.put("offer", offer);

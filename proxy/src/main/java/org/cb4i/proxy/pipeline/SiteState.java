@@ -38,7 +38,8 @@ public final class SiteState {
     /** The publisher origin as license {@code paths} compare it ([TOK-9]). */
     final String normalisedOrigin;
     final String licenseLink;
-    final Set<Usage> offeredUsages;
+    /** The usages the licensed paths offer, as sorted tokens (the 402 offer lists them). */
+    final List<String> offeredUsages;
 
     private SiteState(ProxyConfig config, Map<String, KeySet> issuerKeys, Clock clock, Executor blocking) {
         this.config = config;
@@ -61,7 +62,7 @@ public final class SiteState {
         this.licenseLink = "<" + publisherOrigin + "/license.xml>; rel=\"license\"; type=\"application/rsl+xml\"";
         Set<Usage> offered = new LinkedHashSet<>();
         config.paths().stream().filter(r -> r.access() == ProxyConfig.Access.LICENSED).forEach(r -> offered.addAll(r.usages()));
-        this.offeredUsages = Set.copyOf(offered);
+        this.offeredUsages = offered.stream().map(Usage::token).sorted().toList();
     }
 
     /**
