@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.crawler.TokenClient;
 import org.cb4i.sdk.internal.AtomicFiles;
 import org.cb4i.sdk.internal.CompactJws;
 import org.cb4i.sdk.internal.Json;
@@ -47,8 +48,49 @@ import picocli.CommandLine.Spec;
 
 /** {@code cb4i license}: issue and inspect license tokens (SPEC.md §4). */
 @Command(name = "license", mixinStandardHelpOptions = true, description = "Issue and inspect license tokens.",
-        subcommands = {LicenseCommand.Issue.class, LicenseCommand.Inspect.class})
+        subcommands = {LicenseCommand.Request.class, LicenseCommand.Issue.class, LicenseCommand.Inspect.class})
 final class LicenseCommand {
+
+    @Command(name = "request", mixinStandardHelpOptions = true,
+            description = "Obtain a license from a collective's issuer (POST /token, signed with the crawler's key) and write it to --out.")
+    static final class Request implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--issuer", required = true, paramLabel = "URL", description = "The issuer's base URL, e.g. https://licenses.collective.example.")
+        URI issuer;
+
+        @Option(names = "--key", required = true, paramLabel = "FILE", description = "The crawler's private JWK (the key registered with the collective).")
+        Path key;
+
+        @Option(names = "--licensee", paramLabel = "ID", description = "The licensee id (client_id); default: whoever the key is registered to.")
+        String licensee;
+
+        @Option(names = "--agreement", paramLabel = "ID", description = "The agreement to license under, when there are several.")
+        String agreement;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the token.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            SigningKey k = KeyFiles.readSigningKey(key);
+            URI endpoint = URI.create(issuer.toString().replaceAll("/+$", "") + "/token");
+            TokenClient.Issued issued;
+            try {
+                issued = new TokenClient(k, Clock.systemUTC()).request(endpoint, Optional.ofNullable(licensee), Optional.ofNullable(agreement));
+            } catch (TokenClient.Refused e) {
+                spec.commandLine().getErr().println("cb4i: the issuer refused: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
+            AtomicFiles.write(out, (issued.token() + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+            PrintWriter w = spec.commandLine().getOut();
+            w.println("obtained license " + issued.licenseId().orElse("?") + ", valid for " + issued.expiresIn() + " s");
+            w.println("  bound to crawler key " + k.thumbprint());
+            w.println("  written to " + out + "   (cb4i license inspect " + out + ")");
+            return ExitCodes.OK;
+        }
+    }
 
     @Command(name = "issue", mixinStandardHelpOptions = true,
             description = "Sign a license token (typ license+jwt) bound to a crawler's key, and write it to --out.")

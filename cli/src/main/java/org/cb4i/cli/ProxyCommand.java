@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.cb4i.proxy.Proxy;
-import org.cb4i.proxy.config.ConfigException;
+import org.cb4i.sdk.config.ConfigException;
 import org.cb4i.proxy.config.ConfigLoader;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.proxy.sample.EmbeddedDefault;

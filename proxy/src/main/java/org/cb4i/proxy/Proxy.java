@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 import org.cb4i.proxy.admin.AccessLogWriter;
 import org.cb4i.proxy.admin.AdminServer;
 import org.cb4i.proxy.admin.ProxyMetrics;
-import org.cb4i.proxy.config.ConfigException;
+import org.cb4i.sdk.config.ConfigException;
 import org.cb4i.proxy.config.ConfigLoader;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.proxy.log.ReceiptLog;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.cb4i.proxy.config.ConfigException;
+import org.cb4i.sdk.config.ConfigException;
 import org.cb4i.proxy.config.ConfigLoader;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.key.KeyAlgorithm;

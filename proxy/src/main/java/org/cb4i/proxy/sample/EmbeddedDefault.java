@@ -2,7 +2,6 @@ package org.cb4i.proxy.sample;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -11,7 +10,6 @@ import java.util.Optional;
 import org.cb4i.proxy.config.HostPort;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
-import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
 import org.cb4i.sdk.terms.PathPattern;
@@ -20,7 +18,8 @@ import org.cb4i.sdk.terms.Usage;
 /**
  * The configuration {@code cb4i proxy} runs with no arguments: the sample site as origin, a demo collective
  * whose key is generated on first run under the state folder (never a key shipped in the jar), {@code /free/*}
- * open, everything else licensed for {@code ai-train}, state under the state folder.
+ * open, everything else licensed for {@code ai-train}, state under the state folder. Status lists may be fetched
+ * from loopback addresses, so that licenses from {@code cb4i issuer}'s embedded default (on 127.0.0.1:8090) work.
  */
 public final class EmbeddedDefault {
     public static final String COLLECTIVE = "https://demo-collective.example";
@@ -29,13 +28,7 @@ public final class EmbeddedDefault {
 
     /** The demo collective's key, generated into {@code state/collective} on first use. */
     public static SigningKey collectiveKey(Path state) throws IOException {
-        Path dir = state.resolve("collective");
-        if (Files.exists(dir.resolve(KeyFiles.PRIVATE_JWK))) {
-            return KeyFiles.readSigningKey(dir.resolve(KeyFiles.PRIVATE_JWK));
-        }
-        SigningKey k = KeyFiles.generate(KeyAlgorithm.ED25519);
-        KeyFiles.writeKeyPair(dir, k, false);
-        return k;
+        return KeyFiles.readOrGenerate(state.resolve("collective"));
     }
 
     public static ProxyConfig config(Path state, int port, int originPort) throws IOException {
@@ -49,7 +42,7 @@ public final class EmbeddedDefault {
                         new ProxyConfig.PathRule(PathPattern.of("/*"), ProxyConfig.Access.LICENSED, EnumSet.of(Usage.AI_TRAIN), SignaturePolicy.REUSABLE)),
                 new ProxyConfig.LogSettings(abs.resolve("proxy-log"), abs.resolve("proxy-log").resolve("log-key.jwk"), Duration.ofSeconds(1), 1000),
                 Optional.of(new HostPort("127.0.0.1", 0)), Optional.empty(), List.of(), ProxyConfig.Limits.DEFAULT,
-                ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), false,
+                ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), true,
                 new ProxyConfig.AccessLog(abs.resolve("access.log").toString()), List.of());
     }
 }

@@ -85,6 +85,20 @@ public final class KeyFiles {
     }
 
     /**
+     * The Ed25519 key pair in {@code dir}: read when {@code private.jwk} is there, else generated and written (for
+     * embedded defaults and demos, which must never ship a key in the jar).
+     */
+    public static SigningKey readOrGenerate(Path dir) throws IOException {
+        Path file = dir.resolve(PRIVATE_JWK);
+        if (Files.exists(file)) {
+            return readSigningKey(file);
+        }
+        SigningKey k = generate(KeyAlgorithm.ED25519);
+        writeKeyPair(dir, k, false);
+        return k;
+    }
+
+    /**
      * Reads a private JWK file.
      *
      * @throws MalformedInputException naming the file and what is wrong with it

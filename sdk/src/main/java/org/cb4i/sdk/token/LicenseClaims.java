@@ -272,7 +272,8 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         return new Confirmation(key);
     }
 
-    private static Set<Usage> usages(JsonNode n) {
+    /** Reads a {@code usages} array ([TOK-8]); also used for agreements that grant the same. */
+    public static Set<Usage> usages(JsonNode n) {
         if (!n.isArray() || n.size() == 0 || n.size() > 32) {
             throw invalid("usages", "must be a non-empty array of usage tokens");
         }
@@ -289,7 +290,8 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         return s;
     }
 
-    private static List<PathScope> paths(JsonNode n) {
+    /** Reads a {@code paths} array ([TOK-9]); also used for agreements that grant the same. */
+    public static List<PathScope> paths(JsonNode n) {
         if (!n.isArray() || n.size() == 0 || n.size() > MAX_PATH_ENTRIES) {
             throw invalid("paths", "must be a non-empty array of at most " + MAX_PATH_ENTRIES + " entries");
         }
@@ -343,7 +345,8 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         return out;
     }
 
-    private static Quota quota(JsonNode n) {
+    /** Reads a {@code quota} object ([TOK-10]); also used for agreements that grant the same. */
+    public static Quota quota(JsonNode n) {
         if (!n.isObject()) {
             throw invalid("quota", "must be an object");
         }

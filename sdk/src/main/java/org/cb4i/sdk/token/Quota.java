@@ -37,7 +37,8 @@ public record Quota(OptionalDouble rps, OptionalLong requestsPerDay, OptionalLon
         return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
-    Map<String, Object> toJson() {
+    /** The {@code quota} claim's members. */
+    public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         rps.ifPresent(v -> m.put("rps", v == Math.rint(v) ? (Object) (long) v : (Object) v));
         requestsPerDay.ifPresent(v -> m.put("requests_per_day", v));

@@ -1,4 +1,4 @@
-package org.cb4i.proxy.config;
+package org.cb4i.sdk.config;
 
 /**
  * A configuration that cannot be used, with the file, the line and the field: {@code proxy.yaml:12: paths[1].access:

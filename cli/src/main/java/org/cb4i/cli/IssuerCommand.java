@@ -1,0 +1,550 @@
+package org.cb4i.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.cb4i.issuer.AdminOps;
+import org.cb4i.issuer.Collective;
+import org.cb4i.issuer.Issuer;
+import org.cb4i.issuer.config.IssuerConfig;
+import org.cb4i.issuer.config.IssuerConfigLoader;
+import org.cb4i.issuer.sample.EmbeddedDefault;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.StoreException;
+import org.cb4i.sdk.config.ConfigException;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.terms.PathPattern;
+import org.cb4i.sdk.token.PathScope;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cb4i issuer}: runs the collective's license server, and administers it. Administration goes to the store
+ * directly when no issuer holds it, else to the running issuer's {@code /admin} endpoint with its admin token;
+ * both apply the same {@link AdminOps}.
+ */
+@Command(name = "issuer", mixinStandardHelpOptions = true,
+        description = "Run the collective's license server (without --config: an embedded demo collective on 127.0.0.1:8090), "
+                + "or administer it with the subcommands.",
+        subcommands = {IssuerCommand.Member.class, IssuerCommand.Licensee.class, IssuerCommand.AgreementCmd.class, IssuerCommand.LicenseList.class,
+                IssuerCommand.Revoke.class, IssuerCommand.Suspend.class, IssuerCommand.Strike.class, IssuerCommand.Resume.class,
+                IssuerCommand.Status.class, IssuerCommand.Audit.class})
+final class IssuerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Target target;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        IssuerConfig cfg = target.config();
+        Issuer issuer;
+        try {
+            issuer = Issuer.start(cfg, Clock.systemUTC(), line -> {
+                err.println("cb4i issuer: " + line);
+                err.flush();
+            });
+        } catch (BindException e) {
+            err.println("cb4i: cannot listen on " + cfg.host() + ":" + cfg.port() + ": the address is in use"
+                    + (target.configFile == null ? " (choose another with --port)" : ""));
+            return ExitCodes.BAD_INPUT;
+        }
+        boolean seeded = target.configFile == null && EmbeddedDefault.seed(issuer.collective(), target.state);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            issuer.close();
+            stopped.countDown();
+        }, "cb4i-issuer-shutdown"));
+        String base = "http://" + cfg.host() + ":" + issuer.port();
+        out.println("cb4i issuer is running" + (target.configFile == null ? " on its embedded default" : "") + " as " + cfg.id());
+        out.println("  token        " + base + "/token      (RSL OLP, grant_type=client_credentials, signed request)");
+        out.println("  status list  " + base + "/status/1   (ttl " + cfg.statusTtl().toSeconds() + " s)");
+        out.println("  repertoire   " + base + "/repertoire   keys " + base + "/jwks   discovery " + base + "/.well-known/cb4i");
+        out.println("  store        " + cfg.store() + "   admin token " + cfg.adminToken());
+        if (target.configFile == null) {
+            String s = target.state.toString();
+            out.println();
+            out.println((seeded ? "Seeded" : "Holds") + " a sample collective: member " + EmbeddedDefault.MEMBER + ", licensee " + EmbeddedDefault.LICENSEE
+                    + " (key " + s + "/crawler), agreement " + EmbeddedDefault.AGREEMENT + " (ai-train). Try, from another terminal:");
+            out.println("  ./cb4i license request --issuer " + base + " --key " + s + "/crawler/private.jwk --out " + s + "/license.jwt");
+            out.println("  ./cb4i issuer status");
+            out.println("  ./cb4i issuer strike --licensee " + EmbeddedDefault.LICENSEE + "      (and ./cb4i issuer resume --licensee "
+                    + EmbeddedDefault.LICENSEE + ")");
+            out.println("With ./cb4i proxy running too, ./cb4i fetch with that license gets 200, then 401 LICENSE_SUSPENDED within "
+                    + cfg.statusTtl().toSeconds() + " s of a strike.");
+        }
+        out.println();
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** Where the issuer's state is: a configuration, or the embedded default's state folder; and how to reach a running one. */
+    static final class Target {
+        @Option(names = "--config", paramLabel = "FILE", description = "The issuer's YAML configuration (see README, \"The issuer\").")
+        Path configFile;
+
+        @Option(names = "--state", defaultValue = ".cb4i", paramLabel = "DIR", description = "State folder of the embedded default (default ${DEFAULT-VALUE}).")
+        Path state;
+
+        @Option(names = "--port", defaultValue = "8090", paramLabel = "N", description = "Port of the embedded default (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--server", paramLabel = "URL", description = "Administer the issuer running at URL (default: the store directly, "
+                + "or the issuer that holds it).")
+        URI server;
+
+        @Option(names = "--admin-token", paramLabel = "FILE", description = "The admin token file (default: the configuration's).")
+        Path adminToken;
+
+        IssuerConfig config() throws IOException, ConfigException {
+            return configFile != null ? IssuerConfigLoader.load(configFile) : EmbeddedDefault.config(state, port);
+        }
+    }
+
+    /** An admin subcommand: builds its op, applies it, prints the answer. */
+    abstract static class AdminCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Target target;
+
+        @Option(names = "--json", description = "Print the answer as JSON.")
+        boolean json;
+
+        abstract Map<String, Object> op() throws IOException;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, Object> op = op();
+            JsonNode answer;
+            try {
+                answer = apply(Json.mapper().valueToTree(op));
+            } catch (StoreException e) {
+                spec.commandLine().getErr().println("cb4i: " + e.getMessage());
+                return e.kind() == StoreException.Kind.INVALID ? ExitCodes.BAD_INPUT : ExitCodes.REFUSED;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.print(Json.writePretty(answer));
+                out.println();
+            } else {
+                print(out, answer);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        private JsonNode apply(JsonNode op) throws Exception {
+            IssuerConfig cfg = target.config();
+            if (target.server == null) {
+                IssuerStore store;
+                try {
+                    store = IssuerStore.open(cfg.store());
+                } catch (StoreException e) {
+                    if (!e.getMessage().contains("in use")) {
+                        throw e;
+                    }
+                    return remote(cfg.publicUrl(), cfg, op);
+                }
+                try (store) {
+                    Collective c = new Collective(cfg, store, KeyFiles.readSigningKey(cfg.key()), Clock.systemUTC());
+                    return Json.mapper().valueToTree(new AdminOps(c).apply(op));
+                }
+            }
+            return remote(target.server, cfg, op);
+        }
+
+        private JsonNode remote(URI server, IssuerConfig cfg, JsonNode op) throws IOException, InterruptedException {
+            Path tokenFile = target.adminToken != null ? target.adminToken : cfg.adminToken();
+            String token = Files.readString(tokenFile, StandardCharsets.US_ASCII).trim();
+            URI admin = URI.create(server.toString().replaceAll("/+$", "") + "/admin");
+            HttpResponse<String> resp;
+            try {
+                resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(admin)
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(op))).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                throw new IOException("cannot reach the issuer at " + admin + " (is it running?)");
+            }
+            JsonNode body;
+            try {
+                body = Json.mapper().readTree(resp.body());
+            } catch (IOException e) {
+                throw new IOException(admin + " answered HTTP " + resp.statusCode() + " without JSON");
+            }
+            if (resp.statusCode() != 200) {
+                String msg = admin + ": " + body.path("error_description").asText("HTTP " + resp.statusCode());
+                throw switch (resp.statusCode()) {
+                    case 400 -> StoreException.invalid(msg);
+                    case 404 -> StoreException.notFound(msg);
+                    case 409 -> StoreException.conflict(msg);
+                    default -> new StoreException(msg);
+                };
+            }
+            return body;
+        }
+
+        /** Prints an answer for people: lists one row per item, other members as {@code key: value}. */
+        static void print(PrintWriter out, JsonNode answer) {
+            List<String> plain = new ArrayList<>();
+            answer.fields().forEachRemaining(e -> {
+                if (e.getKey().equals("op")) {
+                    return;
+                }
+                if (e.getValue().isArray() && !e.getValue().isEmpty() && e.getValue().get(0).isObject()) {
+                    out.println(e.getKey() + ": " + e.getValue().size());
+                    for (JsonNode item : e.getValue()) {
+                        List<String> cells = new ArrayList<>();
+                        item.fields().forEachRemaining(f -> cells.add(f.getKey() + "=" + cell(f.getKey(), f.getValue())));
+                        out.println("  " + String.join("  ", cells));
+                    }
+                } else {
+                    plain.add(e.getKey() + "=" + cell(e.getKey(), e.getValue()));
+                }
+            });
+            if (!plain.isEmpty()) {
+                out.println(answer.path("op").asText() + ": " + String.join("  ", plain));
+            }
+        }
+
+        private static String cell(String key, JsonNode v) {
+            if (v.isIntegralNumber() && List.of("joined", "left", "created", "not_before", "not_after", "iat", "exp", "at").contains(key)) {
+                return Instant.ofEpochSecond(v.longValue()).toString();
+            }
+            return v.isTextual() ? v.textValue() : v.toString();
+        }
+    }
+
+    static Map<String, Object> op(String name, Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("op", name);
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    /** A date (2027-01-31, midnight UTC) or an instant (2027-01-31T12:00:00Z), as seconds. */
+    static Long seconds(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return value.contains("T") ? Instant.parse(value).getEpochSecond() : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + ": expected a date such as 2027-01-31 or an instant such as 2027-01-31T12:00:00Z; found \""
+                    + value + "\"");
+        }
+    }
+
+    static Object keysJson(Path file) throws IOException {
+        KeySet keys = KeyFiles.readKeySet(file);
+        return Json.mapper().readTree(Json.write(keys.toJsonObject()));
+    }
+
+    // ------------------------------------------------------------------ members
+
+    @Command(name = "member", mixinStandardHelpOptions = true, description = "The collective's members (its repertoire).",
+            subcommands = {Member.Add.class, Member.ListCmd.class, Member.Remove.class})
+    static final class Member {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a member site with its content-signing keys.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "The member's origin, e.g. https://news.example.")
+            String origin;
+
+            @Option(names = "--content-keys", required = true, paramLabel = "FILE", description = "The member's public content-signing keys (JWK or JWKS).")
+            Path keys;
+
+            @Option(names = "--joined", paramLabel = "DATE", description = "When it joined (default: now).")
+            String joined;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                return IssuerCommand.op("member.add", "origin", origin, "content_keys", keysJson(keys), "joined", seconds("--joined", joined));
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List memberships, past ones included.")
+        static final class ListCmd extends AdminCommand {
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("member.list");
+            }
+        }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true, description = "End a membership (it stays in the history).")
+        static final class Remove extends AdminCommand {
+            @Option(names = "--origin", required = true, paramLabel = "URL")
+            String origin;
+
+            @Option(names = "--left", paramLabel = "DATE", description = "When it left (default: now).")
+            String left;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("member.remove", "origin", origin, "left", seconds("--left", left));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ licensees
+
+    @Command(name = "licensee", mixinStandardHelpOptions = true, description = "The collective's licensees (AI builders) and their crawler keys.",
+            subcommands = {Licensee.Add.class, Licensee.ListCmd.class})
+    static final class Licensee {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a licensee with its crawler's public key.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID")
+            String id;
+
+            @Option(names = "--key", required = true, paramLabel = "FILE", description = "The crawler's public key (JWK, or a JWKS with one key).")
+            Path key;
+
+            @Option(names = "--contact", paramLabel = "TEXT", description = "Who to write to.")
+            String contact;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                return IssuerCommand.op("licensee.add", "id", id, "jwk", keysJson(key), "contact", contact);
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List licensees and whether they are suspended.")
+        static final class ListCmd extends AdminCommand {
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("licensee.list");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ agreements
+
+    @Command(name = "agreement", mixinStandardHelpOptions = true, description = "Agreements: what a licensee's licenses grant, and when.",
+            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class})
+    static final class AgreementCmd {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Record an agreement with a licensee.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID")
+            String id;
+
+            @Option(names = "--licensee", required = true, paramLabel = "ID")
+            String licensee;
+
+            @Option(names = "--usages", required = true, split = ",", paramLabel = "USAGE", description = "all, ai-all, ai-train, ai-input, ai-index, search.")
+            List<String> usages;
+
+            @Option(names = "--paths", paramLabel = "SPEC", description = "'[ORIGIN] allow PATTERN... [disallow PATTERN...]'; repeatable. Default: the whole repertoire.")
+            List<String> paths = new ArrayList<>();
+
+            @Option(names = "--quota-rps", paramLabel = "N")
+            Double rps;
+
+            @Option(names = "--quota-requests-per-day", paramLabel = "N")
+            Long requestsPerDay;
+
+            @Option(names = "--quota-bytes-per-day", paramLabel = "N")
+            Long bytesPerDay;
+
+            @Option(names = "--terms", paramLabel = "FILE", description = "The agreement's text; its SHA-256 goes into every license (with --terms-uri).")
+            Path terms;
+
+            @Option(names = "--terms-uri", paramLabel = "URI", description = "Where the agreement's text can be read.")
+            URI termsUri;
+
+            @Option(names = "--from", paramLabel = "DATE", description = "In force from (default: now).")
+            String from;
+
+            @Option(names = "--until", required = true, paramLabel = "DATE", description = "In force until, e.g. 2027-12-31.")
+            String until;
+
+            @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Shorter license lifetime for this agreement.")
+            Long tokenLifetime;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                Map<String, Object> grant = new LinkedHashMap<>();
+                grant.put("usages", usages.stream().map(String::strip).toList());
+                if (!paths.isEmpty()) {
+                    List<Object> ps = new ArrayList<>();
+                    for (String p : paths) {
+                        PathScope s = PathsArgument.parse(p);
+                        Map<String, Object> e = new LinkedHashMap<>();
+                        s.origin().ifPresent(o -> e.put("origin", o));
+                        e.put("allow", s.allow().stream().map(PathPattern::pattern).toList());
+                        if (!s.disallow().isEmpty()) {
+                            e.put("disallow", s.disallow().stream().map(PathPattern::pattern).toList());
+                        }
+                        ps.add(e);
+                    }
+                    grant.put("paths", ps);
+                }
+                Map<String, Object> quota = new LinkedHashMap<>();
+                if (rps != null) {
+                    quota.put("rps", rps);
+                }
+                if (requestsPerDay != null) {
+                    quota.put("requests_per_day", requestsPerDay);
+                }
+                if (bytesPerDay != null) {
+                    quota.put("bytes_per_day", bytesPerDay);
+                }
+                if (!quota.isEmpty()) {
+                    grant.put("quota", quota);
+                }
+                if ((terms == null) != (termsUri == null)) {
+                    throw new IllegalArgumentException("--terms and --terms-uri go together");
+                }
+                if (terms != null) {
+                    try {
+                        grant.put("agreement", Map.of("uri", termsUri.toString(), "sha256",
+                                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(terms)))));
+                    } catch (java.security.NoSuchAlgorithmException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                if (tokenLifetime != null) {
+                    grant.put("token_lifetime", tokenLifetime);
+                }
+                return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", grant, "not_before", seconds("--from", from),
+                        "not_after", seconds("--until", until));
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List agreements and whether each is in force.")
+        static final class ListCmd extends AdminCommand {
+            @Option(names = "--licensee", paramLabel = "ID")
+            String licensee;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("agreement.list", "licensee", licensee);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ licenses and their status
+
+    @Command(name = "licenses", mixinStandardHelpOptions = true, description = "List the licenses issued.")
+    static final class LicenseList extends AdminCommand {
+        @Option(names = "--licensee", paramLabel = "ID")
+        String licensee;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("license.list", "licensee", licensee);
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke one license for good (status INVALID).")
+    static final class Revoke extends AdminCommand {
+        @Option(names = "--jti", required = true, paramLabel = "ID")
+        String jti;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("revoke", "jti", jti);
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Suspend every license of a licensee (until resume).")
+    static final class Suspend extends AdminCommand {
+        @Option(names = "--licensee", required = true, paramLabel = "ID")
+        String licensee;
+
+        @Option(names = "--reason", defaultValue = "suspended", paramLabel = "WHY", description = "suspended (default) or payment-overdue.")
+        String reason;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("suspend", "licensee", licensee, "reason", reason);
+        }
+    }
+
+    /** Exactly one of a licensee or everyone. */
+    static final class Whom {
+        @Option(names = "--licensee", required = true, paramLabel = "ID")
+        String licensee;
+
+        @Option(names = "--all", required = true, description = "Every license of the collective.")
+        boolean all;
+    }
+
+    @Command(name = "strike", mixinStandardHelpOptions = true,
+            description = "The data strike: suspend access for every member site at once, for one licensee or everyone, through the status lists.")
+    static final class Strike extends AdminCommand {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Whom whom;
+
+        @Override
+        Map<String, Object> op() {
+            return whom.all ? IssuerCommand.op("strike", "all", true) : IssuerCommand.op("strike", "licensee", whom.licensee);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "End a strike or suspension.")
+    static final class Resume extends AdminCommand {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Whom whom;
+
+        @Override
+        Map<String, Object> op() {
+            return whom.all ? IssuerCommand.op("resume", "all", true) : IssuerCommand.op("resume", "licensee", whom.licensee);
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "The collective at a glance: members, licensees, strikes.")
+    static final class Status extends AdminCommand {
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("status");
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "The last changes, oldest first.")
+    static final class Audit extends AdminCommand {
+        @Option(names = "--last", defaultValue = "50", paramLabel = "N")
+        int last;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("audit", "last", last);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package org.cb4i.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.cb4i.sdk.crawler.TokenClient;
+import org.cb4i.sdk.httpsig.SignatureHeaders;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.httpsig.WebBotAuthSigner;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.SigningKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collective end to end, as separate processes on loopback: {@code cb4i issuer} and two {@code cb4i proxy}
+ * instances, each in front of its own member site; the collective administered with the CLI; a crawler that obtains
+ * its license from the token endpoint. A strike reaches both sites within the status list's ttl, resume restores
+ * access, and with the issuer gone the proxies serve on the last good list until its exp, then fail closed.
+ * Then the issuer's store under kill -9: every license the issuer answered for is still there after a restart.
+ */
+class CollectiveProcessTest {
+    static final String COLLECTIVE = "https://demo-collective.example";
+
+    @TempDir
+    Path dir;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    Process start(String name, String readyPrefix, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.cb4i.cli.Main"));
+        cmd.addAll(List.of(args));
+        Path err = dir.resolve(name + "-stderr.log");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        processes.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(readyPrefix)) {
+                        return true;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return false;
+            }
+            return false;
+        });
+        assertThat(ready.get(60, TimeUnit.SECONDS)).as(name + " started; see " + err).isTrue();
+        CompletableFuture.runAsync(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // keep the pipe drained
+                }
+            } catch (java.io.IOException ignored) {
+                // ended
+            }
+        });
+        return p;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run cb4i(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    Path issuerConfig(int port) throws Exception {
+        Path f = dir.resolve("issuer.yaml");
+        Files.writeString(f, String.join("\n",
+                "id: " + COLLECTIVE,
+                "public_url: http://127.0.0.1:" + port,
+                "listen: 127.0.0.1:" + port,
+                "key: collective/private.jwk",
+                "store: issuer-store",
+                "token_lifetime: 1h",
+                "status: {ttl: 2s, validity: 8s}", ""));
+        return f;
+    }
+
+    record Answer(int status, String reason, Optional<String> receipt) {}
+
+    Answer fetch(int port, String token, SigningKey key) throws Exception {
+        URI u = URI.create("http://127.0.0.1:" + port + "/articles/data-strike.html");
+        SignatureHeaders sig = new WebBotAuthSigner(key, Clock.systemUTC()).reusableFor(SignedRequest.of("GET", u));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).header("Authorization", "License " + token)
+                .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).build(), HttpResponse.BodyHandlers.ofString());
+        String reason = r.statusCode() == 200 ? null : Json.mapper().readTree(r.body()).path("reason").asText();
+        return new Answer(r.statusCode(), reason, r.headers().firstValue("CB4I-Receipt"));
+    }
+
+    /** Polls every site until each answers {@code status} (and {@code reason}); returns how long that took. */
+    Duration until(List<Integer> ports, String token, SigningKey key, int status, String reason, Duration max) throws Exception {
+        Instant start = Instant.now();
+        Set<Integer> pending = ConcurrentHashMap.newKeySet();
+        pending.addAll(ports);
+        while (!pending.isEmpty()) {
+            for (Integer p : List.copyOf(pending)) {
+                Answer a = fetch(p, token, key);
+                if (a.status() == status && (reason == null || reason.equals(a.reason()))) {
+                    pending.remove(p);
+                }
+            }
+            assertThat(Duration.between(start, Instant.now())).as("sites " + pending + " still not answering " + status + " " + reason)
+                    .isLessThan(max);
+            Thread.sleep(200);
+        }
+        return Duration.between(start, Instant.now());
+    }
+
+    @Test
+    void strikeAndResumeReachEveryMemberSite_andProxiesFailClosedOnlyAfterTheLastListExpires() throws Exception { // [ISS-8] [STS-6]
+        SigningKey collective = KeyFiles.readOrGenerate(dir.resolve("collective"));
+        for (String s : List.of("a", "b")) {
+            KeyFiles.writeKeyPair(dir.resolve("state-" + s).resolve("collective"), collective, false);
+        }
+        int issuerPort = freePort();
+        int portA = freePort();
+        int portB = freePort();
+        Path cfg = issuerConfig(issuerPort);
+        start("issuer", "Ctrl-C", "issuer", "--config", cfg.toString());
+        start("proxy-a", "Ctrl-C", "proxy", "--port", Integer.toString(portA), "--state", dir.resolve("state-a").toString());
+        start("proxy-b", "Ctrl-C", "proxy", "--port", Integer.toString(portB), "--state", dir.resolve("state-b").toString());
+
+        // The collective registers two members, a licensee and an agreement, through the running issuer.
+        assertThat(cb4i("keys", "generate", "--out", dir.resolve("crawler").toString()).exit()).isZero();
+        assertThat(cb4i("keys", "generate", "--out", dir.resolve("publisher").toString()).exit()).isZero();
+        for (int p : List.of(portA, portB)) {
+            Run m = cb4i("issuer", "member", "add", "--config", cfg.toString(), "--origin", "http://127.0.0.1:" + p, "--content-keys",
+                    dir.resolve("publisher/public.jwks").toString());
+            assertThat(m.exit()).as(m.err()).isZero();
+        }
+        Run lic = cb4i("issuer", "licensee", "add", "--config", cfg.toString(), "--id", "crawler-co", "--key", dir.resolve("crawler/public.jwk").toString());
+        assertThat(lic.exit()).as(lic.err()).isZero();
+        Run agr = cb4i("issuer", "agreement", "add", "--config", cfg.toString(), "--id", "a1", "--licensee", "crawler-co", "--usages", "ai-train",
+                "--until", Instant.now().plus(Duration.ofDays(30)).toString());
+        assertThat(agr.exit()).as(agr.err()).isZero();
+        Run dup = cb4i("issuer", "licensee", "add", "--config", cfg.toString(), "--id", "crawler-co", "--key", dir.resolve("crawler/public.jwk").toString());
+        assertThat(dup.exit()).isEqualTo(1);
+        assertThat(dup.err()).contains("exists already");
+
+        // The crawler obtains its license from the token endpoint.
+        Run req = cb4i("license", "request", "--issuer", "http://127.0.0.1:" + issuerPort, "--key", dir.resolve("crawler/private.jwk").toString(),
+                "--out", dir.resolve("license.jwt").toString());
+        assertThat(req.exit()).as(req.err()).isZero();
+        String token = Files.readString(dir.resolve("license.jwt")).strip();
+        SigningKey key = KeyFiles.readSigningKey(dir.resolve("crawler/private.jwk"));
+
+        // Licensed at both sites, with receipts; an AI crawler without a license gets the offer.
+        for (int p : List.of(portA, portB)) {
+            Answer a = fetch(p, token, key);
+            assertThat(a.status()).as(a.reason()).isEqualTo(200);
+            assertThat(a.receipt()).isPresent();
+            HttpResponse<String> offer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/articles/data-strike.html"))
+                    .header("User-Agent", "GPTBot/1.2").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(offer.statusCode()).isEqualTo(402);
+        }
+
+        // Strike: both sites refuse within the ttl (2 s) plus a refresh's slack.
+        Run strike = cb4i("issuer", "strike", "--config", cfg.toString(), "--licensee", "crawler-co");
+        assertThat(strike.exit()).as(strike.err()).isZero();
+        Duration took = until(List.of(portA, portB), token, key, 401, "LICENSE_SUSPENDED", Duration.ofSeconds(10));
+        assertThat(took).isLessThan(Duration.ofSeconds(6));
+        Run refused = cb4i("license", "request", "--issuer", "http://127.0.0.1:" + issuerPort, "--key", dir.resolve("crawler/private.jwk").toString(),
+                "--out", dir.resolve("license2.jwt").toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("unauthorized_client");
+        assertThat(dir.resolve("license2.jwt")).doesNotExist();
+
+        // Resume restores access everywhere.
+        assertThat(cb4i("issuer", "resume", "--config", cfg.toString(), "--licensee", "crawler-co").exit()).isZero();
+        until(List.of(portA, portB), token, key, 200, null, Duration.ofSeconds(10));
+
+        // The issuer goes away: the last good list (exp = iat + 8 s) keeps both sites serving, then they fail closed.
+        Process issuer = processes.get(0);
+        issuer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Instant gone = Instant.now();
+        for (int p : List.of(portA, portB)) {
+            assertThat(fetch(p, token, key).status()).as("served on the last good list").isEqualTo(200);
+        }
+        until(List.of(portA, portB), token, key, 503, "STATUS_UNAVAILABLE", Duration.ofSeconds(20));
+        assertThat(Duration.between(gone, Instant.now())).as("not before the list's exp").isGreaterThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void everyLicenseTheIssuerAnsweredForSurvivesKillMinusNine() throws Exception { // [ISS-6]
+        KeyFiles.readOrGenerate(dir.resolve("collective"));
+        int port = freePort();
+        Path cfg = issuerConfig(port);
+        SigningKey crawler = KeyFiles.generate(KeyAlgorithm.ED25519);
+        KeyFiles.writeKeyPair(dir.resolve("crawler"), crawler, false);
+        assertThat(cb4i("issuer", "licensee", "add", "--config", cfg.toString(), "--id", "crawler-co", "--key",
+                dir.resolve("crawler/public.jwk").toString()).exit()).isZero();
+        assertThat(cb4i("issuer", "agreement", "add", "--config", cfg.toString(), "--id", "a1", "--licensee", "crawler-co", "--usages", "ai-train",
+                "--until", Instant.now().plus(Duration.ofDays(30)).toString()).exit()).isZero();
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        URI endpoint = URI.create("http://127.0.0.1:" + port + "/token");
+        for (int round = 0; round < 3; round++) {
+            Process p = start("issuer-" + round, "Ctrl-C", "issuer", "--config", cfg.toString());
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> load = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                Thread th = new Thread(() -> {
+                    TokenClient client = new TokenClient(crawler, Clock.systemUTC());
+                    while (running.get()) {
+                        try {
+                            client.request(endpoint, Optional.empty(), Optional.empty()).licenseId().ifPresent(answered::add);
+                        } catch (Exception e) {
+                            return; // the issuer is gone
+                        }
+                    }
+                });
+                th.start();
+                load.add(th);
+            }
+            Thread.sleep(1500);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            running.set(false);
+            for (Thread th : load) {
+                th.join(10_000);
+            }
+        }
+        assertThat(answered).hasSizeGreaterThan(10);
+        Run list = cb4i("issuer", "licenses", "--config", cfg.toString(), "--json");
+        assertThat(list.exit()).as(list.err()).isZero();
+        Set<String> stored = new java.util.HashSet<>();
+        for (JsonNode l : Json.mapper().readTree(list.out()).get("licenses")) {
+            stored.add(l.get("jti").textValue());
+        }
+        assertThat(stored).containsAll(answered);
+        Run audit = cb4i("issuer", "status", "--config", cfg.toString());
+        assertThat(audit.exit()).as(audit.err()).isZero();
+    }
+}

@@ -1,0 +1,254 @@
+package org.cb4i.issuer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.StoreException;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.VerificationKey;
+import org.cb4i.sdk.token.PathScope;
+
+/**
+ * The collective's administration, one operation per JSON object ({@code {"op": "member.add", ...}}), answered with a
+ * JSON object. The CLI sends the same objects to a running issuer ({@code POST /admin}) or applies them to the store
+ * directly when no issuer runs, so both paths check the same rules. Bad input is refused whole, naming the member.
+ */
+public final class AdminOps {
+    /** Every operation, as {@code cb4i issuer} names them. */
+    public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit");
+
+    private final Collective collective;
+
+    public AdminOps(Collective collective) {
+        this.collective = collective;
+    }
+
+    /**
+     * Applies one operation.
+     *
+     * @throws StoreException naming what is wrong: {@code INVALID} input, {@code NOT_FOUND}, {@code CONFLICT}
+     */
+    public Map<String, Object> apply(JsonNode op) {
+        if (op == null || !op.isObject() || !op.path("op").isTextual()) {
+            throw StoreException.invalid("an admin request is a JSON object with \"op\" (one of " + String.join(", ", OPS.stream().sorted().toList()) + ")");
+        }
+        IssuerStore store = collective.store();
+        Instant now = collective.now();
+        String name = op.get("op").textValue();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("op", name);
+        switch (name) {
+            case "member.add" -> {
+                String origin = origin(op);
+                KeySet keys = keys(op, "content_keys");
+                Instant joined = time(op, "joined").orElse(now);
+                store.addMember(origin, joined, Json.write(keys.toJsonObject()), now);
+                out.put("origin", origin);
+                out.put("joined", joined.getEpochSecond());
+            }
+            case "member.remove" -> {
+                String origin = origin(op);
+                Instant left = time(op, "left").orElse(now);
+                store.removeMember(origin, left, now);
+                out.put("origin", origin);
+                out.put("left", left.getEpochSecond());
+            }
+            case "member.list" -> {
+                List<Object> ms = new ArrayList<>();
+                for (IssuerStore.MemberRow m : store.members()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("origin", m.origin());
+                    e.put("joined", m.joined().getEpochSecond());
+                    m.left().ifPresent(l -> e.put("left", l.getEpochSecond()));
+                    e.put("content_keys", KeyFiles.parseKeySet(m.contentKeysJson(), "store").keys().stream().map(VerificationKey::thumbprint).toList());
+                    ms.add(e);
+                }
+                out.put("members", ms);
+            }
+            case "licensee.add" -> {
+                String id = text(op, "id", true);
+                KeySet key = keys(op, "jwk");
+                if (key.keys().size() != 1) {
+                    throw StoreException.invalid("jwk: a licensee registers exactly one key (its crawler key); found " + key.keys().size());
+                }
+                VerificationKey k = key.keys().get(0);
+                store.addLicensee(id, Json.write(k.toJsonObject()), k.thumbprint(), Optional.ofNullable(text(op, "contact", false)), now);
+                out.put("id", id);
+                out.put("jkt", k.thumbprint());
+            }
+            case "licensee.list" -> {
+                List<Object> ls = new ArrayList<>();
+                for (IssuerStore.LicenseeRow l : store.licensees()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("id", l.id());
+                    e.put("jkt", l.jkt());
+                    l.contact().ifPresent(c -> e.put("contact", c));
+                    e.put("created", l.created().getEpochSecond());
+                    e.put("state", l.suspension().orElse("active"));
+                    ls.add(e);
+                }
+                out.put("licensees", ls);
+            }
+            case "agreement.add" -> {
+                String id = text(op, "id", true);
+                String licensee = text(op, "licensee", true);
+                JsonNode grant = op.get("grant");
+                if (grant == null) {
+                    throw StoreException.invalid("grant: required, e.g. {\"usages\": [\"ai-train\"]}");
+                }
+                Collective.Grant.read(grant);
+                Instant from = time(op, "not_before").orElse(now);
+                Instant until = time(op, "not_after").orElseThrow(() -> StoreException.invalid("not_after: required (when the agreement ends)"));
+                if (!until.isAfter(from)) {
+                    throw StoreException.invalid("not_after (" + until + ") must be after not_before (" + from + ")");
+                }
+                store.addAgreement(new IssuerStore.AgreementRow(id, licensee, Json.write(grant), from, until, now));
+                out.put("id", id);
+                out.put("licensee", licensee);
+                out.put("not_before", from.getEpochSecond());
+                out.put("not_after", until.getEpochSecond());
+            }
+            case "agreement.list" -> {
+                List<Object> as = new ArrayList<>();
+                for (IssuerStore.AgreementRow a : store.agreements(Optional.ofNullable(text(op, "licensee", false)))) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("id", a.id());
+                    e.put("licensee", a.licensee());
+                    e.put("grant", Json.readObject(a.grantJson(), "store", org.cb4i.sdk.Reason.MALFORMED_JSON));
+                    e.put("not_before", a.notBefore().getEpochSecond());
+                    e.put("not_after", a.notAfter().getEpochSecond());
+                    e.put("in_force", !a.notBefore().isAfter(now) && a.notAfter().isAfter(now));
+                    as.add(e);
+                }
+                out.put("agreements", as);
+            }
+            case "license.list" -> {
+                List<Object> ls = new ArrayList<>();
+                for (IssuerStore.LicenseRow l : store.licenses(Optional.ofNullable(text(op, "licensee", false)))) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("jti", l.jti());
+                    e.put("licensee", l.licensee());
+                    e.put("agreement", l.agreement());
+                    e.put("idx", l.idx());
+                    e.put("iat", l.issuedAt().getEpochSecond());
+                    e.put("exp", l.expiresAt().getEpochSecond());
+                    e.put("revoked", l.revoked());
+                    ls.add(e);
+                }
+                out.put("licenses", ls);
+            }
+            case "revoke" -> {
+                String jti = text(op, "jti", true);
+                collective.revoke(jti);
+                out.put("jti", jti);
+            }
+            case "suspend" -> {
+                String licensee = text(op, "licensee", true);
+                String why = Optional.ofNullable(text(op, "reason", false)).orElse("suspended");
+                collective.suspend(licensee, Optional.of(why));
+                out.put("licensee", licensee);
+                out.put("state", why);
+            }
+            case "strike", "resume" -> {
+                boolean strike = name.equals("strike");
+                boolean all = op.path("all").asBoolean(false);
+                String licensee = text(op, "licensee", false);
+                if (all == (licensee != null)) {
+                    throw StoreException.invalid("name either a licensee or all: true");
+                }
+                if (all) {
+                    collective.strikeAll(strike);
+                    out.put("all", true);
+                } else {
+                    collective.suspend(licensee, strike ? Optional.of("strike") : Optional.empty());
+                    out.put("licensee", licensee);
+                }
+                out.put("effective_within_seconds", collective.config().statusTtl().toSeconds());
+            }
+            case "status" -> {
+                out.put("collective", collective.config().id());
+                out.put("strike_all", store.strikeAll());
+                out.put("members", store.members().stream().filter(m -> m.left().isEmpty()).count());
+                out.put("licensees", store.licensees().size());
+                out.put("withheld", store.licensees().stream().filter(l -> l.suspension().isPresent())
+                        .map(l -> l.id() + " (" + l.suspension().get() + ")").toList());
+                out.put("licenses", store.licenses(Optional.empty()).size());
+                out.put("status_list", collective.config().statusListUri().toString());
+                out.put("status_ttl_seconds", collective.config().statusTtl().toSeconds());
+            }
+            case "audit" -> {
+                int last = op.path("last").isIntegralNumber() ? Math.max(1, Math.min(10_000, op.get("last").intValue())) : 50;
+                out.put("entries", store.audit(last).stream().map(a -> Map.of("seq", a.seq(), "at", a.at().getEpochSecond(), "action", a.action(),
+                        "detail", a.detail())).toList());
+            }
+            default -> throw StoreException.invalid("unknown op \"" + name + "\"; one of " + String.join(", ", OPS.stream().sorted().toList()));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode op, String name, boolean required) {
+        JsonNode n = op.get(name);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw StoreException.invalid(name + ": required");
+            }
+            return null;
+        }
+        if (!n.isTextual() || n.textValue().isEmpty() || n.textValue().length() > 512) {
+            throw StoreException.invalid(name + ": expected a non-empty string of at most 512 characters");
+        }
+        return n.textValue();
+    }
+
+    private static String origin(JsonNode op) {
+        String o = text(op, "origin", true);
+        try {
+            return PathScope.normaliseOrigin(o);
+        } catch (IllegalArgumentException e) {
+            throw StoreException.invalid("origin: " + e.getMessage());
+        }
+    }
+
+    private static KeySet keys(JsonNode op, String name) {
+        JsonNode n = op.get(name);
+        if (n == null || !n.isObject()) {
+            throw StoreException.invalid(name + ": required, a JWK or JWKS object");
+        }
+        try {
+            return KeyFiles.parseKeySet(Json.write(n), name);
+        } catch (Cb4iException e) {
+            throw StoreException.invalid(e.getMessage());
+        }
+    }
+
+    private static Optional<Instant> time(JsonNode op, String name) {
+        JsonNode n = op.get(name);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isIntegralNumber() || n.longValue() < 0 || n.longValue() >= (1L << 53)) {
+            throw StoreException.invalid(name + ": expected seconds since the epoch");
+        }
+        return Optional.of(Instant.ofEpochSecond(n.longValue()));
+    }
+
+    /** Reads an op from JSON text, for the HTTP endpoint. */
+    public static ObjectNode parse(String text) {
+        try {
+            return Json.readObject(text, "admin request", org.cb4i.sdk.Reason.MALFORMED_JSON);
+        } catch (Cb4iException e) {
+            throw StoreException.invalid(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package org.cb4i.issuer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cb4i.issuer.config.IssuerConfig;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.IssuerStore.AgreementRow;
+import org.cb4i.issuer.store.IssuerStore.LicenseRow;
+import org.cb4i.issuer.store.IssuerStore.LicenseeRow;
+import org.cb4i.issuer.store.StoreException;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.internal.Base64Url;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.key.VerificationKey;
+import org.cb4i.sdk.repertoire.Repertoire;
+import org.cb4i.sdk.status.StatusList;
+import org.cb4i.sdk.status.StatusListToken;
+import org.cb4i.sdk.status.StatusValue;
+import org.cb4i.sdk.token.Agreement;
+import org.cb4i.sdk.token.Confirmation;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokenVerifier;
+import org.cb4i.sdk.token.LicenseTokens;
+import org.cb4i.sdk.token.PathScope;
+import org.cb4i.sdk.token.Quota;
+import org.cb4i.sdk.token.StatusReference;
+import org.cb4i.sdk.token.VerifiedLicense;
+import org.cb4i.sdk.terms.Usage;
+
+/**
+ * The collective's licensing, over its store: issuing licenses under agreements, the status list that revokes,
+ * suspends and strikes them, and the signed repertoire. Everything the HTTP endpoints and the offline CLI do goes
+ * through here, so both enforce the same rules.
+ */
+public final class Collective {
+    /** Statuses of licensees whose access is withheld, and the status value each puts on their licenses. */
+    public static final Map<String, StatusValue> SUSPENSIONS = Map.of("suspended", StatusValue.SUSPENDED, "payment-overdue",
+            StatusValue.PAYMENT_OVERDUE, "strike", StatusValue.SUSPENDED);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final IssuerConfig config;
+    private final IssuerStore store;
+    private final SigningKey key;
+    private final Clock clock;
+    private final LicenseTokenVerifier verifier;
+
+    public Collective(IssuerConfig config, IssuerStore store, SigningKey key, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.key = key;
+        this.clock = clock;
+        this.verifier = LicenseTokenVerifier.builder().trustIssuer(config.id(), jwks()).acceptAudience(config.repertoireId()).clock(clock).build();
+        store.initStatus(now(), this::encodeStatus);
+    }
+
+    public IssuerConfig config() {
+        return config;
+    }
+
+    public IssuerStore store() {
+        return store;
+    }
+
+    public Instant now() {
+        return Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    }
+
+    /** The collective's public keys. */
+    public KeySet jwks() {
+        return KeySet.of(key.publicKey());
+    }
+
+    // ------------------------------------------------------------------ licenses
+
+    /** A license as issued: the token and what it was issued under. */
+    public record Issued(String token, LicenseClaims claims, LicenseRow row) {}
+
+    /**
+     * Issues a license to {@code licenseeId} under one of its agreements in force ([ISS-3]).
+     *
+     * @param agreementId the agreement to issue under; may be empty when the licensee has exactly one in force
+     * @throws OAuthException {@code unauthorized_client} when the licensee is suspended or on strike,
+     *     {@code invalid_grant} when no agreement is in force (or the named one is not), {@code invalid_request}
+     *     when several are and none is named
+     */
+    public Issued issue(String licenseeId, Optional<String> agreementId) {
+        Instant now = now();
+        LicenseeRow licensee = store.licensee(licenseeId).orElseThrow(() -> OAuthException.invalidClient("unknown client " + licenseeId));
+        if (licensee.suspension().isPresent()) {
+            throw new OAuthException("unauthorized_client", 400, "licensee " + licenseeId + " is " + describe(licensee.suspension().get())
+                    + "; no license is issued until the collective resumes it");
+        }
+        if (store.strikeAll()) {
+            throw new OAuthException("unauthorized_client", 400, "the collective is on strike: no license is issued to anyone until it resumes");
+        }
+        List<AgreementRow> all = store.agreements(Optional.of(licenseeId));
+        AgreementRow agreement;
+        if (agreementId.isPresent()) {
+            agreement = all.stream().filter(a -> a.id().equals(agreementId.get())).findFirst()
+                    .orElseThrow(() -> new OAuthException("invalid_grant", 400, "licensee " + licenseeId + " has no agreement " + agreementId.get()));
+            if (!inForce(agreement, now)) {
+                throw new OAuthException("invalid_grant", 400, "agreement " + agreement.id() + " is in force from " + agreement.notBefore()
+                        + " until " + agreement.notAfter() + ", not now");
+            }
+        } else {
+            List<AgreementRow> inForce = all.stream().filter(a -> inForce(a, now)).toList();
+            if (inForce.isEmpty()) {
+                throw new OAuthException("invalid_grant", 400, "licensee " + licenseeId + " has no agreement in force"
+                        + (all.isEmpty() ? "" : " (" + all.size() + " ended or not yet started)"));
+            }
+            if (inForce.size() > 1) {
+                throw new OAuthException("invalid_request", 400, "licensee " + licenseeId + " has " + inForce.size()
+                        + " agreements in force; name one with agreement=" + String.join("|", inForce.stream().map(AgreementRow::id).toList()));
+            }
+            agreement = inForce.get(0);
+        }
+        Grant grant = Grant.read(Json.readObject(agreement.grantJson(), "agreement " + agreement.id(), org.cb4i.sdk.Reason.MALFORMED_JSON));
+        Duration life = grant.tokenLifetime().filter(d -> d.compareTo(config.tokenLifetime()) < 0).orElse(config.tokenLifetime());
+        Instant exp = now.plus(life);
+        if (exp.isAfter(agreement.notAfter())) {
+            exp = agreement.notAfter();
+        }
+        String jti = randomId();
+        LicenseRow row = store.addLicense(jti, licenseeId, agreement.id(), now, exp, config.statusCapacity());
+        LicenseClaims claims = new LicenseClaims(config.id(), licenseeId, List.of(config.repertoireId()), jti, now, now, exp,
+                new Confirmation(VerificationKey.fromJson(licensee.jwkJson())), grant.usages(), grant.paths(), grant.quota(), grant.agreement(),
+                Optional.of(new StatusReference(row.idx(), config.statusListUri())));
+        return new Issued(LicenseTokens.issue(claims, key), claims, row);
+    }
+
+    private static boolean inForce(AgreementRow a, Instant now) {
+        return !a.notBefore().isAfter(now) && a.notAfter().isAfter(now);
+    }
+
+    /**
+     * RFC 7662 introspection of one of this collective's tokens ([ISS-5]): {@code active} only when it verifies, is
+     * within its validity and its status is VALID; the grant also as RFC 9396 {@code authorization_details}.
+     */
+    public Map<String, Object> introspect(String token) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        VerifiedLicense v;
+        try {
+            v = verifier.verifyAllowingExpired(token);
+        } catch (Cb4iException e) {
+            out.put("active", false);
+            out.put("reason", e.reason().name());
+            return out;
+        }
+        LicenseClaims c = v.claims();
+        StatusValue status = c.status().map(s -> statusOf((int) s.idx())).orElse(StatusValue.VALID);
+        Instant now = clock.instant();
+        boolean timely = !now.isBefore(c.notBefore()) && now.isBefore(c.expiresAt());
+        boolean active = timely && status == StatusValue.VALID && store.license(c.id()).isPresent();
+        out.put("active", active);
+        if (!active) {
+            out.put("reason", !timely ? (now.isBefore(c.notBefore()) ? "TOKEN_NOT_YET_VALID" : "TOKEN_EXPIRED")
+                    : status != StatusValue.VALID ? status.reason().name() : "UNKNOWN_LICENSE");
+        }
+        Map<String, Object> claims = c.toJson();
+        out.put("token_type", LicenseTokens.AUTH_SCHEME);
+        for (String k : List.of("iss", "sub", "aud", "jti", "iat", "nbf", "exp", "cnf")) {
+            out.put(k, claims.get(k));
+        }
+        out.put("client_id", c.subject());
+        out.put("status", status.name());
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("type", "cb4i-license");
+        for (String k : List.of("usages", "paths", "quota", "agreement")) {
+            if (claims.containsKey(k)) {
+                detail.put(k, claims.get(k));
+            }
+        }
+        out.put("authorization_details", List.of(detail));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    private StatusValue statusOf(int idx) {
+        StatusList list = StatusList.decode(2, store.currentStatus().lst());
+        return idx < list.size() ? list.status(idx) : StatusValue.INVALID;
+    }
+
+    /** The status list as it stands, signed now ([STS-4]): {@code iat} now, {@code exp} now + validity. */
+    public StatusListToken currentStatusList() {
+        Instant now = now();
+        IssuerStore.StatusSnapshot s = store.currentStatus();
+        return StatusListToken.sign(key, config.statusListUri(), now, now.plus(config.statusValidity()), config.statusTtl(),
+                StatusList.decode(2, s.lst()));
+    }
+
+    /**
+     * The status list in force at {@code t} ([STS-7]), signed with {@code iat} when it took effect and {@code exp}
+     * when it was replaced (or, for the list still in force, now + validity), so that they bracket {@code t};
+     * empty when {@code t} is before the first list or in the future.
+     */
+    public Optional<StatusListToken> statusListAt(Instant t) {
+        Instant now = now();
+        if (t.isAfter(now)) {
+            return Optional.empty();
+        }
+        return store.statusAt(t).map(s -> StatusListToken.sign(key, config.statusListUri(), s.at(),
+                s.until().orElse(now.plus(config.statusValidity())), config.statusTtl(), StatusList.decode(2, s.lst())));
+    }
+
+    private String encodeStatus(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll) {
+        Map<String, StatusValue> withheld = new LinkedHashMap<>();
+        for (LicenseeRow l : licensees) {
+            l.suspension().ifPresent(s -> withheld.put(l.id(), SUSPENSIONS.getOrDefault(s, StatusValue.SUSPENDED)));
+        }
+        StatusList list = StatusList.create(2, config.statusCapacity());
+        for (LicenseRow l : licenses) {
+            StatusValue v = l.revoked() ? StatusValue.INVALID
+                    : withheld.containsKey(l.licensee()) ? withheld.get(l.licensee())
+                    : strikeAll ? StatusValue.SUSPENDED : StatusValue.VALID;
+            if (l.idx() < list.size()) {
+                list.set(l.idx(), v);
+            }
+        }
+        return list.encode();
+    }
+
+    /** Revokes one license for good ([ISS-7]). */
+    public void revoke(String jti) {
+        store.revoke(jti, now(), this::encodeStatus);
+    }
+
+    /**
+     * Withholds (or, with empty, restores) a licensee's access: every license it holds gets the suspension's status
+     * value at the next status list ([ISS-8]).
+     */
+    public void suspend(String licensee, Optional<String> suspension) {
+        suspension.ifPresent(s -> {
+            if (!SUSPENSIONS.containsKey(s)) {
+                throw StoreException.invalid("unknown suspension \"" + s + "\"; use suspended, payment-overdue or strike");
+            }
+        });
+        store.setSuspension(licensee, suspension, now(), this::encodeStatus);
+    }
+
+    /** Suspends (or restores) every license of the collective at once: the data strike ([ISS-8]). */
+    public void strikeAll(boolean on) {
+        store.setStrikeAll(on, now(), this::encodeStatus);
+    }
+
+    // ------------------------------------------------------------------ repertoire
+
+    /** The repertoire as it is now, or as it was at {@code t} (members whose membership covered {@code t}) ([REP-3]). */
+    public Repertoire repertoire(Optional<Instant> t) {
+        Instant now = now();
+        List<Repertoire.Member> members = new ArrayList<>();
+        for (IssuerStore.MemberRow m : store.members()) {
+            Repertoire.Member member = new Repertoire.Member(m.origin(), m.joined(), m.left(),
+                    KeyFiles.parseKeySet(m.contentKeysJson(), "content keys of " + m.origin()));
+            if (t.isEmpty() ? member.left().isEmpty() || member.left().get().isAfter(now) : member.activeAt(t.get())) {
+                members.add(member);
+            }
+        }
+        return Repertoire.sign(key, config.id(), config.repertoireId(), now, now.plus(config.repertoireValidity()), members);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static String describe(String suspension) {
+        return switch (suspension) {
+            case "strike" -> "on strike";
+            case "payment-overdue" -> "suspended for overdue payment";
+            default -> "suspended";
+        };
+    }
+
+    private static String randomId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64Url.encode(b);
+    }
+
+    /** What an agreement's licenses grant, as stored with it (the same members as the token claims). */
+    public record Grant(java.util.Set<Usage> usages, List<PathScope> paths, Quota quota, Optional<Agreement> agreement,
+            Optional<Duration> tokenLifetime) {
+        /**
+         * Reads and checks a grant.
+         *
+         * @throws StoreException (invalid) naming the member that is wrong
+         */
+        public static Grant read(JsonNode g) {
+            try {
+                if (!g.isObject()) {
+                    throw StoreException.invalid("the grant must be an object");
+                }
+                for (var it = g.fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (!java.util.Set.of("usages", "paths", "quota", "agreement", "token_lifetime").contains(k)) {
+                        throw StoreException.invalid("unknown member \"" + k + "\"; an agreement grants usages, paths, quota, agreement, token_lifetime");
+                    }
+                }
+                if (!g.has("usages")) {
+                    throw StoreException.invalid("an agreement must grant at least one usage (usages: [ai-train])");
+                }
+                java.util.Set<Usage> usages = LicenseClaims.usages(g.get("usages"));
+                List<PathScope> paths = g.has("paths") ? LicenseClaims.paths(g.get("paths")) : List.of();
+                Quota quota = g.has("quota") ? LicenseClaims.quota(g.get("quota")) : Quota.NONE;
+                Optional<Agreement> agreement = Optional.empty();
+                if (g.has("agreement")) {
+                    JsonNode a = g.get("agreement");
+                    try {
+                        agreement = Optional.of(new Agreement(URI.create(a.path("uri").asText()), a.path("sha256").asText()));
+                    } catch (IllegalArgumentException e) {
+                        throw StoreException.invalid("agreement: " + e.getMessage());
+                    }
+                }
+                Optional<Duration> life = Optional.empty();
+                if (g.has("token_lifetime")) {
+                    if (!g.get("token_lifetime").isIntegralNumber() || g.get("token_lifetime").longValue() < 60) {
+                        throw StoreException.invalid("token_lifetime must be a whole number of seconds, at least 60");
+                    }
+                    life = Optional.of(Duration.ofSeconds(g.get("token_lifetime").longValue()));
+                }
+                return new Grant(usages, paths, quota, agreement, life);
+            } catch (Cb4iException e) {
+                throw StoreException.invalid(e.getMessage().replace("license token claim", "grant member"));
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.cb4i.issuer.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an issuer runs with (README, "The issuer").
+ *
+ * @param file the configuration file, or empty for the embedded default
+ * @param host address to listen on
+ * @param port port to listen on (0: any free port)
+ * @param id the collective's id: {@code iss} of everything it signs
+ * @param repertoireId the repertoire id licenses name in {@code aud}; by default the collective id ([TOK-6])
+ * @param publicUrl the base URL crawlers and proxies reach the issuer at (status list URIs and the token endpoint
+ *     are built from it)
+ * @param key the collective's private signing key (a JWK file)
+ * @param store the store's folder
+ * @param adminToken the file holding the admin bearer token (created, owner-only, when absent)
+ * @param tokenLifetime longest life of a license token, unless an agreement says shorter
+ * @param statusTtl the {@code ttl} of status lists: how soon a revocation or strike reaches every proxy
+ * @param statusValidity how long a served status list stays usable ({@code exp - iat}): how long proxies keep
+ *     serving when the issuer is unreachable
+ * @param statusCapacity the number of licenses one status list can track
+ * @param repertoireValidity {@code exp - iat} of a served repertoire
+ * @param maxBodyBytes largest request body accepted
+ */
+public record IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key,
+        Path store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
+        Duration repertoireValidity, int maxBodyBytes) {
+    public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(1);
+    public static final Duration DEFAULT_STATUS_TTL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STATUS_VALIDITY = Duration.ofHours(24);
+    public static final int DEFAULT_STATUS_CAPACITY = 1 << 17;
+    public static final Duration DEFAULT_REPERTOIRE_VALIDITY = Duration.ofDays(1);
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+    public IssuerConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(repertoireId, "repertoireId");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        if (statusValidity.compareTo(statusTtl) <= 0) {
+            throw new IllegalArgumentException("status.validity (" + statusValidity + ") must be longer than status.ttl (" + statusTtl + ")");
+        }
+    }
+
+    /** The status list every license of this issuer names. */
+    public URI statusListUri() {
+        return URI.create(base() + "/status/1");
+    }
+
+    public URI tokenEndpoint() {
+        return URI.create(base() + "/token");
+    }
+
+    public URI introspectionEndpoint() {
+        return URI.create(base() + "/introspect");
+    }
+
+    public URI jwksUri() {
+        return URI.create(base() + "/jwks");
+    }
+
+    public URI repertoireUri() {
+        return URI.create(base() + "/repertoire");
+    }
+
+    private String base() {
+        String s = publicUrl.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

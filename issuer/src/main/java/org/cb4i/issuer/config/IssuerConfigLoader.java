@@ -1,0 +1,80 @@
+package org.cb4i.issuer.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.cb4i.sdk.config.ConfigException;
+import org.cb4i.sdk.config.YamlConfig;
+
+/**
+ * Reads an issuer configuration from YAML and validates all of it before anything starts: every problem is reported
+ * as {@code file:line: field: message}.
+ *
+ * <pre>
+ * id: https://collective.example        # the collective (iss)
+ * public_url: https://licenses.collective.example
+ * listen: 0.0.0.0:8090
+ * key: collective/private.jwk
+ * store: issuer-store
+ * admin_token: admin.token              # created when absent (owner-only)
+ * token_lifetime: 1d
+ * status: {ttl: 60s, validity: 24h, capacity: 131072}
+ * </pre>
+ */
+public final class IssuerConfigLoader {
+    private IssuerConfigLoader() {}
+
+    public static IssuerConfig load(Path file) throws ConfigException {
+        YamlConfig y = YamlConfig.load(file, "issuer configuration", "id:, public_url:, listen:, key:, store:, …");
+        y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "status",
+                "repertoire_validity", "max_body_bytes"));
+        String id = y.text("/id", true);
+        String repertoire = y.text("/repertoire_id", false);
+        URI publicUrl = y.uri("/public_url", true, Set.of("http", "https"));
+        if (publicUrl != null && (publicUrl.getRawQuery() != null || publicUrl.getRawFragment() != null)) {
+            y.error("/public_url", "must be a base URL without query or fragment");
+        }
+        String listen = y.text("/listen", false);
+        String host = "127.0.0.1";
+        int port = 8090;
+        if (listen != null) {
+            int colon = listen.lastIndexOf(':');
+            try {
+                port = Integer.parseInt(listen.substring(colon + 1));
+                host = colon > 0 ? listen.substring(0, colon).replace("[", "").replace("]", "") : host;
+                if (colon <= 0 || port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                y.error("/listen", "expected host:port, e.g. 127.0.0.1:8090; found \"" + listen + "\"");
+            }
+        }
+        Path key = y.path("/key", true);
+        Path store = y.path("/store", true);
+        Path adminToken = y.path("/admin_token", false);
+        Duration lifetime = positive(y, "/token_lifetime", IssuerConfig.DEFAULT_TOKEN_LIFETIME);
+        y.known("/status", Set.of("ttl", "validity", "capacity"));
+        Duration ttl = positive(y, "/status/ttl", IssuerConfig.DEFAULT_STATUS_TTL);
+        Duration validity = positive(y, "/status/validity", IssuerConfig.DEFAULT_STATUS_VALIDITY);
+        if (validity.compareTo(ttl) <= 0) {
+            y.error("/status/validity", "must be longer than status.ttl, or proxies would fail closed between two refreshes");
+        }
+        int capacity = y.integer("/status/capacity", IssuerConfig.DEFAULT_STATUS_CAPACITY, 16, 1 << 24);
+        Duration repValidity = positive(y, "/repertoire_validity", IssuerConfig.DEFAULT_REPERTOIRE_VALIDITY);
+        int maxBody = y.integer("/max_body_bytes", IssuerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024);
+        y.throwIfErrors();
+        return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
+                adminToken == null ? store.resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody);
+    }
+
+    private static Duration positive(YamlConfig y, String at, Duration dflt) {
+        Duration d = y.duration(at, dflt);
+        if (d.isNegative() || d.isZero()) {
+            y.error(at, "must be longer than zero");
+            return dflt;
+        }
+        return d;
+    }
+}

@@ -1,0 +1,337 @@
+package org.cb4i.issuer.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.cb4i.issuer.AdminOps;
+import org.cb4i.issuer.Collective;
+import org.cb4i.issuer.OAuthException;
+import org.cb4i.issuer.store.IssuerStore.LicenseeRow;
+import org.cb4i.issuer.store.StoreException;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.repertoire.Repertoire;
+import org.cb4i.sdk.status.StatusListToken;
+
+/**
+ * The issuer's HTTP interface (SPEC.md §13), one method per endpoint:
+ * {@code POST /token} (RSL OLP, client credentials), {@code POST /introspect} (RFC 7662), {@code GET /jwks},
+ * {@code GET /repertoire[?time=]}, {@code GET /status/1[?time=]}, {@code GET /.well-known/cb4i}, and the
+ * authenticated {@code POST /admin}. Runs on a worker context: the store is called directly.
+ */
+public final class IssuerEndpoints {
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final Collective collective;
+    private final ClientAuthenticator auth;
+    private final AdminOps admin;
+    private final byte[] adminToken;
+    private final Consumer<String> log;
+
+    /** Authenticates a token request; {@link org.cb4i.issuer.Issuer} supplies the real one. */
+    public interface ClientAuthenticator {
+        LicenseeRow authenticate(Map<String, String> form, SignedRequest request);
+    }
+
+    public IssuerEndpoints(Collective collective, ClientAuthenticator auth, String adminToken, Consumer<String> log) {
+        this.collective = collective;
+        this.auth = auth;
+        this.admin = new AdminOps(collective);
+        this.adminToken = adminToken.getBytes(StandardCharsets.US_ASCII);
+        this.log = log;
+    }
+
+    public void handle(HttpServerRequest req) {
+        try {
+            route(req);
+        } catch (RuntimeException e) {
+            log.accept("internal error on " + req.method() + " " + req.path() + ": " + e);
+            problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+        }
+    }
+
+    private void route(HttpServerRequest req) {
+        String path = req.path();
+        switch (path) {
+            case "/token" -> post(req, body -> token(req, body));
+            case "/introspect" -> post(req, body -> introspect(req, body));
+            case "/admin" -> post(req, body -> admin(req, body));
+            case "/jwks" -> get(req, () -> send(req.response(), 200, "application/jwk-set+json", Json.write(collective.jwks().toJsonObject()), "no-cache"));
+            case "/repertoire" -> get(req, () -> repertoire(req));
+            case "/status/1" -> get(req, () -> statusList(req));
+            case "/.well-known/cb4i" -> get(req, () -> send(req.response(), 200, "application/json", Json.write(discovery()), "no-cache"));
+            case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
+            default -> problem(req.response(), 404, "not_found", "no such endpoint: " + path
+                    + " (endpoints: /token /introspect /jwks /repertoire /status/1 /.well-known/cb4i /admin)");
+        }
+    }
+
+    // ------------------------------------------------------------------ endpoints
+
+    private void token(HttpServerRequest req, Buffer body) {
+        Map<String, String> form;
+        try {
+            form = form(req, body);
+            if (!"client_credentials".equals(form.get("grant_type"))) {
+                throw new OAuthException(form.containsKey("grant_type") ? "unsupported_grant_type" : "invalid_request", 400,
+                        form.containsKey("grant_type") ? "grant_type " + form.get("grant_type") + " is not supported; use client_credentials"
+                                : "grant_type is missing; use grant_type=client_credentials");
+            }
+            String host = req.authority() == null ? null : req.authority().toString();
+            if (host == null) {
+                throw OAuthException.invalidRequest("the request has no Host");
+            }
+            SignedRequest signed = SignedRequest.received(req.method().name(), collective.config().publicUrl().getScheme(), host, req.uri(),
+                    name -> req.headers().getAll(name));
+            LicenseeRow who = auth.authenticate(form, signed);
+            Collective.Issued issued = collective.issue(who.id(), Optional.ofNullable(form.get("agreement")));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("access_token", issued.token());
+            out.put("token_type", "License");
+            out.put("expires_in", issued.claims().expiresAt().getEpochSecond() - issued.claims().issuedAt().getEpochSecond());
+            out.put("license_id", issued.claims().id());
+            out.put("agreement", issued.row().agreement());
+            log.accept("issued license " + issued.claims().id() + " to " + who.id() + " under " + issued.row().agreement() + ", until "
+                    + issued.claims().expiresAt());
+            HttpServerResponse r = req.response().putHeader("Pragma", "no-cache");
+            send(r, 200, "application/json", Json.write(out), "no-store");
+        } catch (OAuthException e) {
+            oauthError(req, e);
+        } catch (StoreException e) {
+            oauthError(req, new OAuthException("server_error", 503, e.getMessage()));
+        }
+    }
+
+    private void introspect(HttpServerRequest req, Buffer body) {
+        try {
+            Map<String, String> form = form(req, body);
+            String token = form.get("token");
+            if (token == null || token.isEmpty()) {
+                throw OAuthException.invalidRequest("token is missing (token=<the license token>)");
+            }
+            send(req.response(), 200, "application/json", Json.write(collective.introspect(token)), "no-store");
+        } catch (OAuthException e) {
+            oauthError(req, e);
+        }
+    }
+
+    private void admin(HttpServerRequest req, Buffer body) {
+        String h = req.getHeader("Authorization");
+        byte[] presented = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim().getBytes(StandardCharsets.US_ASCII) : new byte[0];
+        if (!MessageDigest.isEqual(presented, adminToken)) {
+            req.response().putHeader("WWW-Authenticate", "Bearer realm=\"cb4i-issuer-admin\"");
+            problem(req.response(), 401, "unauthorized", h == null ? "the admin endpoint needs Authorization: Bearer <the admin token>"
+                    : "the admin token does not match");
+            return;
+        }
+        try {
+            Map<String, Object> out = admin.apply(AdminOps.parse(body.toString(StandardCharsets.UTF_8)));
+            log.accept("admin " + out.get("op") + (out.containsKey("licensee") ? " " + out.get("licensee") : "")
+                    + (out.containsKey("origin") ? " " + out.get("origin") : "") + (out.containsKey("jti") ? " " + out.get("jti") : ""));
+            send(req.response(), 200, "application/json", Json.write(out), "no-store");
+        } catch (StoreException e) {
+            int status = switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case FAILURE -> 503;
+            };
+            problem(req.response(), status, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
+        }
+    }
+
+    private void repertoire(HttpServerRequest req) {
+        Optional<Instant> t = time(req);
+        if (t == null) {
+            return;
+        }
+        Repertoire r = collective.repertoire(t);
+        send(req.response(), 200, Repertoire.MEDIA_TYPE, r.compact(), "no-cache");
+    }
+
+    private void statusList(HttpServerRequest req) {
+        Optional<Instant> t = time(req);
+        if (t == null) {
+            return;
+        }
+        if (t.isEmpty()) {
+            send(req.response(), 200, StatusListToken.MEDIA_TYPE, collective.currentStatusList().compact(), "no-cache");
+            return;
+        }
+        Optional<StatusListToken> past = collective.statusListAt(t.get());
+        if (past.isEmpty()) {
+            problem(req.response(), 404, "not_kept", "no status list is kept for time " + t.get().getEpochSecond()
+                    + " (before the first list, or in the future)");
+            return;
+        }
+        send(req.response(), 200, StatusListToken.MEDIA_TYPE, past.get().compact(), "public, max-age=86400, immutable");
+    }
+
+    private Map<String, Object> discovery() {
+        var c = collective.config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("collective", c.id());
+        m.put("repertoire", c.repertoireId());
+        m.put("token_endpoint", c.tokenEndpoint().toString());
+        m.put("introspection_endpoint", c.introspectionEndpoint().toString());
+        m.put("jwks_uri", c.jwksUri().toString());
+        m.put("repertoire_uri", c.repertoireUri().toString());
+        m.put("status_lists", List.of(c.statusListUri().toString()));
+        m.put("status_ttl", c.statusTtl().toSeconds());
+        m.put("grant_types_supported", List.of("client_credentials"));
+        m.put("token_endpoint_auth_methods_supported", List.of("web-bot-auth", "private_key_jwt"));
+        m.put("keys", collective.jwks().toJsonObject());
+        return m;
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private void get(HttpServerRequest req, Runnable then) {
+        if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+            req.response().putHeader("Allow", "GET, HEAD");
+            problem(req.response(), 405, "method_not_allowed", req.path() + " answers GET");
+            return;
+        }
+        then.run();
+    }
+
+    private void post(HttpServerRequest req, Consumer<Buffer> then) {
+        if (req.method() != HttpMethod.POST) {
+            req.response().putHeader("Allow", "POST");
+            problem(req.response(), 405, "method_not_allowed", req.path() + " answers POST");
+            return;
+        }
+        int max = collective.config().maxBodyBytes();
+        String cl = req.getHeader("Content-Length");
+        if (cl != null) {
+            long n;
+            try {
+                n = Long.parseLong(cl.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                problem(req.response().putHeader("Connection", "close"), 400, "invalid_request", "Content-Length is not a number");
+                return;
+            }
+            if (n > max) {
+                problem(req.response().putHeader("Connection", "close"), 413, "too_large", "the body is " + n + " bytes; at most " + max + " are accepted");
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = new boolean[1];
+        req.handler(b -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + b.length() > max) {
+                refused[0] = true;
+                problem(req.response().putHeader("Connection", "close"), 413, "too_large", "the body is larger than " + max + " bytes");
+                return;
+            }
+            body.appendBuffer(b);
+        });
+        req.endHandler(v -> {
+            if (!refused[0]) {
+                then.accept(body);
+            }
+        });
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body; repeated or undecodable parameters are refused (RFC 6749 §3.2). */
+    private static Map<String, String> form(HttpServerRequest req, Buffer body) {
+        String ct = req.getHeader("Content-Type");
+        if (ct == null || !ct.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+            throw OAuthException.invalidRequest("the body must be " + FORM + "; Content-Type is " + (ct == null ? "missing" : ct));
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body.getBytes())).toString();
+        } catch (CharacterCodingException e) {
+            throw OAuthException.invalidRequest("the body is not UTF-8");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text.isEmpty()) {
+            return out;
+        }
+        for (String pair : text.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String k;
+            String v;
+            try {
+                k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw OAuthException.invalidRequest("the form has a malformed %-escape in \"" + printable(pair) + "\"");
+            }
+            if (out.put(k, v) != null) {
+                throw OAuthException.invalidRequest("parameter " + printable(k) + " is repeated");
+            }
+        }
+        return out;
+    }
+
+    /** {@code ?time=}: empty when absent, null when refused (the response is sent). */
+    private static Optional<Instant> time(HttpServerRequest req) {
+        List<String> ts = req.params().getAll("time");
+        if (ts.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long t = Long.parseLong(ts.get(0));
+            if (ts.size() > 1 || t < 0 || t >= (1L << 53)) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(Instant.ofEpochSecond(t));
+        } catch (NumberFormatException e) {
+            problem(req.response(), 400, "invalid_request", "time must be one NumericDate (seconds since the epoch)");
+            return null;
+        }
+    }
+
+    private static void oauthError(HttpServerRequest req, OAuthException e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", e.error());
+        m.put("error_description", e.getMessage());
+        HttpServerResponse r = req.response();
+        if (e.error().equals("invalid_client")) {
+            // RFC 9421 §5.1: what a signature on this request must cover.
+            r.putHeader("Accept-Signature", "sig1=(\"@method\" \"@target-uri\" \"@authority\");tag=\"web-bot-auth\"");
+        }
+        send(r.putHeader("Pragma", "no-cache"), e.status(), "application/json", Json.write(m), "no-store");
+    }
+
+    private static void problem(HttpServerResponse r, int status, String error, String detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", error);
+        m.put("error_description", detail);
+        send(r, status, "application/json", Json.write(m), "no-store");
+    }
+
+    private static void send(HttpServerResponse r, int status, String type, String body, String cache) {
+        if (r.ended() || r.headWritten()) {
+            return;
+        }
+        r.setStatusCode(status).putHeader("Content-Type", type).putHeader("Cache-Control", cache).end(body);
+    }
+
+    private static String printable(String s) {
+        String t = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+        return t.replaceAll("[\\p{Cntrl}]", "?");
+    }
+}

@@ -1,0 +1,549 @@
+package org.cb4i.issuer.store;
+
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The collective's state: members, licensees, agreements, issued licenses, status-list history, replay markers
+ * and an audit trail, in an embedded H2 database under one folder.
+ *
+ * <p>Why H2: every change is one ACID transaction (a token is never issued without its status index, a strike
+ * never half-applied), committed to the file before the caller is answered ({@code WRITE_DELAY=0}), so a process
+ * killed at any point reopens at its last commit without corruption; the {@code ?time=} history is a query,
+ * not a file format of our own; it is pure Java (no native library) and holds a file lock, so a second process
+ * cannot open a store in use. Against power loss it recovers to its last synced state.
+ *
+ * <p>All methods are synchronised on the store: the issuer's write rate is that of people and licence requests,
+ * not of page views. Times are whole seconds.
+ */
+public final class IssuerStore implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+
+    private final Path dir;
+    private final Connection db;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+
+    private IssuerStore(Path dir, Connection db, FileChannel lockFile, FileLock lock) {
+        this.dir = dir;
+        this.db = db;
+        this.lockFile = lockFile;
+        this.lock = lock;
+    }
+
+    /**
+     * Opens (creating when absent) the store in {@code dir}.
+     *
+     * @throws StoreException when the folder cannot be used, the store is in use by another process, or was
+     *     written by a newer cb4i
+     */
+    public static IssuerStore open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new StoreException(dir + ": cannot create the store folder (" + e.getMessage() + ")");
+        }
+        // One opener at a time, whether another process or this one: H2 would share an open database within a JVM.
+        FileChannel lockFile;
+        FileLock lock;
+        try {
+            lockFile = FileChannel.open(dir.resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException(dir + ": cannot lock the store (" + e.getMessage() + ")");
+        }
+        if (lock == null) {
+            closeQuietly(lockFile);
+            throw new StoreException(dir + ": the store is in use by another process (a running issuer?). "
+                    + "Stop it, or run the command against it with --server URL");
+        }
+        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("issuer") + ";WRITE_DELAY=0;FILE_LOCK=FILE";
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, "cb4i", "");
+        } catch (SQLException e) {
+            releaseQuietly(lock);
+            closeQuietly(lockFile);
+            if (e.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN
+                throw new StoreException(dir + ": the store is in use by another process (a running issuer?). "
+                        + "Stop it, or run the command against it with --server URL");
+            }
+            throw new StoreException(dir + ": cannot open the store (" + firstLine(e.getMessage()) + ")");
+        }
+        IssuerStore s = new IssuerStore(dir, c, lockFile, lock);
+        try {
+            s.migrate();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private void migrate() {
+        tx(() -> {
+            try (Statement st = db.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS meta(k VARCHAR(64) PRIMARY KEY, v VARCHAR(1024) NOT NULL)");
+                Optional<String> v = metaGet("schema");
+                if (v.isPresent() && Integer.parseInt(v.get()) > SCHEMA_VERSION) {
+                    throw new StoreException(dir + ": the store has schema version " + v.get() + ", written by a newer cb4i; this one reads "
+                            + SCHEMA_VERSION);
+                }
+                st.execute("CREATE TABLE IF NOT EXISTS members(seq BIGINT AUTO_INCREMENT PRIMARY KEY, origin VARCHAR(512) NOT NULL, "
+                        + "joined BIGINT NOT NULL, left_at BIGINT, content_keys CLOB NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS licensees(id VARCHAR(512) PRIMARY KEY, jwk CLOB NOT NULL, jkt VARCHAR(64) NOT NULL, "
+                        + "contact VARCHAR(512), created BIGINT NOT NULL, suspension VARCHAR(32))");
+                st.execute("CREATE TABLE IF NOT EXISTS agreements(id VARCHAR(512) PRIMARY KEY, licensee VARCHAR(512) NOT NULL REFERENCES licensees(id), "
+                        + "grant_json CLOB NOT NULL, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL, created BIGINT NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS licenses(jti VARCHAR(64) PRIMARY KEY, licensee VARCHAR(512) NOT NULL REFERENCES licensees(id), "
+                        + "agreement VARCHAR(512) NOT NULL REFERENCES agreements(id), idx INT NOT NULL UNIQUE, iat BIGINT NOT NULL, exp BIGINT NOT NULL, "
+                        + "revoked BOOLEAN DEFAULT FALSE NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS status_history(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, lst CLOB NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS replay(k VARCHAR(1024) PRIMARY KEY, until_at BIGINT NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS audit(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, action VARCHAR(64) NOT NULL, "
+                        + "detail CLOB NOT NULL)");
+                if (v.isEmpty()) {
+                    metaPut("schema", Integer.toString(SCHEMA_VERSION));
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- rows
+
+    /** One membership; {@code left} empty while it lasts. */
+    public record MemberRow(long seq, String origin, Instant joined, Optional<Instant> left, String contentKeysJson) {}
+
+    /** A licensee; {@code suspension} is {@code suspended}, {@code payment-overdue} or {@code strike} while access is withheld. */
+    public record LicenseeRow(String id, String jwkJson, String jkt, Optional<String> contact, Instant created, Optional<String> suspension) {}
+
+    /** An agreement: what its licenses grant ({@code grantJson}: usages, paths, quota, agreement, token lifetime) and when. */
+    public record AgreementRow(String id, String licensee, String grantJson, Instant notBefore, Instant notAfter, Instant created) {}
+
+    /** An issued license. */
+    public record LicenseRow(String jti, String licensee, String agreement, int idx, Instant issuedAt, Instant expiresAt, boolean revoked) {}
+
+    /** A status list as it was from {@code at}: its encoded bitstring ({@code lst}). */
+    public record StatusSnapshot(Instant at, String lst, Optional<Instant> until) {}
+
+    // ---------------------------------------------------------------- members
+
+    public synchronized List<MemberRow> members() {
+        return query("SELECT seq, origin, joined, left_at, content_keys FROM members ORDER BY origin, joined", rs ->
+                new MemberRow(rs.getLong(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3)), optInstant(rs, 4), rs.getString(5)));
+    }
+
+    /** Adds a membership. @throws StoreException (conflict) when the origin is a member already */
+    public synchronized MemberRow addMember(String origin, Instant joined, String contentKeysJson, Instant now) {
+        return tx(() -> {
+            if (!query("SELECT seq FROM members WHERE origin = ? AND left_at IS NULL", rs -> rs.getLong(1), origin).isEmpty()) {
+                throw StoreException.conflict(origin + " is a member already; remove it first to change its keys or dates");
+            }
+            long seq;
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO members(origin, joined, content_keys) VALUES (?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, origin);
+                ps.setLong(2, joined.getEpochSecond());
+                ps.setString(3, contentKeysJson);
+                ps.executeUpdate();
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    rs.next();
+                    seq = rs.getLong(1);
+                }
+            }
+            audit(now, "member.add", origin);
+            return new MemberRow(seq, origin, joined, Optional.empty(), contentKeysJson);
+        });
+    }
+
+    /** Ends a membership at {@code left}. @throws StoreException (not found) when the origin is not a member */
+    public synchronized void removeMember(String origin, Instant left, Instant now) {
+        tx(() -> {
+            List<Long> joined = query("SELECT joined FROM members WHERE origin = ? AND left_at IS NULL", rs -> rs.getLong(1), origin);
+            if (joined.isEmpty()) {
+                throw StoreException.notFound(origin + " is not a member");
+            }
+            if (left.getEpochSecond() <= joined.get(0)) {
+                throw StoreException.invalid("a member cannot leave before it joined (" + Instant.ofEpochSecond(joined.get(0)) + ")");
+            }
+            update("UPDATE members SET left_at = ? WHERE origin = ? AND left_at IS NULL", left.getEpochSecond(), origin);
+            audit(now, "member.remove", origin);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- licensees
+
+    public synchronized void addLicensee(String id, String jwkJson, String jkt, Optional<String> contact, Instant now) {
+        tx(() -> {
+            if (licenseeRow(id).isPresent()) {
+                throw StoreException.conflict("licensee " + id + " exists already");
+            }
+            if (!query("SELECT id FROM licensees WHERE jkt = ?", rs -> rs.getString(1), jkt).isEmpty()) {
+                throw StoreException.conflict("key " + jkt + " is registered to another licensee already; each licensee has its own key");
+            }
+            update("INSERT INTO licensees(id, jwk, jkt, contact, created) VALUES (?, ?, ?, ?, ?)", id, jwkJson, jkt, contact.orElse(null),
+                    now.getEpochSecond());
+            audit(now, "licensee.add", id);
+            return null;
+        });
+    }
+
+    public synchronized Optional<LicenseeRow> licensee(String id) {
+        return licenseeRow(id);
+    }
+
+    /** The licensee whose registered key has this thumbprint. */
+    public synchronized Optional<LicenseeRow> licenseeByKey(String jkt) {
+        return query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees WHERE jkt = ?", IssuerStore::licenseeOf, jkt)
+                .stream().findFirst();
+    }
+
+    private Optional<LicenseeRow> licenseeRow(String id) {
+        return query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees WHERE id = ?", IssuerStore::licenseeOf, id)
+                .stream().findFirst();
+    }
+
+    public synchronized List<LicenseeRow> licensees() {
+        return query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees ORDER BY id", IssuerStore::licenseeOf);
+    }
+
+    private static LicenseeRow licenseeOf(ResultSet rs) throws SQLException {
+        return new LicenseeRow(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
+                Instant.ofEpochSecond(rs.getLong(5)), Optional.ofNullable(rs.getString(6)));
+    }
+
+    // ---------------------------------------------------------------- agreements
+
+    public synchronized void addAgreement(AgreementRow a) {
+        tx(() -> {
+            if (licenseeRow(a.licensee()).isEmpty()) {
+                throw StoreException.notFound("no licensee " + a.licensee() + "; add it first with: cb4i issuer licensee add");
+            }
+            if (!query("SELECT id FROM agreements WHERE id = ?", rs -> rs.getString(1), a.id()).isEmpty()) {
+                throw StoreException.conflict("agreement " + a.id() + " exists already");
+            }
+            update("INSERT INTO agreements(id, licensee, grant_json, not_before, not_after, created) VALUES (?, ?, ?, ?, ?, ?)", a.id(),
+                    a.licensee(), a.grantJson(), a.notBefore().getEpochSecond(), a.notAfter().getEpochSecond(), a.created().getEpochSecond());
+            audit(a.created(), "agreement.add", a.id() + " for " + a.licensee());
+            return null;
+        });
+    }
+
+    public synchronized List<AgreementRow> agreements(Optional<String> licensee) {
+        String sql = "SELECT id, licensee, grant_json, not_before, not_after, created FROM agreements"
+                + (licensee.isPresent() ? " WHERE licensee = ?" : "") + " ORDER BY licensee, id";
+        SqlFunction<ResultSet, AgreementRow> row = rs -> new AgreementRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)));
+        return licensee.isPresent() ? query(sql, row, licensee.get()) : query(sql, row);
+    }
+
+    // ---------------------------------------------------------------- licenses
+
+    /**
+     * Records a license about to be issued and allocates its status index, in one transaction.
+     *
+     * @throws StoreException when every index of the status list is taken
+     */
+    public synchronized LicenseRow addLicense(String jti, String licensee, String agreement, Instant iat, Instant exp, int capacity) {
+        return tx(() -> {
+            int idx = Integer.parseInt(metaGet("next_idx").orElse("0"));
+            if (idx >= capacity) {
+                throw new StoreException("the status list is full (" + capacity + " licenses); raise status.capacity in the issuer configuration");
+            }
+            metaPut("next_idx", Integer.toString(idx + 1));
+            update("INSERT INTO licenses(jti, licensee, agreement, idx, iat, exp) VALUES (?, ?, ?, ?, ?, ?)", jti, licensee, agreement, idx,
+                    iat.getEpochSecond(), exp.getEpochSecond());
+            audit(iat, "license.issue", jti + " to " + licensee + " under " + agreement + " (idx " + idx + ")");
+            return new LicenseRow(jti, licensee, agreement, idx, iat, exp, false);
+        });
+    }
+
+    public synchronized Optional<LicenseRow> license(String jti) {
+        return query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses WHERE jti = ?", IssuerStore::licenseOf, jti)
+                .stream().findFirst();
+    }
+
+    public synchronized List<LicenseRow> licenses(Optional<String> licensee) {
+        String sql = "SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses" + (licensee.isPresent() ? " WHERE licensee = ?" : "")
+                + " ORDER BY idx";
+        return licensee.isPresent() ? query(sql, IssuerStore::licenseOf, licensee.get()) : query(sql, IssuerStore::licenseOf);
+    }
+
+    private static LicenseRow licenseOf(ResultSet rs) throws SQLException {
+        return new LicenseRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), Instant.ofEpochSecond(rs.getLong(5)),
+                Instant.ofEpochSecond(rs.getLong(6)), rs.getBoolean(7));
+    }
+
+    // ---------------------------------------------------------------- status changes
+
+    /**
+     * A change to who may use their licenses, applied together with the status list it produces: the list is
+     * recomputed by {@code encoder} from the state after the change and appended to the history, in the same
+     * transaction.
+     */
+    public interface StatusEncoder {
+        String encode(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll);
+    }
+
+    public synchronized void revoke(String jti, Instant now, StatusEncoder encoder) {
+        tx(() -> {
+            Optional<LicenseRow> l = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses WHERE jti = ?",
+                    IssuerStore::licenseOf, jti).stream().findFirst();
+            if (l.isEmpty()) {
+                throw StoreException.notFound("no license " + jti);
+            }
+            if (l.get().revoked()) {
+                throw StoreException.conflict("license " + jti + " is revoked already");
+            }
+            update("UPDATE licenses SET revoked = TRUE WHERE jti = ?", jti);
+            audit(now, "license.revoke", jti);
+            snapshot(now, encoder);
+            return null;
+        });
+    }
+
+    /** Sets (or, with an empty value, clears) a licensee's suspension. */
+    public synchronized void setSuspension(String licensee, Optional<String> suspension, Instant now, StatusEncoder encoder) {
+        tx(() -> {
+            if (licenseeRow(licensee).isEmpty()) {
+                throw StoreException.notFound("no licensee " + licensee);
+            }
+            update("UPDATE licensees SET suspension = ? WHERE id = ?", suspension.orElse(null), licensee);
+            audit(now, suspension.isPresent() ? "licensee." + suspension.get() : "licensee.resume", licensee);
+            snapshot(now, encoder);
+            return null;
+        });
+    }
+
+    /** Starts or ends a strike of every license at once. */
+    public synchronized void setStrikeAll(boolean on, Instant now, StatusEncoder encoder) {
+        tx(() -> {
+            metaPut("strike_all", Boolean.toString(on));
+            audit(now, on ? "strike.all" : "resume.all", "");
+            snapshot(now, encoder);
+            return null;
+        });
+    }
+
+    public synchronized boolean strikeAll() {
+        return Boolean.parseBoolean(query("SELECT v FROM meta WHERE k = 'strike_all'", rs -> rs.getString(1)).stream().findFirst().orElse("false"));
+    }
+
+    /** Makes sure a first status list exists (all VALID) from {@code now}. */
+    public synchronized void initStatus(Instant now, StatusEncoder encoder) {
+        tx(() -> {
+            if (query("SELECT seq FROM status_history LIMIT 1", rs -> rs.getLong(1)).isEmpty()) {
+                snapshot(now, encoder);
+            }
+            return null;
+        });
+    }
+
+    private void snapshot(Instant now, StatusEncoder encoder) throws SQLException {
+        List<LicenseRow> ls = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses ORDER BY idx", IssuerStore::licenseOf);
+        List<LicenseeRow> ps = query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees ORDER BY id", IssuerStore::licenseeOf);
+        String lst = encoder.encode(ls, ps, Boolean.parseBoolean(metaGet("strike_all").orElse("false")));
+        update("INSERT INTO status_history(at, lst) VALUES (?, ?)", now.getEpochSecond(), lst);
+    }
+
+    /** The newest status list. */
+    public synchronized StatusSnapshot currentStatus() {
+        return query("SELECT at, lst FROM status_history ORDER BY seq DESC LIMIT 1",
+                rs -> new StatusSnapshot(Instant.ofEpochSecond(rs.getLong(1)), rs.getString(2), Optional.empty()))
+                .stream().findFirst().orElseThrow(() -> new StoreException("no status list yet"));
+    }
+
+    /**
+     * The status list that was in force at {@code t}, with the time it was replaced (if it was), or empty when
+     * {@code t} is before the first list. Several changes within one second: the last of that second counts.
+     */
+    public synchronized Optional<StatusSnapshot> statusAt(Instant t) {
+        long s = t.getEpochSecond();
+        Optional<StatusSnapshot> at = query("SELECT at, lst FROM status_history WHERE at <= ? ORDER BY seq DESC LIMIT 1",
+                rs -> new StatusSnapshot(Instant.ofEpochSecond(rs.getLong(1)), rs.getString(2), Optional.empty()), s).stream().findFirst();
+        if (at.isEmpty()) {
+            return at;
+        }
+        Optional<Instant> next = query("SELECT MIN(at) FROM status_history WHERE at > ?", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochSecond(v);
+        }, s).stream().filter(java.util.Objects::nonNull).findFirst();
+        return Optional.of(new StatusSnapshot(at.get().at(), at.get().lst(), next));
+    }
+
+    // ---------------------------------------------------------------- replay
+
+    /**
+     * Remembers {@code key} until {@code until}; false when it was already remembered (a replay). Expired markers
+     * are dropped on the way.
+     */
+    public synchronized boolean firstUse(String key, Instant until, Instant now) {
+        return tx(() -> {
+            update("DELETE FROM replay WHERE until_at < ?", now.getEpochSecond());
+            if (!query("SELECT k FROM replay WHERE k = ?", rs -> rs.getString(1), key).isEmpty()) {
+                return false;
+            }
+            update("INSERT INTO replay(k, until_at) VALUES (?, ?)", key, until.getEpochSecond());
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    /** One line of the audit trail. */
+    public record AuditRow(long seq, Instant at, String action, String detail) {}
+
+    public synchronized List<AuditRow> audit(int last) {
+        List<AuditRow> rows = query("SELECT seq, at, action, detail FROM audit ORDER BY seq DESC LIMIT ?",
+                rs -> new AuditRow(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)), rs.getString(3), rs.getString(4)), last);
+        List<AuditRow> out = new ArrayList<>(rows);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private void audit(Instant at, String action, String detail) throws SQLException {
+        update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", at.getEpochSecond(), action, detail);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (!db.isClosed()) {
+                db.close();
+            }
+        } catch (SQLException e) {
+            // closing: nothing more to save
+        }
+        releaseQuietly(lock);
+        closeQuietly(lockFile);
+    }
+
+    private static void releaseQuietly(FileLock l) {
+        try {
+            if (l.isValid()) {
+                l.release();
+            }
+        } catch (java.io.IOException e) {
+            // released when the channel closes
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (java.io.IOException e) {
+            // nothing held
+        }
+    }
+
+    private interface SqlSupplier<T> {
+        T get() throws SQLException;
+    }
+
+    private interface SqlFunction<A, B> {
+        B apply(A a) throws SQLException;
+    }
+
+    private <T> T tx(SqlSupplier<T> body) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                T v = body.get();
+                db.commit();
+                return v;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
+        }
+    }
+
+    private <T> List<T> query(String sql, SqlFunction<ResultSet, T> row, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.apply(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
+        }
+    }
+
+    private void update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                ps.setNull(i + 1, Types.VARCHAR);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
+    private Optional<String> metaGet(String k) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT v FROM meta WHERE k = ?")) {
+            ps.setString(1, k);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private void metaPut(String k, String v) throws SQLException {
+        update("MERGE INTO meta(k, v) KEY(k) VALUES (?, ?)", k, v);
+    }
+
+    private static Optional<Instant> optInstant(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(v));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
