@@ -92,6 +92,17 @@ class CollectiveProcessTest {
         return p;
     }
 
+    static long lines(Path f) throws Exception {
+        return Files.exists(f) ? Files.readAllLines(f).size() : 0;
+    }
+
+    /** Digest helper for the WARC check. */
+    static final class Crawl {
+        static String sha256(byte[] b) throws Exception {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        }
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -197,6 +208,51 @@ class CollectiveProcessTest {
                     .header("User-Agent", "GPTBot/1.2").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(offer.statusCode()).isEqualTo(402);
         }
+
+        // A crawl of both sites, killed with SIGKILL part-way and resumed: a dataset with every page once, receipts proven.
+        Path crawl = dir.resolve("crawl");
+        Process crawler = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.cb4i.cli.Main", "crawl", "--key", dir.resolve("crawler/private.jwk").toString(),
+                "--issuer", "http://127.0.0.1:" + issuerPort, "--seeds", "http://127.0.0.1:" + portA + "/", "http://127.0.0.1:" + portB + "/",
+                "--out", crawl.toString(), "--rps", "1").redirectErrorStream(true).redirectOutput(dir.resolve("crawl-1.log").toFile()).start();
+        processes.add(crawler);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (lines(crawl.resolve("records.jsonl")) < 3) {
+            assertThat(Instant.now()).as("the crawl makes progress; see " + dir.resolve("crawl-1.log")).isBefore(deadline);
+            Thread.sleep(100);
+        }
+        crawler.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertThat(crawl.resolve("manifest.jsonl")).doesNotExist();
+        Run resumed = cb4i("crawl", "--key", dir.resolve("crawler/private.jwk").toString(), "--issuer", "http://127.0.0.1:" + issuerPort,
+                "--seeds", "http://127.0.0.1:" + portA + "/", "http://127.0.0.1:" + portB + "/", "--out", crawl.toString(), "--rps", "20");
+        assertThat(resumed.exit()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("10 fetched, 0 refused");
+        List<String> manifest = Files.readAllLines(crawl.resolve("manifest.jsonl"));
+        JsonNode header = Json.mapper().readTree(manifest.get(0));
+        assertThat(header.get("licenses")).isNotEmpty();
+        assertThat(header.get("status_lists")).hasSize(1);
+        assertThat(header.get("repertoires")).hasSize(1);
+        assertThat(header.get("logs")).hasSize(2);
+        Set<String> urls = new java.util.HashSet<>();
+        int proven = 0;
+        try (var warc = java.nio.channels.FileChannel.open(crawl.resolve("data.warc.gz"))) {
+            for (String l : manifest.subList(1, manifest.size())) {
+                JsonNode r = Json.mapper().readTree(l);
+                assertThat(urls.add(r.get("url").asText())).as("each URL once: " + r.get("url")).isTrue();
+                assertThat(r.get("outcome").asText()).isEqualTo("fetched");
+                if (r.has("receipt")) {
+                    assertThat(r.get("receipt").get("proof_checked").asBoolean()).as(l).isTrue();
+                    proven++;
+                }
+                warc.position(r.get("warc").get("offset").asLong());
+                org.netpreserve.jwarc.WarcRecord rec = new org.netpreserve.jwarc.WarcReader(warc).next().orElseThrow();
+                assertThat(((org.netpreserve.jwarc.WarcResponse) rec).target()).isEqualTo(r.get("url").asText());
+                assertThat(Crawl.sha256(((org.netpreserve.jwarc.WarcResponse) rec).http().body().stream().readAllBytes()))
+                        .isEqualTo(r.get("bytes_sha256").asText());
+            }
+        }
+        assertThat(urls).hasSize(10);
+        assertThat(proven).as("the licensed pages (all but /free/) carry proven receipts").isEqualTo(8);
 
         // Strike: both sites refuse within the ttl (2 s) plus a refresh's slack.
         Run strike = cb4i("issuer", "strike", "--config", cfg.toString(), "--licensee", "crawler-co");

@@ -55,6 +55,19 @@ public final class AtomicFiles {
                 }
                 ch.force(true);
             }
+            if (!replace) {
+                // A hard link never replaces: of two writers racing for the same new file, exactly one wins.
+                try {
+                    Files.createLink(target, tmp);
+                    return;
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                    if (e instanceof FileAlreadyExistsException) {
+                        throw (FileAlreadyExistsException) e;
+                    }
+                    Files.move(tmp, target); // no links here: fails if it exists, not atomic against a racing writer
+                    return;
+                }
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -94,7 +94,12 @@ public final class KeyFiles {
             return readSigningKey(file);
         }
         SigningKey k = generate(KeyAlgorithm.ED25519);
-        writeKeyPair(dir, k, false);
+        try {
+            AtomicFiles.write(file, utf8(Json.writePretty(k.privateJwk().toJSONObject())), true, false);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return readSigningKey(file); // another process generated it first: use that one
+        }
+        writeKeyPair(dir, k, true);
         return k;
     }
 

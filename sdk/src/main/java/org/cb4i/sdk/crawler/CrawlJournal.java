@@ -1,0 +1,118 @@
+package org.cb4i.sdk.crawler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.cb4i.sdk.internal.Json;
+import org.netpreserve.jwarc.WarcCompression;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcWriter;
+
+/**
+ * What a crawl has completed, kept so that a crawl killed at any moment leaves a readable dataset and resumes where
+ * it stopped: {@code data.warc.gz} (one gzip member per record) and {@code records.jsonl} (one line per URL
+ * finished, written after its WARC record). On reopening, a torn last line is dropped and the WARC is cut back to
+ * the end of the last record a line names, so the two always agree.
+ */
+final class CrawlJournal implements AutoCloseable {
+    static final String WARC = "data.warc.gz";
+    static final String RECORDS = "records.jsonl";
+
+    private final FileChannel warcChannel;
+    private final WarcWriter warc;
+    private final FileChannel records;
+    private final List<ObjectNode> done;
+
+    private CrawlJournal(FileChannel warcChannel, WarcWriter warc, FileChannel records, List<ObjectNode> done) {
+        this.warcChannel = warcChannel;
+        this.warc = warc;
+        this.records = records;
+        this.done = done;
+    }
+
+    /** Opens (or resumes) the journal in {@code dir}. */
+    static CrawlJournal open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path recordsFile = dir.resolve(RECORDS);
+        List<ObjectNode> done = new ArrayList<>();
+        long keep = 0;
+        long warcEnd = 0;
+        if (Files.exists(recordsFile)) {
+            byte[] all = Files.readAllBytes(recordsFile);
+            int start = 0;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] != '\n') {
+                    continue;
+                }
+                String line = new String(all, start, i - start, StandardCharsets.UTF_8);
+                try {
+                    JsonNode n = Json.mapper().readTree(line);
+                    if (n instanceof ObjectNode o) {
+                        done.add(o);
+                        JsonNode w = o.get("warc");
+                        if (w != null) {
+                            warcEnd = Math.max(warcEnd, w.path("offset").asLong() + w.path("length").asLong());
+                        }
+                    }
+                } catch (IOException e) {
+                    break; // a torn line: everything from here was not completed
+                }
+                start = i + 1;
+                keep = start;
+            }
+        }
+        FileChannel rec = FileChannel.open(recordsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        rec.truncate(keep);
+        rec.position(keep);
+        FileChannel w = FileChannel.open(dir.resolve(WARC), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (w.size() > warcEnd) {
+            w.truncate(warcEnd);
+        }
+        w.position(warcEnd);
+        return new CrawlJournal(w, new WarcWriter(w, WarcCompression.GZIP), rec, done);
+    }
+
+    /** The lines of URLs finished in earlier runs. */
+    List<ObjectNode> done() {
+        return done;
+    }
+
+    /** Writes a WARC record and returns its {@code {offset, length}}. */
+    ObjectNode writeWarc(WarcRecord record) throws IOException {
+        long offset = warcChannel.position();
+        warc.write(record);
+        ObjectNode w = Json.mapper().createObjectNode();
+        w.put("file", WARC);
+        w.put("offset", offset);
+        w.put("length", warcChannel.position() - offset);
+        return w;
+    }
+
+    /** Appends a finished URL's line (after its WARC record, if any), durably. */
+    void append(ObjectNode line) throws IOException {
+        warcChannel.force(false);
+        ByteBuffer b = ByteBuffer.wrap((Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            records.write(b);
+        }
+        records.force(false);
+        done.add(line);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            warc.close();
+        } finally {
+            records.close();
+        }
+    }
+}

@@ -1,0 +1,588 @@
+package org.cb4i.sdk.crawler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.credential.HtmlCredentials;
+import org.cb4i.sdk.httpsig.SignatureHeaders;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.httpsig.WebBotAuthSigner;
+import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.terms.RobotsTxt;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.sdk.text.CanonicalText;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokenVerifier;
+import org.cb4i.sdk.token.LicenseTokens;
+import org.cb4i.sdk.token.PathScope;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.netpreserve.jwarc.MediaType;
+import org.netpreserve.jwarc.WarcResponse;
+
+/**
+ * The licensed crawler (DESIGN.md: the crawler operator's side): fetches the seeds' sites with its license, each
+ * request signed with its key, politely (robots.txt, a request rate per host, {@code Retry-After}), following links
+ * within its license's paths, and keeps the evidence a dataset builder will need: the content in a WARC, and per
+ * record the digests, the publisher's credential, the license and the proxy's receipt, which {@link Evidence}
+ * completes with inclusion proofs, checkpoints and status lists when the crawl ends ({@code manifest.jsonl}).
+ *
+ * <p>One thread: the crawl's pace is set by politeness, not by the CPU. A crawl killed at any point resumes from
+ * its journal ({@link CrawlJournal}).
+ */
+public final class Crawler {
+    /** The product token the crawler sends and robots.txt groups are matched against. */
+    public static final String PRODUCT = "cb4i-crawler";
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_ATTEMPTS = 4;
+    private static final Pattern RECEIPT = Pattern.compile("log=\"([A-Za-z0-9_-]+)\"\\s*,\\s*rid=\"([A-Za-z0-9_-]+)\"");
+
+    /**
+     * What to crawl and how.
+     *
+     * @param token a license token to use, or empty to obtain one from {@code issuer}
+     * @param issuer the collective's issuer (base URL): where licenses are obtained and renewed
+     * @param licensee the licensee id to request as (default: whoever the key is registered to)
+     * @param usage what the crawl is for; the license must grant it
+     * @param rps requests per second per host
+     */
+    public record Settings(SigningKey key, Optional<String> token, Optional<URI> issuer, Optional<String> licensee, List<URI> seeds, Path out,
+            Usage usage, int maxPages, double rps, Clock clock) {
+        public Settings {
+            if (token.isEmpty() && issuer.isEmpty()) {
+                throw new IllegalArgumentException("give a license token or an issuer to obtain one from");
+            }
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("give at least one seed URL");
+            }
+            if (!(rps > 0) || rps > 100) {
+                throw new IllegalArgumentException("rps must be above 0 and at most 100");
+            }
+            if (maxPages < 1) {
+                throw new IllegalArgumentException("max pages must be at least 1");
+            }
+        }
+    }
+
+    /** Told of each URL finished. */
+    public interface Progress {
+        void update(Counts counts, String url, String outcome);
+    }
+
+    /** Running totals. */
+    public static final class Counts {
+        public int fetched;
+        public int refused;
+        public int failed;
+        public int skipped;
+        public int queued;
+        public final Map<String, Integer> reasons = new LinkedHashMap<>();
+
+        public int finished() {
+            return fetched + refused + failed + skipped;
+        }
+    }
+
+    private final Settings s;
+    private final HttpClient http;
+    private final WebBotAuthSigner signer;
+    private final Map<String, Host> hosts = new HashMap<>();
+    private final List<String> tokensUsed = new ArrayList<>();
+    private String token;
+    private LicenseClaims claims;
+
+    public Crawler(Settings settings) {
+        this.s = settings;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.signer = new WebBotAuthSigner(settings.key(), settings.clock());
+    }
+
+    /** What the crawler knows of one site. */
+    static final class Host {
+        final String origin;
+        RobotsTxt.Selection robots;
+        List<String> robotsLicenses = List.of();
+        Optional<String> contentUsage = Optional.empty();
+        SignaturePolicy policy = SignaturePolicy.REUSABLE;
+        Optional<JsonNode> discovery = Optional.empty();
+        Instant nextAllowed = Instant.EPOCH;
+
+        Host(String origin) {
+            this.origin = origin;
+        }
+    }
+
+    /** A URL waiting, with how often it was tried. */
+    record Pending(URI url, int attempts) {}
+
+    /**
+     * Crawls until the frontier is empty or {@code maxPages} URLs are finished (earlier runs into the same folder
+     * included), then writes {@code manifest.jsonl}.
+     *
+     * @throws TokenClient.Refused when the issuer refuses a license
+     * @throws IllegalArgumentException when the license does not grant the crawl's usage
+     */
+    public Counts run(Progress progress) throws IOException, TokenClient.Refused, InterruptedException {
+        Counts counts = new Counts();
+        renewToken();
+        ArrayDeque<Pending> frontier = new ArrayDeque<>();
+        Set<String> seen = new HashSet<>();
+        try (CrawlJournal journal = CrawlJournal.open(s.out())) {
+            for (ObjectNode line : journal.done()) {
+                seen.add(line.path("url").asText());
+                count(counts, line);
+            }
+            for (ObjectNode line : journal.done()) {
+                for (JsonNode l : line.path("links")) {
+                    if (seen.add(l.asText())) {
+                        frontier.add(new Pending(URI.create(l.asText()), 0));
+                    }
+                }
+            }
+            for (URI seed : s.seeds()) {
+                String u = normalise(seed).toString();
+                if (seen.add(u)) {
+                    frontier.addFirst(new Pending(URI.create(u), 0));
+                }
+            }
+            Set<String> scope = new HashSet<>();
+            for (URI seed : s.seeds()) {
+                scope.add(PathScope.normaliseOrigin(seed.getScheme() + "://" + seed.getRawAuthority()));
+            }
+            while (!frontier.isEmpty() && counts.finished() < s.maxPages()) {
+                Pending p = next(frontier);
+                Host host = host(p.url());
+                waitFor(host);
+                counts.queued = frontier.size();
+                ObjectNode line = fetch(p, host, frontier, seen, scope, journal);
+                if (line == null) {
+                    continue; // requeued (429, transient failure)
+                }
+                journal.append(line);
+                count(counts, line);
+                counts.queued = frontier.size();
+                progress.update(counts, p.url().toString(), line.path("outcome").asText());
+            }
+            counts.queued = frontier.size();
+            new Evidence(s, http, signer, () -> token).write(journal.done(), tokensUsed, hosts.values());
+        }
+        return counts;
+    }
+
+    private static void count(Counts c, ObjectNode line) {
+        switch (line.path("outcome").asText()) {
+            case "fetched" -> c.fetched++;
+            case "refused" -> c.refused++;
+            case "skipped" -> c.skipped++;
+            default -> c.failed++;
+        }
+        if (line.has("reason")) {
+            c.reasons.merge(line.get("reason").asText(), 1, Integer::sum);
+        }
+    }
+
+    /** The first pending URL whose host may be asked now, else the one whose host is free soonest. */
+    private Pending next(ArrayDeque<Pending> frontier) {
+        Instant now = s.clock().instant();
+        Pending best = null;
+        Instant bestAt = null;
+        int looked = 0;
+        for (Pending p : frontier) {
+            Host h = hosts.get(origin(p.url()));
+            Instant at = h == null ? Instant.EPOCH : h.nextAllowed;
+            if (!at.isAfter(now)) {
+                best = p;
+                break;
+            }
+            if (bestAt == null || at.isBefore(bestAt)) {
+                best = p;
+                bestAt = at;
+            }
+            if (++looked > 1000) {
+                break;
+            }
+        }
+        frontier.remove(best);
+        return best;
+    }
+
+    private void waitFor(Host h) throws InterruptedException {
+        long ms = Duration.between(s.clock().instant(), h.nextAllowed).toMillis();
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+        h.nextAllowed = s.clock().instant().plusNanos((long) (1e9 / s.rps()));
+    }
+
+    // ------------------------------------------------------------------ license
+
+    private void renewToken() throws TokenClient.Refused {
+        Instant now = s.clock().instant();
+        if (claims != null) {
+            Duration life = Duration.between(claims.issuedAt(), claims.expiresAt());
+            Duration margin = life.dividedBy(10).compareTo(Duration.ofSeconds(60)) > 0 ? life.dividedBy(10) : Duration.ofSeconds(60);
+            if (now.isBefore(claims.expiresAt().minus(margin)) || s.issuer().isEmpty()) {
+                return;
+            }
+        }
+        String t;
+        if (claims == null && s.token().isPresent()) {
+            t = s.token().get().strip();
+        } else {
+            URI endpoint = URI.create(s.issuer().orElseThrow().toString().replaceAll("/+$", "") + "/token");
+            t = new TokenClient(s.key(), s.clock()).request(endpoint, s.licensee(), Optional.empty()).token();
+        }
+        LicenseClaims c;
+        try {
+            c = LicenseClaims.fromJson(CompactJws.parse(t, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token").payload());
+        } catch (Cb4iException e) {
+            throw new IllegalArgumentException("the license cannot be read: " + e.getMessage());
+        }
+        if (!c.confirmation().jkt().equals(s.key().thumbprint())) {
+            throw new IllegalArgumentException("the license is bound to key " + c.confirmation().jkt() + ", not to the crawler key "
+                    + s.key().thumbprint() + " (cnf.jkt): it cannot be used with this key");
+        }
+        if (!c.permits(s.usage())) {
+            throw new IllegalArgumentException("the license grants " + c.usages() + ", not " + s.usage().token());
+        }
+        if (!now.isBefore(c.expiresAt())) {
+            throw new IllegalArgumentException("the license expired at " + c.expiresAt() + (s.issuer().isEmpty() ? "; give --issuer to obtain a new one" : ""));
+        }
+        token = t;
+        claims = c;
+        tokensUsed.add(t);
+    }
+
+    // ------------------------------------------------------------------ one URL
+
+    private ObjectNode fetch(Pending p, Host host, ArrayDeque<Pending> frontier, Set<String> seen, Set<String> scope, CrawlJournal journal)
+            throws IOException, TokenClient.Refused {
+        URI url = p.url();
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("url", url.toString());
+        Instant at = s.clock().instant();
+        line.put("fetched_at", at.getEpochSecond());
+        String pathAndQuery = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        if (!host.robots.isAllowed(pathAndQuery)) {
+            return skipped(line, "ROBOTS_DISALLOWED", "robots.txt disallows it for " + PRODUCT);
+        }
+        if (!claims.covers(url)) {
+            return skipped(line, Reason.PATH_NOT_LICENSED.name(), "the license's paths do not cover it");
+        }
+        renewToken();
+        SignedRequest sr = SignedRequest.of("GET", url);
+        SignatureHeaders sig = host.policy == SignaturePolicy.PER_REQUEST ? signer.sign(sr, SignaturePolicy.PER_REQUEST) : signer.reusableFor(sr);
+        HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
+                .header("User-Agent", PRODUCT + "/0.1 (+https://cb4i.org/crawler)")
+                .header("Authorization", LicenseTokens.AUTH_SCHEME + " " + token)
+                .header("Signature-Input", sig.signatureInput())
+                .header("Signature", sig.signature())
+                .GET().build();
+        HttpResponse<InputStream> resp;
+        byte[] body;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = resp.body()) {
+                body = in.readNBytes(MAX_BODY_BYTES + 1);
+            }
+        } catch (IOException e) {
+            return retryOrFail(p, frontier, line, "FETCH_FAILED", e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        int status = resp.statusCode();
+        line.put("status", status);
+        line.put("license", claims.id());
+        if (body.length > MAX_BODY_BYTES) {
+            return failed(line, "TOO_LARGE", "larger than " + MAX_BODY_BYTES + " bytes; not kept");
+        }
+        if (status == 429 || status == 503 && resp.headers().firstValue("Retry-After").isPresent()) {
+            long wait = resp.headers().firstValue("Retry-After").map(Crawler::seconds).orElse(5L);
+            host.nextAllowed = s.clock().instant().plusSeconds(Math.min(wait, 600));
+            if (p.attempts() + 1 < MAX_ATTEMPTS) {
+                frontier.addFirst(new Pending(url, p.attempts() + 1));
+                return null;
+            }
+            return failed(line, reasonOf(body).orElse("QUOTA_EXCEEDED"), "still " + status + " after " + MAX_ATTEMPTS + " attempts");
+        }
+        if (status == 401 || status == 402 || status == 403) {
+            line.put("outcome", "refused");
+            line.put("reason", reasonOf(body).orElse("HTTP_" + status));
+            line.put("detail", detailOf(body));
+            return line;
+        }
+        if (status >= 300 && status < 400) {
+            Optional<String> loc = resp.headers().firstValue("Location");
+            line.put("outcome", "skipped");
+            line.put("reason", "REDIRECT");
+            if (loc.isPresent()) {
+                try {
+                    URI target = normalise(url.resolve(loc.get()));
+                    line.put("location", target.toString());
+                    ArrayNode links = line.putArray("links");
+                    if (scope.contains(origin(target)) && seen.add(target.toString())) {
+                        frontier.add(new Pending(target, 0));
+                        links.add(target.toString());
+                    }
+                } catch (IllegalArgumentException e) {
+                    line.put("detail", "unusable Location");
+                }
+            }
+            return line;
+        }
+        if (status >= 500) {
+            return retryOrFail(p, frontier, line, "ORIGIN_" + status, "the site answered " + status);
+        }
+        if (status != 200) {
+            return failed(line, "HTTP_" + status, "not kept");
+        }
+        // 200: keep it, with its evidence.
+        String contentType = resp.headers().firstValue("Content-Type").orElse("application/octet-stream");
+        line.put("outcome", "fetched");
+        line.put("content_type", contentType);
+        line.put("bytes", body.length);
+        line.put("bytes_sha256", sha256Hex(body));
+        Optional<String> receipt = resp.headers().firstValue("CB4I-Receipt");
+        receipt.ifPresent(r -> {
+            Matcher m = RECEIPT.matcher(r);
+            if (m.find()) {
+                ObjectNode rc = line.putObject("receipt");
+                rc.put("log", m.group(1));
+                rc.put("rid", m.group(2));
+                rc.put("origin", host.origin);
+            }
+        });
+        resp.headers().firstValue("Content-Credential").ifPresent(c -> line.put("credential", c.strip()));
+        ArrayNode links = line.putArray("links");
+        if (contentType.toLowerCase(Locale.ROOT).startsWith("text/html")) {
+            String html = new String(body, charsetOf(contentType));
+            Document doc = Jsoup.parse(html, url.toString());
+            try {
+                CanonicalText.Result text = CanonicalText.of(doc);
+                ObjectNode t = line.putObject("text");
+                t.put("sha256", text.textSha256());
+                t.put("paragraphs", text.paragraphs().size());
+                t.put("paragraphs_root", text.paragraphsRoot());
+                ArrayNode ds = t.putArray("paragraph_digests");
+                text.paragraphDigests().forEach(ds::add);
+            } catch (Cb4iException e) {
+                line.put("text_error", e.getMessage());
+            }
+            if (!line.has("credential")) {
+                try {
+                    HtmlCredentials.extract(doc).ifPresent(c -> line.put("credential", c));
+                } catch (Cb4iException e) {
+                    line.put("credential_error", e.reason().name() + ": " + e.getMessage());
+                }
+            }
+            for (Element a : doc.select("a[href]")) {
+                URI target;
+                try {
+                    target = normalise(new URI(a.absUrl("href")));
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    continue;
+                }
+                if (target.getScheme() == null || !scope.contains(origin(target)) || !seen.add(target.toString())) {
+                    continue;
+                }
+                frontier.add(new Pending(target, 0));
+                links.add(target.toString());
+            }
+        }
+        org.netpreserve.jwarc.HttpResponse.Builder hb = new org.netpreserve.jwarc.HttpResponse.Builder(status, "OK");
+        resp.headers().map().forEach((k, vs) -> {
+            if (!k.startsWith(":")) {
+                vs.forEach(v -> hb.addHeader(k, v));
+            }
+        });
+        hb.body(MediaType.parse(contentType.isBlank() ? "application/octet-stream" : contentType), body);
+        WarcResponse.Builder wb = new WarcResponse.Builder(url).date(at).body(hb.build());
+        receipt.ifPresent(r -> wb.addHeader("WARC-Cb4i-Receipt", r));
+        wb.addHeader("WARC-Cb4i-License", claims.id());
+        wb.addHeader("WARC-Cb4i-Bytes-Sha256", line.get("bytes_sha256").asText());
+        WarcResponse record = wb.build();
+        ObjectNode w = journal.writeWarc(record);
+        w.put("record_id", record.id().toString());
+        line.set("warc", w);
+        return line;
+    }
+
+    private ObjectNode retryOrFail(Pending p, ArrayDeque<Pending> frontier, ObjectNode line, String reason, String detail) {
+        if (p.attempts() + 1 < MAX_ATTEMPTS) {
+            hosts.get(origin(p.url())).nextAllowed = s.clock().instant().plusSeconds(1L << p.attempts());
+            frontier.addLast(new Pending(p.url(), p.attempts() + 1));
+            return null;
+        }
+        return failed(line, reason, detail);
+    }
+
+    private static ObjectNode failed(ObjectNode line, String reason, String detail) {
+        line.put("outcome", "failed");
+        line.put("reason", reason);
+        line.put("detail", detail);
+        return line;
+    }
+
+    private static ObjectNode skipped(ObjectNode line, String reason, String detail) {
+        line.put("outcome", "skipped");
+        line.put("reason", reason);
+        line.put("detail", detail);
+        return line;
+    }
+
+    // ------------------------------------------------------------------ sites
+
+    private Host host(URI url) throws IOException {
+        String origin = origin(url);
+        Host h = hosts.get(origin);
+        if (h != null) {
+            return h;
+        }
+        h = new Host(origin);
+        hosts.put(origin, h);
+        // robots.txt (RFC 9309): 4xx means no rules; 5xx or unreachable means assume everything is disallowed.
+        Optional<HttpResponse<byte[]>> robots = plainGet(URI.create(origin + "/robots.txt"), "text/plain");
+        if (robots.isPresent() && robots.get().statusCode() == 200) {
+            RobotsTxt r = RobotsTxt.parse(limit(robots.get().body(), RobotsTxt.MAX_BYTES));
+            h.robots = r.forAgent(PRODUCT);
+            h.robotsLicenses = h.robots.licenses().stream().map(URI::toString).toList();
+            h.contentUsage = Optional.of(h.robots.signalsFor("/").toContentUsage()).filter(x -> !x.isEmpty());
+        } else if (robots.isPresent() && robots.get().statusCode() >= 400 && robots.get().statusCode() < 500) {
+            h.robots = RobotsTxt.empty().forAgent(PRODUCT);
+        } else {
+            h.robots = RobotsTxt.parse("User-agent: *\nDisallow: /\n").forAgent(PRODUCT);
+        }
+        h.nextAllowed = s.clock().instant().plusNanos((long) (1e9 / s.rps()));
+        Optional<HttpResponse<byte[]>> d = plainGet(URI.create(origin + "/.well-known/cb4i"), "application/json");
+        if (d.isPresent() && d.get().statusCode() == 200) {
+            try {
+                JsonNode j = Json.mapper().readTree(d.get().body());
+                h.discovery = Optional.of(j);
+                if ("per-request".equals(j.path("signature_policy").asText())) {
+                    h.policy = SignaturePolicy.PER_REQUEST;
+                }
+            } catch (IOException e) {
+                // not cb4i discovery: reusable signatures, no log keys known
+            }
+        }
+        return h;
+    }
+
+    private Optional<HttpResponse<byte[]>> plainGet(URI u, String accept) {
+        try {
+            return Optional.of(http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(15)).header("Accept", accept)
+                    .header("User-Agent", PRODUCT + "/0.1").GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static String origin(URI u) {
+        return PathScope.normaliseOrigin(u.getScheme() + "://" + u.getRawAuthority());
+    }
+
+    /** Drops the fragment; an empty path becomes {@code /}. */
+    static URI normalise(URI u) {
+        try {
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            String scheme = u.getScheme() == null ? null : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new IllegalArgumentException("not http(s): " + u);
+            }
+            return new URI(scheme + "://" + u.getRawAuthority() + path + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(0, Long.parseLong(retryAfter.trim()));
+        } catch (NumberFormatException e) {
+            return 5;
+        }
+    }
+
+    private static Optional<String> reasonOf(byte[] body) {
+        try {
+            JsonNode j = Json.mapper().readTree(body);
+            return Optional.ofNullable(j.path("reason").textValue());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String detailOf(byte[] body) {
+        try {
+            JsonNode j = Json.mapper().readTree(body);
+            return j.path("detail").asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Charset charsetOf(String contentType) {
+        Matcher m = Pattern.compile("charset=\"?([A-Za-z0-9._-]+)", Pattern.CASE_INSENSITIVE).matcher(contentType);
+        if (m.find()) {
+            try {
+                return Charset.forName(m.group(1));
+            } catch (IllegalArgumentException e) {
+                return StandardCharsets.UTF_8;
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static byte[] limit(byte[] b, int max) {
+        return b.length <= max ? b : java.util.Arrays.copyOf(b, max);
+    }
+
+    static String sha256Hex(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

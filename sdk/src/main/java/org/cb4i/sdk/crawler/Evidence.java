@@ -1,0 +1,253 @@
+package org.cb4i.sdk.crawler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.httpsig.SignatureHeaders;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.httpsig.WebBotAuthSigner;
+import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.MerkleProofs;
+import org.cb4i.sdk.log.MerkleTree;
+import org.cb4i.sdk.status.StatusListToken;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokenVerifier;
+import org.cb4i.sdk.token.LicenseTokens;
+
+/**
+ * The end of a crawl: fetches what makes the dataset verifiable offline (DESIGN.md layer 9, SPEC.md [DST-1]) and
+ * writes {@code manifest.jsonl} in one atomic step: a header line (the licenses used, the status-list tokens and
+ * repertoire as fetched now, each proxy log's checkpoint and key) and one line per finished URL with its receipt's
+ * entry and inclusion proof, fetched in bulk from each log ({@code proofs?rid=…}, signed per request with the
+ * crawler's key and presenting its license). Proofs are checked before they are written; a receipt whose entry is
+ * not yet covered by a checkpoint is asked for again for a few seconds, then recorded as pending.
+ */
+final class Evidence {
+    static final String MANIFEST = "manifest.jsonl";
+    private static final int BATCH = 500;
+    private static final int PENDING_ROUNDS = 8;
+
+    private final Crawler.Settings s;
+    private final HttpClient http;
+    private final WebBotAuthSigner signer;
+    private final Supplier<String> token;
+
+    Evidence(Crawler.Settings s, HttpClient http, WebBotAuthSigner signer, Supplier<String> token) {
+        this.s = s;
+        this.http = http;
+        this.signer = signer;
+        this.token = token;
+    }
+
+    void write(List<ObjectNode> records, List<String> tokens, Collection<Crawler.Host> hosts) throws IOException {
+        ObjectNode header = Json.mapper().createObjectNode();
+        header.put("type", "cb4i-manifest");
+        header.put("version", 1);
+        header.put("builder", "cb4i crawl (" + Crawler.PRODUCT + ", key " + s.key().thumbprint() + ")");
+        header.put("usage", s.usage().token());
+        header.put("created", s.clock().instant().getEpochSecond());
+        ArrayNode lic = header.putArray("licenses");
+        tokens.forEach(lic::add);
+        // Status lists named by the licenses, as the issuer serves them now.
+        ArrayNode lists = header.putArray("status_lists");
+        Set<URI> listUris = new LinkedHashSet<>();
+        for (String t : tokens) {
+            claims(t).status().ifPresent(st -> listUris.add(st.uri()));
+        }
+        for (URI u : listUris) {
+            String body = get(u, StatusListToken.MEDIA_TYPE);
+            if (body != null) {
+                lists.add(body.strip());
+            }
+        }
+        ArrayNode reps = header.putArray("repertoires");
+        s.issuer().ifPresent(i -> {
+            String r = get(URI.create(i.toString().replaceAll("/+$", "") + "/repertoire"), "application/repertoire+jwt");
+            if (r != null) {
+                reps.add(r.strip());
+            }
+        });
+        ArrayNode sites = header.putArray("sites");
+        for (Crawler.Host h : hosts) {
+            ObjectNode site = sites.addObject();
+            site.put("origin", h.origin);
+            ArrayNode ls = site.putArray("robots_licenses");
+            h.robotsLicenses.forEach(ls::add);
+            h.contentUsage.ifPresent(cu -> site.put("content_usage", cu));
+            site.put("signature_policy", h.policy.token());
+        }
+        // Receipts, grouped by (site, log), proven in bulk.
+        Map<String, List<ObjectNode>> byLog = new LinkedHashMap<>();
+        for (ObjectNode r : records) {
+            JsonNode rc = r.get("receipt");
+            if (rc != null) {
+                byLog.computeIfAbsent(rc.path("origin").asText() + " " + rc.path("log").asText(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        ObjectNode logs = header.putObject("logs");
+        for (Map.Entry<String, List<ObjectNode>> e : byLog.entrySet()) {
+            String origin = e.getKey().split(" ")[0];
+            String logId = e.getKey().split(" ")[1];
+            prove(origin, logId, e.getValue(), logs);
+        }
+        Set<String> keep = Set.of("url", "fetched_at", "status", "outcome", "reason", "detail", "content_type", "bytes", "bytes_sha256", "text",
+                "credential", "license", "receipt", "warc", "location");
+        StringBuilder out = new StringBuilder(Json.write(header)).append('\n');
+        int n = 0;
+        for (ObjectNode r : records) {
+            ObjectNode line = Json.mapper().createObjectNode();
+            line.put("id", ++n);
+            r.fields().forEachRemaining(f -> {
+                if (keep.contains(f.getKey())) {
+                    line.set(f.getKey(), f.getValue());
+                }
+            });
+            out.append(Json.write(line)).append('\n');
+        }
+        AtomicFiles.write(s.out().resolve(MANIFEST), out.toString().getBytes(StandardCharsets.UTF_8), false, true);
+    }
+
+    /** Fetches entries and inclusion proofs for the receipts of one log, checks them, and puts them on the records. */
+    private void prove(String origin, String logId, List<ObjectNode> records, ObjectNode logs) {
+        String base = origin + "/.well-known/cb4i/logs/" + logId + "/";
+        ObjectNode log = logs.putObject(logId);
+        log.put("origin", origin);
+        String jwksText = get(URI.create(base + "jwks"), "application/jwk-set+json");
+        KeySet keys = null;
+        if (jwksText != null) {
+            try {
+                keys = KeyFiles.parseKeySet(jwksText, base + "jwks");
+                log.set("jwks", Json.mapper().readTree(jwksText));
+            } catch (Cb4iException | IOException e) {
+                log.put("jwks_error", e.getMessage());
+            }
+        }
+        Map<String, ObjectNode> byRid = new LinkedHashMap<>();
+        records.forEach(r -> byRid.put(r.get("receipt").get("rid").asText(), r));
+        List<String> todo = new ArrayList<>(byRid.keySet());
+        ArrayNode checkpoints = log.putArray("checkpoints");
+        Set<String> seenCheckpoints = new LinkedHashSet<>();
+        for (int round = 0; round < PENDING_ROUNDS && !todo.isEmpty(); round++) {
+            if (round > 0) {
+                sleep(Duration.ofMillis(1200));
+            }
+            List<String> stillPending = new ArrayList<>();
+            for (int i = 0; i < todo.size(); i += BATCH) {
+                List<String> batch = todo.subList(i, Math.min(todo.size(), i + BATCH));
+                JsonNode answer = proofs(URI.create(base + "proofs?" + String.join("&", batch.stream()
+                        .map(r -> "rid=" + URLEncoder.encode(r, StandardCharsets.UTF_8)).toList())));
+                if (answer == null) {
+                    stillPending.addAll(batch);
+                    continue;
+                }
+                String cpText = answer.path("checkpoint").asText(null);
+                Checkpoint cp = null;
+                if (cpText != null && keys != null) {
+                    try {
+                        cp = Checkpoint.verify(cpText, keys);
+                    } catch (Cb4iException e) {
+                        log.put("checkpoint_error", e.getMessage());
+                    }
+                }
+                if (cp != null && seenCheckpoints.add(cpText)) {
+                    checkpoints.add(cpText);
+                }
+                for (JsonNode en : answer.path("entries")) {
+                    ObjectNode r = byRid.get(en.path("rid").asText());
+                    if (r == null) {
+                        continue;
+                    }
+                    ObjectNode rc = (ObjectNode) r.get("receipt");
+                    rc.put("entry", en.path("entry").asText());
+                    rc.put("index", en.path("index").asLong());
+                    rc.set("inclusion_proof", en.path("inclusion_proof"));
+                    if (cp != null) {
+                        rc.put("tree_size", cp.size());
+                        rc.put("checkpoint", cpText);
+                        List<byte[]> proof = new ArrayList<>();
+                        en.path("inclusion_proof").forEach(h -> proof.add(HexFormat.of().parseHex(h.asText())));
+                        boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(en.path("entry").asText().getBytes(StandardCharsets.UTF_8)),
+                                en.path("index").asLong(), cp.size(), proof, cp.root());
+                        rc.put("proof_checked", ok);
+                    }
+                }
+                answer.path("pending").forEach(p -> stillPending.add(p.asText()));
+                answer.path("unknown").forEach(u -> {
+                    ObjectNode r = byRid.get(u.asText());
+                    if (r != null) {
+                        ((ObjectNode) r.get("receipt")).put("error", "the log does not know this receipt for this crawler's key");
+                    }
+                });
+            }
+            todo = stillPending;
+        }
+        for (String rid : todo) {
+            ((ObjectNode) byRid.get(rid).get("receipt")).put("error", "not covered by a checkpoint when the crawl ended");
+        }
+    }
+
+    private JsonNode proofs(URI u) {
+        SignatureHeaders sig = signer.sign(SignedRequest.of("GET", u), SignaturePolicy.PER_REQUEST);
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", LicenseTokens.AUTH_SCHEME + " " + token.get())
+                    .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
+                    .header("User-Agent", Crawler.PRODUCT + "/0.1").GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private String get(URI u, String accept) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(15)).header("Accept", accept)
+                    .header("User-Agent", Crawler.PRODUCT + "/0.1").GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static LicenseClaims claims(String t) {
+        return LicenseClaims.fromJson(CompactJws.parse(t, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token").payload());
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
