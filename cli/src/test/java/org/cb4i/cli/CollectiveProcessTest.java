@@ -247,6 +247,10 @@ class CollectiveProcessTest {
                 warc.position(r.get("warc").get("offset").asLong());
                 org.netpreserve.jwarc.WarcRecord rec = new org.netpreserve.jwarc.WarcReader(warc).next().orElseThrow();
                 assertThat(((org.netpreserve.jwarc.WarcResponse) rec).target()).isEqualTo(r.get("url").asText());
+                assertThat(rec.headers().first("WARC-Cb4i-License")).hasValue(r.get("license").asText()); // [DST-2]
+                if (r.has("receipt")) {
+                    assertThat(rec.headers().first("WARC-Cb4i-Receipt")).hasValueSatisfying(v -> assertThat(v).contains(r.get("receipt").get("rid").asText()));
+                }
                 assertThat(Crawl.sha256(((org.netpreserve.jwarc.WarcResponse) rec).http().body().stream().readAllBytes()))
                         .isEqualTo(r.get("bytes_sha256").asText());
             }
@@ -259,6 +263,7 @@ class CollectiveProcessTest {
         assertThat(strike.exit()).as(strike.err()).isZero();
         Duration took = until(List.of(portA, portB), token, key, 401, "LICENSE_SUSPENDED", Duration.ofSeconds(10));
         assertThat(took).isLessThan(Duration.ofSeconds(6));
+        System.out.println("strike reached both sites " + took.toMillis() + " ms after the command (status ttl 2 s)");
         Run refused = cb4i("license", "request", "--issuer", "http://127.0.0.1:" + issuerPort, "--key", dir.resolve("crawler/private.jwk").toString(),
                 "--out", dir.resolve("license2.jwt").toString());
         assertThat(refused.exit()).isEqualTo(1);
@@ -319,6 +324,7 @@ class CollectiveProcessTest {
             }
         }
         assertThat(answered).hasSizeGreaterThan(10);
+        System.out.println("licenses answered under load before the kills: " + answered.size() + " in 3 x 1.5 s from 3 threads");
         Run list = cb4i("issuer", "licenses", "--config", cfg.toString(), "--json");
         assertThat(list.exit()).as(list.err()).isZero();
         Set<String> stored = new java.util.HashSet<>();

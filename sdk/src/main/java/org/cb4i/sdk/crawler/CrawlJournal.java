@@ -110,7 +110,8 @@ final class CrawlJournal implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            warc.close();
+            // Each record is a complete gzip member once write() returns; WarcWriter.close() would append an empty one.
+            warcChannel.close();
         } finally {
             records.close();
         }

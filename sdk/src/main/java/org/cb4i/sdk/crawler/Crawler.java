@@ -68,6 +68,7 @@ public final class Crawler {
     /** The product token the crawler sends and robots.txt groups are matched against. */
     public static final String PRODUCT = "cb4i-crawler";
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_TERMS_BYTES = 1024 * 1024;
     private static final int MAX_ATTEMPTS = 4;
     private static final Pattern RECEIPT = Pattern.compile("log=\"([A-Za-z0-9_-]+)\"\\s*,\\s*rid=\"([A-Za-z0-9_-]+)\"");
 
@@ -137,6 +138,8 @@ public final class Crawler {
         RobotsTxt.Selection robots;
         List<String> robotsLicenses = List.of();
         Optional<String> contentUsage = Optional.empty();
+        /** The RSL terms robots.txt names, as fetched: {@code url} and {@code sha256}. */
+        Optional<Map<String, String>> terms = Optional.empty();
         SignaturePolicy policy = SignaturePolicy.REUSABLE;
         Optional<JsonNode> discovery = Optional.empty();
         Instant nextAllowed = Instant.EPOCH;
@@ -487,6 +490,16 @@ public final class Crawler {
             h.robots = RobotsTxt.empty().forAgent(PRODUCT);
         } else {
             h.robots = RobotsTxt.parse("User-agent: *\nDisallow: /\n").forAgent(PRODUCT);
+        }
+        if (!h.robotsLicenses.isEmpty()) {
+            Host site = h;
+            String termsUrl = h.robotsLicenses.get(0);
+            try {
+                plainGet(URI.create(termsUrl), "application/rsl+xml").filter(r -> r.statusCode() == 200 && r.body().length <= MAX_TERMS_BYTES)
+                        .ifPresent(r -> site.terms = Optional.of(Map.of("url", termsUrl, "sha256", sha256Hex(r.body()))));
+            } catch (IllegalArgumentException e) {
+                // an unusable License URL: nothing to record but the URL itself
+            }
         }
         h.nextAllowed = s.clock().instant().plusNanos((long) (1e9 / s.rps()));
         Optional<HttpResponse<byte[]>> d = plainGet(URI.create(origin + "/.well-known/cb4i"), "application/json");

@@ -98,6 +98,7 @@ final class Evidence {
             ArrayNode ls = site.putArray("robots_licenses");
             h.robotsLicenses.forEach(ls::add);
             h.contentUsage.ifPresent(cu -> site.put("content_usage", cu));
+            h.terms.ifPresent(t -> site.set("terms", Json.mapper().valueToTree(t)));
             site.put("signature_policy", h.policy.token());
         }
         // Receipts, grouped by (site, log), proven in bulk.
@@ -161,7 +162,9 @@ final class Evidence {
                 JsonNode answer = proofs(URI.create(base + "proofs?" + String.join("&", batch.stream()
                         .map(r -> "rid=" + URLEncoder.encode(r, StandardCharsets.UTF_8)).toList())));
                 if (answer == null) {
-                    stillPending.addAll(batch);
+                    for (String rid : batch) {
+                        ((ObjectNode) byRid.get(rid).get("receipt")).put("error", "the log did not answer " + base + "proofs");
+                    }
                     continue;
                 }
                 String cpText = answer.path("checkpoint").asText(null);
