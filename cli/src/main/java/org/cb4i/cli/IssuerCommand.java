@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +35,6 @@ import org.cb4i.sdk.config.ConfigException;
 import org.cb4i.sdk.internal.Json;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
-import org.cb4i.sdk.terms.PathPattern;
-import org.cb4i.sdk.token.PathScope;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -367,26 +363,8 @@ final class IssuerCommand implements Callable<Integer> {
             @Option(names = "--licensee", required = true, paramLabel = "ID")
             String licensee;
 
-            @Option(names = "--usages", required = true, split = ",", paramLabel = "USAGE", description = "all, ai-all, ai-train, ai-input, ai-index, search.")
-            List<String> usages;
-
-            @Option(names = "--paths", paramLabel = "SPEC", description = "'[ORIGIN] allow PATTERN... [disallow PATTERN...]'; repeatable. Default: the whole repertoire.")
-            List<String> paths = new ArrayList<>();
-
-            @Option(names = "--quota-rps", paramLabel = "N")
-            Double rps;
-
-            @Option(names = "--quota-requests-per-day", paramLabel = "N")
-            Long requestsPerDay;
-
-            @Option(names = "--quota-bytes-per-day", paramLabel = "N")
-            Long bytesPerDay;
-
-            @Option(names = "--terms", paramLabel = "FILE", description = "The agreement's text; its SHA-256 goes into every license (with --terms-uri).")
-            Path terms;
-
-            @Option(names = "--terms-uri", paramLabel = "URI", description = "Where the agreement's text can be read.")
-            URI termsUri;
+            @Mixin
+            GrantOptions grant;
 
             @Option(names = "--from", paramLabel = "DATE", description = "In force from (default: now).")
             String from;
@@ -399,50 +377,11 @@ final class IssuerCommand implements Callable<Integer> {
 
             @Override
             Map<String, Object> op() throws IOException {
-                Map<String, Object> grant = new LinkedHashMap<>();
-                grant.put("usages", usages.stream().map(String::strip).toList());
-                if (!paths.isEmpty()) {
-                    List<Object> ps = new ArrayList<>();
-                    for (String p : paths) {
-                        PathScope s = PathsArgument.parse(p);
-                        Map<String, Object> e = new LinkedHashMap<>();
-                        s.origin().ifPresent(o -> e.put("origin", o));
-                        e.put("allow", s.allow().stream().map(PathPattern::pattern).toList());
-                        if (!s.disallow().isEmpty()) {
-                            e.put("disallow", s.disallow().stream().map(PathPattern::pattern).toList());
-                        }
-                        ps.add(e);
-                    }
-                    grant.put("paths", ps);
-                }
-                Map<String, Object> quota = new LinkedHashMap<>();
-                if (rps != null) {
-                    quota.put("rps", rps);
-                }
-                if (requestsPerDay != null) {
-                    quota.put("requests_per_day", requestsPerDay);
-                }
-                if (bytesPerDay != null) {
-                    quota.put("bytes_per_day", bytesPerDay);
-                }
-                if (!quota.isEmpty()) {
-                    grant.put("quota", quota);
-                }
-                if ((terms == null) != (termsUri == null)) {
-                    throw new IllegalArgumentException("--terms and --terms-uri go together");
-                }
-                if (terms != null) {
-                    try {
-                        grant.put("agreement", Map.of("uri", termsUri.toString(), "sha256",
-                                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(terms)))));
-                    } catch (java.security.NoSuchAlgorithmException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+                Map<String, Object> g = grant.toJson();
                 if (tokenLifetime != null) {
-                    grant.put("token_lifetime", tokenLifetime);
+                    g.put("token_lifetime", tokenLifetime);
                 }
-                return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", grant, "not_before", seconds("--from", from),
+                return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", g, "not_before", seconds("--from", from),
                         "not_after", seconds("--until", until));
             }
         }

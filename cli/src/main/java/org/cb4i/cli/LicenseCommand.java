@@ -5,19 +5,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.cb4i.sdk.Cb4iException;
@@ -31,16 +27,15 @@ import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;
 import org.cb4i.sdk.terms.PathPattern;
 import org.cb4i.sdk.terms.Usage;
-import org.cb4i.sdk.token.Agreement;
 import org.cb4i.sdk.token.Confirmation;
 import org.cb4i.sdk.token.LicenseClaims;
 import org.cb4i.sdk.token.LicenseTokenVerifier;
 import org.cb4i.sdk.token.LicenseTokens;
 import org.cb4i.sdk.token.PathScope;
-import org.cb4i.sdk.token.Quota;
 import org.cb4i.sdk.token.StatusReference;
 import org.cb4i.sdk.token.VerifiedLicense;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -113,35 +108,17 @@ final class LicenseCommand {
         @Option(names = "--crawler-key", required = true, paramLabel = "FILE", description = "The crawler's public key: a JWK or a JWKS with one key.")
         Path crawlerKey;
 
-        @Option(names = "--usages", required = true, split = ",", paramLabel = "USAGE", description = "Usages granted: all, ai-all, ai-train, ai-input, ai-index, search.")
-        List<String> usages;
-
-        @Option(names = "--paths", paramLabel = "SPEC", description = "'[ORIGIN] allow PATTERN... [disallow PATTERN...]'; repeatable. Default: everything the repertoire covers.")
-        List<String> paths = new ArrayList<>();
+        @Mixin
+        GrantOptions grant;
 
         @Option(names = "--days", defaultValue = "30", paramLabel = "N", description = "Validity in days from now (default 30; at most 400).")
         long days;
-
-        @Option(names = "--quota-rps", paramLabel = "N", description = "Requests per second per site.")
-        Double quotaRps;
-
-        @Option(names = "--quota-requests-per-day", paramLabel = "N", description = "Requests per day per site.")
-        Long quotaRequestsPerDay;
-
-        @Option(names = "--quota-bytes-per-day", paramLabel = "N", description = "Bytes per day per site.")
-        Long quotaBytesPerDay;
 
         @Option(names = "--status-list", paramLabel = "URI", description = "The status list that can revoke or suspend this license.")
         URI statusList;
 
         @Option(names = "--status-index", paramLabel = "N", description = "This license's index in --status-list.")
         Long statusIndex;
-
-        @Option(names = "--agreement", paramLabel = "FILE", description = "The agreement's text; its SHA-256 goes into the token.")
-        Path agreementFile;
-
-        @Option(names = "--agreement-uri", paramLabel = "URI", description = "Where the agreement can be read (with --agreement).")
-        URI agreementUri;
 
         @Option(names = "--jti", paramLabel = "ID", description = "The token id (default: a random UUID).")
         String jti;
@@ -157,35 +134,16 @@ final class LicenseCommand {
             if ((statusList == null) != (statusIndex == null)) {
                 throw new IllegalArgumentException("--status-list and --status-index go together");
             }
-            if ((agreementFile == null) != (agreementUri == null)) {
-                throw new IllegalArgumentException("--agreement and --agreement-uri go together");
-            }
             SigningKey key = KeyFiles.readSigningKey(issuerKey);
             KeySet crawler = KeyFiles.readKeySet(crawlerKey);
             if (crawler.keys().size() != 1) {
                 throw new IllegalArgumentException(crawlerKey + " holds " + crawler.keys().size() + " keys; give the one key the crawler signs with");
             }
-            EnumSet<Usage> granted = EnumSet.noneOf(Usage.class);
-            for (String u : usages) {
-                granted.add(Usage.parse(u.strip()).orElseThrow(() -> new IllegalArgumentException(
-                        "--usages: unknown usage \"" + u + "\"; use all, ai-all, ai-train, ai-input, ai-index or search")));
-            }
-            List<PathScope> scopes = new ArrayList<>();
-            for (String p : paths) {
-                scopes.add(PathsArgument.parse(p));
-            }
-            Optional<Agreement> agreement = Optional.empty();
-            if (agreementFile != null) {
-                byte[] text = Files.readAllBytes(agreementFile);
-                agreement = Optional.of(new Agreement(agreementUri, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text))));
-            }
-            Quota quota = new Quota(quotaRps == null ? OptionalDouble.empty() : OptionalDouble.of(quotaRps),
-                    quotaRequestsPerDay == null ? OptionalLong.empty() : OptionalLong.of(quotaRequestsPerDay),
-                    quotaBytesPerDay == null ? OptionalLong.empty() : OptionalLong.of(quotaBytesPerDay));
+            EnumSet<Usage> granted = grant.usages();
             Instant now = Clock.systemUTC().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             LicenseClaims claims = new LicenseClaims(issuer, licensee, aud.isEmpty() ? List.of(issuer) : aud,
                     jti == null ? UUID.randomUUID().toString() : jti, now, now, now.plus(Duration.ofDays(days)),
-                    new Confirmation(crawler.keys().get(0)), granted, scopes, quota, agreement,
+                    new Confirmation(crawler.keys().get(0)), granted, grant.paths(), grant.quota(), grant.agreement(),
                     statusList == null ? Optional.empty() : Optional.of(new StatusReference(statusIndex, statusList)));
             String token = LicenseTokens.issue(claims, key);
             AtomicFiles.write(out, (token + "\n").getBytes(StandardCharsets.US_ASCII), false, true);

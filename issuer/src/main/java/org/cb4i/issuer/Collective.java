@@ -1,7 +1,6 @@
 package org.cb4i.issuer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -12,11 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +22,7 @@ import java.util.stream.Collectors;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.StoreException;
+import org.cb4i.sdk.MutableClock;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -52,7 +50,7 @@ class IssuerTest {
 
     @TempDir
     Path dir;
-    final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T10:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     SigningKey collectiveKey;
     SigningKey crawler;
@@ -413,33 +411,5 @@ class IssuerTest {
         assertThat(d.get("status_lists").get(0).textValue()).isEqualTo("https://licenses.collective.example/status/1");
         assertThat(d.get("keys").get("keys").get(0).get("kid").textValue()).isEqualTo(collectiveKey.thumbprint());
         assertThat(json(get("/jwks")).get("keys").get(0).has("d")).isFalse();
-    }
-
-    /** A clock the tests move by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -152,17 +152,7 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         m.put("cnf", cnf);
         m.put("usages", usages.stream().map(Usage::token).toList());
         if (!paths.isEmpty()) {
-            List<Object> ps = new ArrayList<>();
-            for (PathScope s : paths) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                s.origin().ifPresent(o -> e.put("origin", o));
-                e.put("allow", s.allow().stream().map(PathPattern::pattern).toList());
-                if (!s.disallow().isEmpty()) {
-                    e.put("disallow", s.disallow().stream().map(PathPattern::pattern).toList());
-                }
-                ps.add(e);
-            }
-            m.put("paths", ps);
+            m.put("paths", paths.stream().map(PathScope::toJson).toList());
         }
         if (!quota.isEmpty()) {
             m.put("quota", quota.toJson());

@@ -49,6 +49,17 @@ public record PathScope(Optional<String> origin, List<PathPattern> allow, List<P
         return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
     }
 
+    /** The entry as the JSON members of a {@code paths} claim. */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();
+        origin.ifPresent(o -> e.put("origin", o));
+        e.put("allow", allow.stream().map(PathPattern::pattern).toList());
+        if (!disallow.isEmpty()) {
+            e.put("disallow", disallow.stream().map(PathPattern::pattern).toList());
+        }
+        return e;
+    }
+
     /** Whether this entry applies to {@code origin} (already normalised). */
     boolean appliesTo(String normalisedOrigin) {
         return origin.isEmpty() || origin.get().equals(normalisedOrigin);
