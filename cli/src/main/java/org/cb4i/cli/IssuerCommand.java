@@ -375,11 +375,22 @@ final class IssuerCommand implements Callable<Integer> {
             @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Shorter license lifetime for this agreement.")
             Long tokenLifetime;
 
+            @Option(names = "--price", paramLabel = "FILE", description = "The price schedule, a JSON object kept with the agreement "
+                    + "(e.g. {\"currency\": \"EUR\", \"per_request\": 0.001, \"monthly\": 500}); never put into licenses.")
+            Path price;
+
             @Override
             Map<String, Object> op() throws IOException {
                 Map<String, Object> g = grant.toJson();
                 if (tokenLifetime != null) {
                     g.put("token_lifetime", tokenLifetime);
+                }
+                if (price != null) {
+                    try {
+                        g.put("price", Json.mapper().readTree(Files.readString(price, StandardCharsets.UTF_8)));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
+                    }
                 }
                 return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", g, "not_before", seconds("--from", from),
                         "not_after", seconds("--until", until));

@@ -303,9 +303,15 @@ public final class Collective {
                 }
                 for (var it = g.fieldNames(); it.hasNext(); ) {
                     String k = it.next();
-                    if (!java.util.Set.of("usages", "paths", "quota", "agreement", "token_lifetime").contains(k)) {
-                        throw StoreException.invalid("unknown member \"" + k + "\"; an agreement grants usages, paths, quota, agreement, token_lifetime");
+                    if (!java.util.Set.of("usages", "paths", "quota", "agreement", "token_lifetime", "price").contains(k)) {
+                        throw StoreException.invalid("unknown member \"" + k + "\"; an agreement grants usages, paths, quota, agreement, "
+                                + "token_lifetime, and records a price schedule (price)");
                     }
+                }
+                // The price schedule is data the collective bills from (its own keys: currency, per_request, per_gib,
+                // monthly, ...); it is kept with the agreement and never put into a license.
+                if (g.has("price") && (!g.get("price").isObject() || g.get("price").isEmpty())) {
+                    throw StoreException.invalid("price: expected a non-empty object, e.g. {\"currency\": \"EUR\", \"per_request\": 0.001}");
                 }
                 if (!g.has("usages")) {
                     throw StoreException.invalid("an agreement must grant at least one usage (usages: [ai-train])");

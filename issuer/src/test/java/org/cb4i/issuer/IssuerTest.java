@@ -66,7 +66,8 @@ class IssuerTest {
         adminToken = Files.readString(dir.resolve("store/admin.token")).trim();
         admin(Map.of("op", "licensee.add", "id", "crawler-co", "jwk", crawler.publicKey().toJsonObject()));
         admin(Map.of("op", "agreement.add", "id", "a1", "licensee", "crawler-co", "grant", Map.of("usages", List.of("ai-train"),
-                "quota", Map.of("rps", 2)), "not_after", clock.instant().plus(Duration.ofDays(30)).getEpochSecond()));
+                "quota", Map.of("rps", 2), "price", Map.of("currency", "EUR", "per_request", 0.001)),
+                "not_after", clock.instant().plus(Duration.ofDays(30)).getEpochSecond()));
     }
 
     Issuer startIssuer() throws Exception {
@@ -155,6 +156,8 @@ class IssuerTest {
         assertThat(v.claims().quota().rps()).hasValue(2.0);
         assertThat(v.claims().status().orElseThrow().uri()).hasToString("https://licenses.collective.example/status/1");
         assertThat(v.claims().audience()).containsExactly(ID);
+        assertThat(CompactJws.parse(body.get("access_token").textValue(), "license+jwt", 8192, "t").payload().has("price"))
+                .as("the price schedule stays with the agreement").isFalse();
         assertThat(statusOf(body.get("access_token").textValue())).isEqualTo(StatusValue.VALID);
     }
 
@@ -379,7 +382,9 @@ class IssuerTest {
                 "not_after", clock.instant().plusSeconds(3600).getEpochSecond()));
         assertThat(badGrant.statusCode()).isEqualTo(400);
         assertThat(json(badGrant).get("error_description").textValue()).contains("paths");
-        assertThat(admin(Map.of("op", "agreement.list")).body()).doesNotContain("\"bad\"");
+        assertThat(admin(Map.of("op", "agreement.list")).body()).doesNotContain("\"bad\"").contains("\"per_request\":0.001");
+        assertThat(admin(Map.of("op", "agreement.add", "id", "cheap", "licensee", "crawler-co", "grant", Map.of("usages", List.of("ai-train"),
+                "price", "free"), "not_after", clock.instant().plusSeconds(3600).getEpochSecond())).statusCode()).isEqualTo(400);
         assertThat(admin(Map.of("op", "agreement.add", "id", "x", "licensee", "nobody", "grant", Map.of("usages", List.of("ai-train")),
                 "not_after", clock.instant().plusSeconds(3600).getEpochSecond())).statusCode()).isEqualTo(404);
         assertThat(admin(Map.of("op", "licensee.add", "id", "crawler-co", "jwk", crawler.publicKey().toJsonObject())).statusCode()).isEqualTo(409);
