@@ -258,6 +258,50 @@ class CollectiveProcessTest {
         assertThat(urls).hasSize(10);
         assertThat(proven).as("the licensed pages (all but /free/) carry proven receipts").isEqualTo(8);
 
+        // The dataset verifies against a trust store of the collective and the two sites' logs.
+        Path trust = dir.resolve("trust.json");
+        assertThat(cb4i("trust", "add", "--trust", trust.toString(), "--collective", COLLECTIVE, "--keys",
+                dir.resolve("collective/public.jwks").toString()).exit()).isZero();
+        Run noLogs = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--format", "json");
+        assertThat(noLogs.exit()).isEqualTo(1);
+        assertThat(Json.mapper().readTree(noLogs.out()).get("summary").get("by_status").get("UNTRUSTED_KEY").asInt())
+                .as("receipts of logs nobody trusts prove nothing").isEqualTo(8);
+        for (var log : (Iterable<java.util.Map.Entry<String, JsonNode>>) () -> header.get("logs").fields()) {
+            Run t = cb4i("trust", "add", "--trust", trust.toString(), "--log", log.getKey(), "--allow-http", "--keys",
+                    log.getValue().get("origin").asText() + "/.well-known/cb4i/logs/" + log.getKey() + "/jwks");
+            assertThat(t.exit()).as(t.err()).isZero();
+        }
+        Run verified = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--format", "json");
+        JsonNode summary = Json.mapper().readTree(verified.out()).get("summary");
+        assertThat(summary.get("by_status").get("VERIFIED").asInt()).as(verified.out()).isEqualTo(8); // [VER-1] [VER-2] [VER-3] [VER-4] [VER-5]
+        assertThat(summary.get("by_status").get("UNLICENSED").asInt()).as("/free/ pages: served without a license, no receipt").isEqualTo(2);
+        assertThat(verified.exit()).isEqualTo(1);
+        Run text = cb4i("verify", crawl.toString(), "--trust", trust.toString());
+        assertThat(text.out()).contains("10 records, 8 verified for ai-train").contains("/free/about.html  UNLICENSED").contains("[NO_RECEIPT, VER-5]");
+        Run search = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--usage", "search", "--format", "json");
+        assertThat(Json.mapper().readTree(search.out()).get("summary").get("by_status").get("USAGE_NOT_PERMITTED").asInt()).isEqualTo(8);
+
+        // One record's content changed after the fact: the verifier names it.
+        Path tampered = dir.resolve("tampered");
+        Files.createDirectories(tampered);
+        Files.copy(crawl.resolve("data.warc.gz"), tampered.resolve("data.warc.gz"));
+        List<String> changed = new ArrayList<>(manifest);
+        JsonNode victim = Json.mapper().readTree(changed.get(2));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) victim).put("bytes_sha256", "0".repeat(64));
+        changed.set(2, Json.write(victim));
+        Files.write(tampered.resolve("manifest.jsonl"), changed);
+        Run caught = cb4i("verify", tampered.toString(), "--trust", trust.toString(), "--format", "json");
+        JsonNode caughtJson = Json.mapper().readTree(caught.out());
+        assertThat(caughtJson.get("summary").get("by_status").get("TAMPERED").asInt()).isEqualTo(1);
+        JsonNode bad = null;
+        for (JsonNode r : caughtJson.get("records")) {
+            if (r.get("status").asText().equals("TAMPERED")) {
+                bad = r;
+            }
+        }
+        assertThat(bad.get("url").asText()).isEqualTo(victim.get("url").asText());
+        assertThat(bad.get("reasons").toString()).contains("BYTES_DIGEST_MISMATCH").contains("RECEIPT_MISMATCH");
+
         // Strike: both sites refuse within the ttl (2 s) plus a refresh's slack.
         Run strike = cb4i("issuer", "strike", "--config", cfg.toString(), "--licensee", "crawler-co");
         assertThat(strike.exit()).as(strike.err()).isZero();

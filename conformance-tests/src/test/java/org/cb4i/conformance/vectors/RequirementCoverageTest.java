@@ -59,7 +59,7 @@ class RequirementCoverageTest {
             }
         }
         Path root = Path.of("..").toAbsolutePath().normalize();
-        for (String module : new String[] {"sdk", "issuer", "proxy", "cli", "conformance-tests", "protocol-spec"}) {
+        for (String module : new String[] {"sdk", "issuer", "proxy", "verifier", "cli", "conformance-tests", "protocol-spec"}) {
             Path tests = root.resolve(module).resolve("src/test/java");
             if (!Files.isDirectory(tests)) {
                 continue;

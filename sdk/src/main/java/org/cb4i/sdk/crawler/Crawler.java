@@ -68,6 +68,7 @@ public final class Crawler {
     /** The product token the crawler sends and robots.txt groups are matched against. */
     public static final String PRODUCT = "cb4i-crawler";
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    static final String LICENSES = "licenses.txt";
     private static final int MAX_TERMS_BYTES = 1024 * 1024;
     private static final int MAX_ATTEMPTS = 4;
     private static final Pattern RECEIPT = Pattern.compile("log=\"([A-Za-z0-9_-]+)\"\\s*,\\s*rid=\"([A-Za-z0-9_-]+)\"");
@@ -287,7 +288,31 @@ public final class Crawler {
         }
         token = t;
         claims = c;
-        tokensUsed.add(t);
+        rememberLicense(t);
+    }
+
+    /**
+     * Keeps every license the crawl uses in {@code licenses.txt}, durably, before any request is made with it: a
+     * resumed crawl renews its license, and the manifest must still hold the ones earlier records were fetched under.
+     */
+    private void rememberLicense(String t) {
+        Path file = s.out().resolve(LICENSES);
+        try {
+            java.nio.file.Files.createDirectories(s.out());
+            List<String> known = java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file, StandardCharsets.US_ASCII) : List.of();
+            tokensUsed.clear();
+            known.stream().map(String::strip).filter(x -> !x.isEmpty()).forEach(tokensUsed::add);
+            if (!tokensUsed.contains(t)) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
+                    ch.write(java.nio.ByteBuffer.wrap((t + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    ch.force(true);
+                }
+                tokensUsed.add(t);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(s.out() + ": cannot record the license used", e);
+        }
     }
 
     // ------------------------------------------------------------------ one URL

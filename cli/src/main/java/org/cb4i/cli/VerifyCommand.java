@@ -1,0 +1,198 @@
+package org.cb4i.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.verifier.DatasetVerifier;
+import org.cb4i.verifier.Finding;
+import org.cb4i.verifier.RecordResult;
+import org.cb4i.verifier.Status;
+import org.cb4i.verifier.trust.TrustStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cb4i verify}: what a dataset is made of, under which licenses, and whether each record proves it. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Verify a dataset (a folder with manifest.jsonl and its WARC, or a manifest file) against a trust store: content digests, "
+                + "licenses valid at fetch time for the usage, receipts proven against trusted logs, publishers' credentials. "
+                + "Exit 0 when every record verifies, 1 when any does not, 2 for bad usage or unreadable input.")
+final class VerifyCommand implements Callable<Integer> {
+    private static final int FIRST_FAILURES = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "DATASET", description = "A dataset folder (holding manifest.jsonl) or a manifest file.")
+    Path dataset;
+
+    @Option(names = "--trust", required = true, paramLabel = "FILE", description = "The trust store (cb4i trust add).")
+    Path trust;
+
+    @Option(names = "--usage", paramLabel = "USAGE", description = "The use to check the licenses for (default: the manifest's declared usage).")
+    String usage;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json.")
+    String format;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of standard output.")
+    Path report;
+
+    @Option(names = "--offline", description = "Judge from the manifest's evidence only (the only mode built so far).")
+    boolean offline;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException("--format: expected text or json" + (format.equals("html") ? " (the HTML report is not built yet)" : "")
+                    + "; found \"" + format + "\"");
+        }
+        Path manifest = Files.isDirectory(dataset) ? dataset.resolve("manifest.jsonl") : dataset;
+        if (!Files.isRegularFile(manifest)) {
+            throw new java.nio.file.NoSuchFileException(manifest.toString(), null, "no manifest (a dataset folder holds manifest.jsonl)");
+        }
+        TrustStore store = TrustStore.read(trust);
+        Usage u = usage != null ? parseUsage(usage) : declaredUsage(manifest);
+        DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors());
+        Path records = Files.createTempFile("cb4i-verify", ".json");
+        List<RecordResult> failures = new ArrayList<>();
+        DatasetVerifier.Summary s;
+        try {
+            try (OutputStream os = Files.newOutputStream(records); JsonGenerator g = Json.mapper().getFactory().createGenerator(os)) {
+                g.writeStartArray();
+                s = v.verify(manifest, r -> {
+                    if (r.status() != Status.VERIFIED && failures.size() < FIRST_FAILURES) {
+                        failures.add(r);
+                    }
+                    try {
+                        writeRecord(g, r);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                g.writeEndArray();
+            }
+            String out = format.equals("json") ? json(s, records, u) : text(s, failures, u, manifest);
+            if (report != null) {
+                AtomicFiles.write(report, out.getBytes(StandardCharsets.UTF_8), false, true);
+                spec.commandLine().getOut().println("report written to " + report + ": " + s.verified() + " of " + s.records + " records verified");
+            } else {
+                spec.commandLine().getOut().print(out);
+            }
+            spec.commandLine().getOut().flush();
+        } finally {
+            Files.deleteIfExists(records);
+        }
+        return s.records > 0 && s.verified() == s.records ? ExitCodes.OK : ExitCodes.REFUSED;
+    }
+
+    private static Usage parseUsage(String token) {
+        return Usage.parse(token).orElseThrow(() -> new IllegalArgumentException("--usage: unknown usage \"" + token
+                + "\"; use all, ai-all, ai-train, ai-input, ai-index or search"));
+    }
+
+    private static Usage declaredUsage(Path manifest) throws IOException {
+        try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            var header = Json.readObject(first == null ? "" : first, manifest + ":1", Reason.MALFORMED_JSON);
+            return Usage.parse(header.path("usage").asText()).orElseThrow(() -> new MalformedInputException(Reason.MALFORMED_JSON,
+                    manifest + ":1: the header declares no known usage; give --usage"));
+        }
+    }
+
+    private static void writeRecord(JsonGenerator g, RecordResult r) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("id", r.id());
+        g.writeStringField("url", r.url());
+        g.writeStringField("status", r.status().name());
+        g.writeStringField("publisher", r.publisher());
+        if (r.collective().isPresent()) {
+            g.writeStringField("collective", r.collective().get());
+        }
+        g.writeArrayFieldStart("reasons");
+        for (Finding f : r.findings()) {
+            g.writeStartObject();
+            g.writeStringField("code", f.code());
+            g.writeStringField("requirement", f.requirement());
+            g.writeStringField("severity", f.status().map(Status::name).orElse("note"));
+            g.writeStringField("message", f.message());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static String json(DatasetVerifier.Summary s, Path records, Usage u) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(w)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeObjectFieldStart("summary");
+            g.writeNumberField("records", s.records);
+            g.writeNumberField("verified", s.verified());
+            g.writeStringField("usage", u.token());
+            g.writeObjectField("by_status", s.byStatus);
+            g.writeObjectField("by_publisher", s.byPublisher);
+            g.writeObjectField("by_collective", s.byCollective);
+            g.writeNumberField("not_in_dataset", s.notInDataset);
+            g.writeEndObject();
+            g.writeFieldName("records");
+            g.writeRawValue(Files.readString(records, StandardCharsets.UTF_8));
+            g.writeEndObject();
+        }
+        return w + "\n";
+    }
+
+    private static String text(DatasetVerifier.Summary s, List<RecordResult> failures, Usage u, Path manifest) {
+        StringWriter sw = new StringWriter();
+        PrintWriter w = new PrintWriter(sw);
+        w.printf("%s: %d records, %d verified for %s%s%n", manifest, s.records, s.verified(), u.token(),
+                s.notInDataset > 0 ? " (" + s.notInDataset + " lines are refusals or skips, not records)" : "");
+        w.println();
+        w.println("by status");
+        s.byStatus.forEach((k, n) -> w.printf("  %-22s %8d%n", k, n));
+        table(w, "by publisher", s.byPublisher);
+        table(w, "by collective", s.byCollective);
+        for (Finding f : s.header) {
+            w.println("manifest: " + f.message() + " [" + f.code() + ", " + f.requirement() + "]");
+        }
+        if (!failures.isEmpty()) {
+            w.println();
+            w.println("first records that do not verify");
+            for (RecordResult r : failures) {
+                w.println("  #" + r.id() + " " + r.url() + "  " + r.status());
+                for (Finding f : r.findings()) {
+                    if (f.status().isPresent()) {
+                        w.println("      " + f.message() + " [" + f.code() + ", " + f.requirement() + "]");
+                    }
+                }
+            }
+        }
+        w.flush();
+        return sw.toString();
+    }
+
+    private static void table(PrintWriter w, String title, Map<String, Map<Status, Long>> rows) {
+        w.println(title);
+        rows.forEach((k, m) -> {
+            long all = m.values().stream().mapToLong(Long::longValue).sum();
+            w.printf("  %-40s %8d records, %8d verified%n", k, all, m.getOrDefault(Status.VERIFIED, 0L));
+        });
+    }
+}

@@ -1,0 +1,184 @@
+package org.cb4i.verifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.verifier.trust.TrustStore;
+import org.netpreserve.jwarc.WarcReader;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcResponse;
+
+/**
+ * Verifies a dataset: reads {@code manifest.jsonl} line by line, judges the records on all cores in batches (memory
+ * is one batch, whatever the dataset's size) and hands each result, in manifest order, to a consumer. Lines that are
+ * not fetched records (a crawl's refusals and skips) are counted apart: they are not part of the dataset.
+ */
+public final class DatasetVerifier {
+    private static final int BATCH = 512;
+
+    /** Totals, as the reports print them. */
+    public static final class Summary {
+        public long records;
+        public long notInDataset;
+        public final Map<Status, Long> byStatus = new LinkedHashMap<>();
+        public final Map<String, Map<Status, Long>> byPublisher = new LinkedHashMap<>();
+        public final Map<String, Map<Status, Long>> byCollective = new LinkedHashMap<>();
+        public final List<Finding> header = new ArrayList<>();
+
+        public long verified() {
+            return byStatus.getOrDefault(Status.VERIFIED, 0L);
+        }
+
+        void add(RecordResult r) {
+            records++;
+            byStatus.merge(r.status(), 1L, Long::sum);
+            byPublisher.computeIfAbsent(r.publisher(), k -> new LinkedHashMap<>()).merge(r.status(), 1L, Long::sum);
+            byCollective.computeIfAbsent(r.collective().orElse("(none)"), k -> new LinkedHashMap<>()).merge(r.status(), 1L, Long::sum);
+        }
+    }
+
+    private final TrustStore trust;
+    private final Usage usage;
+    private final int threads;
+
+    public DatasetVerifier(TrustStore trust, Usage usage, int threads) {
+        this.trust = trust;
+        this.usage = usage;
+        this.threads = Math.max(1, threads);
+    }
+
+    /**
+     * @param manifest the manifest file; WARC files it names are looked up beside it
+     * @throws MalformedInputException when the manifest has no readable header (which file, which line)
+     */
+    public Summary verify(Path manifest, Consumer<RecordResult> each) throws IOException, InterruptedException {
+        Summary summary = new Summary();
+        Path dir = manifest.toAbsolutePath().getParent();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ThreadLocal<Map<String, FileChannel>> warcs = ThreadLocal.withInitial(LinkedHashMap::new);
+        List<FileChannel> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (BufferedReader in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            if (first == null) {
+                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: empty; a manifest starts with its header line");
+            }
+            ObjectNode header = Json.readObject(first, manifest + ":1", Reason.MALFORMED_JSON);
+            if (!"cb4i-manifest".equals(header.path("type").asText())) {
+                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: not a cb4i manifest header (type is not \"cb4i-manifest\")");
+            }
+            ManifestContext ctx = new ManifestContext(header, trust);
+            summary.header.addAll(ctx.headerFindings());
+            RecordVerifier verifier = new RecordVerifier(ctx, usage);
+            List<Future<RecordResult>> batch = new ArrayList<>();
+            String line;
+            long lineNo = 1;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                long n = lineNo;
+                String text = line;
+                batch.add(pool.submit(() -> judge(text, n, manifest, dir, verifier, warcs, opened)));
+                if (batch.size() == BATCH) {
+                    drain(batch, summary, each);
+                }
+            }
+            drain(batch, summary, each);
+        } finally {
+            pool.shutdownNow();
+            for (FileChannel ch : opened) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // read-only
+                }
+            }
+        }
+        return summary;
+    }
+
+    private void drain(List<Future<RecordResult>> batch, Summary summary, Consumer<RecordResult> each) throws InterruptedException, IOException {
+        for (Future<RecordResult> f : batch) {
+            RecordResult r;
+            try {
+                r = f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("verification failed: " + e.getCause(), e.getCause());
+            }
+            if (r == null) {
+                summary.notInDataset++;
+                continue;
+            }
+            summary.add(r);
+            each.accept(r);
+        }
+        batch.clear();
+    }
+
+    private static RecordResult judge(String line, long lineNo, Path manifest, Path dir, RecordVerifier v, ThreadLocal<Map<String, FileChannel>> warcs,
+            List<FileChannel> opened) {
+        JsonNode n;
+        try {
+            n = Json.mapper().readTree(line);
+        } catch (IOException e) {
+            return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
+                    manifest + ":" + lineNo + ": not JSON")), "", Optional.empty());
+        }
+        if (!(n instanceof ObjectNode rec)) {
+            return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
+                    manifest + ":" + lineNo + ": not a JSON object")), "", Optional.empty());
+        }
+        if (rec.has("outcome") && !"fetched".equals(rec.get("outcome").asText())) {
+            return null; // a refusal or skip the crawl recorded: not a dataset record
+        }
+        return v.verify(rec, content(rec, dir, warcs, opened));
+    }
+
+    /** The record's payload from the WARC it names, if the dataset has it. */
+    private static Optional<byte[]> content(ObjectNode rec, Path dir, ThreadLocal<Map<String, FileChannel>> warcs, List<FileChannel> opened) {
+        JsonNode w = rec.get("warc");
+        if (w == null || !w.path("file").isTextual()) {
+            return Optional.empty();
+        }
+        String name = w.get("file").asText();
+        Path file = dir.resolve(name).normalize();
+        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            FileChannel ch = warcs.get().get(name);
+            if (ch == null) {
+                ch = FileChannel.open(file);
+                warcs.get().put(name, ch);
+                opened.add(ch);
+            }
+            ch.position(w.path("offset").asLong());
+            WarcRecord r = new WarcReader(ch).next().orElse(null);
+            if (r instanceof WarcResponse resp) {
+                return Optional.of(resp.http().body().stream().readAllBytes());
+            }
+            return Optional.of(new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(new byte[0]); // unreadable where the record says: its digest will not match
+        }
+    }
+}

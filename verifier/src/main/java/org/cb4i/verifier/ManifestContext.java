@@ -1,0 +1,151 @@
+package org.cb4i.verifier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.repertoire.Repertoire;
+import org.cb4i.sdk.status.StatusListToken;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokenVerifier;
+import org.cb4i.sdk.token.LicenseTokens;
+import org.cb4i.verifier.trust.TrustStore;
+
+/**
+ * The evidence of a manifest's header (DESIGN.md layer 9), each signed object checked once against the trust store:
+ * the licenses by {@code jti}, the status lists by URI, the repertoires, and the checkpoints (cached as they are
+ * met). Records are then judged against it, in parallel: everything here is immutable or concurrent.
+ */
+public final class ManifestContext {
+    /** A license of the header: its claims if its signature is good and its issuer trusted, else why not. */
+    public record License(String jti, Optional<LicenseClaims> claims, Optional<Finding> problem) {}
+
+    private final TrustStore trust;
+    private final Map<String, License> licenses = new HashMap<>();
+    private final Map<URI, List<StatusListToken>> statusLists = new HashMap<>();
+    private final List<Repertoire> repertoires = new ArrayList<>();
+    private final Map<String, Optional<Checkpoint>> checkpoints = new ConcurrentHashMap<>();
+    private final List<Finding> headerFindings = new ArrayList<>();
+
+    public ManifestContext(ObjectNode header, TrustStore trust) {
+        this.trust = trust;
+        for (JsonNode t : header.path("licenses")) {
+            License l = license(t.asText());
+            licenses.put(l.jti(), l);
+        }
+        for (JsonNode s : header.path("status_lists")) {
+            statusList(s.asText());
+        }
+        for (JsonNode r : header.path("repertoires")) {
+            repertoire(r.asText());
+        }
+    }
+
+    public TrustStore trust() {
+        return trust;
+    }
+
+    /** What was wrong with the header's evidence (untrusted repertoires, unverifiable status lists). */
+    public List<Finding> headerFindings() {
+        return headerFindings;
+    }
+
+    /** The header's license with this {@code jti}, if any. */
+    public Optional<License> licenseById(String jti) {
+        return Optional.ofNullable(licenses.get(jti));
+    }
+
+    private License license(String compact) {
+        CompactJws.Parsed jws;
+        LicenseClaims claims;
+        try {
+            jws = CompactJws.parse(compact, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
+            claims = LicenseClaims.fromJson(jws.payload());
+        } catch (Cb4iException e) {
+            String jti = "(unreadable license)";
+            return new License(jti, Optional.empty(), Optional.of(Finding.fail(Status.MALFORMED, e.reason().name(), "TOK-4", e.getMessage())));
+        }
+        Optional<KeySet> keys = trust.collective(claims.issuer(), claims.issuedAt());
+        if (keys.isEmpty()) {
+            return new License(claims.id(), Optional.of(claims), Optional.of(Finding.fail(Status.UNTRUSTED_KEY, "UNKNOWN_ISSUER", "TOK-2",
+                    "license " + claims.id() + " is issued by " + claims.issuer() + ", which the trust store does not trust (at " + claims.issuedAt() + ")")));
+        }
+        try {
+            CompactJws.verify(jws, keys.get(), "license token");
+        } catch (Cb4iException e) {
+            Status s = e.reason().name().equals("UNKNOWN_KEY") ? Status.UNTRUSTED_KEY : Status.BAD_SIGNATURE;
+            return new License(claims.id(), Optional.of(claims), Optional.of(Finding.fail(s, e.reason().name(), "TOK-3", e.getMessage())));
+        }
+        return new License(claims.id(), Optional.of(claims), Optional.empty());
+    }
+
+    private void statusList(String compact) {
+        try {
+            CompactJws.Parsed jws = CompactJws.parse(compact, StatusListToken.TYP, StatusListToken.MAX_CHARS, "status list token");
+            URI uri = URI.create(jws.payload().path("sub").asText());
+            // signed by the collective whose licenses name it
+            for (License l : licenses.values()) {
+                if (l.claims().isEmpty() || l.claims().get().status().isEmpty() || !l.claims().get().status().get().uri().equals(uri)) {
+                    continue;
+                }
+                Optional<KeySet> keys = trust.collective(l.claims().get().issuer(), l.claims().get().issuedAt());
+                if (keys.isPresent()) {
+                    statusLists.computeIfAbsent(uri, k -> new ArrayList<>()).add(StatusListToken.verify(compact, uri, keys.get()));
+                    return;
+                }
+            }
+            headerFindings.add(Finding.note("STATUS_LIST_UNUSED", "STS-4", "status list " + uri + " is named by no trusted license of the manifest"));
+        } catch (Cb4iException | IllegalArgumentException e) {
+            headerFindings.add(Finding.note("STATUS_LIST_INVALID", "STS-4", "a status list of the manifest does not verify: " + e.getMessage()));
+        }
+    }
+
+    private void repertoire(String compact) {
+        try {
+            CompactJws.Parsed jws = CompactJws.parse(compact, Repertoire.TYP, Repertoire.MAX_CHARS, "repertoire");
+            String iss = jws.payload().path("iss").asText();
+            Optional<KeySet> keys = trust.collective(iss, Instant.ofEpochSecond(jws.payload().path("iat").asLong()));
+            if (keys.isEmpty()) {
+                headerFindings.add(Finding.note("REPERTOIRE_UNTRUSTED", "REP-1", "the repertoire of " + iss + " is not from a trusted collective"));
+                return;
+            }
+            repertoires.add(Repertoire.verify(compact, keys.get()));
+        } catch (Cb4iException e) {
+            headerFindings.add(Finding.note("REPERTOIRE_INVALID", "REP-1", "a repertoire of the manifest does not verify: " + e.getMessage()));
+        }
+    }
+
+    /** The verified status lists for {@code uri}. */
+    public List<StatusListToken> statusLists(URI uri) {
+        return statusLists.getOrDefault(uri, List.of());
+    }
+
+    /** Verified repertoires, to find a member's content keys at a time. */
+    public List<Repertoire> repertoires() {
+        return repertoires;
+    }
+
+    /** A checkpoint verified with the trusted keys of its log (cached), or empty when its log is not trusted or it does not verify. */
+    public Optional<Checkpoint> checkpoint(String logId, String compact) {
+        return checkpoints.computeIfAbsent(compact, c -> {
+            try {
+                CompactJws.Parsed jws = CompactJws.parse(c, Checkpoint.TYP, Checkpoint.MAX_CHARS, "checkpoint");
+                Instant at = Instant.ofEpochSecond(jws.payload().path("iat").asLong());
+                Optional<KeySet> keys = trust.log(logId, at);
+                return keys.map(k -> Checkpoint.verify(c, k));
+            } catch (Cb4iException e) {
+                return Optional.empty();
+            }
+        });
+    }
+}

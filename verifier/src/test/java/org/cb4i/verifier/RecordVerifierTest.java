@@ -1,0 +1,256 @@
+package org.cb4i.verifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.cb4i.sdk.credential.ContentCredentials;
+import org.cb4i.sdk.credential.CredentialClaims;
+import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.MerkleTree;
+import org.cb4i.sdk.repertoire.Repertoire;
+import org.cb4i.sdk.status.StatusList;
+import org.cb4i.sdk.status.StatusListToken;
+import org.cb4i.sdk.status.StatusValue;
+import org.cb4i.sdk.terms.PathPattern;
+import org.cb4i.sdk.terms.Usage;
+import org.cb4i.sdk.text.CanonicalText;
+import org.cb4i.sdk.token.Confirmation;
+import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.LicenseTokens;
+import org.cb4i.sdk.token.PathScope;
+import org.cb4i.sdk.token.Quota;
+import org.cb4i.sdk.token.StatusReference;
+import org.cb4i.verifier.trust.TrustStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The verifier's rules one at a time, on a manifest built here from first principles (a license, a status list, a
+ * receipts log and its checkpoint, a publisher's credential), each test breaking exactly one thing.
+ */
+class RecordVerifierTest {
+    static final String COLLECTIVE = "https://c.example";
+    static final String SITE = "https://news.example";
+    static final URI LIST = URI.create("https://c.example/status/1");
+    final Instant t0 = Instant.parse("2026-05-01T12:00:00Z");
+    final SigningKey collective = KeyFiles.generate(KeyAlgorithm.ED25519);
+    final SigningKey crawler = KeyFiles.generate(KeyAlgorithm.ED25519);
+    final SigningKey logKey = KeyFiles.generate(KeyAlgorithm.ED25519);
+    final SigningKey publisher = KeyFiles.generate(KeyAlgorithm.ED25519);
+    final String html = "<html><body><article><p>One paragraph.</p><p>Another one.</p></article></body></html>";
+    final byte[] content = html.getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+    String license;
+    LicenseClaims claims;
+    TrustStore trust;
+
+    @BeforeEach
+    void setUp() {
+        claims = new LicenseClaims(COLLECTIVE, "crawler-co", List.of(COLLECTIVE), "lic-1", t0, t0, t0.plus(Duration.ofDays(1)),
+                new Confirmation(crawler.publicKey()), EnumSet.of(Usage.AI_TRAIN), List.of(new PathScope(Optional.empty(),
+                        List.of(PathPattern.of("/articles/")), List.of())), Quota.NONE, Optional.empty(), Optional.of(new StatusReference(3, LIST)));
+        license = LicenseTokens.issue(claims, collective);
+        trust = new TrustStore(List.of(entry(COLLECTIVE, collective)), List.of(), List.of(entry(logKey.thumbprint(), logKey)));
+    }
+
+    static TrustStore.Entry entry(String name, SigningKey k) {
+        return new TrustStore.Entry(name, Optional.empty(), KeySet.of(k.publicKey()), Optional.empty(), Optional.empty());
+    }
+
+    ObjectNode header(StatusValue status, Instant listIat) {
+        ObjectNode h = Json.mapper().createObjectNode();
+        h.put("type", "cb4i-manifest");
+        h.put("usage", "ai-train");
+        h.putArray("licenses").add(license);
+        StatusList l = StatusList.create(2, 16);
+        l.set(3, status);
+        h.putArray("status_lists").add(StatusListToken.sign(collective, LIST, listIat, listIat.plus(Duration.ofHours(2)), Duration.ofMinutes(1), l).compact());
+        h.putArray("repertoires").add(Repertoire.sign(collective, COLLECTIVE, COLLECTIVE, t0, t0.plus(Duration.ofDays(1)),
+                List.of(new Repertoire.Member(SITE, t0.minus(Duration.ofDays(30)), Optional.empty(), KeySet.of(publisher.publicKey())))).compact());
+        return h;
+    }
+
+    /** A fetched record with its receipt, proven against a checkpoint of a one-other-entry log. */
+    ObjectNode record(String url, byte[] body) {
+        ObjectNode r = Json.mapper().createObjectNode();
+        r.put("id", 1);
+        r.put("url", url);
+        r.put("fetched_at", t0.plusSeconds(600).getEpochSecond());
+        r.put("outcome", "fetched");
+        r.put("content_type", "text/html; charset=utf-8");
+        r.put("bytes_sha256", RecordVerifier.sha256(body));
+        CanonicalText.Result text = CanonicalText.of(new String(body, StandardCharsets.UTF_8));
+        r.putObject("text").put("sha256", text.textSha256());
+        r.put("license", "lic-1");
+        String entry = Json.write(java.util.Map.of("rid", "r1", "url", url, "sha256", RecordVerifier.sha256(body), "jti", "lic-1",
+                "jkt", crawler.thumbprint()));
+        MerkleTree tree = new MerkleTree();
+        tree.append("{\"other\":1}".getBytes(StandardCharsets.UTF_8));
+        long index = tree.append(entry.getBytes(StandardCharsets.UTF_8));
+        Checkpoint cp = Checkpoint.sign(logKey, tree.size(), tree.root(tree.size()), t0.plusSeconds(601));
+        ObjectNode rc = r.putObject("receipt");
+        rc.put("log", logKey.thumbprint());
+        rc.put("rid", "r1");
+        rc.put("entry", entry);
+        rc.put("index", index);
+        ArrayNode proof = rc.putArray("inclusion_proof");
+        tree.inclusionProof(index, tree.size()).forEach(h -> proof.add(HexFormat.of().formatHex(h)));
+        rc.put("checkpoint", cp.compact());
+        return r;
+    }
+
+    RecordResult judge(ObjectNode header, ObjectNode record, Optional<byte[]> body, Usage usage) {
+        return new RecordVerifier(new ManifestContext(header, trust), usage).verify(record, body);
+    }
+
+    static Set<String> codes(RecordResult r) {
+        return r.findings().stream().map(Finding::code).collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void aCompleteRecordVerifies() { // [VER-1] [VER-2] [VER-3] [VER-4] [VER-5]
+        RecordResult r = judge(header(StatusValue.VALID, t0), record(SITE + "/articles/a", content), Optional.of(content), Usage.AI_TRAIN);
+        assertThat(r.status()).as(r.findings().toString()).isEqualTo(Status.VERIFIED);
+        assertThat(r.collective()).hasValue(COLLECTIVE);
+    }
+
+    @Test
+    void changedContentIsTampered() { // [VER-1]
+        byte[] other = html.replace("Another", "A changed").getBytes(StandardCharsets.UTF_8);
+        RecordResult r = judge(header(StatusValue.VALID, t0), record(SITE + "/articles/a", content), Optional.of(other), Usage.AI_TRAIN);
+        assertThat(r.status()).isEqualTo(Status.TAMPERED);
+        assertThat(codes(r)).contains("BYTES_DIGEST_MISMATCH");
+    }
+
+    @Test
+    void aRecordWhoseTextDigestWasRewrittenIsTampered() { // [VER-2]
+        ObjectNode rec = record(SITE + "/articles/a", content);
+        ((ObjectNode) rec.get("text")).put("sha256", "0".repeat(64));
+        assertThat(codes(judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN))).contains("TEXT_DIGEST_MISMATCH");
+    }
+
+    @Test
+    void licenseRulesAreJudgedAtFetchTime() { // [VER-3]
+        assertThat(judge(header(StatusValue.VALID, t0), record(SITE + "/articles/a", content), Optional.of(content), Usage.SEARCH).status())
+                .isEqualTo(Status.USAGE_NOT_PERMITTED);
+        assertThat(judge(header(StatusValue.VALID, t0), record(SITE + "/about", content), Optional.of(content), Usage.AI_TRAIN).status())
+                .isEqualTo(Status.UNLICENSED);
+        ObjectNode late = record(SITE + "/articles/a", content);
+        late.put("fetched_at", t0.plus(Duration.ofDays(2)).getEpochSecond());
+        assertThat(judge(header(StatusValue.VALID, t0), late, Optional.of(content), Usage.AI_TRAIN).status()).isEqualTo(Status.EXPIRED_AT_FETCH);
+        trust = new TrustStore(List.of(entry(COLLECTIVE, KeyFiles.generate(KeyAlgorithm.ED25519))), List.of(), trust.logs());
+        assertThat(judge(header(StatusValue.VALID, t0), record(SITE + "/articles/a", content), Optional.of(content), Usage.AI_TRAIN).status())
+                .isEqualTo(Status.UNTRUSTED_KEY);
+    }
+
+    @Test
+    void aRevokedLicenseCountsOnlyWhenTheListCoversTheFetch() { // [VER-4]
+        RecordResult during = judge(header(StatusValue.INVALID, t0), record(SITE + "/articles/a", content), Optional.of(content), Usage.AI_TRAIN);
+        assertThat(during.status()).isEqualTo(Status.REVOKED_AT_FETCH);
+        RecordResult after = judge(header(StatusValue.SUSPENDED, t0.plus(Duration.ofHours(5))), record(SITE + "/articles/a", content),
+                Optional.of(content), Usage.AI_TRAIN);
+        assertThat(after.status()).isEqualTo(Status.VERIFIED);
+        assertThat(codes(after)).contains("STATUS_AFTER_FETCH");
+    }
+
+    @Test
+    void receiptsMustMatchAndBeProvenByATrustedLog() { // [VER-5]
+        ObjectNode wrongProof = record(SITE + "/articles/a", content);
+        ((ArrayNode) wrongProof.get("receipt").get("inclusion_proof")).set(0, Json.mapper().getNodeFactory().textNode("00".repeat(32)));
+        assertThat(judge(header(StatusValue.VALID, t0), wrongProof, Optional.of(content), Usage.AI_TRAIN).status()).isEqualTo(Status.RECEIPT_INVALID);
+        ObjectNode moved = record(SITE + "/articles/a", content);
+        moved.put("url", SITE + "/articles/b");
+        assertThat(codes(judge(header(StatusValue.VALID, t0), moved, Optional.empty(), Usage.AI_TRAIN))).contains("RECEIPT_MISMATCH");
+        trust = new TrustStore(trust.collectives(), List.of(), List.of());
+        assertThat(judge(header(StatusValue.VALID, t0), record(SITE + "/articles/a", content), Optional.of(content), Usage.AI_TRAIN).status())
+                .isEqualTo(Status.UNTRUSTED_KEY);
+        ObjectNode none = record(SITE + "/articles/a", content);
+        none.remove("receipt");
+        assertThat(codes(judge(header(StatusValue.VALID, t0), none, Optional.of(content), Usage.AI_TRAIN))).contains("NO_RECEIPT");
+    }
+
+    @Test
+    void credentialsAreTrustedThroughTheRepertoireAndMustMatchTheText() { // [VER-6] [REP-2]
+        String text = CanonicalText.of(html).textSha256();
+        CredentialClaims c = new CredentialClaims(SITE, SITE + "/articles/a", t0, List.of("A. Writer"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Set.of(), new CredentialClaims.Digests(Optional.of(text), Optional.empty(), Optional.empty(), Optional.empty()));
+        ObjectNode rec = record(SITE + "/articles/a", content);
+        rec.put("credential", ContentCredentials.sign(c, publisher));
+        RecordResult ok = judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN);
+        assertThat(ok.status()).isEqualTo(Status.VERIFIED);
+        assertThat(ok.findings()).anySatisfy(f -> assertThat(f.message()).contains("the repertoire of " + COLLECTIVE));
+
+        rec.put("credential", ContentCredentials.sign(c, KeyFiles.generate(KeyAlgorithm.ED25519)));
+        assertThat(judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN).status()).isEqualTo(Status.UNTRUSTED_KEY);
+
+        CredentialClaims other = new CredentialClaims(SITE, SITE + "/articles/a", t0, List.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Set.of(), new CredentialClaims.Digests(Optional.of("1".repeat(64)), Optional.empty(), Optional.empty(), Optional.empty()));
+        rec.put("credential", ContentCredentials.sign(other, publisher));
+        assertThat(codes(judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN))).contains("CREDENTIAL_TEXT_MISMATCH");
+    }
+
+    @Test
+    void malformedRecordsAreSaidSo() {
+        ObjectNode rec = Json.mapper().createObjectNode().put("id", 9).put("url", "not a url");
+        assertThat(judge(header(StatusValue.VALID, t0), rec, Optional.empty(), Usage.AI_TRAIN).status()).isEqualTo(Status.MALFORMED);
+    }
+
+    @Test
+    void aDatasetIsVerifiedAsAStreamAndRefusalsAreNotRecords() throws Exception {
+        Path manifest = dir.resolve("manifest.jsonl");
+        StringBuilder sb = new StringBuilder(Json.write(header(StatusValue.VALID, t0))).append('\n');
+        for (int i = 0; i < 1500; i++) {
+            ObjectNode r = record(SITE + "/articles/" + i, content);
+            r.put("id", i + 1);
+            sb.append(Json.write(r)).append('\n');
+        }
+        sb.append("{\"url\":\"" + SITE + "/x\",\"outcome\":\"refused\",\"reason\":\"LICENSE_REQUIRED\"}\n");
+        sb.append("not json\n");
+        Files.writeString(manifest, sb.toString());
+        List<Long> order = new java.util.ArrayList<>();
+        DatasetVerifier.Summary s = new DatasetVerifier(trust, Usage.AI_TRAIN, 4).verify(manifest, r -> order.add(r.id()));
+        assertThat(s.records).isEqualTo(1501);
+        assertThat(s.verified()).isEqualTo(1500);
+        assertThat(s.byStatus.get(Status.MALFORMED)).isEqualTo(1);
+        assertThat(s.notInDataset).isEqualTo(1);
+        assertThat(order.subList(0, 1500)).isSorted();
+        Files.writeString(manifest, "{\"type\":\"something else\"}\n");
+        assertThatThrownBy(() -> new DatasetVerifier(trust, Usage.AI_TRAIN, 1).verify(manifest, r -> { }))
+                .hasMessageContaining(manifest + ":1: not a cb4i manifest header");
+    }
+
+    @Test
+    void trustStoresAreReadStrictly() throws Exception { // [TRS-1]
+        Path f = dir.resolve("trust.json");
+        trust.write(f);
+        assertThat(TrustStore.read(f).collective(COLLECTIVE, t0)).isPresent();
+        Files.writeString(f, "{\"collectives\": [{\"id\": \"x\"}]}");
+        assertThatThrownBy(() -> TrustStore.read(f)).hasMessageContaining("collectives[0]").hasMessageContaining("\"keys\"");
+        Files.writeString(f, "{\"collective\": []}");
+        assertThatThrownBy(() -> TrustStore.read(f)).hasMessageContaining("unknown member \"collective\"");
+        TrustStore dated = new TrustStore(List.of(new TrustStore.Entry(COLLECTIVE, Optional.empty(), KeySet.of(collective.publicKey()),
+                Optional.of(t0.plusSeconds(1)), Optional.empty())), List.of(), List.of());
+        assertThat(dated.collective(COLLECTIVE, t0)).isEmpty();
+    }
+}
