@@ -6,11 +6,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
  * The bundled sample site (a few articles, an open page, robots.txt) served from the classpath on a loopback port:
- * the origin of {@code cb4i proxy}'s embedded default. Not a general web server.
+ * the origin of {@code cb4i proxy}'s embedded default, and of {@code cb4i demo}'s member sites (copied out and
+ * signed first). Not a general web server.
  */
 public final class SampleSite implements AutoCloseable {
     private static final String ROOT = "/org/cb4i/proxy/sample";
@@ -20,8 +25,29 @@ public final class SampleSite implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the site on a free loopback port. */
+    /** The bundled pages, by path. */
+    public static final List<String> FILES = List.of("/index.html", "/robots.txt", "/articles/collective-bargaining.html",
+            "/articles/data-strike.html", "/articles/receipts.html", "/free/about.html");
+
+    /** Starts the bundled site on a free loopback port. */
     public static SampleSite start() throws IOException {
+        return start(Optional.empty());
+    }
+
+    /** Writes the bundled pages under {@code dir} (to sign them, then serve them with {@link #start(Optional)}). */
+    public static void copyTo(Path dir) throws IOException {
+        for (String f : FILES) {
+            Path target = dir.resolve(f.substring(1));
+            Files.createDirectories(target.getParent());
+            try (InputStream in = SampleSite.class.getResourceAsStream(ROOT + f)) {
+                Files.write(target, in.readAllBytes());
+            }
+        }
+    }
+
+    /** Starts the site on a free loopback port, serving the bundled pages, or the files under {@code root}. */
+    public static SampleSite start(Optional<Path> root) throws IOException {
+        Optional<Path> base = root.map(r -> r.toAbsolutePath().normalize());
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         s.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "cb4i-sample-site");
@@ -35,8 +61,13 @@ public final class SampleSite implements AutoCloseable {
             }
             byte[] body = null;
             if (!path.contains("..")) {
-                try (InputStream in = SampleSite.class.getResourceAsStream(ROOT + path)) {
-                    body = in == null ? null : in.readAllBytes();
+                if (base.isPresent()) {
+                    Path file = base.get().resolve(path.substring(1)).normalize();
+                    body = file.startsWith(base.get()) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+                } else {
+                    try (InputStream in = SampleSite.class.getResourceAsStream(ROOT + path)) {
+                        body = in == null ? null : in.readAllBytes();
+                    }
                 }
             }
             if (body == null) {
