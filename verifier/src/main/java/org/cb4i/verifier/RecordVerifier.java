@@ -26,6 +26,7 @@ import org.cb4i.sdk.status.StatusListToken;
 import org.cb4i.sdk.status.StatusValue;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.sdk.text.CanonicalText;
+import org.cb4i.sdk.text.ParagraphMatch;
 import org.cb4i.sdk.token.LicenseClaims;
 import org.cb4i.sdk.token.PathScope;
 
@@ -235,11 +236,34 @@ public final class RecordVerifier {
         }
         f.add(Finding.note("CREDENTIAL_TRUSTED", "VER-6", "the credential is signed by a key vouched for by " + path));
         JsonNode text = rec.get("text");
+        if (text != null && text.path("kept").isTextual()) {
+            keptText(text, c, f);
+            return; // the record's text is a part of the page: judged by its paragraphs, not by the whole page's digest
+        }
         if (c.digests().text().isPresent() && text != null && !c.digests().text().get().equals(text.path("sha256").asText())) {
             f.add(Finding.fail(Status.TAMPERED, "CREDENTIAL_TEXT_MISMATCH", "VER-6", "the page's canonical text is not the text the publisher signed"));
         }
         if (c.digests().bytes().isPresent() && !c.digests().bytes().get().equals(rec.path("bytes_sha256").asText())) {
             f.add(Finding.fail(Status.TAMPERED, "CREDENTIAL_BYTES_MISMATCH", "VER-6", "the file is not the file the publisher signed"));
+        }
+    }
+
+    /** [VER-7] [CRD-5]: a cut-down text, attributed paragraph by paragraph to the signed page. */
+    private static void keptText(JsonNode text, CredentialClaims c, List<Finding> f) {
+        List<String> digests = new ArrayList<>();
+        text.path("paragraph_digests").forEach(d -> digests.add(d.asText()));
+        if (c.digests().paragraphsRoot().isEmpty() || !ParagraphMatch.bindsTo(digests, c.digests().paragraphCount().orElse(-1),
+                c.digests().paragraphsRoot().get())) {
+            f.add(Finding.fail(Status.TAMPERED, "DIGEST_MISMATCH", "VER-7", "the record's paragraph digests are not the signed page's "
+                    + "(their count or Merkle root differs from the credential's paragraphs)"));
+            return;
+        }
+        ParagraphMatch.Match m = ParagraphMatch.match(text.get("kept").asText(), digests);
+        String share = String.format(Locale.ROOT, "%.1f%%", 100 * m.coverage());
+        f.add(Finding.note("TEXT_COVERAGE", "VER-7", share + " of the kept text is signed by the publisher: " + m.attributed() + " of "
+                + m.pieces() + " kept paragraphs found among the page's " + digests.size()));
+        if (m.attributed() == 0 && m.totalChars() > 0) {
+            f.add(Finding.fail(Status.TAMPERED, "TEXT_NOT_SIGNED", "VER-7", "none of the kept text is among the page's signed paragraphs"));
         }
     }
 

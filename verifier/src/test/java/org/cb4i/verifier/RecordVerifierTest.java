@@ -211,6 +211,29 @@ class RecordVerifierTest {
     }
 
     @Test
+    void aCutDownTextIsAttributedParagraphByParagraph() { // [VER-7] [CRD-5]
+        CanonicalText.Result page = CanonicalText.of(html);
+        CredentialClaims c = new CredentialClaims(SITE, SITE + "/articles/a", t0, List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Set.of(), new CredentialClaims.Digests(Optional.of(page.textSha256()), Optional.of(page.paragraphs().size()),
+                        Optional.of(page.paragraphsRoot()), Optional.empty()));
+        ObjectNode rec = record(SITE + "/articles/a", content);
+        rec.put("credential", ContentCredentials.sign(c, publisher));
+        ObjectNode text = (ObjectNode) rec.get("text");
+        ArrayNode ds = text.putArray("paragraph_digests");
+        page.paragraphDigests().forEach(ds::add);
+        text.put("kept", "Another one.\nA line the pipeline added.");
+        RecordResult r = judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN);
+        assertThat(r.status()).as(r.findings().toString()).isEqualTo(Status.VERIFIED);
+        assertThat(r.findings()).anySatisfy(f -> assertThat(f.message()).startsWith("31.6% of the kept text is signed").contains("1 of 2 kept paragraphs"));
+
+        text.put("kept", "Nothing the publisher wrote.");
+        assertThat(codes(judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN))).contains("TEXT_NOT_SIGNED");
+        text.put("kept", "Another one.");
+        ds.set(0, Json.mapper().getNodeFactory().textNode("ab".repeat(32)));
+        assertThat(codes(judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN))).contains("DIGEST_MISMATCH");
+    }
+
+    @Test
     void malformedRecordsAreSaidSo() {
         ObjectNode rec = Json.mapper().createObjectNode().put("id", 9).put("url", "not a url");
         assertThat(judge(header(StatusValue.VALID, t0), rec, Optional.empty(), Usage.AI_TRAIN).status()).isEqualTo(Status.MALFORMED);

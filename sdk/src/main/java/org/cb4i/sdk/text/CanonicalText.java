@@ -57,9 +57,9 @@ public final class CanonicalText {
             paragraphs = List.copyOf(paragraphs);
         }
 
-        /** The hex SHA-256 of each paragraph's UTF-8 bytes, as a dataset manifest carries them. */
+        /** Each paragraph's RFC 9162 leaf hash (hex SHA-256 of 0x00 and its UTF-8 bytes), as a dataset manifest carries them ([CRD-5]). */
         public List<String> paragraphDigests() {
-            return paragraphs.stream().map(p -> HexFormat.of().formatHex(sha256(p.getBytes(StandardCharsets.UTF_8)))).toList();
+            return paragraphs.stream().map(p -> HexFormat.of().formatHex(MerkleTree.leafHash(p.getBytes(StandardCharsets.UTF_8)))).toList();
         }
     }
 
