@@ -21,6 +21,7 @@ import org.cb4i.verifier.DatasetVerifier;
 import org.cb4i.verifier.Finding;
 import org.cb4i.verifier.RecordResult;
 import org.cb4i.verifier.Status;
+import org.cb4i.verifier.report.HtmlReport;
 import org.cb4i.verifier.trust.TrustStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +49,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--usage", paramLabel = "USAGE", description = "The use to check the licenses for (default: the manifest's declared usage).")
     String usage;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json.")
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default), json, or html (a "
+            + "self-contained page with charts; use with --report).")
     String format;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of standard output.")
@@ -59,9 +61,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new IllegalArgumentException("--format: expected text or json" + (format.equals("html") ? " (the HTML report is not built yet)" : "")
-                    + "; found \"" + format + "\"");
+        if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
+            throw new IllegalArgumentException("--format: expected text, json or html; found \"" + format + "\"");
         }
         Path manifest = Files.isDirectory(dataset) ? dataset.resolve("manifest.jsonl") : dataset;
         if (!Files.isRegularFile(manifest)) {
@@ -77,7 +78,7 @@ final class VerifyCommand implements Callable<Integer> {
             try (OutputStream os = Files.newOutputStream(records); JsonGenerator g = Json.mapper().getFactory().createGenerator(os)) {
                 g.writeStartArray();
                 s = v.verify(manifest, r -> {
-                    if (r.status() != Status.VERIFIED && failures.size() < FIRST_FAILURES) {
+                    if (r.status() != Status.VERIFIED && failures.size() < (format.equals("html") ? HtmlReport.MAX_FAILURES : FIRST_FAILURES)) {
                         failures.add(r);
                     }
                     try {
@@ -88,7 +89,11 @@ final class VerifyCommand implements Callable<Integer> {
                 });
                 g.writeEndArray();
             }
-            String out = format.equals("json") ? json(s, records, u) : text(s, failures, u, manifest);
+            String out = switch (format) {
+                case "json" -> json(s, records, u);
+                case "html" -> HtmlReport.render(manifest.toString(), u.token(), s, failures, java.time.Instant.now());
+                default -> text(s, failures, u, manifest);
+            };
             if (report != null) {
                 AtomicFiles.write(report, out.getBytes(StandardCharsets.UTF_8), false, true);
                 spec.commandLine().getOut().println("report written to " + report + ": " + s.verified() + " of " + s.records + " records verified");

@@ -47,7 +47,8 @@ public final class DatasetVerifier {
             return byStatus.getOrDefault(Status.VERIFIED, 0L);
         }
 
-        void add(RecordResult r) {
+        /** Counts one record (callers that judge records themselves, a Spark job say, build their summary with it). */
+        public void add(RecordResult r) {
             records++;
             byStatus.merge(r.status(), 1L, Long::sum);
             byPublisher.computeIfAbsent(r.publisher(), k -> new LinkedHashMap<>()).merge(r.status(), 1L, Long::sum);
