@@ -21,6 +21,7 @@ import org.cb4i.verifier.DatasetVerifier;
 import org.cb4i.verifier.Finding;
 import org.cb4i.verifier.RecordResult;
 import org.cb4i.verifier.Status;
+import org.cb4i.verifier.report.Croissant;
 import org.cb4i.verifier.report.HtmlReport;
 import org.cb4i.verifier.trust.TrustStore;
 import picocli.CommandLine.Command;
@@ -59,6 +60,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Judge from the manifest's evidence only (the only mode built so far).")
     boolean offline;
 
+    @Option(names = "--croissant", description = "Also write the verified provenance beside the manifest: verification.jsonl (one line per "
+            + "record) and croissant.json (Croissant 1.1 metadata describing the dataset's files and the records' provenance fields).")
+    boolean croissant;
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
@@ -72,6 +77,9 @@ final class VerifyCommand implements Callable<Integer> {
         Usage u = usage != null ? parseUsage(usage) : declaredUsage(manifest);
         DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors());
         Path records = Files.createTempFile("cb4i-verify", ".json");
+        Path dir = manifest.toAbsolutePath().getParent();
+        Path provenanceTmp = Files.createTempFile(dir, ".verification", ".tmp");
+        OutputStream provenance = croissant ? Files.newOutputStream(provenanceTmp) : OutputStream.nullOutputStream();
         List<RecordResult> failures = new ArrayList<>();
         DatasetVerifier.Summary s;
         try {
@@ -83,11 +91,24 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                     try {
                         writeRecord(g, r);
+                        provenance.write((Json.write(Croissant.line(r)) + "\n").getBytes(StandardCharsets.UTF_8));
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
                 });
                 g.writeEndArray();
+            }
+            provenance.close();
+            if (croissant) {
+                Path lines = dir.resolve("verification.jsonl");
+                Files.move(provenanceTmp, lines, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                List<Path> files = new ArrayList<>(List.of(manifest.toAbsolutePath(), lines));
+                try (var ws = Files.newDirectoryStream(dir, "*.warc.gz")) {
+                    ws.forEach(files::add);
+                }
+                var doc = Croissant.document(dir.getFileName().toString(), u.token(), s, dir, files, java.time.Instant.now());
+                AtomicFiles.write(dir.resolve("croissant.json"), (Json.writePretty(doc) + "\n").getBytes(StandardCharsets.UTF_8), false, true);
+                spec.commandLine().getErr().println("provenance: " + lines + " and " + dir.resolve("croissant.json") + " (Croissant 1.1)");
             }
             String out = switch (format) {
                 case "json" -> json(s, records, u);
@@ -102,7 +123,9 @@ final class VerifyCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().flush();
         } finally {
+            provenance.close();
             Files.deleteIfExists(records);
+            Files.deleteIfExists(provenanceTmp);
         }
         return s.records > 0 && s.verified() == s.records ? ExitCodes.OK : ExitCodes.REFUSED;
     }

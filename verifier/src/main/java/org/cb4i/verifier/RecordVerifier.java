@@ -72,7 +72,8 @@ public final class RecordVerifier {
         Optional<LicenseClaims> lic = license(rec, u, at, f);
         receipt(rec, url, lic, f);
         credential(rec, publisher, at, lic, f);
-        return new RecordResult(id, url, RecordResult.verdict(f), f, publisher, lic.map(LicenseClaims::issuer));
+        return new RecordResult(id, url, RecordResult.verdict(f), f, publisher, lic.map(LicenseClaims::issuer), Optional.of(at),
+                rec.get("bytes_sha256").asText(), Optional.ofNullable(rec.path("license").textValue()));
     }
 
     /** [VER-1] [VER-2]: the stored content is what was fetched. */

@@ -1,0 +1,44 @@
+package org.cb4i.verifier.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.cb4i.verifier.DatasetVerifier;
+import org.cb4i.verifier.RecordResult;
+import org.cb4i.verifier.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Croissant 1.1 export: the files with their digests, and record-level provenance fields read from verification.jsonl. */
+class CroissantTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void describesTheFilesAndTheProvenanceFields() throws Exception {
+        RecordResult r = new RecordResult(1, "https://news.example/a", Status.VERIFIED, List.of(), "https://news.example", Optional.of("https://c.example"),
+                Optional.of(Instant.parse("2026-05-01T12:00:00Z")), "ab".repeat(32), Optional.of("lic-1"));
+        Path lines = dir.resolve("verification.jsonl");
+        Files.writeString(lines, Croissant.line(r).toString() + "\n");
+        Path manifest = Files.writeString(dir.resolve("manifest.jsonl"), "{}\n");
+        DatasetVerifier.Summary s = new DatasetVerifier.Summary();
+        s.add(r);
+        JsonNode d = Croissant.document("crawl", "ai-train", s, dir, List.of(manifest, lines), Instant.parse("2026-05-02T00:00:00Z"));
+        assertThat(d.get("conformsTo").asText()).isEqualTo("http://mlcommons.org/croissant/1.1");
+        assertThat(d.get("@type").asText()).isEqualTo("sc:Dataset");
+        assertThat(d.get("distribution").get(1).get("sha256").asText()).isEqualTo(HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(lines))));
+        JsonNode status = d.get("recordSet").get(0).get("field").get(6);
+        assertThat(status.get("name").asText()).isEqualTo("status");
+        assertThat(status.get("source").get("fileObject").get("@id").asText()).isEqualTo("verification.jsonl");
+        assertThat(status.get("source").get("extract").get("jsonPath").asText()).isEqualTo("$.status");
+        assertThat(Croissant.line(r).get("fetched_at").asText()).isEqualTo("2026-05-01T12:00:00Z");
+        assertThat(d.get("description").asText()).contains("1 of 1 records verified for ai-train");
+    }
+}
