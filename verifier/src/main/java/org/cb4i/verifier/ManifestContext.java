@@ -35,6 +35,12 @@ public final class ManifestContext {
     private final Map<URI, List<StatusListToken>> statusLists = new HashMap<>();
     private final List<Repertoire> repertoires = new ArrayList<>();
     private final Map<String, Optional<Checkpoint>> checkpoints = new ConcurrentHashMap<>();
+    /**
+     * Verified credentials by (compact, key set instance): a re-verification, or a page kept twice, costs no signature
+     * check. Bounded, so that memory does not grow with a dataset of distinct credentials.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<Map.Entry<String, KeySet>, Object> credentials =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000).build();
     private final List<Finding> headerFindings = new ArrayList<>();
 
     public ManifestContext(ObjectNode header, TrustStore trust) {
@@ -123,6 +129,25 @@ public final class ManifestContext {
         } catch (Cb4iException e) {
             headerFindings.add(Finding.note("REPERTOIRE_INVALID", "REP-1", "a repertoire of the manifest does not verify: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Verifies a content credential once per (credential, keys); the outcome, good or bad, is cached.
+     *
+     * @throws Cb4iException as {@link org.cb4i.sdk.credential.ContentCredentials#verify} does
+     */
+    public org.cb4i.sdk.credential.CredentialClaims credential(String compact, KeySet keys) {
+        Object v = credentials.get(Map.entry(compact, keys), k -> {
+            try {
+                return org.cb4i.sdk.credential.ContentCredentials.verify(compact, keys).claims();
+            } catch (Cb4iException e) {
+                return e;
+            }
+        });
+        if (v instanceof Cb4iException e) {
+            throw e;
+        }
+        return (org.cb4i.sdk.credential.CredentialClaims) v;
     }
 
     /** The verified status lists for {@code uri}. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.cb4i.sdk.Cb4iException;
-import org.cb4i.sdk.credential.ContentCredentials;
 import org.cb4i.sdk.credential.CredentialClaims;
 import org.cb4i.sdk.internal.Json;
 import org.cb4i.sdk.key.KeySet;
@@ -229,7 +228,7 @@ public final class RecordVerifier {
         }
         CredentialClaims c;
         try {
-            c = ContentCredentials.verify(compact, keys.get()).claims();
+            c = ctx.credential(compact, keys.get());
         } catch (Cb4iException e) {
             Status s = e.reason().name().equals("UNKNOWN_KEY") ? Status.UNTRUSTED_KEY : Status.BAD_SIGNATURE;
             f.add(Finding.fail(s, e.reason().name(), "VER-6", "the content credential does not verify with the keys " + path + " gives: " + e.getMessage()));
