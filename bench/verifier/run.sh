@@ -21,7 +21,7 @@ run() { # n distinct
   t0=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null || true
   t1=$(date +%s.%N)
-  python3 - "$1" "$2" "$t0" "$t1" "$floor" "$(cat "$d/rss")" "$(du -m "$d/manifest.jsonl" | cut -f1)" <<'PY'
+  python3 - "$1" "$2" "$t0" "$t1" "$floor" "$(tail -1 "$d/rss")" "$(du -m "$d/manifest.jsonl" | cut -f1)" <<'PY'
 import sys
 n, distinct, t0, t1, floor, rss, mb = int(sys.argv[1]), sys.argv[2] != "0", float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
 rate = n / (t1 - t0)

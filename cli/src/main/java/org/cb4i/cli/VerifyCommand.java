@@ -78,7 +78,8 @@ final class VerifyCommand implements Callable<Integer> {
         DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors());
         Path records = Files.createTempFile("cb4i-verify", ".json");
         Path dir = manifest.toAbsolutePath().getParent();
-        Path provenanceTmp = Files.createTempFile(dir, ".verification", ".tmp");
+        // Only --croissant writes into the dataset's folder: verifying a read-only dataset must work.
+        Path provenanceTmp = croissant ? Files.createTempFile(dir, ".verification", ".tmp") : null;
         OutputStream provenance = croissant ? Files.newOutputStream(provenanceTmp) : OutputStream.nullOutputStream();
         List<RecordResult> failures = new ArrayList<>();
         DatasetVerifier.Summary s;
@@ -110,22 +111,28 @@ final class VerifyCommand implements Callable<Integer> {
                 AtomicFiles.write(dir.resolve("croissant.json"), (Json.writePretty(doc) + "\n").getBytes(StandardCharsets.UTF_8), false, true);
                 spec.commandLine().getErr().println("provenance: " + lines + " and " + dir.resolve("croissant.json") + " (Croissant 1.1)");
             }
-            String out = switch (format) {
-                case "json" -> json(s, records, u);
-                case "html" -> HtmlReport.render(manifest.toString(), u.token(), s, failures, java.time.Instant.now());
-                default -> text(s, failures, u, manifest);
-            };
+            // The JSON report streams its records from the temporary file: its size is the dataset's, not the heap's.
             if (report != null) {
-                AtomicFiles.write(report, out.getBytes(StandardCharsets.UTF_8), false, true);
+                Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), "." + report.getFileName(), ".tmp");
+                try {
+                    try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                        writeReport(w, s, records, failures, u, manifest);
+                    }
+                    Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
                 spec.commandLine().getOut().println("report written to " + report + ": " + s.verified() + " of " + s.records + " records verified");
             } else {
-                spec.commandLine().getOut().print(out);
+                writeReport(spec.commandLine().getOut(), s, records, failures, u, manifest);
             }
             spec.commandLine().getOut().flush();
         } finally {
             provenance.close();
             Files.deleteIfExists(records);
-            Files.deleteIfExists(provenanceTmp);
+            if (provenanceTmp != null) {
+                Files.deleteIfExists(provenanceTmp);
+            }
         }
         return s.records > 0 && s.verified() == s.records ? ExitCodes.OK : ExitCodes.REFUSED;
     }
@@ -166,25 +173,27 @@ final class VerifyCommand implements Callable<Integer> {
         g.writeEndObject();
     }
 
-    private static String json(DatasetVerifier.Summary s, Path records, Usage u) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(w)) {
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeObjectFieldStart("summary");
-            g.writeNumberField("records", s.records);
-            g.writeNumberField("verified", s.verified());
-            g.writeStringField("usage", u.token());
-            g.writeObjectField("by_status", s.byStatus);
-            g.writeObjectField("by_publisher", s.byPublisher);
-            g.writeObjectField("by_collective", s.byCollective);
-            g.writeNumberField("not_in_dataset", s.notInDataset);
-            g.writeEndObject();
-            g.writeFieldName("records");
-            g.writeRawValue(Files.readString(records, StandardCharsets.UTF_8));
-            g.writeEndObject();
+    private void writeReport(java.io.Writer os, DatasetVerifier.Summary s, Path records, List<RecordResult> failures, Usage u, Path manifest)
+            throws IOException {
+        switch (format) {
+            case "json" -> {
+                Map<String, Object> summary = new java.util.LinkedHashMap<>();
+                summary.put("records", s.records);
+                summary.put("verified", s.verified());
+                summary.put("usage", u.token());
+                summary.put("by_status", s.byStatus);
+                summary.put("by_publisher", s.byPublisher);
+                summary.put("by_collective", s.byCollective);
+                summary.put("not_in_dataset", s.notInDataset);
+                os.write("{\"summary\": " + Json.write(summary) + ",\n\"records\": ");
+                try (java.io.Reader r = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
+                    r.transferTo(os);
+                }
+                os.write("}\n");
+            }
+            case "html" -> os.write(HtmlReport.render(manifest.toString(), u.token(), s, failures, java.time.Instant.now()));
+            default -> os.write(text(s, failures, u, manifest));
         }
-        return w + "\n";
     }
 
     private static String text(DatasetVerifier.Summary s, List<RecordResult> failures, Usage u, Path manifest) {

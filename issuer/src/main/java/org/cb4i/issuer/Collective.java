@@ -134,7 +134,15 @@ public final class Collective {
             exp = agreement.notAfter();
         }
         String jti = randomId();
-        LicenseRow row = store.addLicense(jti, licenseeId, agreement.id(), now, exp, config.statusCapacity());
+        LicenseRow row;
+        try {
+            row = store.addLicense(jti, licenseeId, agreement.id(), now, exp, config.statusCapacity());
+        } catch (StoreException e) {
+            if (e.kind() == StoreException.Kind.CONFLICT) {
+                throw new OAuthException("unauthorized_client", 400, e.getMessage() + "; no license is issued until the collective resumes");
+            }
+            throw e;
+        }
         LicenseClaims claims = new LicenseClaims(config.id(), licenseeId, List.of(config.repertoireId()), jti, now, now, exp,
                 new Confirmation(VerificationKey.fromJson(licensee.jwkJson())), grant.usages(), grant.paths(), grant.quota(), grant.agreement(),
                 Optional.of(new StatusReference(row.idx(), config.statusListUri())));

@@ -33,6 +33,8 @@ import org.netpreserve.jwarc.WarcResponse;
  */
 public final class DatasetVerifier {
     private static final int BATCH = 512;
+    /** Largest stored payload read for a record (the crawler keeps at most 16 MiB). */
+    public static final int MAX_CONTENT_BYTES = 32 * 1024 * 1024;
 
     /** Totals, as the reports print them. */
     public static final class Summary {
@@ -175,7 +177,10 @@ public final class DatasetVerifier {
             ch.position(w.path("offset").asLong());
             WarcRecord r = new WarcReader(ch).next().orElse(null);
             if (r instanceof WarcResponse resp) {
-                return Optional.of(resp.http().body().stream().readAllBytes());
+                byte[] body = resp.http().body().stream().readNBytes(MAX_CONTENT_BYTES + 1);
+                // A payload past the cap (a gzip bomb, or a record far larger than any page) is not read further:
+                // its digest cannot match, and the record says so.
+                return Optional.of(body.length > MAX_CONTENT_BYTES ? new byte[0] : body);
             }
             return Optional.of(new byte[0]);
         } catch (IOException | RuntimeException e) {

@@ -264,6 +264,22 @@ class RecordVerifierTest {
     }
 
     @Test
+    void aCorruptWarcIsTamperedContentNotACrash() throws Exception { // [VER-1]
+        Files.write(dir.resolve("data.warc.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4});
+        ObjectNode rec = record(SITE + "/articles/a", content);
+        rec.putObject("warc").put("file", "data.warc.gz").put("offset", 0).put("length", 14);
+        ObjectNode outside = record(SITE + "/articles/b", content);
+        outside.put("id", 2);
+        outside.putObject("warc").put("file", "../../etc/passwd").put("offset", 0).put("length", 10);
+        Files.writeString(dir.resolve("manifest.jsonl"), Json.write(header(StatusValue.VALID, t0)) + "\n" + Json.write(rec) + "\n" + Json.write(outside) + "\n");
+        List<RecordResult> results = new java.util.ArrayList<>();
+        new DatasetVerifier(trust, Usage.AI_TRAIN, 2).verify(dir.resolve("manifest.jsonl"), results::add);
+        assertThat(results.get(0).status()).isEqualTo(Status.TAMPERED);
+        assertThat(codes(results.get(0))).contains("BYTES_DIGEST_MISMATCH");
+        assertThat(codes(results.get(1))).as("a WARC path outside the dataset is not read").contains("CONTENT_NOT_CHECKED");
+    }
+
+    @Test
     void trustStoresAreReadStrictly() throws Exception { // [TRS-1]
         Path f = dir.resolve("trust.json");
         trust.write(f);

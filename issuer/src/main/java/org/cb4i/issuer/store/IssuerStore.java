@@ -271,6 +271,12 @@ public final class IssuerStore implements AutoCloseable {
      */
     public synchronized LicenseRow addLicense(String jti, String licensee, String agreement, Instant iat, Instant exp, int capacity) {
         return tx(() -> {
+            // Checked again here, in the same transaction as the new index: a strike or suspension that lands while
+            // a token request is being answered must not let a license out that the status list does not withhold.
+            if (Boolean.parseBoolean(metaGet("strike_all").orElse("false"))
+                    || licenseeRow(licensee).flatMap(LicenseeRow::suspension).isPresent()) {
+                throw StoreException.conflict("licensee " + licensee + " is suspended or the collective is on strike");
+            }
             int idx = Integer.parseInt(metaGet("next_idx").orElse("0"));
             if (idx >= capacity) {
                 throw new StoreException("the status list is full (" + capacity + " licenses); raise status.capacity in the issuer configuration");
