@@ -24,6 +24,8 @@ import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import org.cb4i.sdk.repertoire.Repertoire;
+import org.cb4i.verifier.trust.TrustStore;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,6 +43,14 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--jwks", paramLabel = "FILE|URL", description = "The publisher's public keys. Without it, a URL's /.well-known/cb4i content_keys are used.")
     String jwks;
+
+    @Option(names = "--trust", paramLabel = "FILE", description = "A trust store (cb4i trust add): its publisher entry for the credential's "
+            + "origin, or, with --repertoire, the collective that signed the repertoire.")
+    Path trustStore;
+
+    @Option(names = "--repertoire", paramLabel = "FILE|URL", description = "A collective's signed repertoire (e.g. https://issuer/repertoire): "
+            + "the publisher's keys are those of its membership now, if the repertoire is signed by a collective of --trust.")
+    String repertoire;
 
     @Option(names = "--json", description = "Print JSON for machines.")
     boolean json;
@@ -86,6 +96,26 @@ final class InspectCommand implements Callable<Integer> {
         if (jwks != null) {
             keys = jwks.startsWith("http") ? KeyFiles.parseKeySet(fetch(URI.create(jwks)), jwks) : KeyFiles.readKeySet(Path.of(jwks));
             trust = "the key set given with --jwks (" + jwks + ")";
+        } else if (trustStore != null) {
+            TrustStore ts = TrustStore.read(trustStore);
+            java.time.Instant now = java.time.Instant.now();
+            java.util.Optional<KeySet> direct = ts.publisher(claims.issuer(), now);
+            if (direct.isPresent()) {
+                keys = direct.get();
+                trust = "the trust store's entry for " + claims.issuer() + " (" + trustStore + ")";
+            } else if (repertoire != null) {
+                String compact = (repertoire.startsWith("http") ? fetch(URI.create(repertoire)) : Files.readString(Path.of(repertoire))).strip();
+                String iss = Repertoire.issuerOf(compact);
+                KeySet collectiveKeys = ts.collective(iss, now).orElseThrow(() -> new org.cb4i.sdk.RejectedException(Reason.UNKNOWN_ISSUER,
+                        "the repertoire is signed by " + iss + ", which " + trustStore + " does not trust"));
+                Repertoire r = Repertoire.verify(compact, collectiveKeys);
+                var member = r.memberAt(claims.issuer(), now);
+                keys = member.map(Repertoire.Member::contentKeys).orElse(null);
+                trust = member.isPresent() ? "the repertoire of " + r.issuer() + " (" + claims.issuer() + " a member since " + member.get().joined()
+                        + "), signed by a collective of " + trustStore : "none: " + claims.issuer() + " is not a member of " + r.issuer() + "'s repertoire now";
+            } else {
+                trust = "none: " + trustStore + " has no entry for " + claims.issuer() + " (give --repertoire to trust it through its collective)";
+            }
         } else if (isUrl) {
             URI u = URI.create(target);
             String wk = fetch(URI.create(u.getScheme() + "://" + u.getRawAuthority() + "/.well-known/cb4i"));

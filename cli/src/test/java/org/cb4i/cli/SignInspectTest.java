@@ -74,6 +74,32 @@ class SignInspectTest {
     }
 
     @Test
+    void inspect_saysWhichTrustPathVouchedForTheKey() throws Exception { // [CRD-3] [REP-2]
+        Path site = tree();
+        assertThat(sign(site).exit()).isEqualTo(1); // the fake .html is skipped with a reason
+        var collective = org.cb4i.sdk.key.KeyFiles.generate(org.cb4i.sdk.key.KeyAlgorithm.ED25519);
+        var publisher = org.cb4i.sdk.key.KeyFiles.readKeySet(dir.resolve("pub/public.jwks"));
+        java.time.Instant now = java.time.Instant.now();
+        Path rep = dir.resolve("repertoire.jwt");
+        Files.writeString(rep, org.cb4i.sdk.repertoire.Repertoire.sign(collective, "https://c.example", "https://c.example", now, now.plusSeconds(3600),
+                java.util.List.of(new org.cb4i.sdk.repertoire.Repertoire.Member("https://news.example", now.minusSeconds(86400), java.util.Optional.empty(),
+                        publisher))).compact());
+        Path trust = dir.resolve("trust.json");
+        org.cb4i.verifier.trust.TrustStore.empty().with("collectives", new org.cb4i.verifier.trust.TrustStore.Entry("https://c.example",
+                java.util.Optional.empty(), org.cb4i.sdk.key.KeySet.of(collective.publicKey()), java.util.Optional.empty(), java.util.Optional.empty()))
+                .write(trust);
+        CliTest.Result viaRepertoire = cb4i("inspect", site.resolve("articles/a.html").toString(), "--trust", trust.toString(), "--repertoire", rep.toString());
+        assertThat(viaRepertoire.exit()).as(viaRepertoire.out() + viaRepertoire.err()).isZero();
+        assertThat(viaRepertoire.out()).contains("the repertoire of https://c.example (https://news.example a member since");
+        CliTest.Result noPath = cb4i("inspect", site.resolve("articles/a.html").toString(), "--trust", trust.toString());
+        assertThat(noPath.out()).contains("has no entry for https://news.example");
+        org.cb4i.verifier.trust.TrustStore.empty().write(trust);
+        CliTest.Result untrusted = cb4i("inspect", site.resolve("articles/a.html").toString(), "--trust", trust.toString(), "--repertoire", rep.toString());
+        assertThat(untrusted.exit()).isEqualTo(1);
+        assertThat(untrusted.err()).contains("does not trust").contains("UNKNOWN_ISSUER");
+    }
+
+    @Test
     void progress_isABarOnATerminal_andLinesInALog() {
         java.io.StringWriter tty = new java.io.StringWriter();
         SignCommand.progress(new java.io.PrintWriter(tty), 500, 1000, true);

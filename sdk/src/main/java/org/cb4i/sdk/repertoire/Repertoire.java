@@ -131,6 +131,11 @@ public record Repertoire(String compact, String issuer, String id, Instant issue
         return new Repertoire(compact, iss, sub, iat, exp, members);
     }
 
+    /** The {@code iss} of a repertoire, read before verifying it (to choose the keys to verify it with). */
+    public static String issuerOf(String compact) {
+        return text(CompactJws.parse(compact, TYP, MAX_CHARS, "repertoire").payload(), "iss");
+    }
+
     /** The member entry that makes {@code origin} a member at {@code t}, if any ([REP-2]). */
     public Optional<Member> memberAt(String origin, Instant t) {
         String o;
