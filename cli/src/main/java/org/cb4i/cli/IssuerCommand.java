@@ -199,7 +199,7 @@ final class IssuerCommand implements Callable<Integer> {
             JsonNode body;
             try {
                 body = Json.mapper().readTree(resp.body());
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
                 throw new IOException(admin + " answered HTTP " + resp.statusCode() + " without JSON");
             }
             if (resp.statusCode() != 200) {
@@ -390,6 +390,8 @@ final class IssuerCommand implements Callable<Integer> {
                         g.put("price", Json.mapper().readTree(Files.readString(price, StandardCharsets.UTF_8)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(price + ": a number cannot be read (" + e.getMessage() + ")");
                     }
                 }
                 return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", g, "not_before", seconds("--from", from),

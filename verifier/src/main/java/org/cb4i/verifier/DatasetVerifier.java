@@ -142,7 +142,7 @@ public final class DatasetVerifier {
         JsonNode n;
         try {
             n = Json.mapper().readTree(line);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
                     manifest + ":" + lineNo + ": not JSON")), "", Optional.empty());
         }

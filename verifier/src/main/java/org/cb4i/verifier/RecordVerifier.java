@@ -168,7 +168,7 @@ public final class RecordVerifier {
         JsonNode entry;
         try {
             entry = Json.mapper().readTree(entryText);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | NumberFormatException e) {
             f.add(Finding.fail(Status.MALFORMED, "MALFORMED_ENTRY", "VER-5", "the receipt's entry is not JSON"));
             return;
         }

@@ -62,7 +62,7 @@ final class CrawlJournal implements AutoCloseable {
                             warcEnd = Math.max(warcEnd, w.path("offset").asLong() + w.path("length").asLong());
                         }
                     }
-                } catch (IOException e) {
+                } catch (IOException | NumberFormatException e) {
                     break; // a torn line: everything from here was not completed
                 }
                 start = i + 1;

@@ -535,7 +535,7 @@ public final class Crawler {
                 if ("per-request".equals(j.path("signature_policy").asText())) {
                     h.policy = SignaturePolicy.PER_REQUEST;
                 }
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
                 // not cb4i discovery: reusable signatures, no log keys known
             }
         }
@@ -586,7 +586,7 @@ public final class Crawler {
         try {
             JsonNode j = Json.mapper().readTree(body);
             return Optional.ofNullable(j.path("reason").textValue());
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
@@ -595,7 +595,7 @@ public final class Crawler {
         try {
             JsonNode j = Json.mapper().readTree(body);
             return j.path("detail").asText("");
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             return "";
         }
     }

@@ -143,7 +143,7 @@ final class Evidence {
             try {
                 keys = KeyFiles.parseKeySet(jwksText, base + "jwks");
                 log.set("jwks", Json.mapper().readTree(jwksText));
-            } catch (Cb4iException | IOException e) {
+            } catch (Cb4iException | IOException | NumberFormatException e) {
                 log.put("jwks_error", e.getMessage());
             }
         }
@@ -221,7 +221,7 @@ final class Evidence {
                     .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
                     .header("User-Agent", Crawler.PRODUCT + "/0.1").GET().build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -83,6 +83,9 @@ public final class Json {
             Reason r = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
                     ? Reason.DUPLICATE_MEMBER : reason;
             throw new MalformedInputException(r, what + " is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (NumberFormatException e) {
+            // A number Jackson's exact decimal parser refuses (e.g. 1e3091777636800): found by ParserFuzzTest.
+            throw new MalformedInputException(reason, what + " has a number that cannot be read: " + firstLine(e.getMessage()));
         }
         if (node == null || !node.isObject()) {
             throw new MalformedInputException(reason, what + " must be a JSON object");

@@ -32,7 +32,7 @@ public record TdmRep(List<Rule> rules) {
         JsonNode root;
         try {
             root = Json.mapper().readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | NumberFormatException e) {
             throw new MalformedInputException(Reason.MALFORMED_TERMS, source + ": not JSON");
         }
         if (root == null || !root.isArray()) {

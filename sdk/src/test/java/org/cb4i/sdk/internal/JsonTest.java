@@ -10,6 +10,12 @@ import org.junit.jupiter.api.Timeout;
 
 class JsonTest {
     @Test
+    void aNumberTheDecimalParserRefusesIsMalformedInputNotACrash() { // found by ParserFuzzTest
+        assertThatThrownBy(() -> Json.readObject("{\"exp\": 1e3091777636800}", "token payload", Reason.MALFORMED_TOKEN))
+                .isInstanceOf(MalformedInputException.class).hasMessageContaining("token payload has a number that cannot be read");
+    }
+
+    @Test
     void readObject_duplicateMember_isRejectedAsDuplicate() {
         assertThatThrownBy(() -> Json.readObject("{\"a\":1,\"a\":2}", "x", Reason.MALFORMED_JSON))
                 .isInstanceOf(MalformedInputException.class)
