@@ -119,6 +119,19 @@ public final class DatasetVerifier {
         return summary;
     }
 
+    /** Record ids seen, to refuse a second record with the same id: a bit per id, so a million ids cost 125 KB. */
+    private final java.util.BitSet ids = new java.util.BitSet();
+    private final java.util.Set<Long> otherIds = new java.util.HashSet<>();
+
+    private boolean firstId(long id) {
+        if (id >= 0 && id < Integer.MAX_VALUE) {
+            boolean seen = ids.get((int) id);
+            ids.set((int) id);
+            return !seen;
+        }
+        return otherIds.add(id);
+    }
+
     private void drain(List<Future<RecordResult>> batch, Summary summary, Consumer<RecordResult> each) throws InterruptedException, IOException {
         for (Future<RecordResult> f : batch) {
             RecordResult r;
@@ -130,6 +143,11 @@ public final class DatasetVerifier {
             if (r == null) {
                 summary.notInDataset++;
                 continue;
+            }
+            if (!r.url().isEmpty() && !firstId(r.id())) {
+                List<Finding> fs = new ArrayList<>(r.findings());
+                fs.add(Finding.fail(Status.MALFORMED, "DUPLICATE_RECORD_ID", "DST-1", "another record of the manifest has id " + r.id()));
+                r = new RecordResult(r.id(), r.url(), Status.MALFORMED, fs, r.publisher(), r.collective(), r.fetchedAt(), r.bytesSha256(), r.license());
             }
             summary.add(r);
             each.accept(r);

@@ -248,16 +248,20 @@ class RecordVerifierTest {
             r.put("id", i + 1);
             sb.append(Json.write(r)).append('\n');
         }
+        ObjectNode twin = record(SITE + "/articles/twin", content);
+        twin.put("id", 7);
+        sb.append(Json.write(twin)).append('\n');
         sb.append("{\"url\":\"" + SITE + "/x\",\"outcome\":\"refused\",\"reason\":\"LICENSE_REQUIRED\"}\n");
         sb.append("not json\n");
         Files.writeString(manifest, sb.toString());
         List<Long> order = new java.util.ArrayList<>();
         DatasetVerifier.Summary s = new DatasetVerifier(trust, Usage.AI_TRAIN, 4).verify(manifest, r -> order.add(r.id()));
-        assertThat(s.records).isEqualTo(1501);
+        assertThat(s.records).isEqualTo(1502);
         assertThat(s.verified()).isEqualTo(1500);
-        assertThat(s.byStatus.get(Status.MALFORMED)).isEqualTo(1);
+        assertThat(s.byStatus.get(Status.MALFORMED)).as("the line that is not JSON, and the second record with id 7").isEqualTo(2);
         assertThat(s.notInDataset).isEqualTo(1);
         assertThat(order.subList(0, 1500)).isSorted();
+        assertThat(order.get(1500)).as("results come in manifest order").isEqualTo(7L);
         Files.writeString(manifest, "{\"type\":\"something else\"}\n");
         assertThatThrownBy(() -> new DatasetVerifier(trust, Usage.AI_TRAIN, 1).verify(manifest, r -> { }))
                 .hasMessageContaining(manifest + ":1: not a cb4i manifest header");
