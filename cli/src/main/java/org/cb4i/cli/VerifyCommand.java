@@ -17,7 +17,13 @@ import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.internal.AtomicFiles;
 import org.cb4i.sdk.internal.Json;
 import org.cb4i.sdk.terms.Usage;
+import java.net.URI;
+import java.util.Optional;
+import org.cb4i.sdk.fetch.BoundedFetcher;
+import org.cb4i.sdk.fetch.FetchPolicy;
+import org.cb4i.sdk.status.StatusListToken;
 import org.cb4i.verifier.DatasetVerifier;
+import org.cb4i.verifier.ManifestContext;
 import org.cb4i.verifier.Finding;
 import org.cb4i.verifier.RecordResult;
 import org.cb4i.verifier.Status;
@@ -57,8 +63,12 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of standard output.")
     Path report;
 
-    @Option(names = "--offline", description = "Judge from the manifest's evidence only (the only mode built so far).")
-    boolean offline;
+    @Option(names = "--online", description = "Where the manifest holds no status list in force at a record's fetch time, ask the issuer's "
+            + "history (<status list>?time=<fetch time>). Default: offline, from the manifest's evidence only.")
+    boolean online;
+
+    @Option(names = "--fetch-from-private-addresses", description = "With --online: allow plain http and private addresses (testing on loopback).")
+    boolean privateFetch;
 
     @Option(names = "--croissant", description = "Also write the verified provenance beside the manifest: verification.jsonl (one line per "
             + "record) and croissant.json (Croissant 1.1 metadata describing the dataset's files and the records' provenance fields).")
@@ -75,7 +85,20 @@ final class VerifyCommand implements Callable<Integer> {
         }
         TrustStore store = TrustStore.read(trust);
         Usage u = usage != null ? parseUsage(usage) : declaredUsage(manifest);
-        DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors());
+        Optional<ManifestContext.StatusHistory> history = Optional.empty();
+        if (online) {
+            FetchPolicy p = privateFetch ? FetchPolicy.strict().allowPlainHttp().allowPrivateAddresses() : FetchPolicy.strict();
+            BoundedFetcher fetcher = new BoundedFetcher(p.withMaxBytes(8 * 1024 * 1024));
+            history = Optional.of((uri, t) -> {
+                try {
+                    return Optional.of(new String(fetcher.get(URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "time=" + t.getEpochSecond()),
+                            StatusListToken.MEDIA_TYPE).body(), StandardCharsets.US_ASCII).strip());
+                } catch (org.cb4i.sdk.Cb4iException e) {
+                    return Optional.empty();
+                }
+            });
+        }
+        DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors(), history);
         Path records = Files.createTempFile("cb4i-verify", ".json");
         Path dir = manifest.toAbsolutePath().getParent();
         // Only --croissant writes into the dataset's folder: verifying a read-only dataset must work.

@@ -276,6 +276,9 @@ class CollectiveProcessTest {
         assertThat(summary.get("by_status").get("VERIFIED").asInt()).as(verified.out()).isEqualTo(8); // [VER-1] [VER-2] [VER-3] [VER-4] [VER-5]
         assertThat(summary.get("by_status").get("UNLICENSED").asInt()).as("/free/ pages: served without a license, no receipt").isEqualTo(2);
         assertThat(verified.exit()).isEqualTo(1);
+        Run online = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--online", "--fetch-from-private-addresses", "--format", "json");
+        assertThat(Json.mapper().readTree(online.out()).get("summary").get("verified").asInt()).as(online.out()).isEqualTo(8);
+        assertThat(online.out()).as("the issuer's history confirms the status at fetch time [STS-7]").contains("STATUS_AT_FETCH_CONFIRMED");
         Run text = cb4i("verify", crawl.toString(), "--trust", trust.toString());
         assertThat(text.out()).contains("10 records, 8 verified for ai-train").contains("/free/about.html  UNLICENSED").contains("[NO_RECEIPT, VER-5]");
         Run search = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--usage", "search", "--format", "json");

@@ -61,11 +61,18 @@ public final class DatasetVerifier {
     private final TrustStore trust;
     private final Usage usage;
     private final int threads;
+    private final Optional<ManifestContext.StatusHistory> history;
 
     public DatasetVerifier(TrustStore trust, Usage usage, int threads) {
+        this(trust, usage, threads, Optional.empty());
+    }
+
+    /** @param history where to ask for past status lists (online verification), or empty to judge offline */
+    public DatasetVerifier(TrustStore trust, Usage usage, int threads, Optional<ManifestContext.StatusHistory> history) {
         this.trust = trust;
         this.usage = usage;
         this.threads = Math.max(1, threads);
+        this.history = history;
     }
 
     /**
@@ -87,7 +94,7 @@ public final class DatasetVerifier {
             if (!"cb4i-manifest".equals(header.path("type").asText())) {
                 throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: not a cb4i manifest header (type is not \"cb4i-manifest\")");
             }
-            ManifestContext ctx = new ManifestContext(header, trust);
+            ManifestContext ctx = new ManifestContext(header, trust, history);
             summary.header.addAll(ctx.headerFindings());
             RecordVerifier verifier = new RecordVerifier(ctx, usage);
             List<Future<RecordResult>> batch = new ArrayList<>();

@@ -30,7 +30,18 @@ public final class ManifestContext {
     /** A license of the header: its claims if its signature is good and its issuer trusted, else why not. */
     public record License(String jti, Optional<LicenseClaims> claims, Optional<Finding> problem) {}
 
+    /**
+     * Where past status lists are asked for ({@code <uri>?time=<t>}, [STS-7]) when the manifest holds none in force at
+     * a record's fetch time: the compact token, or empty when it cannot be had. Offline verification has none.
+     */
+    public interface StatusHistory {
+        Optional<String> fetch(URI uri, Instant t);
+    }
+
     private final TrustStore trust;
+    private final Optional<StatusHistory> history;
+    /** Past lists fetched, by URI: one fetch serves every record fetched while that list was in force. */
+    private final Map<URI, List<StatusListToken>> fetchedLists = new ConcurrentHashMap<>();
     private final Map<String, License> licenses = new HashMap<>();
     private final Map<URI, List<StatusListToken>> statusLists = new HashMap<>();
     private final List<Repertoire> repertoires = new ArrayList<>();
@@ -44,7 +55,12 @@ public final class ManifestContext {
     private final List<Finding> headerFindings = new ArrayList<>();
 
     public ManifestContext(ObjectNode header, TrustStore trust) {
+        this(header, trust, Optional.empty());
+    }
+
+    public ManifestContext(ObjectNode header, TrustStore trust, Optional<StatusHistory> history) {
         this.trust = trust;
+        this.history = history;
         for (JsonNode t : header.path("licenses")) {
             License l = license(t.asText());
             licenses.put(l.jti(), l);
@@ -148,6 +164,42 @@ public final class ManifestContext {
             throw e;
         }
         return (org.cb4i.sdk.credential.CredentialClaims) v;
+    }
+
+    /**
+     * The status list of {@code uri} in force at {@code t} from the issuer's history, verified with the keys of
+     * {@code issuer} and checked to bracket {@code t}; empty offline or when it cannot be had (noted in {@code findings}).
+     */
+    public Optional<StatusListToken> statusAt(URI uri, String issuer, Instant t, List<Finding> findings) {
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StatusListToken> known = fetchedLists.computeIfAbsent(uri, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        for (StatusListToken s : known) {
+            if (!s.issuedAt().isAfter(t) && s.expiresAt().map(e -> e.isAfter(t)).orElse(false)) {
+                return Optional.of(s);
+            }
+        }
+        Optional<KeySet> keys = trust.collective(issuer, t);
+        Optional<String> compact = history.get().fetch(uri, t);
+        if (compact.isEmpty() || keys.isEmpty()) {
+            findings.add(Finding.note("STATUS_HISTORY_UNAVAILABLE", "VER-4", "the issuer's status list history for " + uri + " at " + t
+                    + " could not be had"));
+            return Optional.empty();
+        }
+        try {
+            StatusListToken s = StatusListToken.verify(compact.get(), uri, keys.get());
+            if (s.issuedAt().isAfter(t) || s.expiresAt().map(e -> !e.isAfter(t)).orElse(true)) {
+                findings.add(Finding.note("STATUS_HISTORY_INVALID", "VER-4", "the issuer answered for " + t + " with a list from " + s.issuedAt()
+                        + " to " + s.expiresAt().map(Instant::toString).orElse("?") + ", which does not cover it"));
+                return Optional.empty();
+            }
+            known.add(s);
+            return Optional.of(s);
+        } catch (Cb4iException e) {
+            findings.add(Finding.note("STATUS_HISTORY_INVALID", "VER-4", "the issuer's past status list does not verify: " + e.getMessage()));
+            return Optional.empty();
+        }
     }
 
     /** The verified status lists for {@code uri}. */

@@ -136,6 +136,20 @@ public final class RecordVerifier {
             }
             Optional<StatusListToken> during = lists.stream().filter(s -> !s.issuedAt().isAfter(at)
                     && s.expiresAt().map(e -> e.isAfter(at)).orElse(true)).findFirst();
+            if (during.isEmpty()) {
+                // Online: the issuer's history says which list was in force at fetch time ([STS-7]).
+                Optional<StatusListToken> past = ctx.statusAt(ref.uri(), c.issuer(), at, f);
+                if (past.isPresent()) {
+                    StatusValue pv = ref.idx() < past.get().list().size() ? past.get().list().status((int) ref.idx()) : StatusValue.INVALID;
+                    if (pv == StatusValue.VALID) {
+                        f.add(Finding.note("STATUS_AT_FETCH_CONFIRMED", "VER-4", "the issuer's status list in force at " + at + " says VALID"));
+                    } else {
+                        f.add(Finding.fail(Status.REVOKED_AT_FETCH, pv.reason().name(), "VER-4", "the issuer's status list in force at " + at
+                                + " (from its history) says " + pv));
+                    }
+                    return;
+                }
+            }
             StatusListToken used = during.orElseGet(() -> lists.stream().min((a, b) -> a.issuedAt().compareTo(b.issuedAt())).orElseThrow());
             StatusValue v = ref.idx() < used.list().size() ? used.list().status((int) ref.idx()) : StatusValue.INVALID;
             if (v == StatusValue.VALID) {

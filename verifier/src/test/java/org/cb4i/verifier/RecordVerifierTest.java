@@ -175,6 +175,33 @@ class RecordVerifierTest {
     }
 
     @Test
+    void onlineTheIssuersHistoryDecidesTheStatusAtFetchTime() { // [VER-4] [STS-7]
+        ObjectNode header = header(StatusValue.SUSPENDED, t0.plus(Duration.ofHours(5))); // held: a list from after the fetch
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ManifestContext.StatusHistory revokedThen = (uri, t) -> {
+            asked.incrementAndGet();
+            StatusList l = StatusList.create(2, 16);
+            l.set(3, StatusValue.INVALID);
+            return Optional.of(StatusListToken.sign(collective, uri, t0, t0.plus(Duration.ofHours(1)), Duration.ofMinutes(1), l).compact());
+        };
+        RecordVerifier online = new RecordVerifier(new ManifestContext(header, trust, Optional.of(revokedThen)), Usage.AI_TRAIN);
+        RecordResult r = online.verify(record(SITE + "/articles/a", content), Optional.of(content));
+        assertThat(r.status()).isEqualTo(Status.REVOKED_AT_FETCH);
+        online.verify(record(SITE + "/articles/b", content), Optional.of(content));
+        assertThat(asked.get()).as("one fetch serves every record fetched while that list was in force").isEqualTo(1);
+
+        ManifestContext.StatusHistory wrongTime = (uri, t) -> Optional.of(StatusListToken.sign(collective, uri, t0.plus(Duration.ofHours(3)),
+                t0.plus(Duration.ofHours(4)), Duration.ofMinutes(1), StatusList.create(2, 16)).compact());
+        RecordResult notCovering = new RecordVerifier(new ManifestContext(header, trust, Optional.of(wrongTime)), Usage.AI_TRAIN)
+                .verify(record(SITE + "/articles/a", content), Optional.of(content));
+        assertThat(codes(notCovering)).contains("STATUS_HISTORY_INVALID", "STATUS_AFTER_FETCH");
+        ManifestContext.StatusHistory forged = (uri, t) -> Optional.of(StatusListToken.sign(KeyFiles.generate(KeyAlgorithm.ED25519), uri, t0,
+                t0.plus(Duration.ofHours(1)), Duration.ofMinutes(1), StatusList.create(2, 16)).compact());
+        assertThat(codes(new RecordVerifier(new ManifestContext(header, trust, Optional.of(forged)), Usage.AI_TRAIN)
+                .verify(record(SITE + "/articles/a", content), Optional.of(content)))).contains("STATUS_HISTORY_INVALID");
+    }
+
+    @Test
     void receiptsMustMatchAndBeProvenByATrustedLog() { // [VER-5]
         ObjectNode wrongProof = record(SITE + "/articles/a", content);
         ((ArrayNode) wrongProof.get("receipt").get("inclusion_proof")).set(0, Json.mapper().getNodeFactory().textNode("00".repeat(32)));
