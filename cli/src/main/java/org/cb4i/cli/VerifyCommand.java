@@ -100,6 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors(), history);
         Path records = Files.createTempFile("cb4i-verify", ".json");
+        boolean jsonOut = format.equals("json"); // only the JSON report lists every record
         Path dir = manifest.toAbsolutePath().getParent();
         // Only --croissant writes into the dataset's folder: verifying a read-only dataset must work.
         Path provenanceTmp = croissant ? Files.createTempFile(dir, ".verification", ".tmp") : null;
@@ -114,8 +115,12 @@ final class VerifyCommand implements Callable<Integer> {
                         failures.add(r);
                     }
                     try {
-                        writeRecord(g, r);
-                        provenance.write((Json.write(Croissant.line(r)) + "\n").getBytes(StandardCharsets.UTF_8));
+                        if (jsonOut) {
+                            writeRecord(g, r);
+                        }
+                        if (croissant) {
+                            provenance.write((Json.write(Croissant.line(r)) + "\n").getBytes(StandardCharsets.UTF_8));
+                        }
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
