@@ -32,6 +32,23 @@ public record PathScope(Optional<String> origin, List<PathPattern> allow, List<P
      * @throws IllegalArgumentException when it is not an http(s) origin (has a path, query, user info, …)
      */
     public static String normaliseOrigin(String origin) {
+        String known = NORMALISED.getIfPresent(origin);
+        if (known != null) {
+            return known;
+        }
+        String n = parseOrigin(origin);
+        NORMALISED.put(origin, n);
+        return n;
+    }
+
+    /**
+     * Origins already normalised: a verifier or a proxy meets the same few thousand origins millions of times. Only
+     * successes are kept; bounded.
+     */
+    private static final com.github.benmanes.caffeine.cache.Cache<String, String> NORMALISED =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private static String parseOrigin(String origin) {
         URI u;
         try {
             u = new URI(origin);
