@@ -48,7 +48,8 @@ import org.cb4i.sdk.token.LicenseTokens;
  */
 final class Evidence {
     static final String MANIFEST = "manifest.jsonl";
-    private static final int BATCH = 500;
+    /** Receipt ids per proofs request: 250 keep the request line under a proxy's default 8 KiB limit. */
+    private static final int BATCH = 250;
     private static final int PENDING_ROUNDS = 8;
 
     private final Crawler.Settings s;
