@@ -140,6 +140,13 @@ class HtmlCredentialsTest {
         assertThat(reasonOf(() -> HtmlCredentials.extract(out.replace("</head>", cred + "</head>")))).isEqualTo(Reason.CREDENTIAL_AMBIGUOUS);
         assertThat(reasonOf(() -> HtmlCredentials.extract(PAGE.replace("<article>", "<article>" + cred)))).isEqualTo(Reason.CREDENTIAL_MISPLACED);
         assertThat(reasonOf(() -> HtmlCredentials.check(PAGE, keys))).isEqualTo(Reason.CREDENTIAL_MISSING);
+        String jws = cred.substring(cred.indexOf('>') + 1, cred.indexOf("</script>"));
+        // Text before <head> makes a parser open <body>: a credential inserted before </head> would land in the body.
+        assertThat(reasonOf(() -> HtmlCredentials.embed("Preface.<html><head><title>t</title></head><body><p>x</p></body></html>", jws,
+                java.util.Optional.empty()))).isEqualTo(Reason.CREDENTIAL_MISPLACED);
+        // A second credential-typed element elsewhere in the page: the whole page is parsed, and the ambiguity refused.
+        assertThat(reasonOf(() -> HtmlCredentials.embed(PAGE.replace("<article>", "<article><script data-x=1 type='application/content-credential+jwt'>"
+                + jws + "</script>"), jws, java.util.Optional.empty()))).isIn(Reason.CREDENTIAL_AMBIGUOUS, Reason.CREDENTIAL_MISPLACED);
         Path binary = dir.resolve("image.html");
         Files.write(binary, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
         assertThatThrownBy(() -> CredentialFiles.sign(binary, "image.html", signer(), Instant.now())).hasMessageContaining("binary content");
