@@ -94,7 +94,7 @@ final class InspectCommand implements Callable<Integer> {
         String trust;
         KeySet keys = null;
         if (jwks != null) {
-            keys = jwks.startsWith("http") ? KeyFiles.parseKeySet(fetch(URI.create(jwks)), jwks) : KeyFiles.readKeySet(Path.of(jwks));
+            keys = Sources.keySet(jwks, Sources.USER_GIVEN);
             trust = "the key set given with --jwks (" + jwks + ")";
         } else if (trustStore != null) {
             TrustStore ts = TrustStore.read(trustStore);
@@ -104,7 +104,7 @@ final class InspectCommand implements Callable<Integer> {
                 keys = direct.get();
                 trust = "the trust store's entry for " + claims.issuer() + " (" + trustStore + ")";
             } else if (repertoire != null) {
-                String compact = (repertoire.startsWith("http") ? fetch(URI.create(repertoire)) : Files.readString(Path.of(repertoire))).strip();
+                String compact = Sources.text(repertoire, Sources.USER_GIVEN, Repertoire.MEDIA_TYPE).strip();
                 String iss = Repertoire.issuerOf(compact);
                 KeySet collectiveKeys = ts.collective(iss, now).orElseThrow(() -> new org.cb4i.sdk.RejectedException(Reason.UNKNOWN_ISSUER,
                         "the repertoire is signed by " + iss + ", which " + trustStore + " does not trust"));
@@ -118,7 +118,7 @@ final class InspectCommand implements Callable<Integer> {
             }
         } else if (isUrl) {
             URI u = URI.create(target);
-            String wk = fetch(URI.create(u.getScheme() + "://" + u.getRawAuthority() + "/.well-known/cb4i"));
+            String wk = Sources.text(u.getScheme() + "://" + u.getRawAuthority() + "/.well-known/cb4i", Sources.USER_GIVEN, "application/json");
             var node = Json.readObject(wk, "/.well-known/cb4i", Reason.MALFORMED_JSON).path("content_keys");
             keys = node.path("keys").isEmpty() ? null : KeyFiles.parseKeySet(node.toString(), "/.well-known/cb4i content_keys");
             trust = keys == null ? "none: the site's /.well-known/cb4i lists no content keys" : "the publisher's /.well-known/cb4i (same origin as the page)";
@@ -175,14 +175,5 @@ final class InspectCommand implements Callable<Integer> {
             out.println(valid ? "VALID" : "NOT VALID");
         }
         return valid ? ExitCodes.OK : ExitCodes.REFUSED;
-    }
-
-    private static String fetch(URI u) throws Exception {
-        HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                .send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new MalformedInputException(Reason.FETCH_FAILED, u + " answered HTTP " + r.statusCode());
-        }
-        return r.body();
     }
 }

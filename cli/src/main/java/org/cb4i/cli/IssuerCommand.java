@@ -198,8 +198,8 @@ final class IssuerCommand implements Callable<Integer> {
             }
             JsonNode body;
             try {
-                body = Json.mapper().readTree(resp.body());
-            } catch (IOException | NumberFormatException e) {
+                body = Json.readTree(resp.body());
+            } catch (IOException e) {
                 throw new IOException(admin + " answered HTTP " + resp.statusCode() + " without JSON");
             }
             if (resp.statusCode() != 200) {
@@ -271,7 +271,7 @@ final class IssuerCommand implements Callable<Integer> {
 
     static Object keysJson(Path file) throws IOException {
         KeySet keys = KeyFiles.readKeySet(file);
-        return Json.mapper().readTree(Json.write(keys.toJsonObject()));
+        return Json.readTree(Json.write(keys.toJsonObject()));
     }
 
     // ------------------------------------------------------------------ members
@@ -386,12 +386,13 @@ final class IssuerCommand implements Callable<Integer> {
                     g.put("token_lifetime", tokenLifetime);
                 }
                 if (price != null) {
+                    String text = Files.readString(price, StandardCharsets.UTF_8); // a missing file is reported as such
                     try {
-                        g.put("price", Json.mapper().readTree(Files.readString(price, StandardCharsets.UTF_8)));
+                        g.put("price", Json.readTree(text));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(price + ": a number cannot be read (" + e.getMessage() + ")");
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(price + ": " + e.getMessage());
                     }
                 }
                 return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", g, "not_before", seconds("--from", from),

@@ -1,15 +1,12 @@
 package org.cb4i.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.cb4i.sdk.fetch.BoundedFetcher;
 import org.cb4i.sdk.fetch.FetchPolicy;
-import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.VerificationKey;
 import org.cb4i.verifier.trust.TrustStore;
@@ -64,17 +61,7 @@ final class TrustCommand {
 
         @Override
         public Integer call() throws Exception {
-            KeySet ks;
-            if (keys.startsWith("https://") || keys.startsWith("http://")) {
-                FetchPolicy p = FetchPolicy.strict();
-                if (allowHttp) {
-                    p = p.allowPlainHttp().allowPrivateAddresses();
-                }
-                BoundedFetcher.Fetched got = new BoundedFetcher(p).get(URI.create(keys), "application/jwk-set+json, application/json");
-                ks = KeyFiles.parseKeySet(new String(got.body(), java.nio.charset.StandardCharsets.UTF_8), keys);
-            } else {
-                ks = KeyFiles.readKeySet(Path.of(keys));
-            }
+            KeySet ks = Sources.keySet(keys, allowHttp ? Sources.USER_GIVEN : FetchPolicy.strict());
             TrustStore store = Files.exists(trust) ? TrustStore.read(trust) : TrustStore.empty();
             Optional<Instant> f = Optional.ofNullable(IssuerCommand.seconds("--from", from)).map(Instant::ofEpochSecond);
             Optional<Instant> u = Optional.ofNullable(IssuerCommand.seconds("--until", until)).map(Instant::ofEpochSecond);

@@ -63,6 +63,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of standard output.")
     Path report;
 
+    @Option(names = "--warc", arity = "1..*", paramLabel = "FILE", description = "WARC files holding the content, when they are not "
+            + "beside the manifest (matched to records by file name).")
+    List<Path> warcs = new ArrayList<>();
+
+    @Option(names = "--offline", description = "Judge from the manifest's evidence only (the default; the opposite of --online).")
+    boolean offline;
+
     @Option(names = "--online", description = "Where the manifest holds no status list in force at a record's fetch time, ask the issuer's "
             + "history (<status list>?time=<fetch time>). Default: offline, from the manifest's evidence only.")
     boolean online;
@@ -85,6 +92,14 @@ final class VerifyCommand implements Callable<Integer> {
         }
         TrustStore store = TrustStore.read(trust);
         Usage u = usage != null ? parseUsage(usage) : declaredUsage(manifest);
+        if (online && offline) {
+            throw new IllegalArgumentException("--online and --offline exclude each other");
+        }
+        for (Path w : warcs) {
+            if (!Files.isRegularFile(w)) {
+                throw new java.nio.file.NoSuchFileException(w.toString(), null, "no such WARC file");
+            }
+        }
         Optional<ManifestContext.StatusHistory> history = Optional.empty();
         if (online) {
             FetchPolicy p = privateFetch ? FetchPolicy.strict().allowPlainHttp().allowPrivateAddresses() : FetchPolicy.strict();
@@ -98,7 +113,7 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             });
         }
-        DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors(), history);
+        DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors(), history).withWarcFiles(warcs);
         Path records = Files.createTempFile("cb4i-verify", ".json");
         boolean jsonOut = format.equals("json"); // only the JSON report lists every record
         Path dir = manifest.toAbsolutePath().getParent();

@@ -279,6 +279,13 @@ class CollectiveProcessTest {
         Run online = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--online", "--fetch-from-private-addresses", "--format", "json");
         assertThat(Json.mapper().readTree(online.out()).get("summary").get("verified").asInt()).as(online.out()).isEqualTo(8);
         assertThat(online.out()).as("the issuer's history confirms the status at fetch time [STS-7]").contains("STATUS_AT_FETCH_CONFIRMED");
+        Path alone = Files.createDirectories(dir.resolve("manifest-alone")).resolve("manifest.jsonl");
+        Files.copy(crawl.resolve("manifest.jsonl"), alone);
+        Run noContent = cb4i("verify", alone.toString(), "--trust", trust.toString(), "--format", "json");
+        assertThat(noContent.out()).contains("CONTENT_NOT_CHECKED");
+        Run withWarc = cb4i("verify", alone.toString(), "--trust", trust.toString(), "--format", "json", "--warc", crawl.resolve("data.warc.gz").toString());
+        assertThat(Json.mapper().readTree(withWarc.out()).get("summary").get("verified").asInt()).as(withWarc.err()).isEqualTo(8);
+        assertThat(withWarc.out()).as("the content given with --warc is checked").doesNotContain("CONTENT_NOT_CHECKED");
         Run text = cb4i("verify", crawl.toString(), "--trust", trust.toString());
         assertThat(text.out()).contains("10 records, 8 verified for ai-train").contains("/free/about.html  UNLICENSED").contains("[NO_RECEIPT, VER-5]");
         Run search = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--usage", "search", "--format", "json");

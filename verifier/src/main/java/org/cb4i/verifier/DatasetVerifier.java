@@ -75,6 +75,17 @@ public final class DatasetVerifier {
         this.history = history;
     }
 
+    /** WARC files given by the caller, by file name: where a record's WARC is, when it is not beside the manifest. */
+    private Map<String, Path> warcFiles = Map.of();
+
+    /** Looks for the WARC files records name among {@code files} (by file name) before looking beside the manifest. */
+    public DatasetVerifier withWarcFiles(List<Path> files) {
+        Map<String, Path> m = new LinkedHashMap<>();
+        files.forEach(f -> m.put(f.getFileName().toString(), f.toAbsolutePath().normalize()));
+        this.warcFiles = Map.copyOf(m);
+        return this;
+    }
+
     /**
      * @param manifest the manifest file; WARC files it names are looked up beside it
      * @throws MalformedInputException when the manifest has no readable header (which file, which line)
@@ -107,7 +118,7 @@ public final class DatasetVerifier {
                 }
                 long n = lineNo;
                 String text = line;
-                batch.add(pool.submit(() -> judge(text, n, manifest, dir, verifier, warcs, opened)));
+                batch.add(pool.submit(() -> judge(text, n, manifest, dir, warcFiles, verifier, warcs, opened)));
                 if (batch.size() == BATCH) {
                     drain(batch, summary, each);
                 }
@@ -162,12 +173,13 @@ public final class DatasetVerifier {
         batch.clear();
     }
 
-    private static RecordResult judge(String line, long lineNo, Path manifest, Path dir, RecordVerifier v, ThreadLocal<Map<String, FileChannel>> warcs,
+    private static RecordResult judge(String line, long lineNo, Path manifest, Path dir, Map<String, Path> given, RecordVerifier v,
+            ThreadLocal<Map<String, FileChannel>> warcs,
             List<FileChannel> opened) {
         JsonNode n;
         try {
-            n = Json.mapper().readTree(line);
-        } catch (IOException | NumberFormatException e) {
+            n = Json.readTree(line);
+        } catch (IOException e) {
             return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
                     manifest + ":" + lineNo + ": not JSON")), "", Optional.empty());
         }
@@ -178,18 +190,19 @@ public final class DatasetVerifier {
         if (rec.has("outcome") && !"fetched".equals(rec.get("outcome").asText())) {
             return null; // a refusal or skip the crawl recorded: not a dataset record
         }
-        return v.verify(rec, content(rec, dir, warcs, opened));
+        return v.verify(rec, content(rec, dir, given, warcs, opened));
     }
 
     /** The record's payload from the WARC it names, if the dataset has it. */
-    private static Optional<byte[]> content(ObjectNode rec, Path dir, ThreadLocal<Map<String, FileChannel>> warcs, List<FileChannel> opened) {
+    private static Optional<byte[]> content(ObjectNode rec, Path dir, Map<String, Path> given, ThreadLocal<Map<String, FileChannel>> warcs,
+            List<FileChannel> opened) {
         JsonNode w = rec.get("warc");
         if (w == null || !w.path("file").isTextual()) {
             return Optional.empty();
         }
         String name = w.get("file").asText();
-        Path file = dir.resolve(name).normalize();
-        if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+        Path file = given.containsKey(name) ? given.get(name) : dir.resolve(name).normalize();
+        if (!given.containsKey(name) && !file.startsWith(dir) || !Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {

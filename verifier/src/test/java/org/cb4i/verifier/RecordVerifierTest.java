@@ -317,6 +317,9 @@ class RecordVerifierTest {
         assertThat(TrustStore.read(f).collective(COLLECTIVE, t0)).isPresent();
         Files.writeString(f, "{\"collectives\": [{\"id\": \"x\"}]}");
         assertThatThrownBy(() -> TrustStore.read(f)).hasMessageContaining("collectives[0]").hasMessageContaining("\"keys\"");
+        Files.writeString(f, "{\"collectives\": [{\"id\": \"x\", \"keys\": " + Json.write(KeySet.of(collective.publicKey()).toJsonObject())
+                + ", \"untill\": 5}]}");
+        assertThatThrownBy(() -> TrustStore.read(f)).hasMessageContaining("collectives[0]: unknown member \"untill\"");
         Files.writeString(f, "{\"collective\": []}");
         assertThatThrownBy(() -> TrustStore.read(f)).hasMessageContaining("unknown member \"collective\"");
         TrustStore dated = new TrustStore(List.of(new TrustStore.Entry(COLLECTIVE, Optional.empty(), KeySet.of(collective.publicKey()),

@@ -99,8 +99,8 @@ class ParserFuzzTest {
     void anyManifestRecordGetsAVerdict(@ForAll("recordLike") String line) {
         JsonNode n;
         try {
-            n = Json.mapper().readTree(line);
-        } catch (java.io.IOException | NumberFormatException e) {
+            n = Json.readTree(line);
+        } catch (java.io.IOException e) {
             return; // not JSON: DatasetVerifier reports the line as MALFORMED before this point
         }
         if (n instanceof ObjectNode rec) {

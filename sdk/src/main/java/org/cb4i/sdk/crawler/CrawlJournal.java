@@ -54,7 +54,7 @@ final class CrawlJournal implements AutoCloseable {
                 }
                 String line = new String(all, start, i - start, StandardCharsets.UTF_8);
                 try {
-                    JsonNode n = Json.mapper().readTree(line);
+                    JsonNode n = Json.readTree(line);
                     if (n instanceof ObjectNode o) {
                         done.add(o);
                         JsonNode w = o.get("warc");
@@ -62,7 +62,7 @@ final class CrawlJournal implements AutoCloseable {
                             warcEnd = Math.max(warcEnd, w.path("offset").asLong() + w.path("length").asLong());
                         }
                     }
-                } catch (IOException | NumberFormatException e) {
+                } catch (IOException e) {
                     break; // a torn line: everything from here was not completed
                 }
                 start = i + 1;

@@ -142,7 +142,6 @@ public final class Crawler {
         /** The RSL terms robots.txt names, as fetched: {@code url} and {@code sha256}. */
         Optional<Map<String, String>> terms = Optional.empty();
         SignaturePolicy policy = SignaturePolicy.REUSABLE;
-        Optional<JsonNode> discovery = Optional.empty();
         Instant nextAllowed = Instant.EPOCH;
 
         Host(String origin) {
@@ -530,13 +529,12 @@ public final class Crawler {
         Optional<HttpResponse<byte[]>> d = plainGet(URI.create(origin + "/.well-known/cb4i"), "application/json");
         if (d.isPresent() && d.get().statusCode() == 200) {
             try {
-                JsonNode j = Json.mapper().readTree(d.get().body());
-                h.discovery = Optional.of(j);
+                JsonNode j = Json.readTree(d.get().body());
                 if ("per-request".equals(j.path("signature_policy").asText())) {
                     h.policy = SignaturePolicy.PER_REQUEST;
                 }
-            } catch (IOException | NumberFormatException e) {
-                // not cb4i discovery: reusable signatures, no log keys known
+            } catch (IOException e) {
+                // not cb4i discovery: reusable signatures
             }
         }
         return h;
@@ -584,18 +582,18 @@ public final class Crawler {
 
     private static Optional<String> reasonOf(byte[] body) {
         try {
-            JsonNode j = Json.mapper().readTree(body);
+            JsonNode j = Json.readTree(body);
             return Optional.ofNullable(j.path("reason").textValue());
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
 
     private static String detailOf(byte[] body) {
         try {
-            JsonNode j = Json.mapper().readTree(body);
+            JsonNode j = Json.readTree(body);
             return j.path("detail").asText("");
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException e) {
             return "";
         }
     }

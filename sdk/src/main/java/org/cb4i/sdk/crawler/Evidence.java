@@ -143,8 +143,8 @@ final class Evidence {
         if (jwksText != null) {
             try {
                 keys = KeyFiles.parseKeySet(jwksText, base + "jwks");
-                log.set("jwks", Json.mapper().readTree(jwksText));
-            } catch (Cb4iException | IOException | NumberFormatException e) {
+                log.set("jwks", Json.readTree(jwksText));
+            } catch (Cb4iException | IOException e) {
                 log.put("jwks_error", e.getMessage());
             }
         }
@@ -221,8 +221,8 @@ final class Evidence {
                     .header("Authorization", LicenseTokens.AUTH_SCHEME + " " + token.get())
                     .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
                     .header("User-Agent", Crawler.PRODUCT + "/0.1").GET().build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? Json.mapper().readTree(r.body()) : null;
-        } catch (IOException | NumberFormatException e) {
+            return r.statusCode() == 200 ? Json.readTree(r.body()) : null;
+        } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -78,13 +78,12 @@ public final class HtmlCredentials {
             }
             out = insertIntoHead(html, lower, insert + "\n");
         }
-        // Check where an HTML parser puts the credential. When the media type occurs once in the whole page (ours),
-        // no other credential element can exist, and the tree builder has placed our element by the time it has read
-        // it: parsing the page up to the element's end decides, and the rest of the page need not be parsed again.
+        // Check where an HTML parser puts the credential. The tree builder has placed our element by the time it has
+        // read it, so parsing the page up to the element's end decides its place and sees any credential before it;
+        // the rest of the page is parsed again only if one of its script tags could be another credential.
         int at = out.indexOf(element);
-        String outLower = asciiLower(out);
-        boolean alone = at >= 0 && outLower.indexOf(ContentCredentials.MEDIA_TYPE) == outLower.lastIndexOf(ContentCredentials.MEDIA_TYPE);
-        String back = extract(alone ? out.substring(0, at + element.length()) : out).orElse(null);
+        boolean prefixDecides = at >= 0 && !mayHoldCredential(asciiLower(out.substring(at + element.length())));
+        String back = extract(prefixDecides ? out.substring(0, at + element.length()) : out).orElse(null);
         if (!credential.equals(back)) {
             throw new MalformedInputException(Reason.CREDENTIAL_MISPLACED, "the credential could not be placed in <head> of this page");
         }
@@ -107,6 +106,21 @@ public final class HtmlCredentials {
         m = DOCTYPE.matcher(lower);
         int at = m.lookingAt() || m.find() && m.start() == 0 ? m.end() : 0;
         return html.substring(0, at) + "<head>" + insert + "</head>" + html.substring(at);
+    }
+
+    /**
+     * Whether lower-cased markup has a script tag that may be a credential: one naming the media type, or with a
+     * character reference that could spell it.
+     */
+    private static boolean mayHoldCredential(String lower) {
+        for (int i = lower.indexOf("<script"); i >= 0; i = lower.indexOf("<script", i + 7)) {
+            int end = lower.indexOf('>', i);
+            String tag = end < 0 ? lower.substring(i) : lower.substring(i, end);
+            if (tag.contains("content-credential") || tag.indexOf('&') >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

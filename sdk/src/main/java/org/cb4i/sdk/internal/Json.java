@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
@@ -78,19 +79,40 @@ public final class Json {
     public static ObjectNode readObject(String text, String what, Reason reason) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = readTree(text);
         } catch (JsonProcessingException e) {
             Reason r = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
                     ? Reason.DUPLICATE_MEMBER : reason;
             throw new MalformedInputException(r, what + " is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (NumberFormatException e) {
-            // A number Jackson's exact decimal parser refuses (e.g. 1e3091777636800): found by ParserFuzzTest.
-            throw new MalformedInputException(reason, what + " has a number that cannot be read: " + firstLine(e.getMessage()));
+        } catch (IOException e) {
+            throw new MalformedInputException(reason, what + " has " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new MalformedInputException(reason, what + " must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * Parses any JSON value from input that is not ours. Every way it can fail is an {@link IOException}: Jackson's
+     * exact decimal parser throws {@link NumberFormatException} for some numbers (e.g. {@code 1e3091777636800}, found by
+     * ParserFuzzTest), which is turned into one here rather than at each caller.
+     */
+    public static JsonNode readTree(String text) throws IOException {
+        try {
+            return MAPPER.readTree(text);
+        } catch (NumberFormatException e) {
+            throw new IOException("a number that cannot be read: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** As {@link #readTree(String)}, from UTF-8 bytes. */
+    public static JsonNode readTree(byte[] utf8) throws IOException {
+        try {
+            return MAPPER.readTree(utf8);
+        } catch (NumberFormatException e) {
+            throw new IOException("a number that cannot be read: " + firstLine(e.getMessage()), e);
+        }
     }
 
     /** Serialises compactly, members in insertion order. */

@@ -31,8 +31,8 @@ public record TdmRep(List<Rule> rules) {
     public static TdmRep parse(String json, String source) {
         JsonNode root;
         try {
-            root = Json.mapper().readTree(json);
-        } catch (java.io.IOException | NumberFormatException e) {
+            root = Json.readTree(json);
+        } catch (java.io.IOException e) {
             throw new MalformedInputException(Reason.MALFORMED_TERMS, source + ": not JSON");
         }
         if (root == null || !root.isArray()) {

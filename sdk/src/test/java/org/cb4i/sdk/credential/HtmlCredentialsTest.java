@@ -147,6 +147,9 @@ class HtmlCredentialsTest {
         // A second credential-typed element elsewhere in the page: the whole page is parsed, and the ambiguity refused.
         assertThat(reasonOf(() -> HtmlCredentials.embed(PAGE.replace("<article>", "<article><script data-x=1 type='application/content-credential+jwt'>"
                 + jws + "</script>"), jws, java.util.Optional.empty()))).isIn(Reason.CREDENTIAL_AMBIGUOUS, Reason.CREDENTIAL_MISPLACED);
+        // ... also when its type is spelt with a character reference, which only a parser decodes.
+        assertThat(reasonOf(() -> HtmlCredentials.embed(PAGE.replace("<article>", "<article><script type='application/content&#45;credential+jwt'>"
+                + jws + "</script>"), jws, java.util.Optional.empty()))).isEqualTo(Reason.CREDENTIAL_AMBIGUOUS);
         Path binary = dir.resolve("image.html");
         Files.write(binary, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13});
         assertThatThrownBy(() -> CredentialFiles.sign(binary, "image.html", signer(), Instant.now())).hasMessageContaining("binary content");

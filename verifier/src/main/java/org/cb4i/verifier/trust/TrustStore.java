@@ -99,13 +99,24 @@ public final class TrustStore {
     }
 
     private static Optional<KeySet> find(List<Entry> es, String name, Instant t) {
-        List<org.cb4i.sdk.key.VerificationKey> keys = new ArrayList<>();
+        Entry only = null;
+        List<org.cb4i.sdk.key.VerificationKey> keys = null;
         for (Entry e : es) {
-            if (e.name().equals(name) && e.validAt(t)) {
-                keys.addAll(e.keys().keys());
+            if (!e.name().equals(name) || !e.validAt(t)) {
+                continue;
             }
+            if (only == null && keys == null) {
+                only = e;
+                continue;
+            }
+            if (keys == null) {
+                keys = new ArrayList<>(only.keys().keys());
+            }
+            keys.addAll(e.keys().keys());
         }
-        return keys.isEmpty() ? Optional.empty() : Optional.of(new KeySet(keys));
+        // One entry (the usual case): its own key set, the same instance on every call, so that what is cached by
+        // key set (verified credentials) is found again for the next record.
+        return keys != null ? Optional.of(new KeySet(keys)) : Optional.ofNullable(only).map(Entry::keys);
     }
 
     /**
@@ -144,6 +155,14 @@ public final class TrustStore {
             JsonNode e = arr.get(i);
             if (!e.isObject() || !e.path(nameKey).isTextual() || !e.path("keys").isObject()) {
                 throw new MalformedInputException(Reason.MALFORMED_JSON, at + " must be an object with \"" + nameKey + "\" and \"keys\" (a JWK or JWKS)");
+            }
+            List<String> members = nameKey.equals("log_id") ? List.of(nameKey, "keys", "from", "until", "origin") : List.of(nameKey, "keys", "from", "until");
+            for (var it = e.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!members.contains(k)) {
+                    throw new MalformedInputException(Reason.MALFORMED_JSON, at + ": unknown member \"" + k + "\"; an entry has "
+                            + String.join(", ", members));
+                }
             }
             KeySet keys;
             try {
