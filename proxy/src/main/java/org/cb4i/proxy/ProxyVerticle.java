@@ -58,7 +58,7 @@ final class ProxyVerticle extends VerticleBase {
                 new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
         ProxyHandler handler = new ProxyHandler(shared, client, vertx,
                 List.of(new DiscoveryEndpoints(client, shared.log()), new LogEndpoints(shared.log(), vertx)));
-        server = vertx.createHttpServer(serverOptions(c, port)).requestHandler(handler);
+        server = vertx.createHttpServer(serverOptions(c, port)).requestHandler(handler).invalidRequestHandler(handler::invalid);
         return server.listen().onSuccess(sv -> shared.events().accept("listening on " + c.listen().host() + ":" + sv.actualPort()
                 + " (" + Thread.currentThread().getName() + ")"));
     }

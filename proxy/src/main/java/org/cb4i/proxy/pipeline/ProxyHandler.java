@@ -108,6 +108,26 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    /**
+     * A request the HTTP decoder refused ([ENF-5]): an over-long request line or header section keeps the decoder's
+     * 414 or 431; any other framing it would not read (Content-Length with Transfer-Encoding, an unknown coding,
+     * several Content-Length...) is a {@code MALFORMED_REQUEST} denial like the ones this handler writes, and the
+     * connection is closed.
+     */
+    public void invalid(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+            HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(req);
+            return;
+        }
+        String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage().replaceAll("[^\\x20-\\x7e]", "?");
+        // The decoder refuses a request target with control characters before any handler sees it ([ENF-6]).
+        boolean target = cause instanceof IllegalArgumentException && why.contains("URI");
+        new Ctx(req, shared.state()).deny(target ? Reason.AMBIGUOUS_PATH : Reason.MALFORMED_REQUEST,
+                (target ? "the request target has a control or other illegal character" : "HTTP framing the proxy will not forward")
+                        + (why.isEmpty() ? "" : ": " + why));
+    }
+
     @Override
     public void handle(HttpServerRequest req) {
         req.pause();

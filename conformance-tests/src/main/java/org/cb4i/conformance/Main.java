@@ -1,0 +1,165 @@
+package org.cb4i.conformance;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.cb4i.conformance.blackbox.Catalogue;
+import org.cb4i.conformance.blackbox.Check;
+import org.cb4i.conformance.blackbox.InProcessProxy;
+import org.cb4i.conformance.blackbox.Profile;
+import org.cb4i.conformance.blackbox.Report;
+import org.cb4i.conformance.blackbox.Runner;
+import org.cb4i.conformance.blackbox.Testbed;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar cb4i-conformance.jar}: the black-box enforcement suite against any proxy by URL (cb4i's own,
+ * started in-process, when no URL is given), printing a requirement-by-requirement report.
+ */
+@Command(name = "cb4i-conformance", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+        description = {"Check an enforcing proxy against the cb4i spec from outside: every testable [ENF-*], [POP-*], [STS-*], [LOG-*] and",
+                "[TOK-*] requirement, by real HTTP. Without --proxy, cb4i's own proxy is started in-process and checked.",
+                "A proxy under test must be configured with the conformance profile (--profile prints it).",
+                "Exit 0 when every check passes, 1 when any fails, 2 for bad usage or a testbed that cannot start."},
+        footer = {"", "Example (a third-party proxy):",
+                "  java -jar cb4i-conformance.jar --profile                 # what to configure",
+                "  java -jar cb4i-conformance.jar --jwks > collective.jwks.json",
+                "  # start your proxy: origin http://127.0.0.1:18092, collective keys from collective.jwks.json, the profile's policy",
+                "  java -jar cb4i-conformance.jar --proxy http://127.0.0.1:8080 --json report.json"})
+public final class Main implements Callable<Integer> {
+    @Option(names = "--proxy", paramLabel = "URL", description = "The proxy under test (http://host:port). Default: cb4i's own, in-process.")
+    URI proxy;
+
+    @Option(names = "--origin-control", paramLabel = "HOST:PORT", description = "Where the suite runs the origin the proxy forwards to "
+            + "(default with --proxy: 127.0.0.1:18092; otherwise any free port).")
+    String originAt;
+
+    @Option(names = "--collective", paramLabel = "HOST:PORT", description = "Where the suite serves the collective's keys and status lists "
+            + "(default 127.0.0.1:18091 with --proxy; otherwise any free port).")
+    String collectiveAt;
+
+    @Option(names = "--only", paramLabel = "REGEX", description = "Run only the checks whose title matches, e.g. 'ENF-5' or 'POP-'.")
+    Pattern only;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON (written whole, or not at all).")
+    Path json;
+
+    @Option(names = "--list", description = "List the checks and the requirements they cite, and exit.")
+    boolean list;
+
+    @Option(names = "--profile", description = "Print the conformance profile a proxy under test must be configured with, and exit.")
+    boolean profile;
+
+    @Option(names = "--jwks", description = "Print the collective's key set (a published test fixture) for the proxy's configuration, and exit.")
+    boolean jwks;
+
+    @Option(names = "--cb4i-config", paramLabel = "DIR", description = "Write the profile as a configuration of cb4i's proxy "
+            + "(DIR/proxy.yaml, DIR/collective.jwks.json, listening on --listen), and exit.")
+    Path cb4iConfig;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:18080", description = "The listener written by --cb4i-config (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, c, p) -> {
+            c.getErr().println("cb4i-conformance: " + e.getMessage());
+            return 2;
+        });
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String origin = originAt != null ? originAt : proxy != null || profile || cb4iConfig != null ? "127.0.0.1:18092" : "127.0.0.1:0";
+        String collective = collectiveAt != null ? collectiveAt : proxy != null || profile || cb4iConfig != null ? "127.0.0.1:18091" : "127.0.0.1:0";
+        if (profile) {
+            out.print(Profile.describe(origin, collective));
+            return 0;
+        }
+        if (jwks) {
+            out.print(Testbed.jwks());
+            return 0;
+        }
+        List<Check> checks = Catalogue.checks().stream().filter(c -> only == null || only.matcher(c.title()).find()).toList();
+        if (list) {
+            checks.forEach(c -> out.println(c.title()));
+            return 0;
+        }
+        if (cb4iConfig != null) {
+            Files.createDirectories(cb4iConfig);
+            Files.writeString(cb4iConfig.resolve("collective.jwks.json"), Testbed.jwks());
+            Files.writeString(cb4iConfig.resolve("proxy.yaml"), Profile.cb4iConfig(listen, origin, "collective.jwks.json", "./log"));
+            out.println("wrote " + cb4iConfig.resolve("proxy.yaml") + " and " + cb4iConfig.resolve("collective.jwks.json"));
+            return 0;
+        }
+        if (checks.isEmpty()) {
+            err.println("cb4i-conformance: no check matches --only " + only);
+            return 2;
+        }
+        try (Testbed bed = new Testbed(address("--origin-control", origin), address("--collective", collective))) {
+            InProcessProxy ours = proxy == null ? new InProcessProxy(bed) : null;
+            try {
+                bed.proxy(ours != null ? ours.base() : proxy);
+                String target = ours != null ? "cb4i proxy (in-process) at " + ours.base() : proxy.toString();
+                err.println("checking " + target + ": " + checks.size() + " checks");
+                List<Runner.Result> results = Runner.run(bed, checks, r -> {
+                    err.println((r.passed() ? "  pass  " : "  FAIL  ") + r.check().title());
+                    err.flush();
+                });
+                Report report = new Report(target, results, only != null);
+                out.print(report.text());
+                if (json != null) {
+                    Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".report", ".tmp");
+                    Files.writeString(tmp, Testbed.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.json()), StandardCharsets.UTF_8);
+                    Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                return report.allPassed() ? 0 : 1;
+            } finally {
+                if (ours != null) {
+                    ours.close();
+                }
+            }
+        }
+    }
+
+    private InetSocketAddress address(String option, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try {
+            return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": expected HOST:PORT; found \"" + hostPort + "\"");
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"cb4i-conformance " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

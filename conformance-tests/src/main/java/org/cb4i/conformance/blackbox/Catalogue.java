@@ -1,0 +1,81 @@
+package org.cb4i.conformance.blackbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cb4i.conformance.blackbox.checks.EnforcementChecks;
+import org.cb4i.conformance.blackbox.checks.LogChecks;
+import org.cb4i.conformance.blackbox.checks.PossessionChecks;
+import org.cb4i.conformance.blackbox.checks.StatusChecks;
+import org.cb4i.conformance.blackbox.checks.TokenChecks;
+
+/**
+ * Every black-box check, and the requirements they answer for: the normative requirements of the spec's sections
+ * that bind an enforcing proxy (§4 tokens, §5 proof of possession, §6 status, §8 receipts, §10 enforcement), less
+ * those that cannot be observed from outside, each with the reason.
+ */
+public final class Catalogue {
+    private Catalogue() {}
+
+    /** The spec sections whose requirements bind a proxy, by id prefix. */
+    public static final Set<String> PREFIXES = Set.of("TOK", "POP", "STS", "LOG", "ENF");
+    private static final List<String> ORDER = List.of("TOK", "POP", "STS", "LOG", "ENF");
+
+    /** Requirements of those sections that a test from outside cannot observe, and why. */
+    public static final Map<String, String> NOT_TESTABLE_FROM_OUTSIDE = Map.of(
+            "TOK-11", "agreement {uri, sha256} is carried for auditors; a proxy does not act on it",
+            "LOG-4", "durability across crashes and a full disk needs control of the proxy's process and storage "
+                    + "(cb4i's own: cli ProxyProcessTest kills it under load, proxy LogFailureTest fills the log)");
+
+    public static List<Check> checks() {
+        List<Check> all = new ArrayList<>();
+        all.addAll(EnforcementChecks.all());
+        all.addAll(PossessionChecks.all());
+        all.addAll(TokenChecks.all());
+        all.addAll(StatusChecks.all());
+        all.addAll(LogChecks.all());
+        return List.copyOf(all);
+    }
+
+    private static final Pattern DEFINED = Pattern.compile("\\*\\*\\[([A-Z]{3}-\\d+)\\]\\*\\*( \\(draft\\))?");
+
+    /**
+     * The requirements in scope, in spec order: id to "normative" or "draft", read from the SPEC.md this jar ships
+     * (so the report follows the spec it was built with).
+     */
+    public static Map<String, String> scope() {
+        String spec;
+        try (InputStream in = Catalogue.class.getResourceAsStream("/org/cb4i/spec/SPEC.md")) {
+            spec = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> ids = new java.util.TreeMap<>(Comparator.comparing((String id) -> ORDER.indexOf(id.substring(0, 3)))
+                .thenComparingInt(id -> Integer.parseInt(id.substring(4))));
+        boolean normative = false;
+        for (String line : spec.split("\n")) {
+            if (line.startsWith("Status: ")) {
+                normative = line.equals("Status: normative");
+            }
+            Matcher m = DEFINED.matcher(line);
+            while (m.find()) {
+                String id = m.group(1);
+                // An id is defined by a list item "- **[XXX-n]**" or inline in a normative paragraph; an example
+                // in the prose before §0 defines nothing. Normative wins over draft when both occur.
+                if (PREFIXES.contains(id.substring(0, 3)) && !line.startsWith("Each requirement")) {
+                    ids.merge(id, normative && m.group(2) == null ? "normative" : "draft", (a, b) -> a.equals("normative") ? a : b);
+                }
+            }
+        }
+        return ids;
+    }
+}

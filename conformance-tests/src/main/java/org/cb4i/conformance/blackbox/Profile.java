@@ -1,0 +1,88 @@
+package org.cb4i.conformance.blackbox;
+
+/**
+ * The conformance profile: how a proxy under test must be set up so that the black-box suite can check it from
+ * outside. It is all a third-party implementation must expose: a listener, a policy, trust in one collective key,
+ * and an origin the suite controls. Nothing inside the proxy is inspected.
+ */
+public final class Profile {
+    private Profile() {}
+
+    /** The collective whose licenses the proxy trusts; its key is {@code collective.jwks.json} (a published fixture). */
+    public static final String ISSUER_ID = "https://collective.conformance.example";
+    /** The token endpoint the proxy names in its 402 offer. */
+    public static final String TOKEN_ENDPOINT = ISSUER_ID + "/token";
+    /** The site's public origin (license {@code paths} name it). */
+    public static final String PUBLISHER = "https://publisher.conformance.example";
+    /** How long the slow origin path takes to answer; the proxy's origin response timeout must be shorter. */
+    public static final int SLOW_ORIGIN_MS = 8000;
+    /** The longest origin response timeout the profile allows. */
+    public static final int MAX_ORIGIN_TIMEOUT_MS = 4000;
+
+    /** What a third-party proxy must be configured with, in words (printed by {@code --profile}). */
+    public static String describe(String origin, String collective) {
+        return """
+                cb4i conformance profile 1
+
+                Configure the proxy under test with:
+                  origin (where it forwards):     http://%s   (the suite's controlled origin; the suite starts it)
+                  publisher (its public origin):  %s
+                  trusted collective:             id %s
+                                                  keys: the JWKS printed by --jwks (also served at http://%s/jwks)
+                                                  token endpoint (named in 402 offers): %s
+                  accepted repertoires (aud):     the collective's id
+                  status lists:                   fetched from http://%s/status/... (plain http on loopback allowed)
+                  policy (longest match wins; anything else is open):
+                    /open/*             open
+                    /open/private/*     deny
+                    /deny/*             deny
+                    /licensed/*         licensed, usages [ai-train], signature reusable
+                    /per-request/*      licensed, usages [ai-train], signature per-request
+                    /search/*           licensed, usages [search],   signature reusable
+                  limits:                         request line and header section at most 32 KiB each,
+                                                  request body at most 64 MiB
+                  origin response timeout:        at most %d ms (the slow path answers after %d ms)
+                  credentials forwarded:          no; trusted forwarders: none
+                  receipts log:                   a checkpoint at least every 2 seconds
+                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, MAX_ORIGIN_TIMEOUT_MS, SLOW_ORIGIN_MS);
+    }
+
+    /** The same profile as a configuration of cb4i's own proxy. */
+    public static String cb4iConfig(String listen, String origin, String jwksFile, String logDir) {
+        return """
+                listen: %s
+                origin: http://%s
+                publisher: %s
+                issuers:
+                  - id: %s
+                    jwks: file:%s
+                    token_endpoint: %s
+                paths:
+                  - match: /open/*
+                    access: open
+                  - match: /open/private/*
+                    access: deny
+                  - match: /deny/*
+                    access: deny
+                  - match: /licensed/*
+                    access: licensed
+                    usages: [ai-train]
+                  - match: /per-request/*
+                    access: licensed
+                    usages: [ai-train]
+                    signature: per-request
+                  - match: /search/*
+                    access: licensed
+                    usages: [search]
+                log:
+                  dir: %s
+                  checkpoint_interval: 1s
+                  checkpoint_entries: 1000
+                access_log: off
+                fetch_from_private_addresses: true
+                origin_timeouts:
+                  connect: 1s
+                  response: 3s
+                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, logDir);
+    }
+}

@@ -1,0 +1,44 @@
+package org.cb4i.conformance.blackbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Runs checks one after another against a testbed, never stopping at a failure. */
+public final class Runner {
+    private Runner() {}
+
+    /** What one check found. {@code failure} is empty when it passed. */
+    public record Result(Check check, String failure, long millis) {
+        public boolean passed() {
+            return failure.isEmpty();
+        }
+    }
+
+    public static List<Result> run(Testbed bed, List<Check> checks, Consumer<Result> progress) {
+        List<Result> out = new ArrayList<>();
+        for (Check c : checks) {
+            Result r = run(bed, c);
+            progress.accept(r);
+            out.add(r);
+        }
+        return out;
+    }
+
+    public static Result run(Testbed bed, Check c) {
+        long t0 = System.nanoTime();
+        String failure;
+        try {
+            c.body().run(bed);
+            failure = "";
+        } catch (Unmet e) {
+            failure = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        } catch (Exception | AssertionError e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        return new Result(c, failure, (System.nanoTime() - t0) / 1_000_000);
+    }
+}
