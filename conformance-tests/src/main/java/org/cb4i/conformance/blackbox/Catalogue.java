@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cb4i.conformance.blackbox.checks.EnforcementChecks;
+import org.cb4i.conformance.blackbox.checks.HostileInputChecks;
 import org.cb4i.conformance.blackbox.checks.LogChecks;
 import org.cb4i.conformance.blackbox.checks.PossessionChecks;
 import org.cb4i.conformance.blackbox.checks.StatusChecks;
@@ -43,6 +44,7 @@ public final class Catalogue {
         all.addAll(TokenChecks.all());
         all.addAll(StatusChecks.all());
         all.addAll(LogChecks.all());
+        all.addAll(HostileInputChecks.all());
         return List.copyOf(all);
     }
 

@@ -30,6 +30,7 @@ public final class HttpExchange {
         final List<String[]> fields = new ArrayList<>();
         byte[] body = new byte[0];
         String rawRequestLine;
+        String rawAll;
 
         Request(String method, String target) {
             this.method = method;
@@ -72,6 +73,9 @@ public final class HttpExchange {
         }
 
         byte[] bytes() {
+            if (rawAll != null) {
+                return rawAll.getBytes(StandardCharsets.ISO_8859_1);
+            }
             StringBuilder b = new StringBuilder(rawRequestLine != null ? rawRequestLine : method + " " + target + " HTTP/1.1");
             b.append("\r\n");
             for (String[] f : fields) {
@@ -119,6 +123,15 @@ public final class HttpExchange {
         return new Request(method, target);
     }
 
+    /** A request sent exactly as these characters (ISO-8859-1), whatever they are: for hostile framing. */
+    public static Request raw(String bytes) {
+        Request r = new Request(bytes.length() > 3 ? bytes.substring(0, bytes.indexOf(' ') > 0 ? bytes.indexOf(' ') : 3) : bytes, "(raw)");
+        r.rawAll = bytes;
+        int eol = bytes.indexOf('\n');
+        r.rawRequestLine = (eol > 0 ? bytes.substring(0, eol) : bytes).replaceAll("[\\x00-\\x1f\\x7f-\\xff]", "?");
+        return r;
+    }
+
     /** Sends the request to {@code base} (scheme http, host, port) and reads one response. */
     public static Response send(URI base, Request req, Duration timeout) throws IOException {
         int port = base.getPort() < 0 ? 80 : base.getPort();
@@ -147,8 +160,8 @@ public final class HttpExchange {
             return new Response(0, List.of(), new byte[0], req.toString());
         }
         String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-            throw new IOException("not an HTTP/1.x status line: " + statusLine);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || !parts[1].matches("\\d{3}")) {
+            throw new IOException("not an HTTP status line: " + statusLine);
         }
         int status = Integer.parseInt(parts[1]);
         List<String[]> fields = new ArrayList<>();

@@ -25,6 +25,22 @@ public final class Runner {
         return out;
     }
 
+    /**
+     * Reads a known-failures file: check names, one per line; blank lines and {@code #} comments ignored.
+     *
+     * @throws java.io.IOException naming the file when it cannot be read
+     */
+    public static java.util.Set<String> knownFailures(java.nio.file.Path file) throws java.io.IOException {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                names.add(l);
+            }
+        }
+        return names;
+    }
+
     public static Result run(Testbed bed, Check c) {
         long t0 = System.nanoTime();
         String failure;

@@ -17,9 +17,12 @@ import org.junit.jupiter.api.TestFactory;
 class BlackBoxSuiteTest {
     static Testbed bed;
     static InProcessProxy proxy;
+    /** conformance-tests/known-failures.txt: checks our proxy is known to fail, which must keep failing. */
+    static java.util.Set<String> known;
 
     @BeforeAll
     static void start() throws Exception {
+        known = Runner.knownFailures(java.nio.file.Path.of("known-failures.txt"));
         bed = new Testbed(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0));
         proxy = new InProcessProxy(bed);
         bed.proxy(proxy.base());
@@ -31,10 +34,22 @@ class BlackBoxSuiteTest {
         bed.close();
     }
 
+    @org.junit.jupiter.api.Test
+    void knownFailures_nameChecksThatExist() {
+        var names = Catalogue.checks().stream().map(Check::name).toList();
+        org.assertj.core.api.Assertions.assertThat(names).containsAll(known);
+    }
+
     @TestFactory
     Stream<DynamicTest> everyCheck() {
         return Catalogue.checks().stream().map(c -> DynamicTest.dynamicTest(c.title(), () -> {
             Runner.Result r = Runner.run(bed, c);
+            if (known.contains(c.name())) {
+                if (r.passed()) {
+                    fail("a known failure now passes: take it off KnownFailures: " + c.name());
+                }
+                return;
+            }
             if (!r.passed()) {
                 fail(r.failure());
             }

@@ -62,7 +62,8 @@ class StandaloneRunnerTest {
             assertThat(verdicts.get(id)).as(id).isEqualTo("FAIL");
         }
         assertThat(verdicts.get("TOK-11")).isEqualTo("NOT_APPLICABLE");
-        // What a plain HTTP server passes: serving, and its own framing limits. Nothing about licenses.
+        // What a plain HTTP server (here Jetty, in WireMock) passes: serving, its own framing limits and refusals of
+        // malformed framing. Nothing about licenses.
         java.util.List<String> passed = new java.util.ArrayList<>();
         report.get("checks").forEach(c -> {
             if (c.get("passed").asBoolean()) {
@@ -70,7 +71,7 @@ class StandaloneRunnerTest {
             }
         });
         assertThat(passed).allMatch(n -> n.contains("is served") || n.contains("is open") || n.contains("human passes")
-                || n.startsWith("414") || n.startsWith("431"), "only checks a plain web server passes");
+                || n.startsWith("414") || n.startsWith("431") || n.startsWith("PRX-"), "only checks a plain web server passes");
         assertThat(r.out()).contains("FAIL", "Failures", "expected 403 PATH_DENIED");
     }
 
@@ -81,6 +82,19 @@ class StandaloneRunnerTest {
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("ENF-1    PASS", "POP-3    PASS", "Checks: ", " 0 failed");
         assertThat(Testbed.JSON.readTree(json.toFile()).get("summary").get("fail").asLong()).isZero();
+    }
+
+    @Test
+    void aKnownFailureThatPasses_failsTheRun_andAnUnknownName_isBadUsage() throws Exception {
+        Path known = dir.resolve("known.txt");
+        Files.writeString(known, "# stale on purpose\na deny path is refused to everyone with PATH_DENIED and never forwarded\n");
+        Run r = main("--only", "ENF-1\\]", "--known-failures", known.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("now passes (take it off the list): a deny path is refused");
+        Files.writeString(known, "no such check\n");
+        Run bad = main("--only", "ENF-1\\]", "--known-failures", known.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains(known.toString(), "does not exist", "no such check");
     }
 
     @Test

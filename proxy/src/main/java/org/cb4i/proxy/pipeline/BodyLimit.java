@@ -14,6 +14,9 @@ final class BodyLimit implements ReadStream<Buffer> {
     private final long limit;
     private long seen;
     private Handler<Throwable> exceptionHandler;
+    /** Why the client's body failed (bad framing, over the limit), when it did; not the origin's failures. */
+    private volatile Throwable clientFailure;
+    private volatile boolean overLimit;
 
     BodyLimit(HttpServerRequest req, long limit) {
         this.req = req;
@@ -30,6 +33,8 @@ final class BodyLimit implements ReadStream<Buffer> {
             seen += buf.length();
             if (seen > limit) {
                 req.handler(null);
+                overLimit = true;
+                clientFailure = new IllegalStateException("request body larger than " + limit + " bytes");
                 if (exceptionHandler != null) {
                     exceptionHandler.handle(new IllegalStateException("request body larger than " + limit + " bytes"));
                 }
@@ -44,8 +49,20 @@ final class BodyLimit implements ReadStream<Buffer> {
     @Override
     public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
         this.exceptionHandler = handler;
-        req.exceptionHandler(handler);
+        req.exceptionHandler(handler == null ? null : t -> {
+            clientFailure = t;
+            handler.handle(t);
+        });
         return this;
+    }
+
+    /** The client's failure, if the body failed on the client's side. */
+    Throwable clientFailure() {
+        return clientFailure;
+    }
+
+    boolean overLimit() {
+        return overLimit;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package org.cb4i.proxy.pipeline;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -11,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.Pipe;
 import java.net.ConnectException;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -165,6 +168,21 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     /** [ENF-5]: messages whose framing two parsers could read differently are refused, never forwarded. */
+    /** RFC 3986 host [":" port]: reg-name, IPv4 or an IP literal's characters; no userinfo, path or white space. */
+    static boolean validHost(String v) {
+        if (v.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=%:[]".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String framingProblem(HttpServerRequest req, MultiMap h) {
         if (req.method() == HttpMethod.CONNECT || req.method() == HttpMethod.TRACE) {
             return req.method() + " is not served";
@@ -182,8 +200,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         if (cl.size() > 1 || (cl.size() == 1 && !isDecimal(cl.get(0)))) {
             return "Content-Length must be one decimal number";
         }
-        if (req.version() != HttpVersion.HTTP_1_0 && h.getAll(HttpHeaderNames.HOST).size() != 1) {
+        List<String> host = h.getAll(HttpHeaderNames.HOST);
+        if (req.version() != HttpVersion.HTTP_1_0 && host.size() != 1) {
             return "exactly one Host header is required";
+        }
+        if (!host.isEmpty() && !validHost(host.get(0))) {
+            return "the Host header is not a host and port (RFC 9112 §3.2: no userinfo, spaces or other delimiters)";
         }
         if (h.getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
             return "more than one Authorization header";
@@ -311,18 +333,46 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             var creq = ar.result();
             copyRequestHeaders(req, creq.headers(), st, lic);
             boolean hasBody = cl != null && !cl.equals("0") || req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
-            var sent = hasBody ? creq.send(new BodyLimit(req, cfg.limits().maxBodyBytes())) : creq.send();
-            if (!hasBody) {
+            Future<HttpClientResponse> sent;
+            if (hasBody) {
+                // A body that fails half-way (bad chunk framing, over the limit, the client gone) must reach the origin
+                // as a reset, never as a shorter request that ends cleanly: the pipe does not end the request on
+                // failure (Vert.x's send(ReadStream) would).
+                if (!creq.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                    creq.setChunked(true);
+                }
+                BodyLimit body = new BodyLimit(req, cfg.limits().maxBodyBytes());
+                Pipe<Buffer> pipe = body.pipe();
+                pipe.endOnFailure(false);
+                pipe.to(creq).onFailure(t -> creq.reset());
+                sent = creq.response().recover(t -> body.clientFailure() == null ? Future.failedFuture(t)
+                        : Future.failedFuture(new BodyFailed(body.overLimit(), body.clientFailure())));
+            } else {
+                sent = creq.send();
                 req.resume();
             }
             sent.onComplete(res -> {
-                if (res.failed()) {
+                if (res.failed() && res.cause() instanceof BodyFailed b) {
+                    ctx.deny(b.overLimit ? Reason.BODY_TOO_LARGE : Reason.MALFORMED_REQUEST, b.overLimit
+                            ? "the request body is larger than " + cfg.limits().maxBodyBytes() + " bytes"
+                            : "the request body's framing cannot be read (the origin request was reset)");
+                } else if (res.failed()) {
                     originFailed(ctx, res.cause());
                 } else {
                     respond(ctx, res.result(), lic);
                 }
             });
         });
+    }
+
+    /** The client's request body failed: the origin's request was reset because of the client, not the origin. */
+    private static final class BodyFailed extends RuntimeException {
+        final boolean overLimit;
+
+        BodyFailed(boolean overLimit, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.overLimit = overLimit;
+        }
     }
 
     private void copyRequestHeaders(HttpServerRequest req, MultiMap out, SiteState st, Licensed lic) {
