@@ -2,12 +2,12 @@ package org.cb4i.verifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,14 +27,17 @@ import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
 
 /**
- * Verifies a dataset: reads {@code manifest.jsonl} line by line, judges the records on all cores in batches (memory
- * is one batch, whatever the dataset's size) and hands each result, in manifest order, to a consumer. Lines that are
+ * Verifies a dataset: reads {@code manifest.jsonl} line by line (as bytes, each line capped), judges the records on
+ * all cores with up to two batches in flight (memory is two batches, whatever the dataset's size) and hands each
+ * result, in manifest order, to a consumer. Lines that are
  * not fetched records (a crawl's refusals and skips) are counted apart: they are not part of the dataset.
  */
 public final class DatasetVerifier {
     private static final int BATCH = 512;
     /** Largest stored payload read for a record (the crawler keeps at most 16 MiB). */
     public static final int MAX_CONTENT_BYTES = 32 * 1024 * 1024;
+    /** Longest manifest line read (a record is a few KiB; the header carries every license, list and checkpoint). */
+    public static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
     /** Totals, as the reports print them. */
     public static final class Summary {
@@ -96,10 +99,14 @@ public final class DatasetVerifier {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         ThreadLocal<Map<String, FileChannel>> warcs = ThreadLocal.withInitial(LinkedHashMap::new);
         List<FileChannel> opened = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (BufferedReader in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
-            String first = in.readLine();
+        try (InputStream raw = Files.newInputStream(manifest)) {
+            ManifestLines in = new ManifestLines(raw, MAX_LINE_BYTES);
+            byte[] first = in.next();
             if (first == null) {
                 throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: empty; a manifest starts with its header line");
+            }
+            if (first == ManifestLines.TOO_LONG) {
+                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: the header line is longer than " + MAX_LINE_BYTES + " bytes");
             }
             ObjectNode header = Json.readObject(first, manifest + ":1", Reason.MALFORMED_JSON);
             if (!"cb4i-manifest".equals(header.path("type").asText())) {
@@ -108,22 +115,24 @@ public final class DatasetVerifier {
             ManifestContext ctx = new ManifestContext(header, trust, history);
             summary.header.addAll(ctx.headerFindings());
             RecordVerifier verifier = new RecordVerifier(ctx, usage);
-            List<Future<RecordResult>> batch = new ArrayList<>();
-            String line;
+            // Results are taken in manifest order while the workers judge the lines read after them: up to two
+            // batches are in flight, so the workers never wait for this thread to read or report.
+            ArrayDeque<Future<RecordResult>> inFlight = new ArrayDeque<>();
+            byte[] line;
             long lineNo = 1;
-            while ((line = in.readLine()) != null) {
+            while ((line = in.next()) != null) {
                 lineNo++;
-                if (line.isBlank()) {
+                if (line != ManifestLines.TOO_LONG && blank(line)) {
                     continue;
                 }
                 long n = lineNo;
-                String text = line;
-                batch.add(pool.submit(() -> judge(text, n, manifest, dir, warcFiles, verifier, warcs, opened)));
-                if (batch.size() == BATCH) {
-                    drain(batch, summary, each);
+                byte[] bytes = line;
+                inFlight.add(pool.submit(() -> judge(bytes, n, manifest, dir, warcFiles, verifier, warcs, opened)));
+                if (inFlight.size() >= 2 * BATCH) {
+                    drain(inFlight, BATCH, summary, each);
                 }
             }
-            drain(batch, summary, each);
+            drain(inFlight, 0, summary, each);
         } finally {
             pool.shutdownNow();
             for (FileChannel ch : opened) {
@@ -150,11 +159,13 @@ public final class DatasetVerifier {
         return otherIds.add(id);
     }
 
-    private void drain(List<Future<RecordResult>> batch, Summary summary, Consumer<RecordResult> each) throws InterruptedException, IOException {
-        for (Future<RecordResult> f : batch) {
+    /** Hands on results in manifest order until at most {@code keep} are still in flight. */
+    private void drain(ArrayDeque<Future<RecordResult>> inFlight, int keep, Summary summary, Consumer<RecordResult> each)
+            throws InterruptedException, IOException {
+        while (inFlight.size() > keep) {
             RecordResult r;
             try {
-                r = f.get();
+                r = inFlight.poll().get();
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IOException("verification failed: " + e.getCause(), e.getCause());
             }
@@ -170,12 +181,24 @@ public final class DatasetVerifier {
             summary.add(r);
             each.accept(r);
         }
-        batch.clear();
     }
 
-    private static RecordResult judge(String line, long lineNo, Path manifest, Path dir, Map<String, Path> given, RecordVerifier v,
+    private static boolean blank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static RecordResult judge(byte[] line, long lineNo, Path manifest, Path dir, Map<String, Path> given, RecordVerifier v,
             ThreadLocal<Map<String, FileChannel>> warcs,
             List<FileChannel> opened) {
+        if (line == ManifestLines.TOO_LONG) {
+            return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
+                    manifest + ":" + lineNo + ": longer than " + MAX_LINE_BYTES + " bytes; not read")), "", Optional.empty());
+        }
         JsonNode n;
         try {
             n = Json.readTree(line);

@@ -45,12 +45,12 @@ public final class ManifestContext {
     private final Map<String, License> licenses = new HashMap<>();
     private final Map<URI, List<StatusListToken>> statusLists = new HashMap<>();
     private final List<Repertoire> repertoires = new ArrayList<>();
-    private final Map<String, Optional<Checkpoint>> checkpoints = new ConcurrentHashMap<>();
+    private final Map<String, Cached> checkpoints = new ConcurrentHashMap<>();
     /**
      * Verified credentials by (compact, key set instance): a re-verification, or a page kept twice, costs no signature
      * check. Bounded, so that memory does not grow with a dataset of distinct credentials.
      */
-    private final com.github.benmanes.caffeine.cache.Cache<Map.Entry<String, KeySet>, Object> credentials =
+    private final com.github.benmanes.caffeine.cache.Cache<Map.Entry<String, KeySet>, Cached> credentials =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000).build();
     private final List<Finding> headerFindings = new ArrayList<>();
 
@@ -152,14 +152,29 @@ public final class ManifestContext {
      *
      * @throws Cb4iException as {@link org.cb4i.sdk.credential.ContentCredentials#verify} does
      */
+    private static Object verifyCredential(String compact, KeySet keys) {
+        try {
+            return org.cb4i.sdk.credential.ContentCredentials.verify(compact, keys).claims();
+        } catch (Cb4iException e) {
+            return e;
+        }
+    }
+
+    /**
+     * What a cache holds for a signed object: the object as given, and what verifying it gave. The caches are keyed by
+     * the object's signature segment (86 characters, cheap to hash, where the whole object is hundreds per record) and
+     * a hit counts only when the whole object is equal (a comparison, much cheaper than hashing it).
+     */
+    private record Cached(String compact, Object result) {}
+
+    /** The signature segment of a compact JWS (all of it when it has no dot: it will not verify anyway). */
+    static String signature(String compact) {
+        return compact.substring(compact.lastIndexOf('.') + 1);
+    }
+
     public org.cb4i.sdk.credential.CredentialClaims credential(String compact, KeySet keys) {
-        Object v = credentials.get(Map.entry(compact, keys), k -> {
-            try {
-                return org.cb4i.sdk.credential.ContentCredentials.verify(compact, keys).claims();
-            } catch (Cb4iException e) {
-                return e;
-            }
-        });
+        Cached c = credentials.get(Map.entry(signature(compact), keys), k -> new Cached(compact, verifyCredential(compact, keys)));
+        Object v = c.compact().equals(compact) ? c.result() : verifyCredential(compact, keys);
         if (v instanceof Cb4iException e) {
             throw e;
         }
@@ -214,15 +229,21 @@ public final class ManifestContext {
 
     /** A checkpoint verified with the trusted keys of its log (cached), or empty when its log is not trusted or it does not verify. */
     public Optional<Checkpoint> checkpoint(String logId, String compact) {
-        return checkpoints.computeIfAbsent(compact, c -> {
-            try {
-                CompactJws.Parsed jws = CompactJws.parse(c, Checkpoint.TYP, Checkpoint.MAX_CHARS, "checkpoint");
-                Instant at = Instant.ofEpochSecond(jws.payload().path("iat").asLong());
-                Optional<KeySet> keys = trust.log(logId, at);
-                return keys.map(k -> Checkpoint.verify(c, k));
-            } catch (Cb4iException e) {
-                return Optional.empty();
-            }
-        });
+        Cached c = checkpoints.computeIfAbsent(signature(compact), k -> new Cached(compact, verifyCheckpoint(logId, compact)));
+        @SuppressWarnings("unchecked")
+        Optional<Checkpoint> v = (Optional<Checkpoint>) (c.compact().equals(compact) ? c.result() : verifyCheckpoint(logId, compact));
+        // The cache is keyed by the checkpoint alone: a hit for another log's id must not vouch for this one.
+        return v.filter(cp -> cp.logId().equals(logId));
+    }
+
+    private Optional<Checkpoint> verifyCheckpoint(String logId, String c) {
+        try {
+            CompactJws.Parsed jws = CompactJws.parse(c, Checkpoint.TYP, Checkpoint.MAX_CHARS, "checkpoint");
+            Instant at = Instant.ofEpochSecond(jws.payload().path("iat").asLong());
+            Optional<KeySet> keys = trust.log(logId, at);
+            return keys.map(k -> Checkpoint.verify(c, k));
+        } catch (Cb4iException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -231,6 +231,19 @@ class RecordVerifierTest {
         rec.put("credential", ContentCredentials.sign(c, KeyFiles.generate(KeyAlgorithm.ED25519)));
         assertThat(judge(header(StatusValue.VALID, t0), rec, Optional.of(content), Usage.AI_TRAIN).status()).isEqualTo(Status.UNTRUSTED_KEY);
 
+        // Verified credentials are cached by their signature segment: a forgery that keeps a verified credential's
+        // signature but changes its claims must not ride on the cached result.
+        RecordVerifier shared = new RecordVerifier(new ManifestContext(header(StatusValue.VALID, t0), trust, Optional.empty()), Usage.AI_TRAIN);
+        String genuine = ContentCredentials.sign(c, publisher);
+        rec.put("credential", genuine);
+        assertThat(shared.verify(rec, Optional.of(content)).status()).isEqualTo(Status.VERIFIED);
+        String[] parts = genuine.split("\\.");
+        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("A. Writer", "B. Forger").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        rec.put("credential", parts[0] + "." + otherPayload + "." + parts[2]);
+        assertThat(shared.verify(rec, Optional.of(content)).status()).isEqualTo(Status.BAD_SIGNATURE);
+
         CredentialClaims other = new CredentialClaims(SITE, SITE + "/articles/a", t0, List.of(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Set.of(), new CredentialClaims.Digests(Optional.of("1".repeat(64)), Optional.empty(), Optional.empty(), Optional.empty()));
         rec.put("credential", ContentCredentials.sign(other, publisher));

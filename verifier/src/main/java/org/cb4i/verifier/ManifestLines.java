@@ -1,0 +1,79 @@
+package org.cb4i.verifier;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads a manifest's lines as UTF-8 bytes (no decoding to characters: the JSON parser reads bytes faster, and does so
+ * on the worker threads), without a trailing CR, and with a cap: a line longer than {@code maxLine} bytes is not
+ * held in memory but skipped to its end and reported as {@link #TOO_LONG}.
+ */
+final class ManifestLines {
+    /** Returned for a line over the cap (compared by identity). */
+    static final byte[] TOO_LONG = new byte[0];
+
+    private final InputStream in;
+    private final int maxLine;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int end;
+
+    ManifestLines(InputStream in, int maxLine) {
+        this.in = in;
+        this.maxLine = maxLine;
+    }
+
+    /** The next line, {@link #TOO_LONG}, or null at the end of the input. */
+    byte[] next() throws IOException {
+        byte[] line = new byte[256];
+        int len = 0;
+        boolean tooLong = false;
+        boolean any = false;
+        while (true) {
+            if (pos == end) {
+                end = in.read(buf);
+                pos = 0;
+                if (end <= 0) {
+                    end = 0;
+                    if (!any) {
+                        return null;
+                    }
+                    break;
+                }
+            }
+            any = true;
+            int nl = -1;
+            for (int i = pos; i < end; i++) {
+                if (buf[i] == '\n') {
+                    nl = i;
+                    break;
+                }
+            }
+            int stop = nl < 0 ? end : nl;
+            int n = stop - pos;
+            if (!tooLong) {
+                if ((long) len + n > maxLine) {
+                    tooLong = true;
+                } else {
+                    if (len + n > line.length) {
+                        line = Arrays.copyOf(line, Math.min(maxLine, Math.max(len + n, line.length * 2)));
+                    }
+                    System.arraycopy(buf, pos, line, len, n);
+                    len += n;
+                }
+            }
+            pos = nl < 0 ? end : nl + 1;
+            if (nl >= 0) {
+                break;
+            }
+        }
+        if (tooLong) {
+            return TOO_LONG;
+        }
+        if (len > 0 && line[len - 1] == '\r') {
+            len--;
+        }
+        return Arrays.copyOf(line, len);
+    }
+}
