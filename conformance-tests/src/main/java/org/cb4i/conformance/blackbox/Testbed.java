@@ -240,7 +240,8 @@ public final class Testbed implements AutoCloseable {
         return collective.findAll(anyRequestedFor(urlPathEqualTo("/status/" + name)));
     }
 
-    static byte[] zlib(byte[] data) {
+    /** DEFLATE in the zlib format (RFC 1950), as status lists carry it. */
+    public static byte[] zlib(byte[] data) {
         Deflater d = new Deflater();
         d.setInput(data);
         d.finish();

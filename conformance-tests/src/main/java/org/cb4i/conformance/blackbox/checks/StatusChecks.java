@@ -61,28 +61,28 @@ public final class StatusChecks {
         }));
         c.add(new Check("a list with bytes after the zlib stream is refused: 503, never read as VALID", List.of("STS-3", "ENF-4"), bed -> {
             String name = "trailing-" + mark();
-            byte[] z = zlib(new byte[4]);
+            byte[] z = Testbed.zlib(new byte[4]);
             byte[] bad = java.util.Arrays.copyOf(z, z.length + 2);
             bed.serveStatusToken(name, bed.statusToken(bed.statusUri(name), 2, Base64.getUrlEncoder().withoutPadding().encodeToString(bad),
-                    Duration.ofSeconds(300), Instant.now().plusSeconds(3600), Instant.now(), fixture(bed), "statuslist+jwt"));
+                    Duration.ofSeconds(300), Instant.now().plusSeconds(3600), Instant.now(), bed.issuerKey(), "statuslist+jwt"));
             HttpExchange.Response r = fetch(bed, licenseAt(bed, bed.statusUri(name), 0));
             denied(r, r.text().contains("MALFORMED_STATUS_LIST") ? "MALFORMED_STATUS_LIST" : "STATUS_UNAVAILABLE");
         }));
         c.add(new Check("a list with bits=3 is refused: 503", List.of("STS-3", "ENF-4"), bed -> {
             String name = "bits3-" + mark();
-            bed.serveStatusToken(name, bed.statusToken(bed.statusUri(name), 3, Base64.getUrlEncoder().withoutPadding().encodeToString(zlib(new byte[4])),
-                    Duration.ofSeconds(300), Instant.now().plusSeconds(3600), Instant.now(), fixture(bed), "statuslist+jwt"));
+            bed.serveStatusToken(name, bed.statusToken(bed.statusUri(name), 3, Base64.getUrlEncoder().withoutPadding().encodeToString(Testbed.zlib(new byte[4])),
+                    Duration.ofSeconds(300), Instant.now().plusSeconds(3600), Instant.now(), bed.issuerKey(), "statuslist+jwt"));
             HttpExchange.Response r = fetch(bed, licenseAt(bed, bed.statusUri(name), 0));
             denied(r, r.text().contains("MALFORMED_STATUS_LIST") ? "MALFORMED_STATUS_LIST" : "STATUS_UNAVAILABLE");
         }));
         c.add(new Check("a list whose sub is not the URI it was fetched from, of another typ, or signed by another key is not used: 503",
                 List.of("STS-4", "ENF-4"), bed -> {
-                    String lst = Base64.getUrlEncoder().withoutPadding().encodeToString(zlib(new byte[4]));
+                    String lst = Base64.getUrlEncoder().withoutPadding().encodeToString(Testbed.zlib(new byte[4]));
                     Instant exp = Instant.now().plusSeconds(3600);
                     String a = "sub-" + mark();
-                    bed.serveStatusToken(a, bed.statusToken(bed.statusUri("elsewhere"), 2, lst, Duration.ofSeconds(300), exp, Instant.now(), fixture(bed), "statuslist+jwt"));
+                    bed.serveStatusToken(a, bed.statusToken(bed.statusUri("elsewhere"), 2, lst, Duration.ofSeconds(300), exp, Instant.now(), bed.issuerKey(), "statuslist+jwt"));
                     String b = "typ-" + mark();
-                    bed.serveStatusToken(b, bed.statusToken(bed.statusUri(b), 2, lst, Duration.ofSeconds(300), exp, Instant.now(), fixture(bed), "license+jwt"));
+                    bed.serveStatusToken(b, bed.statusToken(bed.statusUri(b), 2, lst, Duration.ofSeconds(300), exp, Instant.now(), bed.issuerKey(), "license+jwt"));
                     String k = "key-" + mark();
                     bed.serveStatusToken(k, bed.statusToken(bed.statusUri(k), 2, lst, Duration.ofSeconds(300), exp, Instant.now(), bed.otherCrawler, "statuslist+jwt"));
                     for (String name : List.of(a, b, k)) {
@@ -137,19 +137,5 @@ public final class StatusChecks {
             denied(fetch(bed, licenseAt(bed, bed.statusUri(name), 0)), "STATUS_UNAVAILABLE");
         }));
         return c;
-    }
-
-    static org.cb4i.sdk.key.SigningKey fixture(Testbed bed) {
-        return bed.issuerKey();
-    }
-
-    static byte[] zlib(byte[] data) {
-        java.util.zip.Deflater d = new java.util.zip.Deflater();
-        d.setInput(data);
-        d.finish();
-        byte[] buf = new byte[256];
-        int n = d.deflate(buf);
-        d.end();
-        return java.util.Arrays.copyOf(buf, n);
     }
 }
