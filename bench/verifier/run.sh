@@ -3,7 +3,7 @@
 # publisher credential per record) at two sizes, with distinct credentials and with repeated ones (a re-verification).
 # Prints records/s, the ratio to the floor (Ed25519 verifications/s on all cores, measured here: one per distinct
 # credential) and the peak RSS, from one run each, with the heap capped at 512 MiB (memory must not grow with the
-# dataset). SMALL=10000 LARGE=1000000 by default. Then, with the content in WARC (WARC_N=20000 distinct ~20 KB
+# dataset). SMALL=10000 LARGE=1000000 by default. Then, with the content in WARC (WARC_N=100000 distinct ~20 KB
 # articles): the time against the floor, the larger of `gzip -dc data.warc.gz | openssl dgst -sha256` and one jsoup
 # parse per page on all cores (target: within 1.5x).
 set -euo pipefail
@@ -61,4 +61,4 @@ print("%8d records with content in WARC (%s MB gz): %.2f s (%.0f records/s); flo
 PY
   rm -rf "$d"
 }
-warc_run "${WARC_N:-20000}"
+warc_run "${WARC_N:-100000}"
