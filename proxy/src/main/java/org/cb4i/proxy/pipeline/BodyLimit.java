@@ -7,7 +7,9 @@ import io.vertx.core.streams.ReadStream;
 
 /**
  * A request body passed through to the origin, cut off (the client's connection reset, the origin request failed)
- * when it grows past the limit: how a chunked body, whose length is not known in advance, is bounded.
+ * when it grows past the limit: how a chunked body, whose length is not known in advance, is bounded. It remembers
+ * whether it failed on the client's side (bad framing, over the limit), so that the client is told so rather than
+ * that the origin failed.
  */
 final class BodyLimit implements ReadStream<Buffer> {
     private final HttpServerRequest req;
@@ -36,7 +38,7 @@ final class BodyLimit implements ReadStream<Buffer> {
                 overLimit = true;
                 clientFailure = new IllegalStateException("request body larger than " + limit + " bytes");
                 if (exceptionHandler != null) {
-                    exceptionHandler.handle(new IllegalStateException("request body larger than " + limit + " bytes"));
+                    exceptionHandler.handle(clientFailure);
                 }
                 req.connection().close();
                 return;

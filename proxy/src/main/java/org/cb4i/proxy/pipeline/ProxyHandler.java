@@ -167,7 +167,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    /** [ENF-5]: messages whose framing two parsers could read differently are refused, never forwarded. */
     /** RFC 3986 host [":" port]: reg-name, IPv4 or an IP literal's characters; no userinfo, path or white space. */
     static boolean validHost(String v) {
         if (v.isEmpty()) {
@@ -183,6 +182,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         return true;
     }
 
+    /** [ENF-5]: messages whose framing two parsers could read differently are refused, never forwarded. */
     private static String framingProblem(HttpServerRequest req, MultiMap h) {
         if (req.method() == HttpMethod.CONNECT || req.method() == HttpMethod.TRACE) {
             return req.method() + " is not served";
