@@ -45,16 +45,42 @@ public final class CanonicalText {
     private CanonicalText() {}
 
     /**
-     * The canonical text of a page.
-     *
-     * @param paragraphs the paragraphs, in order
-     * @param text the paragraphs joined by U+000A
-     * @param textSha256 hex SHA-256 of the text's UTF-8 bytes
-     * @param paragraphsRoot hex RFC 9162 Merkle root over the paragraphs' UTF-8 bytes
+     * The canonical text of a page: its paragraphs, in order; the text (the paragraphs joined by U+000A) and its hex
+     * SHA-256; and, computed when first asked (a verifier checking only the text digest never pays for it), the hex
+     * RFC 9162 Merkle root over the paragraphs' UTF-8 bytes. Immutable and thread-safe.
      */
-    public record Result(List<String> paragraphs, String text, String textSha256, String paragraphsRoot) {
-        public Result {
-            paragraphs = List.copyOf(paragraphs);
+    public static final class Result {
+        private final List<String> paragraphs;
+        private final String text;
+        private final String textSha256;
+        private volatile String paragraphsRoot;
+
+        Result(List<String> paragraphs, String text, String textSha256) {
+            this.paragraphs = List.copyOf(paragraphs);
+            this.text = text;
+            this.textSha256 = textSha256;
+        }
+
+        public List<String> paragraphs() {
+            return paragraphs;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        public String textSha256() {
+            return textSha256;
+        }
+
+        public String paragraphsRoot() {
+            String r = paragraphsRoot;
+            if (r == null) {
+                MerkleTree tree = new MerkleTree();
+                paragraphs.forEach(p -> tree.append(p.getBytes(StandardCharsets.UTF_8)));
+                paragraphsRoot = r = HexFormat.of().formatHex(tree.root(tree.size()));
+            }
+            return r;
         }
 
         /** Each paragraph's RFC 9162 leaf hash (hex SHA-256 of 0x00 and its UTF-8 bytes), as a dataset manifest carries them ([CRD-5]). */
@@ -120,10 +146,7 @@ public final class CanonicalText {
             }
         }
         String text = String.join("\n", paragraphs);
-        MerkleTree tree = new MerkleTree();
-        paragraphs.forEach(p -> tree.append(p.getBytes(StandardCharsets.UTF_8)));
-        return new Result(paragraphs, text, HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8))),
-                HexFormat.of().formatHex(tree.root(tree.size())));
+        return new Result(paragraphs, text, HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** One paragraph's normal form: NFC, zero-width characters removed, white space folded, trimmed. */
