@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
@@ -58,9 +59,45 @@ final class ProxyVerticle extends VerticleBase {
                 new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
         ProxyHandler handler = new ProxyHandler(shared, client, vertx,
                 List.of(new DiscoveryEndpoints(client, shared.log()), new LogEndpoints(shared.log(), vertx)));
-        server = vertx.createHttpServer(serverOptions(c, port)).requestHandler(handler).invalidRequestHandler(handler::invalid);
+        server = vertx.createHttpServer(serverOptions(c, port))
+                .connectionHandler(this::armHeaderDeadline)
+                .requestHandler(req -> {
+                    disarmHeaderDeadline(req.connection());
+                    handler.handle(req);
+                })
+                .invalidRequestHandler(req -> {
+                    disarmHeaderDeadline(req.connection());
+                    handler.invalid(req);
+                });
         return server.listen().onSuccess(sv -> shared.events().accept("listening on " + c.listen().host() + ":" + sv.actualPort()
                 + " (" + Thread.currentThread().getName() + ")"));
+    }
+
+    /**
+     * Connections whose first request's header section has not arrived yet, with the timer that closes them (security.md
+     * PRX-11: a client dripping its headers a byte at a time never trips the idle timeout). Touched only on this
+     * verticle's event loop.
+     */
+    private final java.util.Map<HttpConnection, Long> awaitingHeaders = new java.util.HashMap<>();
+
+    private void armHeaderDeadline(HttpConnection conn) {
+        long ms = Math.max(1, shared.state().config().limits().headerTimeout().toMillis());
+        long timer = vertx.setTimer(ms, id -> {
+            if (awaitingHeaders.remove(conn) != null) {
+                conn.close();
+            }
+        });
+        awaitingHeaders.put(conn, timer);
+        conn.closeHandler(v -> disarmHeaderDeadline(conn));
+    }
+
+    private void disarmHeaderDeadline(HttpConnection conn) {
+        if (!awaitingHeaders.isEmpty()) {
+            Long timer = awaitingHeaders.remove(conn);
+            if (timer != null) {
+                vertx.cancelTimer(timer);
+            }
+        }
     }
 
     HttpServer server() {

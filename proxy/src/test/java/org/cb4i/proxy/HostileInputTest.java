@@ -43,6 +43,40 @@ class HostileInputTest {
     }
 
     @Test
+    void aClientDrippingItsHeaders_isCutOffAtTheHeaderTimeout_whileOthersAreServed() throws Exception { // security.md PRX-11 [ENF-5]
+        h.close();
+        h = new ProxyHarness(dir).start("limits:\n  header_timeout: 1s\n");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.proxy.port())) {
+            s.setSoTimeout(200);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write("GET /free/x HTTP/1.1\r\nHost: a\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            long t0 = System.nanoTime();
+            boolean closed = false;
+            // One header byte every 200 ms: each resets the idle timeout (60 s), never the header deadline.
+            for (int i = 0; i < 40 && !closed; i++) {
+                try {
+                    out.write('X');
+                    out.flush();
+                    closed = s.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    // still open: drip on
+                } catch (java.io.IOException e) {
+                    closed = true;
+                }
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(closed).as("the dripping connection was closed").isTrue();
+            assertThat(ms).as("closed near the 1 s header timeout").isBetween(700L, 3000L);
+        }
+        assertThat(h.get("/free/after").statusCode()).isEqualTo(200);
+        // A keep-alive connection's later requests are not subject to it: the idle timeout governs them.
+        java.net.http.HttpResponse<byte[]> first = h.get("/free/one");
+        Thread.sleep(1500);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(h.get("/free/two").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void contentLengthWithTransferEncoding_isRefused_andNothingReachesTheOrigin() throws Exception {
         String r = send("POST /free/x HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /private/x HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(status(r)).isIn("400");

@@ -103,13 +103,14 @@ public final class ConfigLoader {
                 y.error("/trusted_forwarders/" + i, e.getMessage());
             }
         }
-        y.known("/limits", Set.of("max_request_line", "max_header_bytes", "max_body_bytes", "idle_timeout"));
+        y.known("/limits", Set.of("max_request_line", "max_header_bytes", "max_body_bytes", "idle_timeout", "header_timeout"));
         ProxyConfig.Limits d = ProxyConfig.Limits.DEFAULT;
         ProxyConfig.Limits limits = new ProxyConfig.Limits(
                 y.integer("/limits/max_request_line", d.maxRequestLine(), 256, 65536),
                 y.integer("/limits/max_header_bytes", d.maxHeaderBytes(), 1024, 262144),
                 y.integer("/limits/max_body_bytes", (int) d.maxBodyBytes(), 0, Integer.MAX_VALUE),
-                y.duration("/limits/idle_timeout", d.idleTimeout()));
+                y.duration("/limits/idle_timeout", d.idleTimeout()),
+                y.duration("/limits/header_timeout", d.headerTimeout()));
         y.known("/origin_timeouts", Set.of("connect", "response"));
         ProxyConfig.OriginTimeouts timeouts = new ProxyConfig.OriginTimeouts(
                 y.duration("/origin_timeouts/connect", ProxyConfig.OriginTimeouts.DEFAULT.connect()),

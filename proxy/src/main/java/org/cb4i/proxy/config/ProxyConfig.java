@@ -60,9 +60,12 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
     /** TLS termination: PEM certificate chain and key, reloaded with the configuration. */
     public record Tls(Path certificate, Path key) {}
 
-    /** Limits that protect the proxy and the origin. */
-    public record Limits(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration idleTimeout) {
-        public static final Limits DEFAULT = new Limits(8192, 16384, 10L * 1024 * 1024, Duration.ofSeconds(60));
+    /**
+     * Limits that protect the proxy and the origin. {@code headerTimeout}: how long a new connection may take to
+     * deliver its first request's header section (a client dripping it byte by byte never trips the idle timeout).
+     */
+    public record Limits(int maxRequestLine, int maxHeaderBytes, long maxBodyBytes, Duration idleTimeout, Duration headerTimeout) {
+        public static final Limits DEFAULT = new Limits(8192, 16384, 10L * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(10));
     }
 
     /** How long the proxy waits for the origin. */
