@@ -98,8 +98,10 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String origin = originAt != null ? originAt : proxy != null || profile || cb4iConfig != null ? "127.0.0.1:18092" : "127.0.0.1:0";
-        String collective = collectiveAt != null ? collectiveAt : proxy != null || profile || cb4iConfig != null ? "127.0.0.1:18091" : "127.0.0.1:0";
+        // A proxy configured ahead of the run needs fixed addresses; our in-process proxy takes any free port.
+        boolean fixed = proxy != null || profile || cb4iConfig != null;
+        String origin = originAt != null ? originAt : fixed ? "127.0.0.1:18092" : "127.0.0.1:0";
+        String collective = collectiveAt != null ? collectiveAt : fixed ? "127.0.0.1:18091" : "127.0.0.1:0";
         if (profile) {
             out.print(Profile.describe(origin, collective));
             return 0;

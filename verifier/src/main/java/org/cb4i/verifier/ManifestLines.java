@@ -16,6 +16,8 @@ final class ManifestLines {
     private final InputStream in;
     private final int maxLine;
     private final byte[] buf = new byte[1 << 16];
+    /** The line being read, reused from line to line (a record is a few KiB); only the result is copied. */
+    private byte[] line = new byte[8192];
     private int pos;
     private int end;
 
@@ -26,7 +28,6 @@ final class ManifestLines {
 
     /** The next line, {@link #TOO_LONG}, or null at the end of the input. */
     byte[] next() throws IOException {
-        byte[] line = new byte[256];
         int len = 0;
         boolean tooLong = false;
         boolean any = false;
@@ -68,12 +69,13 @@ final class ManifestLines {
                 break;
             }
         }
-        if (tooLong) {
-            return TOO_LONG;
-        }
         if (len > 0 && line[len - 1] == '\r') {
             len--;
         }
-        return Arrays.copyOf(line, len);
+        byte[] result = tooLong ? TOO_LONG : Arrays.copyOf(line, len);
+        if (line.length > (1 << 20)) {
+            line = new byte[8192]; // a rare long line (the header) does not keep its buffer
+        }
+        return result;
     }
 }

@@ -48,12 +48,6 @@ public final class HttpExchange {
             return this;
         }
 
-        /** Replaces the request line with exactly these characters (no CRLF). */
-        public Request rawRequestLine(String line) {
-            rawRequestLine = line;
-            return this;
-        }
-
         public String method() {
             return method;
         }

@@ -55,16 +55,8 @@ public final class Report {
         }
     }
 
-    public List<Line> lines() {
-        return lines;
-    }
-
     public List<Runner.Result> results() {
         return results;
-    }
-
-    public boolean allPassed() {
-        return results.stream().allMatch(Runner.Result::passed);
     }
 
     public long count(Verdict v) {

@@ -16,9 +16,15 @@ final class BodyLimit implements ReadStream<Buffer> {
     private final long limit;
     private long seen;
     private Handler<Throwable> exceptionHandler;
-    /** Why the client's body failed (bad framing, over the limit), when it did; not the origin's failures. */
-    private volatile Throwable clientFailure;
-    private volatile boolean overLimit;
+    /** Why the client's body failed (bad framing, or {@link TooLarge}), when it did; not the origin's failures. */
+    private Throwable clientFailure;
+
+    /** The body grew past the limit. */
+    static final class TooLarge extends IllegalStateException {
+        TooLarge(long limit) {
+            super("request body larger than " + limit + " bytes");
+        }
+    }
 
     BodyLimit(HttpServerRequest req, long limit) {
         this.req = req;
@@ -35,8 +41,7 @@ final class BodyLimit implements ReadStream<Buffer> {
             seen += buf.length();
             if (seen > limit) {
                 req.handler(null);
-                overLimit = true;
-                clientFailure = new IllegalStateException("request body larger than " + limit + " bytes");
+                clientFailure = new TooLarge(limit);
                 if (exceptionHandler != null) {
                     exceptionHandler.handle(clientFailure);
                 }
@@ -61,10 +66,6 @@ final class BodyLimit implements ReadStream<Buffer> {
     /** The client's failure, if the body failed on the client's side. */
     Throwable clientFailure() {
         return clientFailure;
-    }
-
-    boolean overLimit() {
-        return overLimit;
     }
 
     @Override

@@ -346,14 +346,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 pipe.endOnFailure(false);
                 pipe.to(creq).onFailure(t -> creq.reset());
                 sent = creq.response().recover(t -> body.clientFailure() == null ? Future.failedFuture(t)
-                        : Future.failedFuture(new BodyFailed(body.overLimit(), body.clientFailure())));
+                        : Future.failedFuture(new BodyFailed(body.clientFailure())));
             } else {
                 sent = creq.send();
                 req.resume();
             }
             sent.onComplete(res -> {
                 if (res.failed() && res.cause() instanceof BodyFailed b) {
-                    ctx.deny(b.overLimit ? Reason.BODY_TOO_LARGE : Reason.MALFORMED_REQUEST, b.overLimit
+                    boolean tooLarge = b.getCause() instanceof BodyLimit.TooLarge;
+                    ctx.deny(tooLarge ? Reason.BODY_TOO_LARGE : Reason.MALFORMED_REQUEST, tooLarge
                             ? "the request body is larger than " + cfg.limits().maxBodyBytes() + " bytes"
                             : "the request body's framing cannot be read (the origin request was reset)");
                 } else if (res.failed()) {
@@ -367,11 +368,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
     /** The client's request body failed: the origin's request was reset because of the client, not the origin. */
     private static final class BodyFailed extends RuntimeException {
-        final boolean overLimit;
-
-        BodyFailed(boolean overLimit, Throwable cause) {
+        BodyFailed(Throwable cause) {
             super(cause.getMessage(), cause, false, false);
-            this.overLimit = overLimit;
         }
     }
 

@@ -14,7 +14,8 @@ import org.cb4i.conformance.blackbox.HttpExchange;
 import org.cb4i.conformance.blackbox.Testbed;
 
 /**
- * The hostile inputs of research/security.md §A3 that apply at a proxy's HTTP/1.1 boundary (PRX-01 to PRX-20),
+ * The hostile inputs of research/security.md §A3 that apply at a proxy's HTTP/1.1 boundary and can be sent as one
+ * request (PRX-02 to PRX-10, PRX-20; not slow clients, floods or HTTP/2),
  * sent as raw bytes. The safe outcome is the same for each: refused (a 4xx, 501 or 505, or the connection closed
  * without an answer), nothing reaches the origin, no 500 and no stack trace, and the proxy keeps serving. Where the
  * spec names the exact reason the enforcement checks ([ENF-5], [ENF-6]) test it; these test that nothing slips through.
