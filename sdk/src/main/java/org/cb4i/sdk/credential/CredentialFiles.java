@@ -113,8 +113,9 @@ public final class CredentialFiles {
             throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": UTF-16 pages cannot be signed in place; convert to UTF-8");
         }
         Charset cs = StandardCharsets.UTF_8;
-        Matcher m = META_CHARSET.matcher(new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.ISO_8859_1));
-        if (m.find()) {
+        String head = new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.ISO_8859_1);
+        Matcher m = META_CHARSET.matcher(head);
+        if (HtmlCredentials.find(m, head, "<meta", 0) >= 0) {
             try {
                 cs = Charset.forName(m.group(1));
             } catch (IllegalArgumentException e) {
@@ -122,6 +123,14 @@ public final class CredentialFiles {
             }
             if (!cs.newEncoder().canEncode("<>\"=/ abcxyz") || cs.name().startsWith("UTF-16") || cs.name().startsWith("UTF-32")) {
                 throw new MalformedInputException(Reason.MALFORMED_CONTENT, file + ": charset " + cs.name() + " is not ASCII-compatible");
+            }
+        }
+        if (cs.equals(StandardCharsets.UTF_8)) {
+            // The JDK's own UTF-8 decoding is several times faster than a CharsetDecoder, but replaces malformed input
+            // with U+FFFD: only a page that then holds one needs the strict decoder's verdict.
+            String fast = new String(bytes, StandardCharsets.UTF_8);
+            if (fast.indexOf('\uFFFD') < 0) {
+                return fast;
             }
         }
         try {

@@ -1,6 +1,7 @@
 package org.cb4i.sdk.credential;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,13 +24,16 @@ import org.jsoup.select.Elements;
  * byte of an ASCII-compatible encoding; the inserted markup is ASCII.
  */
 public final class HtmlCredentials {
+    // Matched case-insensitively (ASCII only, as HTML's tag and attribute names), anchored at a tag's "<" found by
+    // tagAt: a scan of the page for "<" is far cheaper than a regular expression tried at every position.
+    private static final int ASCII_CI = Pattern.CASE_INSENSITIVE;
     private static final Pattern CREDENTIAL = Pattern.compile(
-            "<script\\b[^>]*\\btype\\s*=\\s*([\"']?)application/content-credential\\+jwt\\1[^>]*>[^<]*</script\\s*>");
-    private static final Pattern HEAD_END = Pattern.compile("</head\\s*>");
-    private static final Pattern HEAD_START = Pattern.compile("<head\\b[^>]*>");
-    private static final Pattern HTML_START = Pattern.compile("<html\\b[^>]*>");
-    private static final Pattern DOCTYPE = Pattern.compile("<!doctype[^>]*>");
-    private static final Pattern LICENSE_LINK = Pattern.compile("<link\\b[^>]*\\brel\\s*=\\s*([\"']?)[^\"'>]*\\blicense\\b[^>]*>");
+            "<script\\b[^>]*\\btype\\s*=\\s*([\"']?)application/content-credential\\+jwt\\1[^>]*>[^<]*</script\\s*>", ASCII_CI);
+    private static final Pattern HEAD_END = Pattern.compile("</head\\s*>", ASCII_CI);
+    private static final Pattern HEAD_START = Pattern.compile("<head\\b[^>]*>", ASCII_CI);
+    private static final Pattern HTML_START = Pattern.compile("<html\\b[^>]*>", ASCII_CI);
+    private static final Pattern DOCTYPE = Pattern.compile("<!doctype[^>]*>", ASCII_CI);
+    private static final Pattern LICENSE_LINK = Pattern.compile("<link\\b[^>]*\\brel\\s*=\\s*([\"']?)[^\"'>]*\\blicense\\b[^>]*>", ASCII_CI);
 
     private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_.-]+");
 
@@ -59,63 +63,91 @@ public final class HtmlCredentials {
             throw new IllegalArgumentException("a compact JWS is base64url segments and dots only");
         }
         String element = "<script type=\"" + ContentCredentials.MEDIA_TYPE + "\">" + credential + "</script>";
-        // The patterns are lower case and run on an ASCII-lowered copy (same length, same offsets): a case-insensitive
-        // java.util.regex search compares at every position, a case-sensitive one skips ahead (Boyer-Moore).
-        String lower = asciiLower(html);
-        Matcher existing = CREDENTIAL.matcher(lower);
+        Matcher existing = CREDENTIAL.matcher(html);
+        int start = find(existing, html, "<script", 0);
         String out;
-        if (existing.find()) {
-            int start = existing.start();
+        int rest; // where the publisher's markup after the credential starts, in out
+        if (start >= 0) {
             int end = existing.end();
-            if (existing.find()) {
+            if (find(existing, html, "<script", end) >= 0) {
                 throw new MalformedInputException(Reason.CREDENTIAL_AMBIGUOUS, "the page already holds more than one content credential; remove the extra ones");
             }
             out = html.substring(0, start) + element + html.substring(end);
+            rest = start + element.length();
         } else {
             String insert = element;
-            if (license.isPresent() && !LICENSE_LINK.matcher(lower).find()) {
+            if (license.isPresent() && find(LICENSE_LINK.matcher(html), html, "<link", 0) < 0) {
                 insert = "<link rel=\"license\" type=\"application/rsl+xml\" href=\"" + escapeAttr(license.get().toString()) + "\">\n" + element;
             }
-            out = insertIntoHead(html, lower, insert + "\n");
+            out = insertIntoHead(html, insert + "\n");
+            rest = out.indexOf(element) + element.length();
         }
         // Check where an HTML parser puts the credential. The tree builder has placed our element by the time it has
         // read it, so parsing the page up to the element's end decides its place and sees any credential before it;
         // the rest of the page is parsed again only if one of its script tags could be another credential.
-        int at = out.indexOf(element);
-        boolean prefixDecides = at >= 0 && !mayHoldCredential(asciiLower(out.substring(at + element.length())));
-        String back = extract(prefixDecides ? out.substring(0, at + element.length()) : out).orElse(null);
+        boolean prefixDecides = !mayHoldCredential(out, rest);
+        String back = extract(prefixDecides ? out.substring(0, rest) : out).orElse(null);
         if (!credential.equals(back)) {
             throw new MalformedInputException(Reason.CREDENTIAL_MISPLACED, "the credential could not be placed in <head> of this page");
         }
         return out;
     }
 
-    private static String insertIntoHead(String html, String lower, String insert) {
-        Matcher m = HEAD_END.matcher(lower);
-        if (m.find()) {
-            return html.substring(0, m.start()) + insert + html.substring(m.start());
+    private static String insertIntoHead(String html, String insert) {
+        Matcher m = HEAD_END.matcher(html);
+        int at = find(m, html, "</head", 0);
+        if (at >= 0) {
+            return html.substring(0, at) + insert + html.substring(at);
         }
-        m = HEAD_START.matcher(lower);
-        if (m.find()) {
+        m = HEAD_START.matcher(html);
+        if (find(m, html, "<head", 0) >= 0) {
             return html.substring(0, m.end()) + "\n" + insert + html.substring(m.end());
         }
-        m = HTML_START.matcher(lower);
-        if (m.find()) {
+        m = HTML_START.matcher(html);
+        if (find(m, html, "<html", 0) >= 0) {
             return html.substring(0, m.end()) + "<head>" + insert + "</head>" + html.substring(m.end());
         }
-        m = DOCTYPE.matcher(lower);
-        int at = m.lookingAt() || m.find() && m.start() == 0 ? m.end() : 0;
+        m = DOCTYPE.matcher(html);
+        at = m.lookingAt() || m.find() && m.start() == 0 ? m.end() : 0;
         return html.substring(0, at) + "<head>" + insert + "</head>" + html.substring(at);
     }
 
     /**
-     * Whether lower-cased markup has a script tag that may be a credential: one naming the media type, or with a
-     * character reference that could spell it.
+     * The start of the first match of {@code m} at or after {@code from} (then {@code m.end()} is its end), trying it only
+     * where {@code tag} (lower case, starting with "<") begins, in any ASCII case; -1 if none.
      */
-    private static boolean mayHoldCredential(String lower) {
-        for (int i = lower.indexOf("<script"); i >= 0; i = lower.indexOf("<script", i + 7)) {
-            int end = lower.indexOf('>', i);
-            String tag = end < 0 ? lower.substring(i) : lower.substring(i, end);
+    static int find(Matcher m, String s, String tag, int from) {
+        for (int i = tagAt(s, tag, from); i >= 0; i = tagAt(s, tag, i + 1)) {
+            m.region(i, s.length());
+            if (m.lookingAt()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first {@code tag} (lower case, starting with "<") at or after {@code from}, in any ASCII case; -1 if none. */
+    private static int tagAt(String s, String tag, int from) {
+        for (int i = s.indexOf('<', from); i >= 0 && i + tag.length() <= s.length(); i = s.indexOf('<', i + 1)) {
+            int k = 1;
+            while (k < tag.length() && (s.charAt(i + k) | (Character.isLetter(tag.charAt(k)) ? 0x20 : 0)) == tag.charAt(k)) {
+                k++;
+            }
+            if (k == tag.length()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether the markup from {@code from} on has a script tag that may be a credential: one naming the media type, or
+     * with a character reference that could spell it.
+     */
+    private static boolean mayHoldCredential(String html, int from) {
+        for (int i = tagAt(html, "<script", from); i >= 0; i = tagAt(html, "<script", i + 7)) {
+            int end = html.indexOf('>', i);
+            String tag = (end < 0 ? html.substring(i) : html.substring(i, end)).toLowerCase(Locale.ROOT);
             if (tag.contains("content-credential") || tag.indexOf('&') >= 0) {
                 return true;
             }
@@ -171,17 +203,6 @@ public final class HtmlCredentials {
                     + " paragraphs now, " + d.paragraphCount().orElse(0) + " signed)"));
         }
         return new Checked(v, t);
-    }
-
-    /** {@code s} with A-Z lowered and every other character kept: the same length, so offsets carry over. */
-    static String asciiLower(String s) {
-        char[] c = s.toCharArray();
-        for (int i = 0; i < c.length; i++) {
-            if (c[i] >= 'A' && c[i] <= 'Z') {
-                c[i] += 'a' - 'A';
-            }
-        }
-        return new String(c);
     }
 
     private static String escapeAttr(String s) {

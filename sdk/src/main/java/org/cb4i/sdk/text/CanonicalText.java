@@ -51,13 +51,12 @@ public final class CanonicalText {
      */
     public static final class Result {
         private final List<String> paragraphs;
-        private final String text;
         private final String textSha256;
+        private volatile String text;
         private volatile String paragraphsRoot;
 
-        Result(List<String> paragraphs, String text, String textSha256) {
+        Result(List<String> paragraphs, String textSha256) {
             this.paragraphs = List.copyOf(paragraphs);
-            this.text = text;
             this.textSha256 = textSha256;
         }
 
@@ -66,7 +65,11 @@ public final class CanonicalText {
         }
 
         public String text() {
-            return text;
+            String t = text;
+            if (t == null) {
+                text = t = String.join("\n", paragraphs);
+            }
+            return t;
         }
 
         public String textSha256() {
@@ -104,19 +107,17 @@ public final class CanonicalText {
     /** As {@link #of(String)}, on a document already parsed (so that a caller parses a page once). */
     public static Result of(Document doc) {
         Element region = region(doc);
-        List<String> raw = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
+        Paragraphs out = new Paragraphs();
         Deque<Object> stack = new ArrayDeque<>();
         pushChildren(stack, region);
         while (!stack.isEmpty()) {
             Object o = stack.pop();
             if (o == END) {
-                raw.add(cur.toString());
-                cur.setLength(0);
+                out.end();
                 continue;
             }
             if (o instanceof TextNode t) {
-                cur.append(t.getWholeText());
+                out.raw.append(t.getWholeText());
                 continue;
             }
             if (!(o instanceof Element e)) {
@@ -127,26 +128,82 @@ public final class CanonicalText {
                 continue;
             }
             if (name.equals("br")) {
-                cur.append(' ');
+                out.raw.append(' ');
                 continue;
             }
             if (BLOCKS.contains(name)) {
-                raw.add(cur.toString());
-                cur.setLength(0);
+                out.end();
                 stack.push(END);
             }
             pushChildren(stack, e);
         }
-        raw.add(cur.toString());
-        List<String> paragraphs = new ArrayList<>();
-        for (String p : raw) {
-            String n = normalise(p);
-            if (!n.isEmpty()) {
-                paragraphs.add(n);
+        out.end();
+        return new Result(out.paragraphs, HexFormat.of().formatHex(out.text.digest()));
+    }
+
+    /**
+     * The paragraphs as the walk ends them, each normalised as it ends, and the text digest fed as they come (the text
+     * itself is joined only if asked for).
+     */
+    private static final class Paragraphs {
+        final StringBuilder raw = new StringBuilder();
+        final List<String> paragraphs = new ArrayList<>();
+        final MessageDigest text = sha256();
+        char[] buf = new char[256];
+
+        void end() {
+            int len = raw.length();
+            if (len == 0) {
+                return;
+            }
+            if (buf.length < len) {
+                buf = new char[Math.max(len, buf.length * 2)];
+            }
+            raw.getChars(0, len, buf, 0);
+            int k = foldBelowCombiningMarks(buf, len);
+            String p = k >= 0 ? new String(buf, 0, k) : normalise(raw.toString());
+            raw.setLength(0);
+            if (!p.isEmpty()) {
+                if (!paragraphs.isEmpty()) {
+                    text.update((byte) '\n');
+                }
+                text.update(p.getBytes(StandardCharsets.UTF_8));
+                paragraphs.add(p);
             }
         }
-        String text = String.join("\n", paragraphs);
-        return new Result(paragraphs, text, HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * {@link #normalise} in place for the usual paragraph, whose characters other than white space and the zero-width
+     * ones are all below U+0300 and so already NFC (see {@link #belowCombiningMarks}): returns the folded length, or -1
+     * (the buffer then spoilt) at the first character that needs the general path.
+     */
+    static int foldBelowCombiningMarks(char[] buf, int len) {
+        int k = 0;
+        boolean pending = false;
+        for (int i = 0; i < len; i++) {
+            char c = buf[i];
+            if (c > ' ' && c < 0x85) { // printable ASCII and the controls below NEL: the bulk of any Latin text
+                if (pending) {
+                    buf[k++] = ' ';
+                    pending = false;
+                }
+                buf[k++] = c;
+            } else if (c == ' ' || (c < 0x85 ? c >= 0x09 && c <= 0x0D : isWhiteSpace(c))) {
+                pending = k > 0;
+            } else if (c == '\u200B' || c == '\uFEFF') {
+                // dropped
+            } else if (c >= 0x300) {
+                return -1;
+            } else {
+                if (pending) {
+                    buf[k++] = ' ';
+                    pending = false;
+                }
+                buf[k++] = c;
+            }
+        }
+        return k;
     }
 
     /** One paragraph's normal form: NFC, zero-width characters removed, white space folded, trimmed. */
@@ -223,9 +280,9 @@ public final class CanonicalText {
         }
     }
 
-    private static byte[] sha256(byte[] b) {
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

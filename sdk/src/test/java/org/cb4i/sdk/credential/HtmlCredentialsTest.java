@@ -159,6 +159,22 @@ class HtmlCredentialsTest {
     }
 
     @Test
+    void decoding_isStrict_whateverPathItTakes() throws Exception {
+        byte[] page = "<html><head><META CHARSET=UTF-8><title>t</title></head><body><p>caf\u00E9 \uFFFD</p></body></html>".getBytes(StandardCharsets.UTF_8);
+        // A genuine U+FFFD in valid UTF-8 is text like any other ...
+        assertThat(CredentialFiles.decode(page, Path.of("ok.html"))).contains("caf\u00E9 \uFFFD");
+        // ... malformed UTF-8 (a lone continuation byte, an encoded surrogate, an overlong slash) is refused, not replaced.
+        for (byte[] bad : new byte[][] {{(byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}}) {
+            byte[] b = java.util.Arrays.copyOf(page, page.length + bad.length);
+            System.arraycopy(bad, 0, b, page.length, bad.length);
+            assertThatThrownBy(() -> CredentialFiles.decode(b, Path.of("bad.html"))).hasMessageContaining("bad.html: not valid UTF-8 text");
+        }
+        // The charset declaration is read in any case of the tag's name.
+        byte[] latin1 = "<html><head><Meta Charset=\"ISO-8859-1\"></head><body><p>caf\u00E9</p></body></html>".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(CredentialFiles.decode(latin1, Path.of("l.html"))).contains("caf\u00E9");
+    }
+
+    @Test
     void otherFiles_getASidecar_boundToTheirBytes() throws Exception {
         Path img = dir.resolve("photo.jpg");
         Files.write(img, new byte[] {1, 2, 3, 4});

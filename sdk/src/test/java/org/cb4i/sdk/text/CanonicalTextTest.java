@@ -33,6 +33,29 @@ class CanonicalTextTest {
     }
 
     @Test
+    void inPlaceFold_agreesWithNormalise_whereverItDoesNotHandOver() {
+        // The walk's fast path must give exactly normalise()'s answer, or hand over (-1) to it.
+        char[] alphabet = {'a', 'Z', '.', ' ', '\t', '\n', '\r', '\u000B', '\u0001', '\u0085', '\u00A0', '\u00E9', '\u02FF', '\u1680',
+            '\u2000', '\u2001', '\u200A', '\u200B', '\u2028', '\u3000', '\uFEFF', '\u0301', '\u05D0', '\u4E2D'};
+        java.util.Random random = new java.util.Random(42);
+        int handedOver = 0;
+        for (int n = 0; n < 20_000; n++) {
+            char[] c = new char[random.nextInt(12)];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            String s = new String(c);
+            int k = CanonicalText.foldBelowCombiningMarks(c, c.length);
+            if (k < 0) {
+                handedOver++;
+            } else {
+                assertThat(new String(c, 0, k)).as("fold of %s", s.chars().mapToObj(Integer::toHexString).toList()).isEqualTo(CanonicalText.normalise(s));
+            }
+        }
+        assertThat(handedOver).isBetween(1_000, 19_000); // both paths were exercised
+    }
+
+    @Test
     void oversizedDocument_isRefusedNotTruncated() {
         String big = "x".repeat(CanonicalText.MAX_HTML_CHARS + 1);
         assertThatThrownBy(() -> CanonicalText.of(big)).isInstanceOf(MalformedInputException.class).hasMessageContaining("larger than");
