@@ -26,6 +26,7 @@ for i in range(n):
             "<footer>footer</footer></body></html>\n") % (i, i, "\n".join(paras))
     open(os.path.join(d, "p%05d.html" % i), "w").write(html)
 PY
+sync # the generator's writes flushed now, not during the runs measured
 echo "pages: $PAGES of about $(( $(du -sk "$work/site" | cut -f1) / PAGES )) KB"
 java -jar "$jar" keys generate --out "$work/key" >/dev/null
 floors=$(java -cp "$jar" "$root/bench/sign/JsoupFloor.java" "$work/site")
@@ -34,6 +35,7 @@ floor=$(echo "$floors" | awk '/warm/ {print $2}')
 t0=$(date +%s.%N)
 java -jar "$jar" sign "$work/site" --key "$work/key/private.jwk" --publisher https://news.example >/dev/null
 t1=$(date +%s.%N)
+sync
 t2=$(date +%s.%N)
 java -jar "$jar" sign "$work/site" --key "$work/key/private.jwk" --publisher https://news.example > "$work/again.txt"
 t3=$(date +%s.%N)

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.credential.CredentialFiles;
+import org.cb4i.sdk.internal.AtomicFiles;
 import org.cb4i.sdk.internal.Json;
 import org.cb4i.sdk.key.KeyFiles;
 import picocli.CommandLine.Command;
@@ -119,12 +120,15 @@ final class SignCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean tty = System.console() != null;
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        // Signed pages are made durable in batches: forcing each file to disk on its own made the disk, not the CPU,
+        // the limit on large trees.
+        AtomicFiles.Batch output = new AtomicFiles.Batch(128, 16);
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (Job j : jobs) {
                 fs.add(pool.submit(() -> {
                     try {
-                        if (CredentialFiles.sign(j.file(), j.relative(), signer, now) == CredentialFiles.Outcome.SIGNED) {
+                        if (CredentialFiles.sign(j.file(), j.relative(), signer, now, output::write) == CredentialFiles.Outcome.SIGNED) {
                             signed.incrementAndGet();
                         } else {
                             unchanged.incrementAndGet();
@@ -142,8 +146,19 @@ final class SignCommand implements java.util.concurrent.Callable<Integer> {
             for (Future<?> f : fs) {
                 f.get();
             }
+            for (AtomicFiles.Batch.Failure f : output.finish()) {
+                // A sidecar names its file; either way the signed file is the one reported.
+                String file = f.target().toString();
+                if (file.endsWith(CredentialFiles.SIDECAR_SUFFIX)) {
+                    file = file.substring(0, file.length() - CredentialFiles.SIDECAR_SUFFIX.length());
+                }
+                signed.decrementAndGet();
+                failures.add(new String[] {file, "cannot be written: " + f.error().getClass().getSimpleName()
+                        + (f.error().getMessage() == null ? "" : " " + f.error().getMessage())});
+            }
         } finally {
             pool.shutdownNow();
+            output.close();
         }
         if (tty && jobs.size() >= 200) {
             err.print("\r" + " ".repeat(70) + "\r");

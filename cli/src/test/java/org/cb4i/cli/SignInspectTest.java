@@ -49,6 +49,29 @@ class SignInspectTest {
     }
 
     @Test
+    void aTreeSignedByOneProcess_isUnchangedForTheNext() throws Exception {
+        // Each JVM orders Map.of's members its own way: a credential serialised through one was re-signed by the next
+        // run, every page every time. Separate processes, as a publisher runs it.
+        Path site = tree();
+        Files.delete(site.resolve("fake.html"));
+        Files.delete(site.resolve("articles/loop"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "org.cb4i.cli.Main", "sign", site.toString(), "--key", dir.resolve("pub/private.jwk").toString(), "--publisher",
+                "https://news.example", "--terms", "https://news.example/license.xml");
+        assertThat(run(cmd)).contains("signed 3, unchanged 0");
+        for (int i = 0; i < 4; i++) {
+            assertThat(run(cmd)).contains("signed 0, unchanged 3");
+        }
+    }
+
+    static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
     void inspect_exitCodes_sayWhichCheckFailed() throws Exception {
         Path site = tree();
         sign(site);

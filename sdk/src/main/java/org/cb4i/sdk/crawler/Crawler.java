@@ -520,7 +520,12 @@ public final class Crawler {
             String termsUrl = h.robotsLicenses.get(0);
             try {
                 plainGet(URI.create(termsUrl), "application/rsl+xml").filter(r -> r.statusCode() == 200 && r.body().length <= MAX_TERMS_BYTES)
-                        .ifPresent(r -> site.terms = Optional.of(Map.of("url", termsUrl, "sha256", sha256Hex(r.body()))));
+                        .ifPresent(r -> {
+                            Map<String, String> t = new java.util.LinkedHashMap<>(); // a fixed order in the manifest
+                            t.put("url", termsUrl);
+                            t.put("sha256", sha256Hex(r.body()));
+                            site.terms = Optional.of(t);
+                        });
             } catch (IllegalArgumentException e) {
                 // an unusable License URL: nothing to record but the URL itself
             }

@@ -80,7 +80,10 @@ public record CredentialClaims(String issuer, String subject, Instant issuedAt, 
         Map<String, Object> d = new LinkedHashMap<>();
         digests.text().ifPresent(t -> d.put("text", t));
         if (digests.paragraphsRoot().isPresent()) {
-            d.put("paragraphs", Map.of("count", digests.paragraphCount().orElse(0), "root", digests.paragraphsRoot().get()));
+            Map<String, Object> p = new LinkedHashMap<>(); // in a fixed order: a page signed twice gets the same bytes
+            p.put("count", digests.paragraphCount().orElse(0));
+            p.put("root", digests.paragraphsRoot().get());
+            d.put("paragraphs", p);
         }
         digests.bytes().ifPresent(b -> d.put("bytes", b));
         m.put("digests", d);

@@ -157,8 +157,9 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         if (!quota.isEmpty()) {
             m.put("quota", quota.toJson());
         }
-        agreement.ifPresent(a -> m.put("agreement", Map.of("uri", a.uri().toString(), "sha256", a.sha256())));
-        status.ifPresent(s -> m.put("status", Map.of("status_list", Map.of("idx", s.idx(), "uri", s.uri().toString()))));
+        // Members in a fixed order (Map.of's is not), so that the same claims always serialise to the same bytes.
+        agreement.ifPresent(a -> m.put("agreement", ordered("uri", a.uri().toString(), "sha256", a.sha256())));
+        status.ifPresent(s -> m.put("status", Map.of("status_list", ordered("idx", s.idx(), "uri", s.uri().toString()))));
         return m;
     }
 
@@ -387,5 +388,12 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
 
     private static RejectedException invalid(String claim, String what) {
         return new RejectedException(Reason.INVALID_CLAIM, "license token claim \"" + claim + "\" " + what);
+    }
+
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
     }
 }

@@ -84,6 +84,24 @@ class HtmlCredentialsTest {
     }
 
     @Test
+    void aCredentialThatIsNotExactlyOurs_isSignedAfresh_evenWhenItsClaimsMatch() throws Exception {
+        Path f = signed("c.html", PAGE);
+        String first = Files.readString(f);
+        String jws = HtmlCredentials.extract(first).orElseThrow();
+        // A broken signature with the right claims: not "unchanged", replaced by one that verifies.
+        String flipped = jws.substring(0, jws.length() - 2) + (jws.charAt(jws.length() - 2) == 'A' ? 'B' : 'A') + jws.charAt(jws.length() - 1);
+        Files.writeString(f, first.replace(jws, flipped));
+        assertThat(CredentialFiles.sign(f, "c.html", signer(), Instant.now())).isEqualTo(CredentialFiles.Outcome.SIGNED);
+        assertThat(HtmlCredentials.check(Files.readString(f), keys).credential().compact()).isNotEqualTo(flipped);
+        // The same claims signed by another key: replaced too.
+        SigningKey other = KeyFiles.generate(KeyAlgorithm.ED25519);
+        String foreign = ContentCredentials.sign(ContentCredentials.readUnverified(jws), other);
+        Files.writeString(f, first.replace(jws, foreign));
+        assertThat(CredentialFiles.sign(f, "c.html", signer(), Instant.now())).isEqualTo(CredentialFiles.Outcome.SIGNED);
+        assertThat(HtmlCredentials.check(Files.readString(f), keys)).isNotNull();
+    }
+
+    @Test
     void upperCaseMarkup_isFound_theCredentialLandsInHead_andResigningReplacesIt() throws Exception {
         String upper = "<!DOCTYPE HTML>\n<HTML><HEAD><TITLE>Old page</TITLE><LINK REL=\"LICENSE\" HREF=\"/terms.xml\"></HEAD>\n"
                 + "<BODY><ARTICLE><P>Written before lower case was fashionable.</P></ARTICLE></BODY></HTML>\n";
