@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Signs a tree of generated 20 KB article pages with cb4i sign, and compares with the floor: a bare jsoup parse of the
-# same pages on all cores (JsoupFloor.java, warmed). Prints pages/s and the ratio. PAGES=10000 by default.
+# same pages on all cores (JsoupFloor.java, warmed). Prints pages/s and the ratio, then where the time of a page goes
+# on a warm thread (Steps.java). PAGES=10000 by default.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PAGES="${PAGES:-10000}"
@@ -39,6 +40,7 @@ sync
 t2=$(date +%s.%N)
 java -jar "$jar" sign "$work/site" --key "$work/key/private.jwk" --publisher https://news.example > "$work/again.txt"
 t3=$(date +%s.%N)
+steps=$(java -cp "$jar" "$root/bench/sign/Steps.java" "$work/site" "$work/key/private.jwk")
 python3 - "$PAGES" "$t0" "$t1" "$t2" "$t3" "$floor" "$cold" "$work/again.txt" <<'PY'
 import sys
 n, t0, t1, t2, t3, floor, cold = int(sys.argv[1]), *map(float, sys.argv[2:8])
@@ -47,3 +49,4 @@ print("jsoup parse floor, all cores:         %8.0f pages/s warm, %8.0f pages/s o
 print("cb4i sign (a cold run, all cores):    %8.0f pages/s   ratio to the warm floor %.2f, to the cold floor %.2f (goal: >= 0.50)" % (sign, sign / floor, sign / cold))
 print("cb4i sign again, nothing changed:     %8.0f pages/s   (%s)" % (n / (t3 - t2), open(sys.argv[8]).read().strip()))
 PY
+echo "$steps"
