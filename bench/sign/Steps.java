@@ -1,5 +1,5 @@
 // Where a signer's time goes, per page, on one warm thread: each step of `cb4i sign` timed apart on the first 2,000
-// pages of a tree, beside jsoup's own Element.text() on the same region (what any text extraction costs), five rounds,
+// pages of a tree, beside jsoup's own Element.text() on the same region (what any text extraction costs), ten rounds,
 // the last printed.
 //   java -cp cli/target/cb4i.jar bench/sign/Steps.java DIR PRIVATE_JWK
 import java.net.URI;
@@ -34,7 +34,7 @@ public class Steps {
         long[] t = new long[8];
         String[] names = {"decode", "parse", "canonical text", "paragraph root", "find credential", "sign", "embed", "(jsoup text())"};
         long sink = 0;
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 10; round++) {
             java.util.Arrays.fill(t, 0);
             for (int i = 0; i < bytes.size(); i++) {
                 long t0 = System.nanoTime();
