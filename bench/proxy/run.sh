@@ -5,6 +5,8 @@
 # cb4i licensed with a fresh per-request signature on every request. Prints req/s, p50/p99 and peak RSS, then ratios.
 #
 #   bench/proxy/run.sh              (DURATION=10 CONNECTIONS=32 by default; installs nginx-light, haproxy, wrk if missing)
+#   PROXY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/proxy.jfr,settings=profile" bench/proxy/run.sh
+#                                   (extra JVM options for the cb4i proxy, e.g. to profile it)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DURATION="${DURATION:-10}"
@@ -107,7 +109,7 @@ access_log: "off"
 CONF
 java -jar "$jar" license issue --issuer-key collective/private.jwk --issuer https://collective.example --licensee bench \
   --crawler-key crawler/public.jwk --usages ai-train --quota-rps 1000000 --days 1 --out license.jwt >/dev/null
-java -Xms256m -Xmx256m -XX:+UseParallelGC -jar "$jar" proxy --config cb4i.yaml > cb4i.out 2> cb4i.err &
+java -Xms256m -Xmx256m -XX:+UseParallelGC ${PROXY_JAVA_OPTS:-} -jar "$jar" proxy --config cb4i.yaml > cb4i.out 2> cb4i.err &
 cb4i_pid=$!
 pids+=("$cb4i_pid")
 for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:18083/robots.txt && break; sleep 0.2; done
