@@ -215,7 +215,13 @@ public final class AtomicFiles {
                     }
                 });
             }
-            List<Future<IOException>> forced = forcers.invokeAll(forces);
+            List<Future<IOException>> forced;
+            try {
+                forced = forcers.invokeAll(forces);
+            } catch (InterruptedException e) {
+                batch.forEach(Batch::discard); // stopped before any rename: every target keeps its old content
+                throw e;
+            }
             List<Failure> failures = new ArrayList<>();
             Set<Path> dirs = new LinkedHashSet<>();
             for (int i = 0; i < batch.size(); i++) {
