@@ -28,6 +28,13 @@ final class ProxyVerticle extends VerticleBase {
         this.port = port;
     }
 
+    /**
+     * The largest body piece the HTTP decoders hand on at once. Netty's default (8 KiB) cut what one socket read brought
+     * (a whole 20 KB page, say) into pieces, and each piece became a write system call of its own towards the other
+     * side; a piece is a slice of the read buffer, not a copy, so a larger bound costs no memory.
+     */
+    static final int RELAY_CHUNK = 64 * 1024;
+
     static HttpServerOptions serverOptions(ProxyConfig c, int port) {
         HttpServerOptions o = new HttpServerOptions()
                 .setHost(c.listen().host())
@@ -40,6 +47,7 @@ final class ProxyVerticle extends VerticleBase {
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(false)
                 .setHttp2ClearTextEnabled(false)
+                .setMaxChunkSize(RELAY_CHUNK)
                 .setTcpNoDelay(true);
         c.tls().ifPresent(t -> o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(t.certificate().toString()).setKeyPath(t.key().toString())));
@@ -54,6 +62,7 @@ final class ProxyVerticle extends VerticleBase {
                 .setPipelining(false)
                 .setDecompressionSupported(false)
                 .setMaxHeaderSize(Math.max(c.limits().maxHeaderBytes(), 16384))
+                .setMaxChunkSize(RELAY_CHUNK)
                 .setConnectTimeout((int) c.originTimeouts().connect().toMillis())
                 .setTrustAll(false),
                 new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));

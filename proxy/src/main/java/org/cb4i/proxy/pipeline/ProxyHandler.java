@@ -54,8 +54,17 @@ import org.cb4i.sdk.token.VerifiedLicense;
  * One instance per event loop, with that loop's HTTP client.
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
-    /** One generator per event loop: receipt ids are drawn without a shared lock. */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+    /**
+     * One generator per event loop: receipt ids are drawn without a shared lock. A DRBG seeded once from the system:
+     * the default generator read /dev/urandom on every draw, a system call per licensed request.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
 
     /** The proxy's own endpoints, tried before the policy. */
     public interface Endpoints {

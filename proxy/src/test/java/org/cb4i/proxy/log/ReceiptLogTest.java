@@ -144,6 +144,27 @@ public class ReceiptLogTest {
         }
     }
 
+    @Test
+    void aLogAsLargeAsTheHeapCanIndex_failsClosed_withEveryAcknowledgedEntryCheckpointed() throws Exception {
+        // No checkpoint would come by time or count here: only the one published as the log fills.
+        ProxyConfig.LogSettings rare = new ProxyConfig.LogSettings(dir, dir.resolve("log-key.jwk"), Duration.ofHours(1), 1000);
+        try (ReceiptLog log = ReceiptLog.open(rare, Clock.systemUTC(), events::add)) {
+            log.capacity = 3;
+            for (int i = 0; i < 3; i++) {
+                log.append(entry(i)).get(5, TimeUnit.SECONDS);
+            }
+            CompletableFuture<Long> f = log.append(entry(3));
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasMessageContaining("the receipts log is full");
+            assertThat(log.writable()).isFalse();
+            assertThat(log.failure()).hasValueSatisfying(m -> assertThat(m).contains("3 entries").contains("-Xmx"));
+            assertThat(events).anyMatch(e -> e.contains("receipts log FAILED") && e.contains("full"));
+            assertThat(log.checkpoint()).hasValueSatisfying(cp -> assertThat(cp.size()).isEqualTo(3));
+        }
+        try (ReceiptLog log = open()) {
+            assertThat(log.size()).isEqualTo(3);
+        }
+    }
+
     /** Lets other test packages break a log as a full disk would. */
     public static void injectFault(ReceiptLog log, IOException fault) {
         log.injectedFault = fault;
