@@ -165,6 +165,23 @@ public class ReceiptLogTest {
         }
     }
 
+    @Test
+    void receiptIds_areFoundAfterARestart_andUnknownOnesAreNot() throws Exception {
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < 20; i++) {
+                log.append(entry(i)).get(5, TimeUnit.SECONDS);
+            }
+            assertThat(log.indexOf("r7")).contains(7L);
+        }
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(log.indexOf("r" + i)).as("r%d", i).contains((long) i);
+            }
+            assertThat(log.indexOf("r20")).isEmpty();
+            assertThat(log.indexOf("")).isEmpty();
+        }
+    }
+
     /** Lets other test packages break a log as a full disk would. */
     public static void injectFault(ReceiptLog log, IOException fault) {
         log.injectedFault = fault;

@@ -26,6 +26,36 @@ class MerkleTreeTest {
         return t;
     }
 
+    /** RFC 9162 §2.1.1 read literally: MTH by recursion over the leaves, nothing stored. */
+    static byte[] mth(List<byte[]> entries, int start, int end) {
+        if (end - start == 1) {
+            return MerkleTree.leafHash(entries.get(start));
+        }
+        int k = Integer.highestOneBit(end - start - 1);
+        return MerkleTree.nodeHash(mth(entries, start, start + k), mth(entries, start + k, end));
+    }
+
+    @Test
+    void largeTrees_acrossTheStoragePages_haveTheRootsAndProofsOfTheDefinition() {
+        // Hashes are stored in pages of 1024: sizes around the page boundaries, on every level.
+        List<byte[]> entries = new ArrayList<>();
+        MerkleTree t = new MerkleTree();
+        for (int i = 0; i < 4100; i++) {
+            byte[] e = ("entry " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            entries.add(e);
+            t.append(e);
+        }
+        for (int n : new int[] {1, 8, 9, 1023, 1024, 1025, 2047, 2048, 2049, 3000, 4096, 4100}) {
+            byte[] root = mth(entries, 0, n);
+            assertThat(t.root(n)).as("root of %d", n).isEqualTo(root);
+            for (int i : new int[] {0, n / 2, n - 1}) {
+                assertThat(MerkleProofs.verifyInclusion(MerkleTree.leafHash(entries.get(i)), i, n, t.inclusionProof(i, n), root))
+                        .as("leaf %d of %d", i, n).isTrue();
+            }
+            assertThat(t.leaf(n - 1)).isEqualTo(MerkleTree.leafHash(entries.get(n - 1)));
+        }
+    }
+
     @Test
     void everyInclusionProof_verifies_andTamperingIsDetected() {
         MerkleTree t = tree(37);
