@@ -20,7 +20,7 @@ final class RidIndex {
         size++;
     }
 
-    /** Every index stored under {@code rid}'s hash, in the order they were put. */
+    /** Every index stored under {@code rid}'s hash, in no particular order. */
     void candidates(String rid, LongConsumer each) {
         long h = hash(rid);
         int mask = keys.length - 1;
