@@ -224,13 +224,14 @@ public final class DatasetVerifier {
             return Optional.empty();
         }
         String name = w.get("file").asText();
-        Path file = given.containsKey(name) ? given.get(name) : dir.resolve(name).normalize();
-        if (!given.containsKey(name) && !file.startsWith(dir) || !Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
         try {
+            // A WARC this thread has open was found and checked when it was opened: no path work or stat per record.
             FileChannel ch = warcs.get().get(name);
             if (ch == null) {
+                Path file = given.containsKey(name) ? given.get(name) : dir.resolve(name).normalize();
+                if (!given.containsKey(name) && !file.startsWith(dir) || !Files.isRegularFile(file)) {
+                    return Optional.empty();
+                }
                 ch = FileChannel.open(file);
                 warcs.get().put(name, ch);
                 opened.add(ch);

@@ -147,11 +147,7 @@ public final class ManifestContext {
         }
     }
 
-    /**
-     * Verifies a content credential once per (credential, keys); the outcome, good or bad, is cached.
-     *
-     * @throws Cb4iException as {@link org.cb4i.sdk.credential.ContentCredentials#verify} does
-     */
+    /** The claims of a credential that verifies with {@code keys}, or the exception saying why it does not. */
     private static Object verifyCredential(String compact, KeySet keys) {
         try {
             return org.cb4i.sdk.credential.ContentCredentials.verify(compact, keys).claims();
@@ -172,6 +168,11 @@ public final class ManifestContext {
         return compact.substring(compact.lastIndexOf('.') + 1);
     }
 
+    /**
+     * Verifies a content credential once per (credential, keys); the outcome, good or bad, is cached.
+     *
+     * @throws Cb4iException as {@link org.cb4i.sdk.credential.ContentCredentials#verify} does
+     */
     public org.cb4i.sdk.credential.CredentialClaims credential(String compact, KeySet keys) {
         Cached c = credentials.get(Map.entry(signature(compact), keys), k -> new Cached(compact, verifyCredential(compact, keys)));
         Object v = c.compact().equals(compact) ? c.result() : verifyCredential(compact, keys);

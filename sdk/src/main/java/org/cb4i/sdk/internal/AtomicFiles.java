@@ -48,13 +48,10 @@ public final class AtomicFiles {
         if (!replace && Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString());
         }
-        Path tmp = createTemp(dir, target, ownerOnly);
+        Path tmp = tempBeside(target);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+            try (FileChannel ch = createTemp(tmp, ownerOnly)) {
+                writeAll(ch, bytes);
                 ch.force(true);
             }
             if (!replace) {
@@ -76,14 +73,29 @@ public final class AtomicFiles {
         }
     }
 
-    private static Path createTemp(Path dir, Path target, boolean ownerOnly) throws IOException {
-        if (ownerOnly && supportsPosix(dir)) {
-            return Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } else if (supportsPosix(dir)) {
-            // Temporary files are created 0600; a public file (a key set, a checkpoint, a token) is 0644 like any other.
-            return Files.createTempFile(dir, "." + target.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(WORLD_READABLE));
+    /** A fresh hidden name beside {@code target} for its temporary file. */
+    private static Path tempBeside(Path target) {
+        Path abs = target.toAbsolutePath();
+        return abs.resolveSibling("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+    }
+
+    /**
+     * Creates {@code tmp} (it must not exist) and opens it for writing through the same descriptor: 0600 for a private
+     * file, 0644 for a public one (a key set, a checkpoint, a signed page) where the file system has POSIX permissions.
+     */
+    private static FileChannel createTemp(Path tmp, boolean ownerOnly) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (supportsPosix(tmp.getParent())) {
+            return FileChannel.open(tmp, options, PosixFilePermissions.asFileAttribute(ownerOnly ? OWNER_ONLY : WORLD_READABLE));
         }
-        return Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        return FileChannel.open(tmp, options);
+    }
+
+    private static void writeAll(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
     }
 
     private static void replace(Path tmp, Path target) throws IOException {
@@ -124,17 +136,11 @@ public final class AtomicFiles {
 
         /** Writes {@code bytes} to a temporary file beside {@code target}, which it replaces when its batch commits. */
         public void write(Path target, byte[] bytes) throws IOException {
-            // Created and written through one descriptor, kept open until the commit forces it: two opens a file
-            // (its read and this) rather than four.
-            Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
-            FileChannel ch = supportsPosix(target.toAbsolutePath().getParent())
-                    ? FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(WORLD_READABLE))
-                    : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // Created and written through one descriptor, kept open until the commit forces it.
+            Path tmp = tempBeside(target);
+            FileChannel ch = createTemp(tmp, false);
             try {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                writeAll(ch, bytes);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 deleteQuietly(tmp);

@@ -160,7 +160,7 @@ public final class CanonicalText {
                 buf = new char[Math.max(len, buf.length * 2)];
             }
             raw.getChars(0, len, buf, 0);
-            int k = foldBelowCombiningMarks(buf, len);
+            int k = fold(buf, len, true);
             String p = k >= 0 ? new String(buf, 0, k) : normalise(raw.toString());
             raw.setLength(0);
             if (!p.isEmpty()) {
@@ -174,11 +174,12 @@ public final class CanonicalText {
     }
 
     /**
-     * {@link #normalise} in place for the usual paragraph, whose characters other than white space and the zero-width
-     * ones are all below U+0300 and so already NFC (see {@link #belowCombiningMarks}): returns the folded length, or -1
-     * (the buffer then spoilt) at the first character that needs the general path.
+     * Folds a paragraph in place (zero-width characters dropped, each run of white space one space, none at either end)
+     * and returns its new length. Text whose other characters are all below U+0300 is already NFC; with
+     * {@code handOverAtCombiningMarks}, the first character at or above it stops the folding and -1 is returned (the
+     * buffer then spoilt) so that the caller normalises first. On a char array: String.charAt here cost about twice as much.
      */
-    static int foldBelowCombiningMarks(char[] buf, int len) {
+    static int fold(char[] buf, int len, boolean handOverAtCombiningMarks) {
         int k = 0;
         boolean pending = false;
         for (int i = 0; i < len; i++) {
@@ -193,7 +194,7 @@ public final class CanonicalText {
                 pending = k > 0;
             } else if (c == '\u200B' || c == '\uFEFF') {
                 // dropped
-            } else if (c >= 0x300) {
+            } else if (c >= 0x300 && handOverAtCombiningMarks) {
                 return -1;
             } else {
                 if (pending) {
@@ -208,53 +209,14 @@ public final class CanonicalText {
 
     /** One paragraph's normal form: NFC, zero-width characters removed, white space folded, trimmed. */
     public static String normalise(String paragraph) {
-        // On a char array: String.charAt in these loops cost about twice as much.
-        String n = paragraph;
-        char[] in = n.toCharArray();
-        if (!belowCombiningMarks(in) && !Normalizer.isNormalized(n, Normalizer.Form.NFC)) {
-            n = Normalizer.normalize(n, Normalizer.Form.NFC);
-            in = n.toCharArray();
+        char[] buf = paragraph.toCharArray();
+        int k = fold(buf, buf.length, true);
+        if (k < 0) { // a character at or above U+0300: NFC first, then the same folding
+            String nfc = Normalizer.isNormalized(paragraph, Normalizer.Form.NFC) ? paragraph : Normalizer.normalize(paragraph, Normalizer.Form.NFC);
+            buf = nfc.toCharArray();
+            k = fold(buf, buf.length, false);
         }
-        // One pass that folds into a buffer and notes whether anything changed: most paragraphs come back as they
-        // went in (single inner spaces), and then the original string is returned.
-        int len = in.length;
-        char[] out = new char[len];
-        int k = 0;
-        boolean pending = false;
-        boolean changed = false;
-        for (int i = 0; i < len; i++) {
-            char c = in[i];
-            if (c == ' ' || (c < 0x85 ? c >= 0x09 && c <= 0x0D : isWhiteSpace(c))) {
-                if (c != ' ' || pending || k == 0) {
-                    changed = true; // another white space, a run, or a leading space
-                }
-                pending = k > 0;
-                continue;
-            }
-            if (c == '\u200B' || c == '\uFEFF') {
-                changed = true;
-                continue;
-            }
-            if (pending) {
-                out[k++] = ' ';
-                pending = false;
-            }
-            out[k++] = c;
-        }
-        if (pending) {
-            changed = true; // a trailing space, trimmed
-        }
-        return changed ? new String(out, 0, k) : n;
-    }
-
-    /** Text with nothing at or above U+0300 (the first combining mark) is already in NFC: no need to ask. */
-    private static boolean belowCombiningMarks(char[] s) {
-        for (char c : s) {
-            if (c >= 0x300) {
-                return false;
-            }
-        }
-        return true;
+        return new String(buf, 0, k);
     }
 
     /** Unicode White_Space (all of it is in the BMP). */
