@@ -51,8 +51,22 @@ public record LogEntry(String rid, Instant time, String licensee, String jti, St
         return out.toByteArray();
     }
 
+    private static final byte[] RID_FIRST = "{\"rid\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** The rid of serialised entry bytes, or null when they are not an entry. */
     static String ridOf(byte[] entry) {
+        // The proxy writes the rid first, 22 base64url characters that need no escaping: read them in place.
+        int end = RID_FIRST.length + 22;
+        if (entry.length > end && java.util.Arrays.equals(entry, 0, RID_FIRST.length, RID_FIRST, 0, RID_FIRST.length) && entry[end] == '"') {
+            boolean plain = true;
+            for (int i = RID_FIRST.length; i < end && plain; i++) {
+                byte b = entry[i];
+                plain = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_';
+            }
+            if (plain) {
+                return new String(entry, RID_FIRST.length, 22, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+        }
         try {
             JsonNode n = Json.mapper().readTree(entry);
             return n != null && n.path("rid").isTextual() ? n.get("rid").textValue() : null;

@@ -41,11 +41,22 @@ import org.cb4i.sdk.log.MerkleTree;
  * fails the log for good ({@link #writable()} turns false; the proxy then answers 503 to licensed traffic rather
  * than serving it unmetered) — an fsync that failed is never retried (research/security.md LED-04).
  *
+ * <p><b>Memory.</b> The heap holds no per-entry state but the Merkle tree's levels from {@link #TILE_FLOOR} up (a
+ * quarter of a byte an entry); leaf hashes, file offsets and receipt ids are found through {@link EntryIndex}'s files,
+ * and a receipt id carries its own reservation number ({@link ReceiptIds}). Ids written before that scheme are
+ * kept in a small index in memory ({@link RidIndex}).
+ *
  * <p>A file lock keeps a second process from writing the same log. Thread-safe.
  */
 public final class ReceiptLog implements AutoCloseable {
     static final String ENTRIES = "entries.log";
     static final String CHECKPOINT = "checkpoint.jwt";
+    /** The highest receipt reservation number that may have been handed out, forced before it is reached. */
+    static final String RESERVED = "rids.reserved";
+    /** Receipt reservation numbers are reserved on disk this many at a time. */
+    static final long RESERVATION_BLOCK = 1L << 20;
+    /** The tree keeps levels from this one up in memory (tiles of 256 leaves); below it reads the entry index. */
+    static final int TILE_FLOOR = 8;
     static final int MAX_ENTRY_BYTES = 64 * 1024;
     /**
      * At most one fsync per this interval: entries arriving meanwhile join the next batch. Acknowledgements are not
@@ -56,6 +67,24 @@ public final class ReceiptLog implements AutoCloseable {
 
     private record Pending(String rid, byte[] entry, CompletableFuture<Long> done) {}
 
+    /** A batch's leaf hashes, offsets and reservation numbers, handed to the index and the tree together. */
+    private static final class Staged {
+        final byte[][] leaves;
+        final long[] offsets;
+        final long[] numbers;
+        final long[] seqs;
+        final String[] rids;
+        int n;
+
+        Staged(int capacity) {
+            leaves = new byte[capacity][];
+            offsets = new long[capacity];
+            numbers = new long[capacity];
+            seqs = new long[capacity];
+            rids = new String[capacity];
+        }
+    }
+
     private final Path dir;
     private final SigningKey key;
     private final Clock clock;
@@ -64,10 +93,16 @@ public final class ReceiptLog implements AutoCloseable {
     private final Consumer<String> events;
     private final FileChannel channel;
     private final FileLock lock;
-    private final MerkleTree tree = new MerkleTree();
-    /** Where each entry starts in the file, by index (a primitive array: a boxed list cost 28 bytes an entry). */
-    private long[] offsets = new long[1024];
-    private final RidIndex byRid = new RidIndex();
+    private final EntryIndex index;
+    private final MerkleTree tree;
+    private final ReceiptIds ids;
+    /** Receipt ids that are not {@link ReceiptIds}' (written before that scheme, or given by a caller). */
+    private final RidIndex otherRids = new RidIndex();
+    private final java.util.concurrent.atomic.AtomicLong nextReservation = new java.util.concurrent.atomic.AtomicLong();
+    /** Reservation numbers below this one are on record in {@link #RESERVED} as possibly handed out. */
+    private volatile long reservedUpTo;
+    /** The highest reservation number an entry holds (writer thread). */
+    private long highestNumber = -1;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile Checkpoint checkpoint;
@@ -79,14 +114,12 @@ public final class ReceiptLog implements AutoCloseable {
     /** Test hook: thrown from the next write, as a full disk would. */
     volatile IOException injectedFault;
     /**
-     * The most entries this process can index. The log keeps every entry's leaf and tree hashes, file offset and
-     * receipt id hash in memory (about 150 bytes an entry, measured with a class histogram on 574,985 entries; 270
-     * before the tree was packed and the rid map made primitive), so a heap holds so many and no more: past that the
-     * log fails closed with a message, as when the disk is full, rather than let the proxy run out of memory. Half the
-     * heap at 192 bytes an entry; a field so that tests can lower it.
+     * The most entries this process can index: the tree's levels above the floor take 64 / 2^{@link #TILE_FLOOR}
+     * bytes an entry of heap, so a heap holds so many and no more (half the heap at half a byte an entry: about 270
+     * million entries at 256 MiB, a log file of some 150 GB). Past that the log fails closed with a message, as when
+     * the disk is full, rather than let the proxy run out of memory. A field so that tests can lower it.
      */
-    volatile long capacity = Runtime.getRuntime().maxMemory() / BYTES_PER_ENTRY_BUDGET;
-    static final long BYTES_PER_ENTRY_BUDGET = 384;
+    volatile long capacity = Runtime.getRuntime().maxMemory();
 
     /** The log has as many entries as this heap can index. */
     static final class FullException extends IOException {
@@ -95,8 +128,12 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
-    private ReceiptLog(ProxyConfig.LogSettings s, SigningKey key, Clock clock, Consumer<String> events, FileChannel channel, FileLock lock) {
+    private ReceiptLog(ProxyConfig.LogSettings s, SigningKey key, Clock clock, Consumer<String> events, FileChannel channel, FileLock lock,
+            EntryIndex index) {
         this.dir = s.dir();
+        this.index = index;
+        this.tree = MerkleTree.overStore(TILE_FLOOR, index);
+        this.ids = new ReceiptIds(key);
         this.key = key;
         this.clock = clock;
         this.checkpointInterval = s.checkpointInterval();
@@ -139,10 +176,14 @@ public final class ReceiptLog implements AutoCloseable {
             ch.close();
             throw new IOException("the receipts log in " + settings.dir() + " is in use by another proxy process");
         }
-        ReceiptLog log = new ReceiptLog(settings, key, clock, events, ch, lock);
+        ReceiptLog log = null;
         try {
+            log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.create(settings.dir()));
             log.recover();
         } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                log.index.close();
+            }
             lock.release();
             ch.close();
             throw e;
@@ -154,29 +195,45 @@ public final class ReceiptLog implements AutoCloseable {
     private void recover() throws IOException {
         long size = channel.size();
         long pos = 0;
-        ByteBuffer head = ByteBuffer.allocate(8);
+        Staged staged = new Staged(4096);
+        // The file is read front to back in large pieces (two reads an entry made a start take minutes on a big log).
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20).limit(0);
+        long bufStart = 0;
+        CRC32C c = new CRC32C();
         while (pos < size) {
-            head.clear();
-            if (size - pos < 8 || readFully(head, pos) < 8) {
+            int at = (int) (pos - bufStart);
+            if (buf.limit() - at < 8 + MAX_ENTRY_BYTES && bufStart + buf.limit() < size) {
+                buf.position(at).compact();
+                bufStart = pos;
+                EntryIndex.readFully(channel, buf, bufStart + buf.position());
+                buf.flip();
+                at = 0;
+            }
+            int available = buf.limit() - at;
+            if (available < 8) {
                 break;
             }
-            head.flip();
-            int len = head.getInt();
-            int crc = head.getInt();
-            if (len <= 0 || len > MAX_ENTRY_BYTES || size - pos - 8 < len) {
+            int len = buf.getInt(at);
+            int crc = buf.getInt(at + 4);
+            if (len <= 0 || len > MAX_ENTRY_BYTES || available - 8 < len) {
                 break;
             }
-            ByteBuffer body = ByteBuffer.allocate(len);
-            readFully(body, pos + 8);
-            byte[] entry = body.array();
-            CRC32C c = new CRC32C();
-            c.update(entry);
+            c.reset();
+            c.update(buf.array(), at + 8, len);
             if ((int) c.getValue() != crc) {
                 break;
             }
-            index(LogEntry.ridOf(entry), entry, pos);
+            byte[] entry = java.util.Arrays.copyOfRange(buf.array(), at + 8, at + 8 + len);
+            int i = staged.n++;
+            staged.leaves[i] = MerkleTree.leafHash(entry);
+            staged.offsets[i] = pos;
+            staged.rids[i] = LogEntry.ridOf(entry);
+            if (staged.n == staged.leaves.length) {
+                index(staged);
+            }
             pos += 8 + len;
         }
+        index(staged);
         if (pos < size) {
             events.accept("receipts log: truncated a torn tail of " + (size - pos) + " bytes at offset " + pos
                     + " in " + dir.resolve(ENTRIES) + " (" + tree.size() + " complete entries kept)");
@@ -197,29 +254,55 @@ public final class ReceiptLog implements AutoCloseable {
             checkpoint = cp;
         }
         uncovered = tree.size() - (checkpoint == null ? 0 : checkpoint.size());
+        long reserved = Files.exists(dir.resolve(RESERVED)) ? readReserved() : 0;
+        nextReservation.set(Math.max(reserved, highestNumber + 1));
+        reserve(nextReservation.get() + RESERVATION_BLOCK);
+    }
+
+    private long readReserved() throws IOException {
+        String text = Files.readString(dir.resolve(RESERVED), StandardCharsets.US_ASCII).strip();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(dir.resolve(RESERVED) + " should hold one decimal number (the receipt ids reserved so far); found \""
+                    + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"");
+        }
+    }
+
+    /** Records durably that reservation numbers below {@code upTo} may be handed out, then lets them be. */
+    private void reserve(long upTo) throws IOException {
+        AtomicFiles.write(dir.resolve(RESERVED), (upTo + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+        reservedUpTo = upTo;
     }
 
     private int readFully(ByteBuffer b, long pos) throws IOException {
-        int total = 0;
-        while (b.hasRemaining()) {
-            int n = channel.read(b, pos + total);
-            if (n < 0) {
-                break;
-            }
-            total += n;
-        }
-        return total;
+        return EntryIndex.readFully(channel, b, pos);
     }
 
-    private void index(String rid, byte[] entry, long offset) {
-        long seq = tree.append(entry);
-        if (seq >= offsets.length) {
-            offsets = java.util.Arrays.copyOf(offsets, Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, 2L * offsets.length)));
+    /**
+     * Adds staged entries to the index files, then to the tree (whose tiles read the index), and empties the stage.
+     * Runs on the writer thread (or in recovery, before it starts).
+     */
+    private void index(Staged s) throws IOException {
+        long first = tree.size();
+        for (int i = 0; i < s.n; i++) {
+            s.seqs[i] = first + i;
+            s.numbers[i] = ids.decode(s.rids[i]);
+            highestNumber = Math.max(highestNumber, s.numbers[i]);
         }
-        offsets[Math.toIntExact(seq)] = offset;
-        if (rid != null) {
-            byRid.put(rid, seq);
+        index.putEntries(first, s.leaves, s.offsets, s.n);
+        index.putRids(s.numbers, s.seqs, s.n);
+        synchronized (this) {
+            for (int i = 0; i < s.n; i++) {
+                tree.appendLeafHash(s.leaves[i]);
+                if (s.numbers[i] < 0 && s.rids[i] != null) {
+                    otherRids.put(s.rids[i], s.seqs[i]);
+                }
+            }
         }
+        java.util.Arrays.fill(s.leaves, 0, s.n, null);
+        java.util.Arrays.fill(s.rids, 0, s.n, null);
+        s.n = 0;
     }
 
     /** The log id: the thumbprint of its key. */
@@ -229,6 +312,18 @@ public final class ReceiptLog implements AutoCloseable {
 
     public SigningKey key() {
         return key;
+    }
+
+    /**
+     * A new receipt id ([LOG-2]) for a response whose entry will be appended, or null when the log cannot take
+     * one now (it failed or is closing, or more ids were asked for in a moment than are reserved on disk).
+     */
+    public String newRid() {
+        if (!writable()) {
+            return null;
+        }
+        long number = nextReservation.getAndIncrement();
+        return number < reservedUpTo ? ids.encode(number) : null;
     }
 
     /** Whether entries can be appended (false after a write failure or once closing). */
@@ -273,9 +368,14 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** The sequence number of the entry with receipt id {@code rid}. */
     public Optional<Long> indexOf(String rid) throws IOException {
+        long number = ids.decode(rid);
+        if (number >= 0) {
+            long seq = index.entryOf(number);
+            return seq >= 0 && seq < size() && rid.equals(LogEntry.ridOf(entry(seq))) ? Optional.of(seq) : Optional.empty();
+        }
         List<Long> candidates = new ArrayList<>(1);
         synchronized (this) {
-            byRid.candidates(rid, candidates::add);
+            otherRids.candidates(rid, candidates::add);
         }
         // The index keeps hashes, not ids: an entry is the rid's when it says so itself. A rid logged twice (ids are
         // random; it does not happen unless forged) answers with its latest entry, as before.
@@ -290,13 +390,11 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** The exact bytes of entry {@code seq}. */
     public byte[] entry(long seq) throws IOException {
-        long off;
-        synchronized (this) {
-            if (seq < 0 || seq >= tree.size()) {
-                throw new IllegalArgumentException("no entry " + seq + " in a log of " + tree.size());
-            }
-            off = offsets[Math.toIntExact(seq)];
+        long size = tree.size();
+        if (seq < 0 || seq >= size) {
+            throw new IllegalArgumentException("no entry " + seq + " in a log of " + size);
         }
+        long off = index.offset(seq);
         ByteBuffer head = ByteBuffer.allocate(8);
         readFully(head, off);
         head.flip();
@@ -314,8 +412,12 @@ public final class ReceiptLog implements AutoCloseable {
         long sinceCheckpoint = uncovered;
         long lastFlush = 0;
         List<Pending> batch = new ArrayList<>();
+        Staged staged = new Staged(16384);
         while (true) {
             try {
+                if (failure == null && nextReservation.get() > reservedUpTo - RESERVATION_BLOCK / 2) {
+                    reserve(reservedUpTo + RESERVATION_BLOCK);
+                }
                 Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     long wait = lastFlush + GROUP_COMMIT_NANOS - System.nanoTime();
@@ -324,7 +426,7 @@ public final class ReceiptLog implements AutoCloseable {
                     }
                     batch.add(first);
                     queue.drainTo(batch, 16383);
-                    writeBatch(batch);
+                    writeBatch(batch, staged);
                     lastFlush = System.nanoTime();
                     sinceCheckpoint += batch.size();
                     batch.clear();
@@ -360,7 +462,7 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<Pending> batch) throws IOException {
+    private void writeBatch(List<Pending> batch, Staged staged) throws IOException {
         if (failure != null) {
             throw new IOException(failure);
         }
@@ -390,13 +492,15 @@ public final class ReceiptLog implements AutoCloseable {
         }
         channel.force(false);
         long offset = fileSize;
-        synchronized (this) {
-            for (Pending p : batch) {
-                index(p.rid(), p.entry(), offset);
-                offset += 8 + p.entry().length;
-            }
+        for (Pending p : batch) {
+            int i = staged.n++;
+            staged.leaves[i] = MerkleTree.leafHash(p.entry());
+            staged.offsets[i] = offset;
+            staged.rids[i] = p.rid();
+            offset += 8 + p.entry().length;
         }
         fileSize = pos;
+        index(staged);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(tree.size() - batch.size() + i);
         }
@@ -447,7 +551,11 @@ public final class ReceiptLog implements AutoCloseable {
         try {
             lock.release();
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                index.close();
+            }
         }
     }
 }

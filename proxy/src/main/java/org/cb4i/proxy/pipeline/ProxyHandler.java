@@ -16,7 +16,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.Pipe;
 import java.net.ConnectException;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +30,6 @@ import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.VerifiedSignature;
-import org.cb4i.sdk.internal.Base64Url;
 import org.cb4i.sdk.status.StatusValue;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.sdk.token.LicenseClaims;
@@ -54,18 +52,6 @@ import org.cb4i.sdk.token.VerifiedLicense;
  * One instance per event loop, with that loop's HTTP client.
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
-    /**
-     * One generator per event loop: receipt ids are drawn without a shared lock. A DRBG seeded once from the system:
-     * the default generator read /dev/urandom on every draw, a system call per licensed request.
-     */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    });
-
     /** The proxy's own endpoints, tried before the policy. */
     public interface Endpoints {
         /** Answers the request and returns true when {@code target} is one of its endpoints. */
@@ -96,6 +82,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         Reason reason;
         String licensee;
         String jti;
+        /** The receipt id reserved for a licensed response. */
+        String rid;
 
         Ctx(HttpServerRequest req, SiteState st) {
             this.req = req;
@@ -297,7 +285,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             ctx.deny(Reason.QUOTA_EXCEEDED, "license " + c.id() + " quota on this site (" + c.quota().describe() + ") is used up", wait);
             return;
         }
-        if (!shared.log().writable()) {
+        ctx.rid = shared.log().newRid();
+        if (ctx.rid == null) {
             ctx.deny(Reason.LOG_UNAVAILABLE, "the receipts log cannot record usage now; licensed content is not served unmetered");
             return;
         }
@@ -440,9 +429,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         st.config.contentUsage().ifPresent(cu -> resp.headers().set("Content-Usage", cu));
         String rid = null;
         if (lic != null) {
-            byte[] r = new byte[16];
-            RANDOM.get().nextBytes(r);
-            rid = Base64Url.encode(r);
+            rid = ctx.rid;
             resp.headers().set("CB4I-Receipt", "log=\"" + shared.log().logId() + "\", rid=\"" + rid + "\"");
             String cc = cresp.headers().get(HttpHeaderNames.CACHE_CONTROL);
             if (cc == null || !cc.toLowerCase(Locale.ROOT).contains("no-store")) {

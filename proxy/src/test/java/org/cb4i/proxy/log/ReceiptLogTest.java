@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.MerkleTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -180,6 +181,113 @@ public class ReceiptLogTest {
             assertThat(log.indexOf("r20")).isEmpty();
             assertThat(log.indexOf("")).isEmpty();
         }
+    }
+
+    static byte[] entry(String rid, int i) {
+        return ("{\"rid\":\"" + rid + "\",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void receiptIds_carryTheirEntry_acrossTiles_restarts_andRebuiltIndexFiles() throws Exception {
+        // 1,000 entries (tiles of 256 leaves on disk), appended in an order other than their ids', as responses end.
+        int n = 1000;
+        List<String> rids = new ArrayList<>();
+        MerkleTree reference = new MerkleTree();
+        List<byte[]> entries = new ArrayList<>();
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < n; i++) {
+                rids.add(log.newRid());
+            }
+            assertThat(rids).doesNotHaveDuplicates().allMatch(r -> r.matches("[A-Za-z0-9_-]{22}"));
+            for (int i = 0; i < n; i++) {
+                int which = i % 2 == 0 ? i + 1 : i - 1; // pairs swapped
+                byte[] e = entry(rids.get(which), which);
+                entries.add(e);
+                reference.append(e);
+                log.append(rids.get(which), e);
+            }
+            log.append(entry("r-old", n)).get(5, TimeUnit.SECONDS); // an id of another form still works
+            reference.append(entry("r-old", n));
+            for (int i = 0; i < n; i += 97) {
+                int seq = i % 2 == 0 ? i + 1 : i - 1;
+                assertThat(log.indexOf(rids.get(i))).as("rid %d", i).contains((long) seq);
+            }
+        }
+        Files.write(dir.resolve(EntryIndex.RIDS_INDEX), new byte[] {1, 2, 3}); // damaged: derived data, rebuilt
+        Files.delete(dir.resolve(EntryIndex.ENTRIES_INDEX));
+        try (ReceiptLog log = open()) {
+            assertThat(log.size()).isEqualTo(n + 1);
+            for (int i = 0; i < n; i++) {
+                int seq = i % 2 == 0 ? i + 1 : i - 1;
+                assertThat(log.indexOf(rids.get(i))).as("rid %d after a restart", i).contains((long) seq);
+            }
+            assertThat(log.indexOf("r-old")).contains((long) n);
+            assertThat(log.checkpoint().map(Checkpoint::size)).contains((long) n + 1);
+            assertThat(log.tree().root(n + 1)).isEqualTo(reference.root(n + 1));
+            for (int i : new int[] {0, 255, 256, 257, 511, 700, n}) {
+                assertThat(log.tree().inclusionProof(i, n + 1)).containsExactlyElementsOf(reference.inclusionProof(i, n + 1));
+                assertThat(log.entry(i)).isEqualTo(i == n ? entry("r-old", n) : entries.get(i));
+            }
+            assertThat(log.tree().consistencyProof(300, n + 1)).containsExactlyElementsOf(reference.consistencyProof(300, n + 1));
+            // A rid of the right form that this log never issued, and one it issued whose entry never came.
+            String forged = org.cb4i.sdk.internal.Base64Url.encode(new byte[16]);
+            assertThat(log.indexOf(forged)).isEmpty();
+            String unused = log.newRid();
+            assertThat(log.indexOf(unused)).isEmpty();
+            assertThat(rids).doesNotContain(unused);
+        }
+    }
+
+    @Test
+    void aStartReadsEveryEntryBack_largeOnesAcrossItsReadBuffer_andCutsATornOneOff() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        List<byte[]> entries = new ArrayList<>();
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < 120; i++) {
+                int size = i % 10 == 9 ? ReceiptLog.MAX_ENTRY_BYTES - 40 : 1 + random.nextInt(30_000);
+                byte[] e = entry("x".repeat(size), i); // about 4 MB in all: several of the start's 1 MiB reads
+                entries.add(e);
+                log.append(e);
+            }
+            log.append(entry(120)).get(5, TimeUnit.SECONDS);
+            entries.add(entry(120));
+        }
+        long full = Files.size(dir.resolve(ReceiptLog.ENTRIES));
+        try (var ch = java.nio.channels.FileChannel.open(dir.resolve(ReceiptLog.ENTRIES), StandardOpenOption.WRITE)) {
+            ch.truncate(full - 3); // the last entry torn, as by a crash before any checkpoint covered it
+        }
+        Files.delete(dir.resolve(ReceiptLog.CHECKPOINT));
+        try (ReceiptLog log = ReceiptLog.open(new ProxyConfig.LogSettings(dir, dir.resolve("log-key.jwk"), Duration.ofMillis(100), 5),
+                Clock.systemUTC(), events::add)) {
+            assertThat(events).anyMatch(m -> m.contains("truncated a torn tail"));
+            assertThat(log.size()).isEqualTo(120);
+            for (int i = 0; i < 120; i++) {
+                assertThat(log.entry(i)).as("entry %d", i).isEqualTo(entries.get(i));
+            }
+        }
+    }
+
+    @Test
+    void receiptIdsHandedOutButNeverLogged_areNotIssuedAgainAfterACrash() throws Exception {
+        List<String> handedOut = new ArrayList<>();
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < 5; i++) {
+                handedOut.add(log.newRid());
+            }
+            log.append(handedOut.get(0), entry(handedOut.get(0), 0)).get(5, TimeUnit.SECONDS);
+            // the others' responses never completed: the process died
+        }
+        try (ReceiptLog log = open()) {
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                next.add(log.newRid());
+            }
+            assertThat(next).doesNotContainAnyElementsOf(handedOut);
+        }
+        assertThat(Files.readString(dir.resolve(ReceiptLog.RESERVED)).strip()).matches("\\d+");
+        Files.writeString(dir.resolve(ReceiptLog.RESERVED), "twelve\n");
+        assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining(ReceiptLog.RESERVED)
+                .hasMessageContaining("twelve");
     }
 
     /** Lets other test packages break a log as a full disk would. */

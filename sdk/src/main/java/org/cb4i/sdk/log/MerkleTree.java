@@ -12,15 +12,48 @@ import java.util.List;
  *
  * <p>The hashes of every complete (perfect, aligned) subtree are kept level by level, so the root of any prefix,
  * an inclusion proof or a consistency proof costs O(log² n) hashes rather than O(n); packed 32 bytes to a hash in
- * pages, about 64 bytes of memory per leaf. Thread-safe: appends and reads are synchronised (one writer, readers take
- * a consistent view).
+ * pages, about 64 bytes of memory per leaf. A tree {@linkplain #overStore(int, LeafStore) over a leaf store} keeps
+ * in memory only the levels from {@code floor} up (64 / 2^floor bytes a leaf) and the leaves of its last, incomplete
+ * tile of 2^floor; a hash below the floor is computed from at most 2^floor leaves read from the store. Thread-safe:
+ * appends and reads are synchronised (one writer, readers take a consistent view).
  */
 public final class MerkleTree {
-    /** {@code levels.get(k).get(i)}: the hash of leaves [i·2^k, (i+1)·2^k). */
+    /** Where a tree with a floor reads the leaf hashes of complete tiles (they are the caller's to keep). */
+    @FunctionalInterface
+    public interface LeafStore {
+        /** Copies leaf hashes [from, from + count) into {@code into}, 32 bytes each, from offset 0. */
+        void read(long from, int count, byte[] into);
+    }
+
+    /** {@code levels.get(k - floor).get(i)}: the hash of leaves [i·2^k, (i+1)·2^k). */
     private final List<Level> levels = new ArrayList<>();
+    private final int floor;
+    private final LeafStore store;
+    /** The leaf hashes of the incomplete last tile (with a floor); size % 2^floor of them are in use. */
+    private final byte[] tile;
+    private long size;
 
     public MerkleTree() {
+        this(0, null);
+    }
+
+    private MerkleTree(int floor, LeafStore store) {
+        this.floor = floor;
+        this.store = store;
+        this.tile = floor == 0 ? null : new byte[32 << floor];
         levels.add(new Level());
+    }
+
+    /**
+     * A tree that keeps levels {@code floor} and up in memory and reads the leaves of complete tiles of 2^floor
+     * from {@code store}: the store must hold leaf i once leaf i + 2^floor - (i mod 2^floor) - 1 has been appended
+     * (a tile's leaves by the time the tile is complete).
+     */
+    public static MerkleTree overStore(int floor, LeafStore store) {
+        if (floor < 1 || floor > 16) {
+            throw new IllegalArgumentException("a floor from 1 to 16; got " + floor);
+        }
+        return new MerkleTree(floor, java.util.Objects.requireNonNull(store));
     }
 
     /**
@@ -80,11 +113,18 @@ public final class MerkleTree {
         if (leafHash.length != 32) {
             throw new IllegalArgumentException("a leaf hash is 32 bytes; got " + leafHash.length);
         }
-        Level level0 = levels.get(0);
-        level0.add(leafHash);
-        long index = level0.size() - 1L;
+        long index = size++;
         byte[] h = leafHash;
-        long i = index;
+        if (floor > 0) {
+            int at = (int) (index & ((1L << floor) - 1));
+            System.arraycopy(leafHash, 0, tile, at * 32, 32);
+            if (at != (1 << floor) - 1) {
+                return index;
+            }
+            h = tileRoot(tile, 0, 1 << floor); // the tile is complete: its root is the floor level's next node
+        }
+        levels.get(0).add(h);
+        long i = index >> floor;
         for (int k = 0; (i & 1) == 1; k++) {
             byte[] left = levels.get(k).get(i - 1);
             h = nodeHash(left, h);
@@ -97,18 +137,42 @@ public final class MerkleTree {
         return index;
     }
 
+    /** The root of the perfect subtree over {@code n} (a power of two) leaf hashes packed in {@code hashes} from leaf {@code at}. */
+    private static byte[] tileRoot(byte[] hashes, int at, int n) {
+        if (n == 1) {
+            return java.util.Arrays.copyOfRange(hashes, at * 32, at * 32 + 32);
+        }
+        byte[] work = java.util.Arrays.copyOfRange(hashes, at * 32, (at + n) * 32);
+        MessageDigest d = sha256();
+        for (int width = n; width > 1; width >>= 1) {
+            for (int j = 0; j < width / 2; j++) {
+                d.update((byte) 1);
+                d.update(work, 64 * j, 64);
+                try {
+                    d.digest(work, 32 * j, 32);
+                } catch (java.security.DigestException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(work, 32);
+    }
+
     /** Appends an entry (hashing it as a leaf); returns its index. */
     public long append(byte[] entry) {
         return appendLeafHash(leafHash(entry));
     }
 
     public synchronized long size() {
-        return levels.get(0).size();
+        return size;
     }
 
     /** The leaf hash at {@code index}. */
     public synchronized byte[] leaf(long index) {
-        return levels.get(0).get(index);
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("no leaf " + index + " in a tree of size " + size);
+        }
+        return hash(index, index + 1);
     }
 
     /** The root of the first {@code size} leaves. */
@@ -177,7 +241,16 @@ public final class MerkleTree {
         long n = end - start;
         if (Long.bitCount(n) == 1 && start % n == 0) {
             int level = Long.numberOfTrailingZeros(n);
-            return levels.get(level).get(start >> level);
+            if (level >= floor) {
+                return levels.get(level - floor).get(start >> level);
+            }
+            long tileStart = size & -(1L << floor);
+            if (start >= tileStart) {
+                return tileRoot(tile, (int) (start - tileStart), (int) n);
+            }
+            byte[] leaves = new byte[32 * (int) n];
+            store.read(start, (int) n, leaves);
+            return tileRoot(leaves, 0, (int) n);
         }
         long k = split(n);
         return nodeHash(hash(start, start + k), hash(start + k, end));
@@ -189,8 +262,8 @@ public final class MerkleTree {
     }
 
     private void check(long size, long ignored) {
-        if (size < 0 || size > levels.get(0).size()) {
-            throw new IllegalArgumentException("tree size " + size + " is larger than the log (" + levels.get(0).size() + ")");
+        if (size < 0 || size > this.size) {
+            throw new IllegalArgumentException("tree size " + size + " is larger than the log (" + this.size + ")");
         }
     }
 

@@ -57,6 +57,38 @@ class MerkleTreeTest {
     }
 
     @Test
+    void aTreeOverALeafStore_answersAsTheTreeInMemory_atEverySizeAndFloor() {
+        // Leaves below the floor come from the store only for complete tiles; the last tile's from memory.
+        for (int floor : new int[] {1, 2, 3, 4}) {
+            List<byte[]> leaves = new ArrayList<>();
+            List<Long> reads = new ArrayList<>();
+            MerkleTree stored = MerkleTree.overStore(floor, (from, count, into) -> {
+                assertThat(from + count).as("a read past the complete tiles").isLessThanOrEqualTo(leaves.size() & -(1L << floor));
+                reads.add(from);
+                for (int i = 0; i < count; i++) {
+                    System.arraycopy(leaves.get(Math.toIntExact(from + i)), 0, into, 32 * i, 32);
+                }
+            });
+            MerkleTree memory = new MerkleTree();
+            for (int n = 1; n <= 70; n++) {
+                byte[] e = ("entry " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                leaves.add(MerkleTree.leafHash(e));
+                assertThat(stored.append(e)).isEqualTo(memory.append(e));
+                assertThat(stored.root(n)).as("floor %d, size %d", floor, n).isEqualTo(memory.root(n));
+                for (int m = 1; m <= n; m++) {
+                    assertThat(stored.root(m)).isEqualTo(memory.root(m));
+                    assertThat(stored.inclusionProof(m - 1, n)).as("floor %d, leaf %d of %d", floor, m - 1, n)
+                            .containsExactlyElementsOf(memory.inclusionProof(m - 1, n));
+                    assertThat(stored.consistencyProof(m, n)).containsExactlyElementsOf(memory.consistencyProof(m, n));
+                    assertThat(stored.leaf(m - 1)).isEqualTo(leaves.get(m - 1));
+                }
+            }
+            assertThat(reads).as("floor %d reads from its store", floor).isNotEmpty();
+        }
+        assertThatThrownBy(() -> MerkleTree.overStore(0, (a, b, c) -> { })).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void everyInclusionProof_verifies_andTamperingIsDetected() {
         MerkleTree t = tree(37);
         for (int n = 1; n <= 37; n++) {

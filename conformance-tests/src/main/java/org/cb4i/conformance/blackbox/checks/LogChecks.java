@@ -161,7 +161,23 @@ public final class LogChecks {
                     JsonNode a = Testbed.JSON.readTree(r.body());
                     that(a.path("entries").size() == 0 && a.path("unknown").toString().contains(rc.rid()),
                             "another licensee must see the receipt as unknown, without its entry: " + a);
+                    String neverIssued = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16]);
+                    JsonNode n = Testbed.JSON.readTree(proofs(bed, rc.log(), neverIssued, token, bed.crawler).body());
+                    that(n.path("entries").size() == 0 && n.path("unknown").toString().contains(neverIssued),
+                            "a rid the log never issued must be unknown: " + n);
                 }));
+        c.add(new Check("every licensed response gets a receipt id of its own (128 bits, base64url)", List.of("LOG-2"), bed -> {
+            java.util.Set<String> rids = new java.util.HashSet<>();
+            String log = null;
+            for (int i = 0; i < 5; i++) {
+                Receipt rc = receipt(bed.send(bed.licensedGet("/licensed/" + mark())));
+                that(log == null || log.equals(rc.log()), "one proxy instance names one log; got " + log + " and " + rc.log());
+                log = rc.log();
+                that(rids.add(rc.rid()), "rid " + rc.rid() + " given to two responses");
+                byte[] raw = Base64.getUrlDecoder().decode(rc.rid());
+                that(raw.length == 16, "a rid is 128 bits; " + rc.rid() + " is " + raw.length * 8);
+            }
+        }));
         c.add(new Check("consistency proofs link an earlier checkpoint to a later one", List.of("LOG-1", "LOG-3"), bed -> {
             Receipt rc = receipt(bed.send(bed.licensedGet("/licensed/" + mark())));
             Checkpoint first = latest(bed, rc.log());

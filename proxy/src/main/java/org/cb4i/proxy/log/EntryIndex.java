@@ -1,0 +1,152 @@
+package org.cb4i.proxy.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.cb4i.sdk.log.MerkleTree;
+
+/**
+ * What the receipts log finds entries by, kept on disk rather than on the heap, so that a proxy's memory does not
+ * grow with its log: for each entry its leaf hash and file offset ({@code entries.idx}, 40 bytes an entry, which is
+ * also the Merkle tree's leaf store), and for each receipt reservation number the entry that used it
+ * ({@code rids.idx}, 8 bytes a number; see {@link ReceiptIds}). Both are derived from {@code entries.log} alone and
+ * rebuilt from it at every open, so they are never forced to disk and no crash can make them disagree with it.
+ *
+ * <p>One writer (the log's writer thread); reads from any thread see what was written before (positional reads
+ * and writes on one file).
+ */
+final class EntryIndex implements MerkleTree.LeafStore, AutoCloseable {
+    static final String ENTRIES_INDEX = "entries.idx";
+    static final String RIDS_INDEX = "rids.idx";
+    private static final int RECORD = 40;
+    /** A batch whose reservation numbers spread wider than this writes them one by one rather than as one span. */
+    private static final int MAX_SPAN = 64 * 1024;
+
+    private final FileChannel entries;
+    private final FileChannel rids;
+
+    private EntryIndex(FileChannel entries, FileChannel rids) {
+        this.entries = entries;
+        this.rids = rids;
+    }
+
+    /** Empty index files in {@code dir}, replacing any left by an earlier run. */
+    static EntryIndex create(Path dir) throws IOException {
+        FileChannel e = open(dir.resolve(ENTRIES_INDEX));
+        try {
+            return new EntryIndex(e, open(dir.resolve(RIDS_INDEX)));
+        } catch (IOException | RuntimeException ex) {
+            e.close();
+            throw ex;
+        }
+    }
+
+    private static FileChannel open(Path p) throws IOException {
+        return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** Records entries {@code first} to {@code first + n - 1}: their leaf hashes and where each starts in the log file. */
+    void putEntries(long first, byte[][] leafHashes, long[] offsets, int n) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(n * RECORD);
+        for (int i = 0; i < n; i++) {
+            buf.put(leafHashes[i]).putLong(offsets[i]);
+        }
+        writeFully(entries, buf.flip(), first * RECORD);
+    }
+
+    /** Records that reservation {@code numbers[i]} was used by entry {@code seqs[i]}, for i below n. */
+    void putRids(long[] numbers, long[] seqs, int n) throws IOException {
+        long lo = Long.MAX_VALUE;
+        long hi = -1;
+        for (int i = 0; i < n; i++) {
+            if (numbers[i] >= 0) {
+                lo = Math.min(lo, numbers[i]);
+                hi = Math.max(hi, numbers[i]);
+            }
+        }
+        if (hi < 0) {
+            return;
+        }
+        if (hi - lo >= MAX_SPAN) {
+            ByteBuffer one = ByteBuffer.allocate(8);
+            for (int i = 0; i < n; i++) {
+                if (numbers[i] >= 0) {
+                    writeFully(rids, one.clear().putLong(seqs[i] + 1).flip(), numbers[i] * 8);
+                }
+            }
+            return;
+        }
+        // One read and one write for the batch: the numbers of a batch are close (responses end in about the order
+        // they began); the read keeps the slots between them that earlier batches filled.
+        ByteBuffer span = ByteBuffer.allocate((int) (hi - lo + 1) * 8);
+        readFully(rids, span, lo * 8);
+        for (int i = 0; i < n; i++) {
+            if (numbers[i] >= 0) {
+                span.putLong((int) (numbers[i] - lo) * 8, seqs[i] + 1);
+            }
+        }
+        writeFully(rids, span.clear(), lo * 8);
+    }
+
+    /** Where entry {@code seq} starts in the log file. */
+    long offset(long seq) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8);
+        if (readFully(entries, b, seq * RECORD + 32) < 8) {
+            throw new IOException("the entry index has no record for entry " + seq);
+        }
+        return b.getLong(0);
+    }
+
+    /** The entry that used reservation {@code number}, or -1. */
+    long entryOf(long number) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8);
+        return readFully(rids, b, number * 8) < 8 ? -1 : b.getLong(0) - 1;
+    }
+
+    @Override
+    public void read(long from, int count, byte[] into) {
+        ByteBuffer b = ByteBuffer.allocate(count * RECORD);
+        try {
+            if (readFully(entries, b, from * RECORD) < b.capacity()) {
+                throw new IOException("the entry index ends before entry " + (from + count - 1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < count; i++) {
+            b.get(i * RECORD, into, i * 32, 32);
+        }
+    }
+
+    /** Reads until {@code b} is full or the file ends; the bytes read (positions past the end read as nothing). */
+    static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        int total = 0;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos + total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            entries.close();
+        } finally {
+            rids.close();
+        }
+    }
+}
