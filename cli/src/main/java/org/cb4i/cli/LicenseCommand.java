@@ -188,7 +188,7 @@ final class LicenseCommand {
             int exit = ExitCodes.OK;
             if (jwks != null) {
                 KeySet keys = KeyFiles.readKeySet(jwks);
-                LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder().trustIssuer(claims.issuer(), keys).cacheSize(0);
+                LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder().trustIssuer(claims.issuer(), keys).cacheBytes(0);
                 (aud == null ? claims.audience() : List.of(aud)).forEach(b::acceptAudience);
                 try {
                     VerifiedLicense v = b.build().verify(token);

@@ -35,7 +35,7 @@ public final class ClientAuthentication implements org.cb4i.issuer.http.IssuerEn
     public ClientAuthentication(Collective collective, Clock clock) {
         this.collective = collective;
         this.clock = clock;
-        this.signatures = WebBotAuthVerifier.builder().clock(clock).cacheSize(0).build();
+        this.signatures = WebBotAuthVerifier.builder().clock(clock).cacheBytes(0).build();
     }
 
     /**

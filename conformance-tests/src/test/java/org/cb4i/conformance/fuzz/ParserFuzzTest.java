@@ -50,8 +50,8 @@ class ParserFuzzTest {
     static final SigningKey CRAWLER = KeyFiles.generate(KeyAlgorithm.ED25519);
     static final String TOKEN;
     static final LicenseTokenVerifier VERIFIER = LicenseTokenVerifier.builder().trustIssuer("https://c.example", KeySet.of(COLLECTIVE.publicKey()))
-            .acceptAudience("https://c.example").cacheSize(0).build();
-    static final WebBotAuthVerifier SIGNATURES = WebBotAuthVerifier.builder().cacheSize(0).build();
+            .acceptAudience("https://c.example").cacheBytes(0).build();
+    static final WebBotAuthVerifier SIGNATURES = WebBotAuthVerifier.builder().cacheBytes(0).build();
     static final RecordVerifier RECORDS = new RecordVerifier(new ManifestContext((ObjectNode) Json.mapper().createObjectNode()
             .put("type", "cb4i-manifest"), TrustStore.empty()), Usage.AI_TRAIN);
 

@@ -44,6 +44,8 @@ public final class WebBotAuthVerifier {
     public static final int MAX_CANDIDATES = 3;
     public static final int MAX_LABELS = 8;
     public static final int MAX_HEADER_CHARS = 8192;
+    /** The signature caches' default bound: 16 MiB of heap in all, as estimated by their weighers. */
+    public static final long DEFAULT_CACHE_BYTES = 16L << 20;
 
     /** Finds the key a {@code keyid} names; empty when unknown. */
     @FunctionalInterface
@@ -55,7 +57,7 @@ public final class WebBotAuthVerifier {
     private final Duration skew;
     private final Duration maxValidity;
     private final Cache<String, Instant> verified;
-    /** Parsed signature headers by their raw text: a reused signature is parsed once. */
+    /** Parsed signature headers by their raw text: a reused signature is parsed once; null when caching is off. */
     private final Cache<String, Parsed> parsed;
 
     /** One tagged signature of a request, parsed. */
@@ -65,12 +67,16 @@ public final class WebBotAuthVerifier {
     private record Parsed(List<Candidate> candidates) {}
 
     private WebBotAuthVerifier(Builder b) {
-        this.parsed = Caffeine.newBuilder().maximumSize(Math.max(1, b.cacheSize)).expireAfterWrite(Duration.ofMinutes(10)).build();
+        // Both caches are bounded in estimated bytes of heap, not entries: a verified signature held about 3 KB in all,
+        // so 100,000 of them (the bound before) outgrew a 256 MiB heap and the proxy spent its time in full collections.
+        this.parsed = b.cacheBytes == 0 ? null : Caffeine.newBuilder().maximumWeight(b.cacheBytes / 2)
+                .weigher((String k, Parsed v) -> 4 * k.length() + 1024).expireAfterWrite(Duration.ofMinutes(10)).build();
         this.clock = b.clock;
         this.skew = b.skew;
         this.maxValidity = b.maxValidity;
-        this.verified = b.cacheSize == 0 ? null : Caffeine.newBuilder()
-                .maximumSize(b.cacheSize)
+        this.verified = b.cacheBytes == 0 ? null : Caffeine.newBuilder()
+                .maximumWeight(b.cacheBytes / 2)
+                .weigher((String k, Instant v) -> k.length() + 256)
                 .recordStats()
                 .expireAfter(new Expiry<String, Instant>() {
                     @Override
@@ -143,11 +149,13 @@ public final class WebBotAuthVerifier {
         if (inputText.length() > MAX_HEADER_CHARS || sigText.length() > MAX_HEADER_CHARS) {
             throw new MalformedInputException(Reason.MALFORMED_SIGNATURE_HEADER, "Signature-Input or Signature is longer than " + MAX_HEADER_CHARS + " characters");
         }
-        String cacheKey = inputText + '\u0001' + sigText;
-        Parsed p = parsed.getIfPresent(cacheKey);
+        String cacheKey = parsed == null ? null : inputText + '\u0001' + sigText;
+        Parsed p = cacheKey == null ? null : parsed.getIfPresent(cacheKey);
         if (p == null) {
             p = parse(inputText, sigText);
-            parsed.put(cacheKey, p);
+            if (cacheKey != null && p.candidates().stream().noneMatch(c -> boundToOneTarget(c.components()))) {
+                parsed.put(cacheKey, p);
+            }
         }
         Map<String, URI> agents = SignatureAgent.parse(req.field("signature-agent"));
         boolean hasAgent = !req.field("signature-agent").isEmpty();
@@ -166,6 +174,20 @@ public final class WebBotAuthVerifier {
             throw first;
         }
         throw new RejectedException(Reason.SIGNATURE_TAG_MISSING, "no signature on the request has tag=\"" + WebBotAuthSigner.TAG + "\"");
+    }
+
+    /**
+     * Whether a signature covers the request target: it can only come again with the same request, so caching it
+     * (parsed or verified) would hold memory for nothing — a crawler signing every request fills the caches otherwise.
+     */
+    static boolean boundToOneTarget(InnerList components) {
+        for (Item<? extends Object> item : components.get()) {
+            if (item instanceof StringItem s && (s.get().equals("@target-uri") || s.get().equals("@path") || s.get().equals("@query")
+                    || s.get().equals("@request-target"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Parsed parse(String inputText, String sigText) {
@@ -250,7 +272,7 @@ public final class WebBotAuthVerifier {
         ByteBuffer bb = sigItem.get();
         byte[] sig = new byte[bb.remaining()];
         bb.duplicate().get(sig);
-        String cacheKey = verified == null ? null : key.thumbprint() + '\n' + Base64.getEncoder().encodeToString(sig) + '\n' + base;
+        String cacheKey = verified == null || boundToOneTarget(components) ? null : key.thumbprint() + '\n' + Base64.getEncoder().encodeToString(sig) + '\n' + base;
         if (cacheKey == null || verified.getIfPresent(cacheKey) == null) {
             if (!key.verify(base.getBytes(StandardCharsets.UTF_8), sig)) {
                 throw new RejectedException(Reason.SIGNATURE_INVALID, "signature " + label + " does not verify with key " + keyId);
@@ -281,7 +303,7 @@ public final class WebBotAuthVerifier {
         private Clock clock = Clock.systemUTC();
         private Duration skew = DEFAULT_CLOCK_SKEW;
         private Duration maxValidity = DEFAULT_MAX_VALIDITY;
-        private long cacheSize = 100_000;
+        private long cacheBytes = DEFAULT_CACHE_BYTES;
 
         private Builder() {}
 
@@ -310,12 +332,12 @@ public final class WebBotAuthVerifier {
             return this;
         }
 
-        /** Bounds the verified-signature cache; 0 disables it. */
-        public Builder cacheSize(long size) {
-            if (size < 0) {
-                throw new IllegalArgumentException("cache size must not be negative");
+        /** Bounds the parsed- and verified-signature caches together, in estimated bytes of heap; 0 disables them. */
+        public Builder cacheBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cache bytes must not be negative");
             }
-            this.cacheSize = size;
+            this.cacheBytes = bytes;
             return this;
         }
 

@@ -65,6 +65,30 @@ class WebBotAuthTest {
     }
 
     @Test
+    void signaturesBoundToOneTarget_areNotCached_reusableOnesAre_andTheCacheIsBoundedInBytes() {
+        for (int i = 0; i < 50; i++) {
+            SignedRequest req = get("https://news.example/p/" + i);
+            verifier.verifyBound(signed(req, signer.sign(req, SignaturePolicy.PER_REQUEST)), SignaturePolicy.PER_REQUEST, crawler.publicKey());
+        }
+        assertThat(verifier.cacheCounters().size()).as("per-request signatures held").isZero();
+        SignatureHeaders h = signer.sign(get("https://news.example/a"), SignaturePolicy.REUSABLE);
+        for (int i = 0; i < 3; i++) {
+            verifier.verifyBound(signed(get("https://news.example/p/" + i), h), SignaturePolicy.REUSABLE, crawler.publicKey());
+        }
+        assertThat(verifier.cacheCounters().size()).isEqualTo(1);
+        assertThat(verifier.cacheCounters().hits()).isEqualTo(2);
+
+        long budget = 64 * 1024;
+        WebBotAuthVerifier small = WebBotAuthVerifier.builder().clock(clock).cacheBytes(budget).build();
+        for (int i = 0; i < 2_000; i++) { // a flood of distinct reusable signatures (each has its own nonce)
+            SignatureHeaders each = signer.sign(get("https://news.example/a"), SignaturePolicy.REUSABLE);
+            small.verifyBound(signed(get("https://news.example/a"), each), SignaturePolicy.REUSABLE, crawler.publicKey());
+        }
+        java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(small.cacheCounters().size()).isPositive().isLessThan(budget / 2 / 256);
+    }
+
+    @Test
     void reusableSignature_isRefusedWhereThePolicyRequiresPerRequest() {
         SignatureHeaders h = signer.sign(get("https://news.example/a"), SignaturePolicy.REUSABLE);
         assertThat(reasonOf(() -> verifier.verifyBound(signed(get("https://news.example/a"), h), SignaturePolicy.PER_REQUEST, crawler.publicKey())))

@@ -69,14 +69,22 @@ class LicenseTokenVerifierTest {
     }
 
     @Test
-    void verify_floodOfUniqueGarbage_keepsTheCacheBounded() {
+    void verify_floodOfUniqueGarbage_keepsTheCacheBoundedInBytes() {
+        long budget = 1 << 20;
         LicenseTokenVerifier v = LicenseTokenVerifier.builder().trustIssuer(COLLECTIVE, KeySet.of(issuer.publicKey()))
-                .clock(clock).cacheSize(500).build();
-        for (int i = 0; i < 20_000; i++) {
-            String garbage = "eyJhbGciOiJFZERTQSJ9." + Integer.toString(i, 36) + ".AAAA";
+                .clock(clock).cacheBytes(budget).build();
+        String pad = "A".repeat(8000); // near the longest token accepted: each entry holds 8 KB
+        for (int i = 0; i < 2_000; i++) {
+            String garbage = "eyJhbGciOiJFZERTQSJ9." + pad + Integer.toString(i, 36) + ".AAAA";
             assertThatThrownBy(() -> v.verify(garbage)).isInstanceOf(org.cb4i.sdk.Cb4iException.class);
         }
-        assertThat(v.cachedEntries()).isLessThanOrEqualTo(500);
+        assertThat(v.cachedEntries()).isPositive();
+        assertThat(v.cachedEntries() * 8000).as("the tokens held fit the budget").isLessThanOrEqualTo(budget);
+        for (int i = 0; i < 20_000; i++) {
+            String small = "eyJhbGciOiJFZERTQSJ9." + Integer.toString(i, 36) + ".AAAA";
+            assertThatThrownBy(() -> v.verify(small)).isInstanceOf(org.cb4i.sdk.Cb4iException.class);
+        }
+        assertThat(v.cachedEntries() * LicenseTokenVerifier.weight("x", null)).isLessThanOrEqualTo(budget);
     }
 
     @Test
