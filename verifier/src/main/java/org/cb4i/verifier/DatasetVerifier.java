@@ -213,7 +213,14 @@ public final class DatasetVerifier {
         if (rec.has("outcome") && !"fetched".equals(rec.get("outcome").asText())) {
             return null; // a refusal or skip the crawl recorded: not a dataset record
         }
-        return v.verify(rec, content(rec, dir, given, warcs, opened));
+        try {
+            return v.verify(rec, content(rec, dir, given, warcs, opened));
+        } catch (RuntimeException e) {
+            // A record the checks did not foresee is that record's failure, reported with its line; the run goes on.
+            return new RecordResult(rec.path("id").asLong(lineNo - 1), rec.path("url").asText(""), Status.MALFORMED,
+                    List.of(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", manifest + ":" + lineNo + ": the record cannot be judged ("
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")), "", Optional.empty());
+        }
     }
 
     /** The record's payload from the WARC it names, if the dataset has it. */

@@ -63,7 +63,7 @@ public final class RecordVerifier {
                 throw new IllegalArgumentException("a record needs fetched_at and bytes_sha256");
             }
             at = Instant.ofEpochSecond(rec.get("fetched_at").asLong());
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
             f.add(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", "record " + id + ": " + e.getMessage()));
             return new RecordResult(id, url, Status.MALFORMED, f, "", Optional.empty());
         }
@@ -201,8 +201,22 @@ public final class RecordVerifier {
                     + "trusts for log " + logId));
             return;
         }
-        List<byte[]> proof = new ArrayList<>();
-        r.path("inclusion_proof").forEach(h -> proof.add(hex(h.asText())));
+        JsonNode hashes = r.path("inclusion_proof");
+        List<byte[]> proof = new ArrayList<>(hashes.size());
+        for (int i = 0; i < hashes.size(); i++) {
+            String h = hashes.get(i).textValue();
+            try {
+                if (h == null || h.length() != 64) {
+                    throw new IllegalArgumentException("not 64 characters");
+                }
+                proof.add(hex(h));
+            } catch (IllegalArgumentException e) {
+                // One record's bad proof is that record's finding, never the end of the run.
+                f.add(Finding.fail(Status.RECEIPT_INVALID, "INCLUSION_PROOF_FAILED", "VER-5", "the receipt's inclusion_proof[" + i
+                        + "] is not a SHA-256 hash in hex (64 hex digits)"));
+                return;
+            }
+        }
         boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(entryText.getBytes(StandardCharsets.UTF_8)), r.path("index").asLong(),
                 cp.get().size(), proof, cp.get().root());
         if (!ok) {

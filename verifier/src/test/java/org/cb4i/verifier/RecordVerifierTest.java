@@ -206,6 +206,19 @@ class RecordVerifierTest {
         ObjectNode wrongProof = record(SITE + "/articles/a", content);
         ((ArrayNode) wrongProof.get("receipt").get("inclusion_proof")).set(0, Json.mapper().getNodeFactory().textNode("00".repeat(32)));
         assertThat(judge(header(StatusValue.VALID, t0), wrongProof, Optional.of(content), Usage.AI_TRAIN).status()).isEqualTo(Status.RECEIPT_INVALID);
+        for (String bad : new String[] {"zz".repeat(32), "00", "", "ab".repeat(33)}) { // not hashes: a finding, not an exception
+            ObjectNode notHex = record(SITE + "/articles/a", content);
+            ((ArrayNode) notHex.get("receipt").get("inclusion_proof")).set(0, Json.mapper().getNodeFactory().textNode(bad));
+            RecordResult got = judge(header(StatusValue.VALID, t0), notHex, Optional.of(content), Usage.AI_TRAIN);
+            assertThat(got.status()).isEqualTo(Status.RECEIPT_INVALID);
+            assertThat(got.findings()).anyMatch(x -> x.message().contains("inclusion_proof[0] is not a SHA-256 hash in hex"));
+        }
+        ObjectNode farFuture = record(SITE + "/articles/a", content);
+        farFuture.put("fetched_at", 1_000_000_000_000_000_000L); // beyond what a date can hold
+        assertThat(codes(judge(header(StatusValue.VALID, t0), farFuture, Optional.of(content), Usage.AI_TRAIN))).contains("MALFORMED_RECORD");
+        ObjectNode numbers = record(SITE + "/articles/a", content);
+        ((ArrayNode) numbers.get("receipt").get("inclusion_proof")).set(0, Json.mapper().getNodeFactory().numberNode(7));
+        assertThat(judge(header(StatusValue.VALID, t0), numbers, Optional.of(content), Usage.AI_TRAIN).status()).isEqualTo(Status.RECEIPT_INVALID);
         ObjectNode moved = record(SITE + "/articles/a", content);
         moved.put("url", SITE + "/articles/b");
         assertThat(codes(judge(header(StatusValue.VALID, t0), moved, Optional.empty(), Usage.AI_TRAIN))).contains("RECEIPT_MISMATCH");
@@ -293,11 +306,16 @@ class RecordVerifierTest {
         sb.append(Json.write(twin)).append('\n');
         sb.append("{\"url\":\"" + SITE + "/x\",\"outcome\":\"refused\",\"reason\":\"LICENSE_REQUIRED\"}\n");
         sb.append("not json\n");
+        ObjectNode badProof = record(SITE + "/articles/bad-proof", content); // ended the whole run before
+        badProof.put("id", 5000);
+        ((ArrayNode) badProof.get("receipt").get("inclusion_proof")).set(0, Json.mapper().getNodeFactory().textNode("zz".repeat(32)));
+        sb.append(Json.write(badProof)).append('\n');
         Files.writeString(manifest, sb.toString());
         List<Long> order = new java.util.ArrayList<>();
         DatasetVerifier.Summary s = new DatasetVerifier(trust, Usage.AI_TRAIN, 4).verify(manifest, r -> order.add(r.id()));
-        assertThat(s.records).isEqualTo(1502);
+        assertThat(s.records).isEqualTo(1503);
         assertThat(s.verified()).isEqualTo(1500);
+        assertThat(s.byStatus.get(Status.RECEIPT_INVALID)).as("the record whose proof is not hex").isEqualTo(1);
         assertThat(s.byStatus.get(Status.MALFORMED)).as("the line that is not JSON, and the second record with id 7").isEqualTo(2);
         assertThat(s.notInDataset).isEqualTo(1);
         assertThat(order.subList(0, 1500)).isSorted();
