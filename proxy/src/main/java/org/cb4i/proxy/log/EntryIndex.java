@@ -12,8 +12,9 @@ import org.cb4i.sdk.log.MerkleTree;
  * What the receipts log finds entries by, kept on disk rather than on the heap, so that a proxy's memory does not
  * grow with its log: for each entry its leaf hash and file offset ({@code entries.idx}, 40 bytes an entry, which is
  * also the Merkle tree's leaf store), and for each receipt reservation number the entry that used it
- * ({@code rids.idx}, 8 bytes a number; see {@link ReceiptIds}). Both are derived from {@code entries.log} alone and
- * rebuilt from it at every open, so they are never forced to disk and no crash can make them disagree with it.
+ * ({@code rids.idx}, 8 bytes a number; see {@link ReceiptIds}). Both are derived from {@code entries.log} alone: rebuilt
+ * from it at an open unless the log was closed cleanly (then they were forced to disk, and the log's marker says so),
+ * so they are not forced as entries come and no crash can make them disagree with it.
  *
  * <p>One writer (the log's writer thread); reads from any thread see what was written before (positional reads
  * and writes on one file).
@@ -33,20 +34,32 @@ final class EntryIndex implements MerkleTree.LeafStore, AutoCloseable {
         this.rids = rids;
     }
 
-    /** Empty index files in {@code dir}, replacing any left by an earlier run. */
-    static EntryIndex create(Path dir) throws IOException {
-        FileChannel e = open(dir.resolve(ENTRIES_INDEX));
+    /** The index files in {@code dir}: as a clean close left them ({@code keep}), or empty, replacing any left before. */
+    static EntryIndex open(Path dir, boolean keep) throws IOException {
+        FileChannel e = channel(dir.resolve(ENTRIES_INDEX), keep);
         try {
-            return new EntryIndex(e, open(dir.resolve(RIDS_INDEX)));
+            return new EntryIndex(e, channel(dir.resolve(RIDS_INDEX), keep));
         } catch (IOException | RuntimeException ex) {
             e.close();
             throw ex;
         }
     }
 
-    private static FileChannel open(Path p) throws IOException {
-        return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+    private static FileChannel channel(Path p, boolean keep) throws IOException {
+        return keep ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** How many entries {@code entries.idx} holds. */
+    long entries() throws IOException {
+        return entries.size() / RECORD;
+    }
+
+    /** Forces both files to disk (before a clean close says they can be trusted). */
+    void force() throws IOException {
+        entries.force(false);
+        rids.force(false);
     }
 
     /** Records entries {@code first} to {@code first + n - 1}: their leaf hashes and where each starts in the log file. */

@@ -53,6 +53,12 @@ public final class ReceiptLog implements AutoCloseable {
     static final String CHECKPOINT = "checkpoint.jwt";
     /** The highest receipt reservation number that may have been handed out, forced before it is reached. */
     static final String RESERVED = "rids.reserved";
+    /**
+     * Written by a clean close once the index files are forced: {@code entries.log}'s size, the entry count, the
+     * highest reservation number. The next open removes it first thing and, when it matches, reads the tree from the
+     * index instead of reading every entry (a crash in between leaves no marker, so the next open rebuilds).
+     */
+    static final String CLEAN = "index.clean";
     /** Receipt reservation numbers are reserved on disk this many at a time. */
     static final long RESERVATION_BLOCK = 1L << 20;
     /** The tree keeps levels from this one up in memory (tiles of 256 leaves); below it reads the entry index. */
@@ -178,8 +184,19 @@ public final class ReceiptLog implements AutoCloseable {
         }
         ReceiptLog log = null;
         try {
-            log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.create(settings.dir()));
-            log.recover();
+            long[] clean = takeCleanMarker(settings.dir());
+            if (clean != null) {
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true));
+                if (!log.resumeFromIndex(clean)) {
+                    log.index.close();
+                    log = null;
+                    events.accept("receipts log: the index files in " + settings.dir() + " do not match entries.log; rebuilding them from it");
+                }
+            }
+            if (log == null) {
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), false));
+                log.recover();
+            }
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.index.close();
@@ -241,22 +258,85 @@ public final class ReceiptLog implements AutoCloseable {
             channel.force(true);
         }
         fileSize = pos;
+        String corrupt = checkCheckpoint();
+        if (corrupt != null) {
+            throw new IOException("receipts log " + dir + " is corrupt: " + corrupt);
+        }
+        reserveOnOpen();
+    }
+
+    /**
+     * After a clean close: the tree from {@code entries.idx} (its leaf hashes, 40 bytes an entry, instead of every entry's
+     * bytes), checked against the checkpoint the close published. False, with nothing kept, when anything disagrees.
+     */
+    private boolean resumeFromIndex(long[] clean) throws IOException {
+        long size = clean[1];
+        if (channel.size() != clean[0] || index.entries() != size || clean[3] != 0) {
+            return false; // changed since, or ids of another form (their index is in memory only): read the entries
+        }
+        byte[] hashes = new byte[4096 * 32];
+        for (long at = 0; at < size; at += 4096) {
+            int n = (int) Math.min(4096, size - at);
+            index.read(at, n, hashes);
+            for (int i = 0; i < n; i++) {
+                tree.appendLeafHash(java.util.Arrays.copyOfRange(hashes, 32 * i, 32 * i + 32));
+            }
+        }
+        fileSize = clean[0];
+        highestNumber = clean[2];
+        if (checkCheckpoint() != null || checkpoint == null || checkpoint.size() != size) {
+            return false; // a clean close checkpoints every entry
+        }
+        reserveOnOpen();
+        events.accept("receipts log: resumed " + size + " entries from its index (closed cleanly)");
+        return true;
+    }
+
+    /** Reads and checks the published checkpoint against the tree; what is wrong, or null. */
+    private String checkCheckpoint() throws IOException {
         Path cpFile = dir.resolve(CHECKPOINT);
         if (Files.exists(cpFile)) {
             Checkpoint cp = Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey()));
             if (cp.size() > tree.size()) {
-                throw new IOException("receipts log " + dir + " is corrupt: its checkpoint covers " + cp.size()
-                        + " entries but only " + tree.size() + " can be read");
+                return "its checkpoint covers " + cp.size() + " entries but only " + tree.size() + " can be read";
             }
             if (!java.util.Arrays.equals(cp.root(), tree.root(cp.size()))) {
-                throw new IOException("receipts log " + dir + " is corrupt: the entries do not match the root of its checkpoint at size " + cp.size());
+                return "the entries do not match the root of its checkpoint at size " + cp.size();
             }
             checkpoint = cp;
         }
         uncovered = tree.size() - (checkpoint == null ? 0 : checkpoint.size());
+        return null;
+    }
+
+    private void reserveOnOpen() throws IOException {
         long reserved = Files.exists(dir.resolve(RESERVED)) ? readReserved() : 0;
         nextReservation.set(Math.max(reserved, highestNumber + 1));
         reserve(nextReservation.get() + RESERVATION_BLOCK);
+    }
+
+    /** Reads the clean-close marker, if any, and removes it durably before the log changes again. */
+    private static long[] takeCleanMarker(Path dir) throws IOException {
+        Path marker = dir.resolve(CLEAN);
+        if (!Files.exists(marker)) {
+            return null;
+        }
+        String text = Files.readString(marker, StandardCharsets.US_ASCII).strip();
+        Files.delete(marker);
+        AtomicFiles.forceDirectory(dir);
+        String[] parts = text.split(" ");
+        if (parts.length != 4) {
+            return null; // unreadable: the index is rebuilt, which is always safe
+        }
+        long[] v = new long[4];
+        try {
+            for (int i = 0; i < 4; i++) {
+                v[i] = Long.parseLong(parts[i]);
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return v;
     }
 
     private long readReserved() throws IOException {
@@ -539,7 +619,10 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
-    /** Writes what is queued, publishes a final checkpoint and releases the log. */
+    /**
+     * Writes what is queued, publishes a final checkpoint and releases the log; when all of that went well, forces the
+     * index files and marks them clean, so that the next open need not read every entry.
+     */
     @Override
     public void close() throws IOException {
         closing = true;
@@ -547,6 +630,16 @@ public final class ReceiptLog implements AutoCloseable {
             writer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            Checkpoint cp = checkpoint;
+            if (!writer.isAlive() && failure == null && cp != null && cp.size() == tree.size()) {
+                index.force();
+                AtomicFiles.write(dir.resolve(CLEAN), (fileSize + " " + tree.size() + " " + highestNumber + " " + otherRids.size() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII), false, true);
+            }
+        } catch (IOException e) {
+            events.accept("receipts log: could not mark its index clean (" + e.getMessage() + "); the next start reads every entry");
         }
         try {
             lock.release();

@@ -20,6 +20,10 @@ final class RidIndex {
         size++;
     }
 
+    int size() {
+        return size;
+    }
+
     /** Every index stored under {@code rid}'s hash, in no particular order. */
     void candidates(String rid, LongConsumer each) {
         long h = hash(rid);

@@ -268,6 +268,52 @@ public class ReceiptLogTest {
     }
 
     @Test
+    void afterACleanClose_aStartReadsTheIndexNotTheEntries_andFallsBackWhenTheIndexDisagrees() throws Exception {
+        int n = 700;
+        List<String> rids = new ArrayList<>();
+        MerkleTree reference = new MerkleTree();
+        try (ReceiptLog log = open()) {
+            for (int i = 0; i < n; i++) {
+                String rid = log.newRid();
+                rids.add(rid);
+                reference.append(entry(rid, i));
+                log.append(rid, entry(rid, i));
+            }
+        }
+        assertThat(dir.resolve(ReceiptLog.CLEAN)).exists();
+        try (ReceiptLog log = open()) {
+            assertThat(events).anyMatch(e -> e.contains("resumed " + n + " entries from its index"));
+            assertThat(dir.resolve(ReceiptLog.CLEAN)).as("taken at the start: a crash from here on rebuilds").doesNotExist();
+            assertThat(log.size()).isEqualTo(n);
+            assertThat(log.tree().root(n)).isEqualTo(reference.root(n));
+            assertThat(log.tree().inclusionProof(300, n)).containsExactlyElementsOf(reference.inclusionProof(300, n));
+            assertThat(log.indexOf(rids.get(513))).contains(513L);
+            String next = log.newRid();
+            assertThat(rids).doesNotContain(next);
+            assertThat(log.append(next, entry(next, n)).get(5, TimeUnit.SECONDS)).isEqualTo(n);
+        }
+        // A clean close, then the index damaged behind the log's back: the start notices and reads the entries.
+        events.clear();
+        byte[] idx = Files.readAllBytes(dir.resolve(EntryIndex.ENTRIES_INDEX));
+        idx[40 * 5] ^= 1; // entry 5's leaf hash
+        Files.write(dir.resolve(EntryIndex.ENTRIES_INDEX), idx);
+        try (ReceiptLog log = open()) {
+            assertThat(events).anyMatch(e -> e.contains("do not match entries.log; rebuilding"));
+            assertThat(events).noneMatch(e -> e.contains("resumed"));
+            assertThat(log.size()).isEqualTo(n + 1);
+            assertThat(log.tree().leaf(5)).isEqualTo(reference.leaf(5));
+            assertThat(log.indexOf(rids.get(5))).contains(5L);
+        }
+        // A marker that does not describe the files (entries written after it, as if by a crash) is not trusted.
+        Files.writeString(dir.resolve(ReceiptLog.CLEAN), "12 3 4 0\n");
+        events.clear();
+        try (ReceiptLog log = open()) {
+            assertThat(events).noneMatch(e -> e.contains("resumed"));
+            assertThat(log.size()).isEqualTo(n + 1);
+        }
+    }
+
+    @Test
     void receiptIdsHandedOutButNeverLogged_areNotIssuedAgainAfterACrash() throws Exception {
         List<String> handedOut = new ArrayList<>();
         try (ReceiptLog log = open()) {

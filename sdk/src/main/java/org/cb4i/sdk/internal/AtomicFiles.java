@@ -296,7 +296,7 @@ public final class AtomicFiles {
     }
 
     /** Forces a folder's entries (a rename) to disk where the platform allows opening a folder; elsewhere a no-op. */
-    static void forceDirectory(Path dir) {
+    public static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
