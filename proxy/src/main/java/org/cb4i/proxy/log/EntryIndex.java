@@ -56,6 +56,11 @@ final class EntryIndex implements MerkleTree.LeafStore, AutoCloseable {
         return entries.size() / RECORD;
     }
 
+    /** How many reservation numbers {@code rids.idx} has room for. */
+    long ridSlots() throws IOException {
+        return rids.size() / 8;
+    }
+
     /** Forces both files to disk (before a clean close says they can be trusted). */
     void force() throws IOException {
         entries.force(false);

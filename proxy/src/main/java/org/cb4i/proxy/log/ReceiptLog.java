@@ -271,7 +271,7 @@ public final class ReceiptLog implements AutoCloseable {
      */
     private boolean resumeFromIndex(long[] clean) throws IOException {
         long size = clean[1];
-        if (channel.size() != clean[0] || index.entries() != size || clean[3] != 0) {
+        if (channel.size() != clean[0] || index.entries() != size || index.ridSlots() <= clean[2] || clean[3] != 0) {
             return false; // changed since, or ids of another form (their index is in memory only): read the entries
         }
         byte[] hashes = new byte[4096 * 32];
