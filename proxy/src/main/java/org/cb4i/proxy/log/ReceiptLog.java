@@ -288,7 +288,7 @@ public final class ReceiptLog implements AutoCloseable {
             return false; // a clean close checkpoints every entry
         }
         reserveOnOpen();
-        events.accept("receipts log: resumed " + size + " entries from its index (closed cleanly)");
+        events.accept("receipts log: resumed " + size + (size == 1 ? " entry" : " entries") + " from its index (closed cleanly)");
         return true;
     }
 
