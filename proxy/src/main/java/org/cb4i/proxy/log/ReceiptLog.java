@@ -252,6 +252,15 @@ public final class ReceiptLog implements AutoCloseable {
         }
         index(staged);
         if (pos < size) {
+            Path cpFile = dir.resolve(CHECKPOINT);
+            long covered = Files.exists(cpFile)
+                    ? Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey())).size() : 0;
+            if (covered > tree.size()) {
+                // Not a torn tail: entries a published checkpoint covers would be cut off. Leave the file as it is.
+                throw new IOException("receipts log " + dir + " is corrupt: entry " + tree.size() + " at offset " + pos + " of "
+                        + dir.resolve(ENTRIES) + " cannot be read, but its checkpoint covers " + covered + " entries; the file is left "
+                        + "as it is: restore it from a backup, or move the folder aside to start a new log");
+            }
             events.accept("receipts log: truncated a torn tail of " + (size - pos) + " bytes at offset " + pos
                     + " in " + dir.resolve(ENTRIES) + " (" + tree.size() + " complete entries kept)");
             channel.truncate(pos);
@@ -478,8 +487,19 @@ public final class ReceiptLog implements AutoCloseable {
         ByteBuffer head = ByteBuffer.allocate(8);
         readFully(head, off);
         head.flip();
-        ByteBuffer body = ByteBuffer.allocate(head.getInt());
+        int len = head.getInt();
+        int crc = head.getInt();
+        if (len <= 0 || len > MAX_ENTRY_BYTES) {
+            throw new IOException("entry " + seq + " of the receipts log in " + dir + " is corrupt on disk (a length of " + len + ")");
+        }
+        ByteBuffer body = ByteBuffer.allocate(len);
         readFully(body, off + 8);
+        CRC32C c = new CRC32C();
+        c.update(body.array());
+        if ((int) c.getValue() != crc) {
+            // Never serve bytes that are not what was logged (a start after a clean stop does not re-read every entry).
+            throw new IOException("entry " + seq + " of the receipts log in " + dir + " is corrupt on disk (its CRC32C does not match)");
+        }
         return body.array();
     }
 
