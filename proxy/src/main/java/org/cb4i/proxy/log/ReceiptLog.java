@@ -36,8 +36,9 @@ import org.cb4i.sdk.log.MerkleTree;
  * <p><b>Durability.</b> Entries are written by one writer thread in batches (group commit); a batch is forced
  * to disk before any of its entries is acknowledged, and a checkpoint only ever covers acknowledged entries, so a
  * crash never loses an entry a published checkpoint covers. Each record is {@code length (4 bytes) | CRC32C
- * (4 bytes) | entry}; on restart a torn tail (a partial or corrupt last record) is truncated with a message, and a
- * log that holds fewer good entries than its last checkpoint covers refuses to open. A write or fsync error
+ * (4 bytes) | entry}; on restart a torn tail (a partial or corrupt last record that no checkpoint covers) is
+ * truncated with a message, and a log that holds fewer good entries than its last checkpoint covers refuses to open,
+ * its file left as it is. An entry is handed out only when its CRC32C matches. A write or fsync error
  * fails the log for good ({@link #writable()} turns false; the proxy then answers 503 to licensed traffic rather
  * than serving it unmetered) — an fsync that failed is never retried (research/security.md LED-04).
  *
@@ -55,8 +56,9 @@ public final class ReceiptLog implements AutoCloseable {
     static final String RESERVED = "rids.reserved";
     /**
      * Written by a clean close once the index files are forced: {@code entries.log}'s size, the entry count, the
-     * highest reservation number. The next open removes it first thing and, when it matches, reads the tree from the
-     * index instead of reading every entry (a crash in between leaves no marker, so the next open rebuilds).
+     * highest reservation number and how many receipt ids of another form there are. The next open removes it first
+     * thing and, when it matches, reads the tree from the index instead of reading every entry (a crash in between
+     * leaves no marker, so the next open rebuilds).
      */
     static final String CLEAN = "index.clean";
     /** Receipt reservation numbers are reserved on disk this many at a time. */
