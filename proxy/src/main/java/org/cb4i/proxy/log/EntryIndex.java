@@ -153,7 +153,8 @@ final class EntryIndex implements MerkleTree.LeafStore, AutoCloseable {
         return total;
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    /** Writes all of {@code b} at {@code pos}. */
+    static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
         while (b.hasRemaining()) {
             pos += ch.write(b, pos);
         }

@@ -468,8 +468,8 @@ public final class ReceiptLog implements AutoCloseable {
         synchronized (this) {
             otherRids.candidates(rid, candidates::add);
         }
-        // The index keeps hashes, not ids: an entry is the rid's when it says so itself. A rid logged twice (ids are
-        // random; it does not happen unless forged) answers with its latest entry, as before.
+        // Ids of another form (random ones from before, or a caller's): the index keeps their hashes, not the ids, so an
+        // entry is the rid's when it says so itself. A rid logged twice answers with its latest entry.
         long found = -1;
         for (long seq : candidates) {
             if (seq > found && rid.equals(LogEntry.ridOf(entry(seq)))) {
@@ -588,10 +588,7 @@ public final class ReceiptLog implements AutoCloseable {
         if (fault != null) {
             throw fault;
         }
-        long pos = fileSize;
-        while (buf.hasRemaining()) {
-            pos += channel.write(buf, pos);
-        }
+        EntryIndex.writeFully(channel, buf, fileSize);
         channel.force(false);
         long offset = fileSize;
         for (Pending p : batch) {
@@ -601,7 +598,7 @@ public final class ReceiptLog implements AutoCloseable {
             staged.rids[i] = p.rid();
             offset += 8 + p.entry().length;
         }
-        fileSize = pos;
+        fileSize = offset;
         index(staged);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(tree.size() - batch.size() + i);

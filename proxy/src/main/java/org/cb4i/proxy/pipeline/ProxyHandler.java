@@ -427,10 +427,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         resp.headers().add("Link", st.licenseLink);
         st.config.contentUsage().ifPresent(cu -> resp.headers().set("Content-Usage", cu));
-        String rid = null;
         if (lic != null) {
-            rid = ctx.rid;
-            resp.headers().set("CB4I-Receipt", "log=\"" + shared.log().logId() + "\", rid=\"" + rid + "\"");
+            resp.headers().set("CB4I-Receipt", "log=\"" + shared.log().logId() + "\", rid=\"" + ctx.rid + "\"");
             String cc = cresp.headers().get(HttpHeaderNames.CACHE_CONTROL);
             if (cc == null || !cc.toLowerCase(Locale.ROOT).contains("no-store")) {
                 resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "private");
@@ -442,20 +440,19 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             resp.setChunked(true);
         }
         MeteredStream metered = lic == null ? null : new MeteredStream(cresp);
-        String finalRid = rid;
         Relay.run(metered == null ? cresp : metered, cresp, resp).onComplete(ar -> {
             long bytes = metered != null ? metered.bytes() : resp.bytesWritten();
             if (lic != null) {
-                record(ctx, lic, finalRid, cresp, metered, ar.succeeded());
+                record(ctx, lic, cresp, metered, ar.succeeded());
             }
             ctx.done(cresp.statusCode(), bytes);
         });
     }
 
-    private void record(Ctx ctx, Licensed lic, String rid, HttpClientResponse cresp, MeteredStream metered, boolean complete) {
+    private void record(Ctx ctx, Licensed lic, HttpClientResponse cresp, MeteredStream metered, boolean complete) {
         LicenseClaims c = lic.license().claims();
         boolean perRequest = lic.rule().signature() == SignaturePolicy.PER_REQUEST;
-        LogEntry entry = new LogEntry(rid, shared.clock().instant(), c.subject(), c.id(), c.confirmation().jkt(),
+        LogEntry entry = new LogEntry(ctx.rid, shared.clock().instant(), c.subject(), c.id(), c.confirmation().jkt(),
                 ctx.req.method().name(), ctx.st.publisherOrigin + ctx.req.uri(), cresp.statusCode(), metered.bytes(),
                 Optional.ofNullable(cresp.headers().get(HttpHeaderNames.CONTENT_RANGE)), metered.sha256Hex(),
                 lic.rule().usageTokens(),
@@ -463,7 +460,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 perRequest ? Optional.of(lic.signature().signature()) : Optional.empty(), complete);
         shared.quotas().addBytes(c.id(), c.quota(), metered.bytes());
         byte[] bytes = entry.toBytes();
-        shared.log().append(rid, bytes).whenComplete((seq, err) -> {
+        shared.log().append(ctx.rid, bytes).whenComplete((seq, err) -> {
             if (err != null) {
                 // Never lose a usage record: if the log cannot take it, it goes to the operator's error stream.
                 shared.events().accept("receipts log could not record an entry (" + err.getMessage() + "): "
