@@ -127,6 +127,8 @@ public final class AtomicFiles {
         private final List<Future<List<Failure>>> commits = new ArrayList<>();
         private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(2);
         private List<Staged> pending = new ArrayList<>();
+        /** Full batches handed to the committer that it has not started: {@link #close} discards them. */
+        private final List<List<Staged>> queued = new ArrayList<>();
 
         /** @param size how many files one commit carries; {@code ioThreads} how many forces are in flight at once */
         public Batch(int size, int ioThreads) {
@@ -173,8 +175,14 @@ public final class AtomicFiles {
                 throw e;
             }
             synchronized (this) {
+                queued.add(batch);
                 commits.add(committer.submit(() -> {
                     try {
+                        synchronized (this) {
+                            if (!queued.removeIf(b -> b == batch)) {
+                                return List.<Failure>of(); // discarded by close
+                            }
+                        }
                         return commit(batch);
                     } finally {
                         inFlight.release();
@@ -261,10 +269,18 @@ public final class AtomicFiles {
         public void close() {
             committer.shutdownNow();
             forcers.shutdownNow();
+            try {
+                // A commit under way stops at its next wait (discarding its files) or finishes its renames.
+                committer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             List<Staged> rest;
             synchronized (this) {
                 rest = pending;
                 pending = new ArrayList<>();
+                queued.forEach(rest::addAll);
+                queued.clear();
             }
             rest.forEach(Batch::discard);
         }

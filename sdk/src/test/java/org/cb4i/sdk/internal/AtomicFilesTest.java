@@ -70,4 +70,20 @@ class AtomicFilesTest {
         assertThat(Files.readString(dir.resolve("a"))).isEqualTo("old a");
         assertThat(leftovers()).isEmpty();
     }
+
+    @Test
+    void closingWithBatchesInFlightAndQueued_leavesEachTargetOldOrNew_andNoTemporaryFile() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            Files.writeString(dir.resolve("f" + i), "old " + i);
+        }
+        try (AtomicFiles.Batch batch = new AtomicFiles.Batch(1, 1)) { // a batch a file: one committing, one queued
+            for (int i = 0; i < 40; i++) {
+                batch.write(dir.resolve("f" + i), utf8("new " + i));
+            }
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(Files.readString(dir.resolve("f" + i))).isIn("old " + i, "new " + i);
+        }
+        assertThat(leftovers()).as("temporary files of batches that never committed").isEmpty();
+    }
 }
