@@ -1,6 +1,5 @@
 package org.cb4i.verifier;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -199,38 +198,33 @@ public final class DatasetVerifier {
             return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
                     manifest + ":" + lineNo + ": longer than " + MAX_LINE_BYTES + " bytes; not read")), "", Optional.empty());
         }
-        JsonNode n;
+        ManifestRecord rec;
         try {
-            n = Json.readTree(line);
-        } catch (IOException e) {
+            rec = ManifestRecord.read(line);
+        } catch (MalformedInputException e) {
             return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
-                    manifest + ":" + lineNo + ": not JSON")), "", Optional.empty());
+                    manifest + ":" + lineNo + ": " + e.getMessage())), "", Optional.empty());
         }
-        if (!(n instanceof ObjectNode rec)) {
-            return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
-                    manifest + ":" + lineNo + ": not a JSON object")), "", Optional.empty());
-        }
-        if (rec.has("outcome") && !"fetched".equals(rec.get("outcome").asText())) {
+        if (rec.outcome().isPresent() && !"fetched".equals(rec.outcome().get())) {
             return null; // a refusal or skip the crawl recorded: not a dataset record
         }
         try {
             return v.verify(rec, content(rec, dir, given, warcs, opened));
         } catch (RuntimeException e) {
             // A record the checks did not foresee is that record's failure, reported with its line; the run goes on.
-            return new RecordResult(rec.path("id").asLong(lineNo - 1), rec.path("url").asText(""), Status.MALFORMED,
+            return new RecordResult(rec.id().orElse(lineNo - 1), rec.url(), Status.MALFORMED,
                     List.of(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", manifest + ":" + lineNo + ": the record cannot be judged ("
                             + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")), "", Optional.empty());
         }
     }
 
     /** The record's payload from the WARC it names, if the dataset has it. */
-    private static Optional<byte[]> content(ObjectNode rec, Path dir, Map<String, Path> given, ThreadLocal<Map<String, FileChannel>> warcs,
+    private static Optional<byte[]> content(ManifestRecord rec, Path dir, Map<String, Path> given, ThreadLocal<Map<String, FileChannel>> warcs,
             List<FileChannel> opened) {
-        JsonNode w = rec.get("warc");
-        if (w == null || !w.path("file").isTextual()) {
+        if (rec.warc().isEmpty()) {
             return Optional.empty();
         }
-        String name = w.get("file").asText();
+        String name = rec.warc().get().file();
         try {
             // A WARC this thread has open was found and checked when it was opened: no path work or stat per record.
             FileChannel ch = warcs.get().get(name);
@@ -243,7 +237,7 @@ public final class DatasetVerifier {
                 warcs.get().put(name, ch);
                 opened.add(ch);
             }
-            ch.position(w.path("offset").asLong());
+            ch.position(rec.warc().get().offset());
             WarcRecord r = new WarcReader(ch).next().orElse(null);
             if (r instanceof WarcResponse resp) {
                 byte[] body = resp.http().body().stream().readNBytes(MAX_CONTENT_BYTES + 1);

@@ -1,7 +1,9 @@
 package org.cb4i.verifier;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,51 +49,62 @@ public final class RecordVerifier {
     }
 
     /**
+     * Judges a record given as a JSON tree (as {@link #verify(ManifestRecord, Optional)}).
+     *
      * @param content the record's payload as stored (from the WARC), or empty when the dataset holds no content
      */
     public RecordResult verify(ObjectNode rec, Optional<byte[]> content) {
+        return verify(ManifestRecord.of(rec), content);
+    }
+
+    /**
+     * Judges one record. Never throws for anything in the record: what is wrong with it is in the result.
+     *
+     * @param content the record's payload as stored (from the WARC), or empty when the dataset holds no content
+     */
+    public RecordResult verify(ManifestRecord rec, Optional<byte[]> content) {
         List<Finding> f = new ArrayList<>();
-        long id = rec.path("id").asLong();
-        String url = rec.path("url").asText("");
+        long id = rec.id().orElse(0);
+        String url = rec.url();
         String publisher;
         URI u;
         Instant at;
         try {
             u = URI.create(url);
             publisher = PathScope.normaliseOrigin(u.getScheme() + "://" + u.getRawAuthority());
-            if (!rec.path("fetched_at").canConvertToLong() || !rec.path("bytes_sha256").isTextual()) {
+            if (rec.fetchedAt().isEmpty() || rec.bytesSha256().isEmpty()) {
                 throw new IllegalArgumentException("a record needs fetched_at and bytes_sha256");
             }
-            at = Instant.ofEpochSecond(rec.get("fetched_at").asLong());
+            at = Instant.ofEpochSecond(rec.fetchedAt().getAsLong());
         } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
             f.add(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", "record " + id + ": " + e.getMessage()));
             return new RecordResult(id, url, Status.MALFORMED, f, "", Optional.empty());
         }
-        content(rec, content, f);
+        String bytesSha256 = rec.bytesSha256().get();
+        content(rec, bytesSha256, content, f);
         Optional<LicenseClaims> lic = license(rec, u, at, f);
-        receipt(rec, url, lic, f);
-        credential(rec, publisher, at, lic, f);
+        receipt(rec, url, bytesSha256, lic, f);
+        credential(rec, bytesSha256, publisher, at, lic, f);
         return new RecordResult(id, url, RecordResult.verdict(f), f, publisher, lic.map(LicenseClaims::issuer), Optional.of(at),
-                rec.get("bytes_sha256").asText(), Optional.ofNullable(rec.path("license").textValue()));
+                bytesSha256, rec.license());
     }
 
     /** [VER-1] [VER-2]: the stored content is what was fetched. */
-    private static void content(ObjectNode rec, Optional<byte[]> content, List<Finding> f) {
+    private static void content(ManifestRecord rec, String bytesSha256, Optional<byte[]> content, List<Finding> f) {
         if (content.isEmpty()) {
             f.add(Finding.note("CONTENT_NOT_CHECKED", "VER-1", "no stored content to check against the record's digests"));
             return;
         }
         String got = sha256(content.get());
-        if (!got.equals(rec.get("bytes_sha256").asText())) {
+        if (!got.equals(bytesSha256)) {
             f.add(Finding.fail(Status.TAMPERED, "BYTES_DIGEST_MISMATCH", "VER-1", "the stored content's SHA-256 is " + got + ", the record says "
-                    + rec.get("bytes_sha256").asText()));
+                    + bytesSha256));
             return;
         }
-        JsonNode text = rec.get("text");
-        if (text != null && rec.path("content_type").asText("").toLowerCase(Locale.ROOT).startsWith("text/html")) {
+        if (rec.text().isPresent() && rec.contentType().toLowerCase(Locale.ROOT).startsWith("text/html")) {
             try {
                 CanonicalText.Result t = CanonicalText.of(new String(content.get(), StandardCharsets.UTF_8));
-                if (!t.textSha256().equals(text.path("sha256").asText())) {
+                if (!t.textSha256().equals(rec.text().get().sha256())) {
                     f.add(Finding.fail(Status.TAMPERED, "TEXT_DIGEST_MISMATCH", "VER-2", "the canonical text of the stored page does not have the digest the record says"));
                 }
             } catch (Cb4iException e) {
@@ -101,8 +114,8 @@ public final class RecordVerifier {
     }
 
     /** [VER-3] [VER-4]: a trusted license, valid at fetch time, for this usage and this URL, not revoked then. */
-    private Optional<LicenseClaims> license(ObjectNode rec, URI u, Instant at, List<Finding> f) {
-        String jti = rec.path("license").asText(null);
+    private Optional<LicenseClaims> license(ManifestRecord rec, URI u, Instant at, List<Finding> f) {
+        String jti = rec.license().orElse(null);
         if (jti == null) {
             f.add(Finding.fail(Status.UNLICENSED, "NO_LICENSE", "VER-3", "the record names no license"));
             return Optional.empty();
@@ -166,97 +179,79 @@ public final class RecordVerifier {
     }
 
     /** [VER-5]: the proxy's receipt for this fetch, in a log the trust store trusts, proven by a checkpoint. */
-    private void receipt(ObjectNode rec, String url, Optional<LicenseClaims> lic, List<Finding> f) {
-        JsonNode r = rec.get("receipt");
-        if (r == null) {
+    private void receipt(ManifestRecord rec, String url, String bytesSha256, Optional<LicenseClaims> lic, List<Finding> f) {
+        if (rec.receipt().isEmpty()) {
             f.add(Finding.fail(Status.UNLICENSED, "NO_RECEIPT", "VER-5", "no receipt: the site did not record serving this under the license"));
             return;
         }
-        if (!r.path("entry").isTextual() || !r.path("checkpoint").isTextual()) {
+        ManifestRecord.Receipt r = rec.receipt().get();
+        if (r.entry().isEmpty() || r.checkpoint().isEmpty()) {
             f.add(Finding.fail(Status.RECEIPT_INVALID, "RECEIPT_UNPROVEN", "VER-5", "the receipt has no entry or checkpoint"
-                    + (r.has("error") ? " (" + r.get("error").asText() + ")" : "")));
+                    + r.error().map(e -> " (" + e + ")").orElse("")));
             return;
         }
-        String logId = r.path("log").asText();
-        String entryText = r.get("entry").asText();
-        JsonNode entry;
+        byte[] entryBytes = r.entry().get().getBytes(StandardCharsets.UTF_8);
+        String[] entry;
         try {
-            entry = Json.readTree(entryText);
-        } catch (java.io.IOException e) {
+            entry = entryMembers(entryBytes);
+        } catch (IOException | RuntimeException e) {
             f.add(Finding.fail(Status.MALFORMED, "MALFORMED_ENTRY", "VER-5", "the receipt's entry is not JSON"));
             return;
         }
         List<String> mismatches = new ArrayList<>();
-        check(mismatches, "rid", entry.path("rid").asText(), r.path("rid").asText());
-        check(mismatches, "url", entry.path("url").asText(), url);
-        check(mismatches, "sha256", entry.path("sha256").asText(), rec.path("bytes_sha256").asText());
-        check(mismatches, "jti", entry.path("jti").asText(), rec.path("license").asText());
-        lic.ifPresent(c -> check(mismatches, "jkt", entry.path("jkt").asText(), c.confirmation().jkt()));
+        check(mismatches, "rid", entry[0], r.rid());
+        check(mismatches, "url", entry[1], url);
+        check(mismatches, "sha256", entry[2], bytesSha256);
+        check(mismatches, "jti", entry[3], rec.license().orElse(""));
+        lic.ifPresent(c -> check(mismatches, "jkt", entry[4], c.confirmation().jkt()));
         if (!mismatches.isEmpty()) {
             f.add(Finding.fail(Status.TAMPERED, "RECEIPT_MISMATCH", "VER-5", "the receipt's entry does not match the record: " + String.join("; ", mismatches)));
         }
-        Optional<Checkpoint> cp = ctx.checkpoint(logId, r.get("checkpoint").asText());
+        Optional<Checkpoint> cp = ctx.checkpoint(r.log(), r.checkpoint().get());
         if (cp.isEmpty()) {
             f.add(Finding.fail(Status.UNTRUSTED_KEY, "UNTRUSTED_LOG", "VER-5", "the receipt's checkpoint is not signed by a key the trust store "
-                    + "trusts for log " + logId));
+                    + "trusts for log " + r.log()));
             return;
         }
-        JsonNode hashes = r.path("inclusion_proof");
-        List<byte[]> proof = new ArrayList<>(hashes.size());
-        for (int i = 0; i < hashes.size(); i++) {
-            String h = hashes.get(i).textValue();
-            try {
-                if (h == null || h.length() != 64) {
-                    throw new IllegalArgumentException("not 64 characters");
-                }
-                proof.add(hex(h));
-            } catch (IllegalArgumentException e) {
-                // One record's bad proof is that record's finding, never the end of the run.
-                f.add(Finding.fail(Status.RECEIPT_INVALID, "INCLUSION_PROOF_FAILED", "VER-5", "the receipt's inclusion_proof[" + i
-                        + "] is not a SHA-256 hash in hex (64 hex digits)"));
-                return;
-            }
+        if (r.proofProblem().isPresent()) {
+            // One record's bad proof is that record's finding, never the end of the run.
+            f.add(Finding.fail(Status.RECEIPT_INVALID, "INCLUSION_PROOF_FAILED", "VER-5", r.proofProblem().get()));
+            return;
         }
-        boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(entryText.getBytes(StandardCharsets.UTF_8)), r.path("index").asLong(),
-                cp.get().size(), proof, cp.get().root());
+        boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(entryBytes), r.index(), cp.get().size(), r.inclusionProof(), cp.get().root());
         if (!ok) {
             f.add(Finding.fail(Status.RECEIPT_INVALID, "INCLUSION_PROOF_FAILED", "VER-5", "the entry's inclusion proof does not lead to the checkpoint's root"));
         }
     }
 
-    private static final byte[] NIBBLE = new byte[128];
-
-    static {
-        java.util.Arrays.fill(NIBBLE, (byte) -1);
-        for (int i = 0; i < 10; i++) {
-            NIBBLE['0' + i] = (byte) i;
-        }
-        for (int i = 0; i < 6; i++) {
-            NIBBLE['a' + i] = (byte) (10 + i);
-            NIBBLE['A' + i] = (byte) (10 + i);
-        }
-    }
+    /** The members of a log entry ([LOG-2]) a record is checked against, in the order {@link #entryMembers} returns them. */
+    private static final List<String> ENTRY_MEMBERS = List.of("rid", "url", "sha256", "jti", "jkt");
 
     /**
-     * Hex to bytes by table (a proof is 20-odd hashes per record: HexFormat's parser showed at 6% of a run).
+     * The {@link #ENTRY_MEMBERS} of a log entry, each as its text ("" when absent), read with the shared strict
+     * parser from the bytes the leaf hash is taken of.
      *
-     * @throws IllegalArgumentException for an odd length or a character that is not a hex digit, as HexFormat does
+     * @throws IOException when the entry is not JSON
      */
-    static byte[] hex(String s) {
-        int n = s.length();
-        if ((n & 1) != 0) {
-            throw new IllegalArgumentException("odd-length hex");
-        }
-        byte[] out = new byte[n / 2];
-        for (int i = 0; i < n; i += 2) {
-            char a = s.charAt(i);
-            char b = s.charAt(i + 1);
-            int hi = a < 128 ? NIBBLE[a] : -1;
-            int lo = b < 128 ? NIBBLE[b] : -1;
-            if ((hi | lo) < 0) {
-                throw new IllegalArgumentException("not hex: " + (hi < 0 ? a : b));
+    private static String[] entryMembers(byte[] entry) throws IOException {
+        String[] out = {"", "", "", "", ""};
+        try (JsonParser p = Json.mapper().getFactory().createParser(entry)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    int i = ENTRY_MEMBERS.indexOf(p.currentName());
+                    JsonToken v = p.nextToken();
+                    if (i >= 0 && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
+                        out[i] = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
             }
-            out[i / 2] = (byte) (hi << 4 | lo);
+            if (p.nextToken() != null) {
+                throw new IOException("trailing content after the entry");
+            }
         }
         return out;
     }
@@ -268,8 +263,8 @@ public final class RecordVerifier {
     }
 
     /** [VER-6]: the publisher's credential, by a key trusted for the record's origin at fetch time, for this text. */
-    private void credential(ObjectNode rec, String publisher, Instant at, Optional<LicenseClaims> lic, List<Finding> f) {
-        String compact = rec.path("credential").asText(null);
+    private void credential(ManifestRecord rec, String bytesSha256, String publisher, Instant at, Optional<LicenseClaims> lic, List<Finding> f) {
+        String compact = rec.credential().orElse(null);
         if (compact == null) {
             f.add(Finding.note("NO_CREDENTIAL", "VER-6", "the page carries no content credential"));
             return;
@@ -300,30 +295,29 @@ public final class RecordVerifier {
             return;
         }
         f.add(Finding.note("CREDENTIAL_TRUSTED", "VER-6", "the credential is signed by a key vouched for by " + path));
-        JsonNode text = rec.get("text");
-        if (text != null && text.path("kept").isTextual()) {
-            keptText(text, c, f);
+        Optional<ManifestRecord.Text> text = rec.text();
+        if (text.isPresent() && text.get().kept().isPresent()) {
+            keptText(text.get(), c, f);
             return; // the record's text is a part of the page: judged by its paragraphs, not by the whole page's digest
         }
-        if (c.digests().text().isPresent() && text != null && !c.digests().text().get().equals(text.path("sha256").asText())) {
+        if (c.digests().text().isPresent() && text.isPresent() && !c.digests().text().get().equals(text.get().sha256())) {
             f.add(Finding.fail(Status.TAMPERED, "CREDENTIAL_TEXT_MISMATCH", "VER-6", "the page's canonical text is not the text the publisher signed"));
         }
-        if (c.digests().bytes().isPresent() && !c.digests().bytes().get().equals(rec.path("bytes_sha256").asText())) {
+        if (c.digests().bytes().isPresent() && !c.digests().bytes().get().equals(bytesSha256)) {
             f.add(Finding.fail(Status.TAMPERED, "CREDENTIAL_BYTES_MISMATCH", "VER-6", "the file is not the file the publisher signed"));
         }
     }
 
     /** [VER-7] [CRD-5]: a cut-down text, attributed paragraph by paragraph to the signed page. */
-    private static void keptText(JsonNode text, CredentialClaims c, List<Finding> f) {
-        List<String> digests = new ArrayList<>();
-        text.path("paragraph_digests").forEach(d -> digests.add(d.asText()));
+    private static void keptText(ManifestRecord.Text text, CredentialClaims c, List<Finding> f) {
+        List<String> digests = text.paragraphDigests();
         if (c.digests().paragraphsRoot().isEmpty() || !ParagraphMatch.bindsTo(digests, c.digests().paragraphCount().orElse(-1),
                 c.digests().paragraphsRoot().get())) {
             f.add(Finding.fail(Status.TAMPERED, "DIGEST_MISMATCH", "VER-7", "the record's paragraph digests are not the signed page's "
                     + "(their count or Merkle root differs from the credential's paragraphs)"));
             return;
         }
-        ParagraphMatch.Match m = ParagraphMatch.match(text.get("kept").asText(), digests);
+        ParagraphMatch.Match m = ParagraphMatch.match(text.kept().get(), digests);
         String share = String.format(Locale.ROOT, "%.1f%%", 100 * m.coverage());
         f.add(Finding.note("TEXT_COVERAGE", "VER-7", share + " of the kept text is signed by the publisher: " + m.attributed() + " of "
                 + m.pieces() + " kept paragraphs found among the page's " + digests.size()));

@@ -19,6 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthVerifier;
@@ -36,6 +37,7 @@ import org.cb4i.sdk.token.LicenseTokens;
 import org.cb4i.sdk.token.Quota;
 import org.cb4i.verifier.ManifestContext;
 import org.cb4i.verifier.RecordResult;
+import org.cb4i.verifier.ManifestRecord;
 import org.cb4i.verifier.RecordVerifier;
 import org.cb4i.verifier.trust.TrustStore;
 
@@ -97,15 +99,28 @@ class ParserFuzzTest {
 
     @Property
     void anyManifestRecordGetsAVerdict(@ForAll("recordLike") String line) {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ManifestRecord read;
+        try {
+            read = ManifestRecord.read(bytes); // the way DatasetVerifier reads a line
+        } catch (MalformedInputException e) {
+            read = null; // reported as MALFORMED with its line number
+        }
         JsonNode n;
         try {
             n = Json.readTree(line);
         } catch (java.io.IOException e) {
-            return; // not JSON: DatasetVerifier reports the line as MALFORMED before this point
+            assertThat(read).as("a line the tree parser refuses is refused by the record reader too").isNull();
+            return;
         }
         if (n instanceof ObjectNode rec) {
-            RecordResult r = RECORDS.verify(rec, Optional.of(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            assertThat(r.status()).isNotNull();
+            assertThat(read).as("a JSON object is read as a record").isNotNull();
+            RecordResult fromTree = RECORDS.verify(rec, Optional.of(bytes));
+            RecordResult fromBytes = RECORDS.verify(read, Optional.of(bytes));
+            assertThat(fromBytes.status()).isEqualTo(fromTree.status());
+            assertThat(fromBytes.findings()).isEqualTo(fromTree.findings());
+        } else {
+            assertThat(read).as("JSON that is not an object is no record").isNull();
         }
     }
 
