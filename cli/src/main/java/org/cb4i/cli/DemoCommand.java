@@ -75,11 +75,16 @@ final class DemoCommand implements Callable<Integer> {
 
     private PrintWriter out;
     private int failures;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * Made when the demo runs, not when picocli builds the command tree: an HttpClient sets up TLS, which cost every
+     * cb4i command about half a second at start.
+     */
+    private HttpClient http;
 
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         if (dir == null) {
             dir = Files.createTempDirectory("cb4i-demo-");
         }
