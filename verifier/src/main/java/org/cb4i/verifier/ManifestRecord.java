@@ -84,7 +84,7 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
      */
     public static ManifestRecord read(byte[] line) {
         try (JsonParser p = Json.mapper().getFactory().createParser(line)) {
-            return read(p);
+            return read(p, line);
         } catch (NotAnObject e) {
             throw new MalformedInputException(Reason.MALFORMED_JSON, e.getMessage());
         } catch (IOException | RuntimeException e) { // Jackson's number parsers throw NumberFormatException for some input
@@ -95,7 +95,7 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
     /** The same reading of a record already parsed into a tree (a library caller's, a test's). */
     public static ManifestRecord of(ObjectNode record) {
         try (JsonParser p = Json.mapper().treeAsTokens(record)) {
-            return read(p);
+            return read(p, null);
         } catch (NotAnObject e) {
             throw new MalformedInputException(Reason.MALFORMED_JSON, e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -103,7 +103,8 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
         }
     }
 
-    private static ManifestRecord read(JsonParser p) throws IOException {
+    /** @param line the bytes {@code p} reads, when it reads bytes (their proof hashes are decoded in place) */
+    private static ManifestRecord read(JsonParser p, byte[] line) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw new NotAnObject();
         }
@@ -131,7 +132,7 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
                 case "text" -> text = Optional.of(readText(p, t));
                 case "credential" -> credential = Optional.ofNullable(text(p, t, null));
                 case "license" -> license = Optional.ofNullable(text(p, t, null));
-                case "receipt" -> receipt = Optional.of(readReceipt(p, t));
+                case "receipt" -> receipt = Optional.of(readReceipt(p, t, line));
                 case "warc" -> warc = readWarc(p, t);
                 default -> p.skipChildren();
             }
@@ -171,7 +172,7 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
         return new Text(sha256, kept, digests);
     }
 
-    private static Receipt readReceipt(JsonParser p, JsonToken t) throws IOException {
+    private static Receipt readReceipt(JsonParser p, JsonToken t, byte[] line) throws IOException {
         String log = "";
         String rid = "";
         Optional<String> entry = Optional.empty();
@@ -204,7 +205,13 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
                     }
                     int i = 0;
                     for (JsonToken h; (h = p.nextToken()) != JsonToken.END_ARRAY; i++) {
-                        byte[] hash = h == JsonToken.VALUE_STRING ? hash(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : null;
+                        byte[] hash = null;
+                        if (h == JsonToken.VALUE_STRING) {
+                            hash = line != null ? hash(line, p.currentTokenLocation().getByteOffset()) : null;
+                            if (hash == null) { // not plain digits in the line: the string as JSON reads it decides
+                                hash = hash(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                            }
+                        }
                         if (hash == null && problem == null) {
                             problem = "the receipt's inclusion_proof[" + i + "] is not a SHA-256 hash in hex (64 hex digits)";
                         } else if (hash != null) {
@@ -324,6 +331,29 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
             char b = c[off + 2 * i + 1];
             int hi = a < 128 ? NIBBLE[a] : -1;
             int lo = b < 128 ? NIBBLE[b] : -1;
+            if ((hi | lo) < 0) {
+                return null;
+            }
+            out[i] = (byte) (hi << 4 | lo);
+        }
+        return out;
+    }
+
+    /**
+     * A SHA-256 hash from the string whose opening quote is at {@code quote} in the line, when the line holds exactly 64
+     * hex digits between its quotes; null otherwise (then the string as JSON decodes it decides, escapes and all). Read
+     * from the line's bytes, the parser skips the string instead of decoding it: the proof's 1,200-odd characters were
+     * decoded twice, into characters and then into bytes.
+     */
+    static byte[] hash(byte[] line, long quote) {
+        if (quote < 0 || quote + 65 >= line.length || line[(int) quote] != '"' || line[(int) quote + 65] != '"') {
+            return null;
+        }
+        int off = (int) quote + 1;
+        byte[] out = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            int hi = NIBBLE[line[off + 2 * i] & 0x7F] | (line[off + 2 * i] >> 7);
+            int lo = NIBBLE[line[off + 2 * i + 1] & 0x7F] | (line[off + 2 * i + 1] >> 7);
             if ((hi | lo) < 0) {
                 return null;
             }

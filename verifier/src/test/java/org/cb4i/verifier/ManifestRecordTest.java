@@ -67,6 +67,9 @@ class ManifestRecordTest {
             assertThat(r.proofProblem()).as(bad).hasValue("the receipt's inclusion_proof[1] is not a SHA-256 hash in hex (64 hex digits)");
             assertThat(r.inclusionProof()).isEmpty();
         }
+        String escaped = "\\u0030".repeat(64); // a JSON escape of "0": the same string as 64 zeros, so the same hash
+        assertThat(read("{\"receipt\":{\"inclusion_proof\":[\"" + escaped + "\"]}}").receipt().orElseThrow().inclusionProof())
+                .singleElement().isEqualTo(new byte[32]);
         assertThat(read("{\"receipt\":{\"inclusion_proof\":{\"0\":\"" + h + "\"}}}").receipt().orElseThrow().proofProblem())
                 .hasValue("the receipt's inclusion_proof is not an array of SHA-256 hashes");
         assertThat(read("{\"receipt\":{}}").receipt().orElseThrow().proofProblem()).as("no proof: nothing wrong with it as written").isEmpty();
@@ -95,7 +98,17 @@ class ManifestRecordTest {
             String hex = HexFormat.of().formatHex(b);
             char[] buf = ("xx" + (random.nextBoolean() ? hex : hex.toUpperCase()) + "yy").toCharArray();
             assertThat(ManifestRecord.hash(buf, 2, 64)).isEqualTo(b);
+            byte[] line = ("[\"" + new String(buf, 2, 64) + "\"]").getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(ManifestRecord.hash(line, 1)).isEqualTo(b);
         }
+        for (int c = 0; c < 0x100; c++) { // the line's bytes: every byte in one place, UTF-8 lead and continuation bytes too
+            byte[] line = ("[\"" + "0123456789abcdef".repeat(4) + "\"]").getBytes(StandardCharsets.ISO_8859_1);
+            line[2 + 17] = (byte) c;
+            boolean digit = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            assertThat(ManifestRecord.hash(line, 1) != null).as("byte %02x", c).isEqualTo(digit);
+        }
+        assertThat(ManifestRecord.hash(("[\"" + "00".repeat(32) + "\"]").getBytes(StandardCharsets.ISO_8859_1), 0)).as("not at a quote").isNull();
+        assertThat(ManifestRecord.hash(("[\"" + "00".repeat(32) + "0\"]").getBytes(StandardCharsets.ISO_8859_1), 1)).as("65 digits").isNull();
     }
 
     @Test
