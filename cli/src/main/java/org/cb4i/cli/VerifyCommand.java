@@ -158,8 +158,17 @@ final class VerifyCommand implements Callable<Integer> {
             if (report != null) {
                 Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), "." + report.getFileName(), ".tmp");
                 try {
-                    try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                        writeReport(w, s, records, failures, u, manifest);
+                    if (jsonOut) {
+                        // Bytes to bytes: the records are UTF-8 already, with no need to decode and encode them again.
+                        try (OutputStream w = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+                            w.write(jsonHead(s, u).getBytes(StandardCharsets.UTF_8));
+                            Files.copy(records, w);
+                            w.write(JSON_TAIL.getBytes(StandardCharsets.UTF_8));
+                        }
+                    } else {
+                        try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                            writeReport(w, s, records, failures, u, manifest);
+                        }
                     }
                     Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 } finally {
@@ -220,23 +229,30 @@ final class VerifyCommand implements Callable<Integer> {
             throws IOException {
         switch (format) {
             case "json" -> {
-                Map<String, Object> summary = new java.util.LinkedHashMap<>();
-                summary.put("records", s.records);
-                summary.put("verified", s.verified());
-                summary.put("usage", u.token());
-                summary.put("by_status", s.byStatus);
-                summary.put("by_publisher", s.byPublisher);
-                summary.put("by_collective", s.byCollective);
-                summary.put("not_in_dataset", s.notInDataset);
-                os.write("{\"summary\": " + Json.write(summary) + ",\n\"records\": ");
+                os.write(jsonHead(s, u));
                 try (java.io.Reader r = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
                     r.transferTo(os);
                 }
-                os.write("}\n");
+                os.write(JSON_TAIL);
             }
             case "html" -> os.write(HtmlReport.render(manifest.toString(), u.token(), s, failures, java.time.Instant.now()));
             default -> os.write(text(s, failures, u, manifest));
         }
+    }
+
+    private static final String JSON_TAIL = "}\n";
+
+    /** The JSON report up to its records: the summary first, so that the head of a large report says what it holds. */
+    private static String jsonHead(DatasetVerifier.Summary s, Usage u) {
+        Map<String, Object> summary = new java.util.LinkedHashMap<>();
+        summary.put("records", s.records);
+        summary.put("verified", s.verified());
+        summary.put("usage", u.token());
+        summary.put("by_status", s.byStatus);
+        summary.put("by_publisher", s.byPublisher);
+        summary.put("by_collective", s.byCollective);
+        summary.put("not_in_dataset", s.notInDataset);
+        return "{\"summary\": " + Json.write(summary) + ",\n\"records\": ";
     }
 
     private static String text(DatasetVerifier.Summary s, List<RecordResult> failures, Usage u, Path manifest) {

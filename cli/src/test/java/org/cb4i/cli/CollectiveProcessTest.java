@@ -276,6 +276,13 @@ class CollectiveProcessTest {
         assertThat(summary.get("by_status").get("VERIFIED").asInt()).as(verified.out()).isEqualTo(8); // [VER-1] [VER-2] [VER-3] [VER-4] [VER-5]
         assertThat(summary.get("by_status").get("UNLICENSED").asInt()).as("/free/ pages: served without a license, no receipt").isEqualTo(2);
         assertThat(verified.exit()).isEqualTo(1);
+        Path reports = Files.createDirectories(dir.resolve("reports"));
+        Run toFile = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--format", "json", "--report", reports.resolve("r.json").toString());
+        assertThat(toFile.out()).contains("8 of 10 records verified");
+        assertThat(Files.readString(reports.resolve("r.json"))).as("the report file holds what stdout would").isEqualTo(verified.out());
+        try (var left = Files.list(reports)) {
+            assertThat(left).as("no temporary file left beside the report").containsExactly(reports.resolve("r.json"));
+        }
         Run online = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--online", "--fetch-from-private-addresses", "--format", "json");
         assertThat(Json.mapper().readTree(online.out()).get("summary").get("verified").asInt()).as(online.out()).isEqualTo(8);
         assertThat(online.out()).as("the issuer's history confirms the status at fetch time [STS-7]").contains("STATUS_AT_FETCH_CONFIRMED");
