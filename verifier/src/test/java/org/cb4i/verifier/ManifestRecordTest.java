@@ -113,7 +113,8 @@ class ManifestRecordTest {
 
     @Test
     void read_refusesWhatIsNotOneJsonObject() {
-        for (String notJson : List.of("not json", "{\"id\":1", "{\"id\":1} {}", "{\"id\":1,\"id\":2}", "{\"a\":01}")) {
+        for (String notJson : List.of("not json", "{\"id\":1", "{\"id\":1} {}", "{\"id\":1,\"id\":2}", "{\"a\":01}",
+                "{\"unknown\":{\"a\":1,\"a\":2}}")) { // a duplicate inside a member that is skipped is refused too
             assertThatThrownBy(() -> read(notJson)).as(notJson).isInstanceOf(MalformedInputException.class).hasMessage("not JSON");
         }
         for (String notObject : List.of("[1]", "5", "\"x\"", "null")) {
