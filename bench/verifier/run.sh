@@ -21,20 +21,15 @@ run() { # n distinct
   floor=$(java -Xmx4g -cp "$jar" "$root/bench/verifier/GenManifest.java" "$d" "$1" "$2" | awk '/floor/ {print $2}')
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -Xlog:gc:file="$d/gc.log" -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null || true
+  /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null || true
   t1=$(date +%s.%N)
-  # The heap in use after each collection is what the run keeps (RSS also holds garbage the collector has not needed
-  # to clear yet): its largest value shows whether memory grows with the dataset.
-  local live
-  live=$(grep -o 'M->[0-9]*M' "$d/gc.log" | tr -dc '0-9\n' | sort -n | tail -1)
-  python3 - "$1" "$2" "$t0" "$t1" "$floor" "$(tail -1 "$d/rss")" "$(du -m "$d/manifest.jsonl" | cut -f1)" "${live:-0}" <<'PY'
+  python3 - "$1" "$2" "$t0" "$t1" "$floor" "$(tail -1 "$d/rss")" "$(du -m "$d/manifest.jsonl" | cut -f1)" <<'PY'
 import sys
-n, distinct, t0, t1, floor, rss, mb, live = int(sys.argv[1]), sys.argv[2] != "0", float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), sys.argv[7], int(sys.argv[8])
+n, distinct, t0, t1, floor, rss, mb = int(sys.argv[1]), sys.argv[2] != "0", float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
 rate = n / (t1 - t0)
 target = floor if distinct else 200000
-print("%8d records (%s MB), %-22s %8.0f records/s  floor %8.0f/s  ratio %.2f  peak RSS %4d MiB  heap after GC <= %s" % (
-    n, mb, "distinct credentials:" if distinct else "credentials repeating:", rate, target, rate / target, rss // 1024,
-    "%d MiB" % live if live else "(no collection)"))
+print("%8d records (%s MB), %-22s %8.0f records/s  floor %8.0f/s  ratio %.2f  peak RSS %4d MiB" % (
+    n, mb, "distinct credentials:" if distinct else "credentials repeating:", rate, target, rate / target, rss // 1024))
 PY
   rm -rf "$d"
 }
