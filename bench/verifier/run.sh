@@ -21,7 +21,7 @@ run() { # n distinct
   floor=$(java -Xmx4g -cp "$jar" "$root/bench/verifier/GenManifest.java" "$d" "$1" "$2" | awk '/floor/ {print $2}')
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null || true
+  /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null 2> >(grep -v '^cb4i verify: [0-9]* records' >&2) || true
   t1=$(date +%s.%N)
   python3 - "$1" "$2" "$t0" "$t1" "$floor" "$(tail -1 "$d/rss")" "$(du -m "$d/manifest.jsonl" | cut -f1)" <<'PY'
 import sys
@@ -49,7 +49,7 @@ warc_run() { # n
   gzip -dc "$d/data.warc.gz" | openssl dgst -sha256 >/dev/null
   g1=$(date +%s.%N)
   t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null || true
+  /usr/bin/time -f "%M" -o "$d/rss" java -Xmx512m -jar "$jar" verify "$d" --trust "$d/trust.json" --format json --report "$d/report.json" >/dev/null 2> >(grep -v '^cb4i verify: [0-9]* records' >&2) || true
   t1=$(date +%s.%N)
   python3 - "$1" "$t0" "$t1" "$g0" "$g1" "$jsoup" "$(tail -1 "$d/rss")" "$(du -m "$d/data.warc.gz" | cut -f1)" <<'PY'
 import sys

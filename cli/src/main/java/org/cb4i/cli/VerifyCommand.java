@@ -129,7 +129,12 @@ final class VerifyCommand implements Callable<Integer> {
             try (OutputStream os = Files.newOutputStream(records); JsonGenerator g = Json.mapper().getFactory().createGenerator(os)) {
                 g.writeStartArray();
                 Repeated repeated = new Repeated();
+                long[] seen = {0, 0}; // records judged, of which verified
+                PrintWriter err = spec.commandLine().getErr();
                 s = v.verify(manifest, r -> {
+                    seen[0]++;
+                    seen[1] += r.status() == Status.VERIFIED ? 1 : 0;
+                    progress(err, seen[0], seen[1]);
                     if (r.status() != Status.VERIFIED && failures.size() < (format.equals("html") ? HtmlReport.MAX_FAILURES : FIRST_FAILURES)) {
                         failures.add(r);
                     }
@@ -293,6 +298,17 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private static final String JSON_TAIL = "}\n";
+
+    /** Records between two progress lines: a large dataset takes minutes, and silence would look like a hang. */
+    static final long PROGRESS_EVERY = 100_000;
+
+    /** A line on standard error every {@link #PROGRESS_EVERY} records (so never for a small dataset). */
+    static void progress(PrintWriter err, long records, long verified) {
+        if (records % PROGRESS_EVERY == 0) {
+            err.printf("cb4i verify: %d records, %d verified so far%n", records, verified);
+            err.flush();
+        }
+    }
 
     private static void writeFully(FileChannel out, String text) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));

@@ -24,6 +24,17 @@ class CliTest {
     }
 
     @Test
+    void verifyProgress_isALineEveryHundredThousandRecords() {
+        StringWriter log = new StringWriter();
+        PrintWriter err = new PrintWriter(log);
+        for (long n = 1; n <= 250_000; n++) {
+            VerifyCommand.progress(err, n, n - n / 10);
+        }
+        assertThat(log.toString()).isEqualTo("cb4i verify: 100000 records, 90000 verified so far" + System.lineSeparator()
+                + "cb4i verify: 200000 records, 180000 verified so far" + System.lineSeparator());
+    }
+
+    @Test
     void version_andHelpOnEverySubcommand() {
         assertThat(cb4i("--version").out()).startsWith("cb4i ");
         for (String[] cmd : new String[][] {{"--help"}, {"keys", "--help"}, {"keys", "generate", "--help"}, {"license", "--help"},
