@@ -170,13 +170,13 @@ final class VerifyCommand implements Callable<Integer> {
                     if (jsonOut) {
                         // Bytes to bytes, by the kernel: the records are UTF-8 already (a 139 MB copy: 0.09-0.23 s,
                         // against 0.23-0.45 s through a stream and 0.26-0.36 s decoded and encoded again).
-                        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE); FileChannel in = FileChannel.open(records)) {
-                            writeFully(out, jsonHead(s, u));
+                        Files.writeString(tmp, jsonHead(s, u));
+                        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.APPEND); FileChannel in = FileChannel.open(records)) {
                             for (long pos = 0, n = in.size(); pos < n; ) {
                                 pos += in.transferTo(pos, n - pos, out);
                             }
-                            writeFully(out, JSON_TAIL);
                         }
+                        Files.writeString(tmp, JSON_TAIL, StandardOpenOption.APPEND);
                     } else {
                         try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                             writeReport(w, s, records, failures, u, manifest);
@@ -307,13 +307,6 @@ final class VerifyCommand implements Callable<Integer> {
         if (records % PROGRESS_EVERY == 0) {
             err.printf("cb4i verify: %d records, %d verified so far%n", records, verified);
             err.flush();
-        }
-    }
-
-    private static void writeFully(FileChannel out, String text) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) {
-            out.write(b);
         }
     }
 

@@ -254,9 +254,7 @@ public final class ReceiptLog implements AutoCloseable {
         }
         index(staged);
         if (pos < size) {
-            Path cpFile = dir.resolve(CHECKPOINT);
-            long covered = Files.exists(cpFile)
-                    ? Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey())).size() : 0;
+            long covered = published().map(Checkpoint::size).orElse(0L);
             if (covered > tree.size()) {
                 // Not a torn tail: entries a published checkpoint covers would be cut off. Leave the file as it is.
                 throw new IOException("receipts log " + dir + " is corrupt: entry " + tree.size() + " at offset " + pos + " of "
@@ -305,9 +303,9 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** Reads and checks the published checkpoint against the tree; what is wrong, or null. */
     private String checkCheckpoint() throws IOException {
-        Path cpFile = dir.resolve(CHECKPOINT);
-        if (Files.exists(cpFile)) {
-            Checkpoint cp = Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey()));
+        Optional<Checkpoint> published = published();
+        if (published.isPresent()) {
+            Checkpoint cp = published.get();
             if (cp.size() > tree.size()) {
                 return "its checkpoint covers " + cp.size() + " entries but only " + tree.size() + " can be read";
             }
@@ -318,6 +316,14 @@ public final class ReceiptLog implements AutoCloseable {
         }
         uncovered = tree.size() - (checkpoint == null ? 0 : checkpoint.size());
         return null;
+    }
+
+    /** The checkpoint last published, verified with the log's key; empty when none was. */
+    private Optional<Checkpoint> published() throws IOException {
+        Path cpFile = dir.resolve(CHECKPOINT);
+        return Files.exists(cpFile)
+                ? Optional.of(Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey())))
+                : Optional.empty();
     }
 
     private void reserveOnOpen() throws IOException {
