@@ -320,6 +320,19 @@ final class VerifyCommand implements Callable<Integer> {
         summary.put("by_publisher", s.byPublisher);
         summary.put("by_collective", s.byCollective);
         summary.put("not_in_dataset", s.notInDataset);
+        if (s.warcIndexed) {
+            summary.put("unnamed_warc_records", s.unnamedWarcRecords);
+            List<Map<String, Object>> listed = new ArrayList<>();
+            for (var x : s.unnamedWarcListed) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("record_id", x.recordId());
+                m.put("target_uri", x.targetUri());
+                m.put("file", x.at().file().getFileName().toString());
+                m.put("offset", x.at().offset());
+                listed.add(m);
+            }
+            summary.put("unnamed_warc", listed);
+        }
         return "{\"summary\": " + Json.write(summary) + ",\n\"records\": ";
     }
 
@@ -334,7 +347,10 @@ final class VerifyCommand implements Callable<Integer> {
         table(w, "by publisher", s.byPublisher);
         table(w, "by collective", s.byCollective);
         for (Finding f : s.header) {
-            w.println("manifest: " + f.message() + " [" + f.code() + ", " + f.requirement() + "]");
+            w.println((f.requirement().equals("VER-8") ? "WARC files: " : "manifest: ") + f.message() + " [" + f.code() + ", " + f.requirement() + "]");
+        }
+        for (var x : s.unnamedWarcListed.subList(0, Math.min(10, s.unnamedWarcListed.size()))) {
+            w.println("  not in the manifest: " + x.recordId() + " " + x.targetUri() + " in " + x.at());
         }
         if (!failures.isEmpty()) {
             w.println();

@@ -3,7 +3,6 @@ package org.cb4i.verifier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -21,9 +20,7 @@ import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.internal.Json;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.verifier.trust.TrustStore;
-import org.netpreserve.jwarc.WarcReader;
-import org.netpreserve.jwarc.WarcRecord;
-import org.netpreserve.jwarc.WarcResponse;
+import org.cb4i.verifier.warc.WarcIndex;
 
 /**
  * Verifies a dataset: reads {@code manifest.jsonl} line by line (as bytes, each line capped), judges the records on
@@ -39,7 +36,7 @@ public final class DatasetVerifier {
     private static final int CHUNK_LINES = 256;
     private static final int CHUNK_BYTES = 4 * 1024 * 1024;
     /** Largest stored payload read for a record (the crawler keeps at most 16 MiB). */
-    public static final int MAX_CONTENT_BYTES = 32 * 1024 * 1024;
+    public static final int MAX_CONTENT_BYTES = WarcIndex.MAX_PAYLOAD_BYTES;
     /** Longest manifest line read (a record is a few KiB; the header carries every license, list and checkpoint). */
     public static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -51,6 +48,12 @@ public final class DatasetVerifier {
         public final Map<String, Map<Status, Long>> byPublisher = new LinkedHashMap<>();
         public final Map<String, Map<Status, Long>> byCollective = new LinkedHashMap<>();
         public final List<Finding> header = new ArrayList<>();
+        /** Whether the records named WARC files, so that the dataset's WARC files were indexed ([VER-8]). */
+        public boolean warcIndexed;
+        /** Response records of the dataset's WARC files that no manifest record names ([VER-8]): a pipeline reading the WARC would train on them. */
+        public long unnamedWarcRecords;
+        /** The first {@link WarcIndex#MAX_LISTED} of them. */
+        public final List<WarcIndex.Unnamed> unnamedWarcListed = new ArrayList<>();
 
         public long verified() {
             return byStatus.getOrDefault(Status.VERIFIED, 0L);
@@ -101,9 +104,7 @@ public final class DatasetVerifier {
         Summary summary = new Summary();
         Path dir = manifest.toAbsolutePath().getParent();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        ThreadLocal<Map<String, FileChannel>> warcs = ThreadLocal.withInitial(LinkedHashMap::new);
-        List<FileChannel> opened = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (InputStream raw = Files.newInputStream(manifest)) {
+        try (InputStream raw = Files.newInputStream(manifest); DatasetContent contents = new DatasetContent(dir, warcFiles)) {
             ManifestLines in = new ManifestLines(raw, MAX_LINE_BYTES);
             byte[] first = in.next();
             if (first == null) {
@@ -136,7 +137,7 @@ public final class DatasetVerifier {
                 lines.add(line);
                 chunkBytes += line.length;
                 if (lines.size() == CHUNK_LINES || chunkBytes >= CHUNK_BYTES) {
-                    inFlight.add(submit(pool, lines, numbers, manifest, dir, verifier, warcs, opened));
+                    inFlight.add(submit(pool, lines, numbers, manifest, verifier, contents));
                     lines = new ArrayList<>(CHUNK_LINES);
                     numbers = new long[CHUNK_LINES];
                     chunkBytes = 0;
@@ -146,18 +147,12 @@ public final class DatasetVerifier {
                 }
             }
             if (!lines.isEmpty()) {
-                inFlight.add(submit(pool, lines, numbers, manifest, dir, verifier, warcs, opened));
+                inFlight.add(submit(pool, lines, numbers, manifest, verifier, contents));
             }
             drain(inFlight, 0, summary, each);
+            contents.built().ifPresent(idx -> warcFindings(idx, summary));
         } finally {
             pool.shutdownNow();
-            for (FileChannel ch : opened) {
-                try {
-                    ch.close();
-                } catch (IOException e) {
-                    // read-only
-                }
-            }
         }
         return summary;
     }
@@ -175,13 +170,29 @@ public final class DatasetVerifier {
         return otherIds.add(id);
     }
 
-    private Future<RecordResult[]> submit(ExecutorService pool, List<byte[]> lines, long[] numbers, Path manifest, Path dir, RecordVerifier verifier,
-            ThreadLocal<Map<String, FileChannel>> warcs, List<FileChannel> opened) {
-        Map<String, Path> given = warcFiles;
+    /** [VER-8]: what reading the WARC files found, and the response records no manifest record names. */
+    private static void warcFindings(WarcIndex idx, Summary summary) {
+        summary.warcIndexed = true;
+        for (WarcIndex.Note n : idx.notes()) {
+            summary.header.add(Finding.note(n.code(), "VER-8", n.toString()));
+        }
+        summary.unnamedWarcRecords = idx.unnamedCount();
+        if (summary.unnamedWarcRecords > 0) {
+            summary.unnamedWarcListed.addAll(idx.unnamed());
+            WarcIndex.Unnamed first = summary.unnamedWarcListed.get(0);
+            summary.header.add(Finding.note("UNNAMED_WARC_RECORDS", "VER-8", summary.unnamedWarcRecords + " response record"
+                    + (summary.unnamedWarcRecords == 1 ? "" : "s") + " in the dataset's WARC files " + (summary.unnamedWarcRecords == 1 ? "is" : "are")
+                    + " named by no manifest record: a pipeline that reads the WARC files would take them unverified (first: " + first.recordId()
+                    + " " + first.targetUri() + " in " + first.at() + ")"));
+        }
+    }
+
+    private Future<RecordResult[]> submit(ExecutorService pool, List<byte[]> lines, long[] numbers, Path manifest, RecordVerifier verifier,
+            DatasetContent contents) {
         return pool.submit(() -> {
             RecordResult[] out = new RecordResult[lines.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = judge(lines.get(i), numbers[i], manifest, dir, given, verifier, warcs, opened);
+                out[i] = judge(lines.get(i), numbers[i], manifest, verifier, contents);
                 lines.set(i, null); // the line is not needed once judged
             }
             return out;
@@ -223,9 +234,7 @@ public final class DatasetVerifier {
         return true;
     }
 
-    private static RecordResult judge(byte[] line, long lineNo, Path manifest, Path dir, Map<String, Path> given, RecordVerifier v,
-            ThreadLocal<Map<String, FileChannel>> warcs,
-            List<FileChannel> opened) {
+    private static RecordResult judge(byte[] line, long lineNo, Path manifest, RecordVerifier v, DatasetContent contents) {
         if (line == ManifestLines.TOO_LONG) {
             return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
                     manifest + ":" + lineNo + ": longer than " + MAX_LINE_BYTES + " bytes; not read")), "", Optional.empty());
@@ -241,45 +250,12 @@ public final class DatasetVerifier {
             return null; // a refusal or skip the crawl recorded: not a dataset record
         }
         try {
-            return v.verify(rec, content(rec, dir, given, warcs, opened));
+            return v.verify(rec, contents.of(rec));
         } catch (RuntimeException e) {
             // A record the checks did not foresee is that record's failure, reported with its line; the run goes on.
             return new RecordResult(rec.id().orElse(lineNo - 1), rec.url(), Status.MALFORMED,
                     List.of(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", manifest + ":" + lineNo + ": the record cannot be judged ("
                             + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")), "", Optional.empty());
-        }
-    }
-
-    /** The record's payload from the WARC it names, if the dataset has it. */
-    private static Optional<byte[]> content(ManifestRecord rec, Path dir, Map<String, Path> given, ThreadLocal<Map<String, FileChannel>> warcs,
-            List<FileChannel> opened) {
-        if (rec.warc().isEmpty()) {
-            return Optional.empty();
-        }
-        String name = rec.warc().get().file();
-        try {
-            // A WARC this thread has open was found and checked when it was opened: no path work or stat per record.
-            FileChannel ch = warcs.get().get(name);
-            if (ch == null) {
-                Path file = given.containsKey(name) ? given.get(name) : dir.resolve(name).normalize();
-                if (!given.containsKey(name) && !file.startsWith(dir) || !Files.isRegularFile(file)) {
-                    return Optional.empty();
-                }
-                ch = FileChannel.open(file);
-                warcs.get().put(name, ch);
-                opened.add(ch);
-            }
-            ch.position(rec.warc().get().offset());
-            WarcRecord r = new WarcReader(ch).next().orElse(null);
-            if (r instanceof WarcResponse resp) {
-                byte[] body = resp.http().body().stream().readNBytes(MAX_CONTENT_BYTES + 1);
-                // A payload past the cap (a gzip bomb, or a record far larger than any page) is not read further:
-                // its digest cannot match, and the record says so.
-                return Optional.of(body.length > MAX_CONTENT_BYTES ? new byte[0] : body);
-            }
-            return Optional.of(new byte[0]);
-        } catch (IOException | RuntimeException e) {
-            return Optional.of(new byte[0]); // unreadable where the record says: its digest will not match
         }
     }
 }

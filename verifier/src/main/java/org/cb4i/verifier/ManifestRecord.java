@@ -73,8 +73,15 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
     /**
      * @param file the WARC file's name, as the record gives it
      * @param offset where its WARC record starts in that file
+     * @param recordId the record's {@code WARC-Record-ID}, when the manifest gives it: the record is found by it when the
+     *     file was re-packed ([VER-8])
      */
-    public record Warc(String file, long offset) {}
+    public record Warc(String file, long offset, Optional<String> recordId) {
+        /** A place without a record id. */
+        public Warc(String file, long offset) {
+            this(file, offset, Optional.empty());
+        }
+    }
 
     /**
      * Reads a record line.
@@ -233,16 +240,18 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
         }
         String file = null;
         long offset = 0;
+        Optional<String> recordId = Optional.empty();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
                 case "file" -> file = string(p, v).orElse(null);
                 case "offset" -> offset = asLong(p, v);
+                case "record_id" -> recordId = string(p, v);
                 default -> p.skipChildren();
             }
         }
-        return file == null ? Optional.empty() : Optional.of(new Warc(file, offset));
+        return file == null ? Optional.empty() : Optional.of(new Warc(file, offset, recordId));
     }
 
     /** The value when it is a string. */

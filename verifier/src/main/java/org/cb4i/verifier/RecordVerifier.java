@@ -63,6 +63,14 @@ public final class RecordVerifier {
      * @param content the record's payload as stored (from the WARC), or empty when the dataset holds no content
      */
     public RecordResult verify(ManifestRecord rec, Optional<byte[]> content) {
+        return verify(rec, StoredContent.of(content));
+    }
+
+    /**
+     * Judges one record against what the dataset holds of its content. Never throws for anything in the record:
+     * what is wrong with it is in the result.
+     */
+    public RecordResult verify(ManifestRecord rec, StoredContent content) {
         List<Finding> f = new ArrayList<>();
         long id = rec.id().orElse(0);
         String url = rec.url();
@@ -89,12 +97,17 @@ public final class RecordVerifier {
                 bytesSha256, rec.license());
     }
 
-    /** [VER-1] [VER-2]: the stored content is what was fetched. */
-    private static void content(ManifestRecord rec, String bytesSha256, Optional<byte[]> content, List<Finding> f) {
-        if (content.isEmpty()) {
+    /** [VER-1] [VER-2] [VER-8]: the stored content is what was fetched. */
+    private static void content(ManifestRecord rec, String bytesSha256, StoredContent stored, List<Finding> f) {
+        if (stored instanceof StoredContent.Absent) {
             f.add(Finding.note("CONTENT_NOT_CHECKED", "VER-1", "no stored content to check against the record's digests"));
             return;
         }
+        if (stored instanceof StoredContent.Unreadable u) {
+            f.add(Finding.fail(Status.MALFORMED, u.code(), "VER-8", u.message()));
+            return;
+        }
+        Optional<byte[]> content = Optional.of(((StoredContent.Payload) stored).body());
         String got = sha256(content.get());
         if (!got.equals(bytesSha256)) {
             f.add(Finding.fail(Status.TAMPERED, "BYTES_DIGEST_MISMATCH", "VER-1", "the stored content's SHA-256 is " + got + ", the record says "

@@ -326,7 +326,7 @@ class RecordVerifierTest {
     }
 
     @Test
-    void aCorruptWarcIsTamperedContentNotACrash() throws Exception { // [VER-1]
+    void aCorruptWarcIsUnreadableContent_notTamperingAndNotACrash() throws Exception { // [VER-1] [VER-8]
         Files.write(dir.resolve("data.warc.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4});
         ObjectNode rec = record(SITE + "/articles/a", content);
         rec.putObject("warc").put("file", "data.warc.gz").put("offset", 0).put("length", 14);
@@ -336,8 +336,9 @@ class RecordVerifierTest {
         Files.writeString(dir.resolve("manifest.jsonl"), Json.write(header(StatusValue.VALID, t0)) + "\n" + Json.write(rec) + "\n" + Json.write(outside) + "\n");
         List<RecordResult> results = new java.util.ArrayList<>();
         new DatasetVerifier(trust, Usage.AI_TRAIN, 2).verify(dir.resolve("manifest.jsonl"), results::add);
-        assertThat(results.get(0).status()).isEqualTo(Status.TAMPERED);
-        assertThat(codes(results.get(0))).contains("BYTES_DIGEST_MISMATCH");
+        assertThat(results.get(0).status()).isEqualTo(Status.MALFORMED);
+        assertThat(codes(results.get(0))).contains("CONTENT_UNREADABLE").doesNotContain("BYTES_DIGEST_MISMATCH");
+        assertThat(results.get(0).findings().get(0).message()).contains("data.warc.gz at byte 0");
         assertThat(codes(results.get(1))).as("a WARC path outside the dataset is not read").contains("CONTENT_NOT_CHECKED");
     }
 
