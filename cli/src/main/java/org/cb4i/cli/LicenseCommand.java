@@ -156,7 +156,9 @@ final class LicenseCommand {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = "Print a license token's claims; with --jwks, also verify it (exit 0 valid, 1 invalid, 2 unreadable).")
+            description = "Print a license token's claims; with --jwks, also verify its signature. Exit 0 valid (or readable and not "
+                    + "checked without --jwks), 1 invalid (a refused alg, typ, crit header, claim or signature), 2 unreadable (not a compact JWS, "
+                    + "not strict JSON).")
     static final class Inspect implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -176,17 +178,25 @@ final class LicenseCommand {
         @Override
         public Integer call() throws Exception {
             String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
-            CompactJws.Parsed parsed;
-            LicenseClaims claims;
+            // Unreadable (exit 2): not a compact JWS, bad base64url, JSON that is not strict. Everything a token says
+            // that can be read but is not acceptable (its alg, typ, crit, claims, cnf) is "invalid" (exit 1), shown.
+            CompactJws.Parsed raw;
             try {
-                parsed = CompactJws.parse(token, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
-                claims = LicenseClaims.fromJson(parsed.payload());
+                raw = CompactJws.readUnchecked(token, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
             } catch (Cb4iException e) {
                 throw new MalformedInputException(e.reason(), file + ": " + e.getMessage());
             }
             Map<String, Object> verification = new LinkedHashMap<>();
-            int exit = ExitCodes.OK;
-            if (jwks != null) {
+            CompactJws.Parsed parsed = null;
+            LicenseClaims claims = null;
+            try {
+                parsed = CompactJws.parse(token, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
+                claims = LicenseClaims.fromJson(parsed.payload());
+            } catch (Cb4iException e) {
+                invalid(verification, e);
+            }
+            int exit = verification.isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
+            if (claims != null && jwks != null) {
                 KeySet keys = KeyFiles.readKeySet(jwks);
                 LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder().trustIssuer(claims.issuer(), keys).cacheBytes(0);
                 (aud == null ? claims.audience() : List.of(aud)).forEach(b::acceptAudience);
@@ -195,26 +205,38 @@ final class LicenseCommand {
                     verification.put("result", "valid");
                     verification.put("issuer_key", v.issuerKeyId());
                 } catch (Cb4iException e) {
-                    verification.put("result", "invalid");
-                    verification.put("reason", e.reason().name());
-                    verification.put("message", e.getMessage());
+                    invalid(verification, e);
                     exit = ExitCodes.REFUSED;
                 }
-            } else {
+            } else if (claims != null) {
                 verification.put("result", "not checked");
             }
             PrintWriter w = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> outJson = new LinkedHashMap<>();
-                outJson.put("header", Json.mapper().convertValue(parsed.header(), Map.class));
-                outJson.put("claims", claims.toJson());
+                outJson.put("header", Json.mapper().convertValue(raw.header(), Map.class));
+                if (claims != null) {
+                    outJson.put("claims", claims.toJson());
+                } else {
+                    outJson.put("payload", Json.mapper().convertValue(raw.payload(), Map.class));
+                }
                 outJson.put("verification", verification);
                 w.print(Json.writePretty(outJson));
-            } else {
+            } else if (claims != null) {
                 printHuman(w, claims, parsed, verification);
+            } else {
+                w.println("license token " + file + " is not valid: " + verification.get("message") + " [" + verification.get("reason") + "]");
+                w.println("  header   " + Json.write(raw.header()));
+                w.println("  payload  " + Json.write(raw.payload()));
             }
             w.flush();
             return exit;
+        }
+
+        private static void invalid(Map<String, Object> verification, Cb4iException e) {
+            verification.put("result", "invalid");
+            verification.put("reason", e.reason().name());
+            verification.put("message", e.getMessage());
         }
 
         private void printHuman(PrintWriter w, LicenseClaims c, CompactJws.Parsed p, Map<String, Object> v) {

@@ -82,6 +82,60 @@ class CliTest {
         assertThat(wrongAud.out()).contains("WRONG_AUDIENCE");
     }
 
+    /** A token's segments, base64url-encoded from the JSON given. */
+    static String segment(String json) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inspect_readableButInvalidTokens_exitOne_unreadableOnesTwo() throws Exception {
+        assertThat(cb4i("keys", "generate", "--out", dir.resolve("c").toString()).exit()).isZero();
+        assertThat(cb4i("keys", "generate", "--out", dir.resolve("k").toString()).exit()).isZero();
+        Path t = dir.resolve("t.jwt");
+        assertThat(cb4i("license", "issue", "--issuer-key", dir.resolve("c/private.jwk").toString(), "--issuer", "https://c.example",
+                "--licensee", "l", "--crawler-key", dir.resolve("k/public.jwk").toString(), "--usages", "ai-train", "--out", t.toString()).exit()).isZero();
+        String[] good = Files.readString(t).strip().split("\\.");
+        var header = (com.fasterxml.jackson.databind.node.ObjectNode) org.cb4i.sdk.internal.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(good[0]));
+        var payload = (com.fasterxml.jackson.databind.node.ObjectNode) org.cb4i.sdk.internal.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(good[1]));
+        String publicJwk = Files.readString(dir.resolve("c/public.jwk"));
+        // The key-confusion forgery, made with Nimbus (not cb4i): HS256 keyed with the issuer's published key.
+        com.nimbusds.jose.JWSObject hs = new com.nimbusds.jose.JWSObject(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256)
+                .type(new com.nimbusds.jose.JOSEObjectType("license+jwt")).build(), new com.nimbusds.jose.Payload(good[1].isEmpty() ? "" :
+                new String(java.util.Base64.getUrlDecoder().decode(good[1]), java.nio.charset.StandardCharsets.UTF_8)));
+        hs.sign(new com.nimbusds.jose.crypto.MACSigner(publicJwk.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var wrongTyp = header.deepCopy().put("typ", "JWT");
+        var crit = header.deepCopy();
+        crit.putArray("crit").add("exp");
+        crit.put("exp", 1);
+        var otherKey = payload.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) otherKey.get("cnf")).put("jkt", "A".repeat(43));
+        java.util.Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        invalid.put("ALG_NOT_ALLOWED", hs.serialize());
+        invalid.put("WRONG_TYPE", segment(wrongTyp.toString()) + "." + good[1] + "." + good[2]);
+        invalid.put("UNSUPPORTED_CRITICAL_HEADER", segment(crit.toString()) + "." + good[1] + "." + good[2]);
+        invalid.put("CONFIRMATION_MISMATCH", good[0] + "." + segment(otherKey.toString()) + "." + good[2]);
+        for (var e : invalid.entrySet()) {
+            Path f = dir.resolve(e.getKey() + ".jwt");
+            Files.writeString(f, e.getValue());
+            Result r = cb4i("license", "inspect", f.toString(), "--jwks", dir.resolve("c/public.jwks").toString());
+            assertThat(r.exit()).as(e.getKey() + ": " + r.out() + r.err()).isEqualTo(ExitCodes.REFUSED);
+            assertThat(r.out()).contains(e.getKey()).contains("\"iss\":\"https://c.example\"");
+            Result js = cb4i("license", "inspect", f.toString(), "--json");
+            assertThat(js.exit()).as("invalid without --jwks too: " + e.getKey()).isEqualTo(ExitCodes.REFUSED);
+            assertThat(org.cb4i.sdk.internal.Json.mapper().readTree(js.out()).get("verification").get("reason").asText()).isEqualTo(e.getKey());
+        }
+        java.util.Map<String, String> unreadable = java.util.Map.of(
+                "MALFORMED_TOKEN", good[0] + ".." + good[2],
+                "DUPLICATE_MEMBER", segment("{\"alg\":\"EdDSA\",\"alg\":\"EdDSA\",\"typ\":\"license+jwt\"}") + "." + good[1] + "." + good[2]);
+        for (var e : unreadable.entrySet()) {
+            Path f = dir.resolve("unreadable.jwt");
+            Files.writeString(f, e.getValue());
+            Result r = cb4i("license", "inspect", f.toString(), "--jwks", dir.resolve("c/public.jwks").toString());
+            assertThat(r.exit()).as(e.getKey()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(r.err()).contains(e.getKey()).contains(f.toString()).doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void issue_optionsThatGoTogether_areChecked() throws Exception {
         assertThat(cb4i("keys", "generate", "--out", dir.resolve("c").toString()).exit()).isZero();

@@ -48,6 +48,39 @@ public final class CompactJws {
      * @param what names the object in messages, e.g. "license token"
      */
     public static Parsed parse(String compact, String typ, int maxBytes, String what) {
+        Segments seg = segments(compact, maxBytes, what);
+        ObjectNode header = Json.readObject(seg.header(), what + " header", Reason.MALFORMED_TOKEN);
+        JsonNode algNode = header.get("alg");
+        if (algNode == null || !algNode.isTextual()) {
+            throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " header has no \"alg\" string");
+        }
+        String alg = algNode.textValue();
+        if (ALLOWED.stream().noneMatch(a -> a.getName().equals(alg))) { // exact, case-sensitive names only
+            throw new RejectedException(Reason.ALG_NOT_ALLOWED, what + " uses alg \"" + printable(alg) + "\"; only EdDSA, Ed25519 and ES256 are accepted");
+        }
+        JsonNode typNode = header.get("typ");
+        String gotTyp = typNode != null && typNode.isTextual() ? typNode.textValue().toLowerCase(Locale.ROOT) : null;
+        if (gotTyp == null || !(gotTyp.equals(typ) || gotTyp.equals("application/" + typ))) {
+            throw new RejectedException(Reason.WRONG_TYPE, what + " must have typ \"" + typ + "\"; found " + (typNode == null ? "none" : typNode.toString()));
+        }
+        if (header.has("crit") || header.has("b64")) {
+            throw new RejectedException(Reason.UNSUPPORTED_CRITICAL_HEADER, what + " header has \"crit\" or \"b64\"; cb4i defines no critical header parameters");
+        }
+        JsonNode kidNode = header.get("kid");
+        String kid = kidNode != null && kidNode.isTextual() ? kidNode.textValue() : null;
+        if (kidNode != null && kid == null) {
+            throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " header \"kid\" must be a string");
+        }
+        ObjectNode payload = Json.readObject(seg.payload(), what + " payload", Reason.MALFORMED_TOKEN);
+        byte[] signingInput = compact.substring(0, seg.signedLength()).getBytes(StandardCharsets.US_ASCII);
+        return new Parsed(header, payload, signingInput, seg.signature(), alg, kid);
+    }
+
+    /** The three decoded segments of a compact JWS and the length of its signing input. */
+    private record Segments(byte[] header, byte[] payload, byte[] signature, int signedLength) {}
+
+    /** Size cap, three segments, strict base64url, none empty: the structure every reading checks first. */
+    private static Segments segments(String compact, int maxBytes, String what) {
         if (compact == null || compact.isEmpty()) {
             throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " is empty");
         }
@@ -70,31 +103,25 @@ public final class CompactJws {
         if (hb.length == 0 || pb.length == 0 || sb.length == 0) {
             throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " has an empty segment");
         }
-        ObjectNode header = Json.readObject(hb, what + " header", Reason.MALFORMED_TOKEN);
-        JsonNode algNode = header.get("alg");
-        if (algNode == null || !algNode.isTextual()) {
-            throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " header has no \"alg\" string");
-        }
-        String alg = algNode.textValue();
-        if (ALLOWED.stream().noneMatch(a -> a.getName().equals(alg))) { // exact, case-sensitive names only
-            throw new RejectedException(Reason.ALG_NOT_ALLOWED, what + " uses alg \"" + printable(alg) + "\"; only EdDSA, Ed25519 and ES256 are accepted");
-        }
-        JsonNode typNode = header.get("typ");
-        String gotTyp = typNode != null && typNode.isTextual() ? typNode.textValue().toLowerCase(Locale.ROOT) : null;
-        if (gotTyp == null || !(gotTyp.equals(typ) || gotTyp.equals("application/" + typ))) {
-            throw new RejectedException(Reason.WRONG_TYPE, what + " must have typ \"" + typ + "\"; found " + (typNode == null ? "none" : typNode.toString()));
-        }
-        if (header.has("crit") || header.has("b64")) {
-            throw new RejectedException(Reason.UNSUPPORTED_CRITICAL_HEADER, what + " header has \"crit\" or \"b64\"; cb4i defines no critical header parameters");
-        }
-        JsonNode kidNode = header.get("kid");
-        String kid = kidNode != null && kidNode.isTextual() ? kidNode.textValue() : null;
-        if (kidNode != null && kid == null) {
-            throw new MalformedInputException(Reason.MALFORMED_TOKEN, what + " header \"kid\" must be a string");
-        }
-        ObjectNode payload = Json.readObject(pb, what + " payload", Reason.MALFORMED_TOKEN);
-        byte[] signingInput = compact.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
-        return new Parsed(header, payload, signingInput, sb, alg, kid);
+        return new Segments(hb, pb, sb, d2);
+    }
+
+    /**
+     * Reads a compact JWS's structure only (size cap, three segments, strict base64url, strict JSON header and payload:
+     * no duplicate members, nesting cap) and judges nothing of the header ({@code alg}, {@code typ}, {@code crit}):
+     * for showing what a refused token says. {@link #parse} is the reading that accepts. {@code alg} and {@code kid}
+     * are the header's strings, or null.
+     *
+     * @throws MalformedInputException when the token cannot be read at all
+     */
+    public static Parsed readUnchecked(String compact, int maxBytes, String what) {
+        Segments seg = segments(compact, maxBytes, what);
+        ObjectNode header = Json.readObject(seg.header(), what + " header", Reason.MALFORMED_TOKEN);
+        ObjectNode payload = Json.readObject(seg.payload(), what + " payload", Reason.MALFORMED_TOKEN);
+        JsonNode alg = header.get("alg");
+        JsonNode kid = header.get("kid");
+        return new Parsed(header, payload, compact.substring(0, seg.signedLength()).getBytes(StandardCharsets.US_ASCII), seg.signature(),
+                alg != null && alg.isTextual() ? alg.textValue() : null, kid != null && kid.isTextual() ? kid.textValue() : null);
     }
 
     /**
