@@ -105,7 +105,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Optional<ManifestContext.StatusHistory> history = Optional.empty();
         if (online) {
-            FetchPolicy p = privateFetch ? FetchPolicy.strict().allowPlainHttp().allowPrivateAddresses() : FetchPolicy.strict();
+            FetchPolicy p = FetchPolicy.strict().namingSettings("--fetch-from-private-addresses", "--fetch-from-private-addresses");
+            p = privateFetch ? p.allowPlainHttp().allowPrivateAddresses() : p;
             BoundedFetcher fetcher = new BoundedFetcher(p.withMaxBytes(8 * 1024 * 1024));
             history = Optional.of((uri, t) -> {
                 try {

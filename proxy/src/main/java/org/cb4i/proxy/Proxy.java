@@ -107,8 +107,7 @@ public final class Proxy implements AutoCloseable {
             }, new DeploymentOptions().setInstances(cores)));
             Integer adminPort = null;
             if (config.admin().isPresent()) {
-                HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics,
-                        () -> log.writable() ? null : "receipts log unavailable: " + log.failure().orElse("closing")));
+                HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics, () -> notReady(log, shared)));
                 adminPort = admin.actualPort();
             }
             Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
@@ -122,6 +121,20 @@ public final class Proxy implements AutoCloseable {
             blocking.shutdownNow();
             throw e;
         }
+    }
+
+    /** Why licensed traffic cannot be served now, or null when it can. */
+    private static String notReady(ReceiptLog log, ProxyShared shared) {
+        if (!log.writable()) {
+            return "receipts log unavailable: " + log.failure().orElse("closing");
+        }
+        var lists = shared.state().statusListsUnavailable();
+        if (lists.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("status lists unavailable (licensed requests whose licenses name them are answered 503):");
+        lists.forEach((uri, why) -> b.append("\n  ").append(uri).append(": ").append(why));
+        return b.toString();
     }
 
     public int port() {

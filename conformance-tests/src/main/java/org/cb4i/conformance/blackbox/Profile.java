@@ -79,7 +79,8 @@ public final class Profile {
                   checkpoint_interval: 1s
                   checkpoint_entries: 1000
                 access_log: off
-                fetch_from_private_addresses: true
+                allow_plain_http: true
+                allow_private_addresses: true
                 origin_timeouts:
                   connect: 1s
                   response: 3s

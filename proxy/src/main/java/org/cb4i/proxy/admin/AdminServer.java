@@ -9,7 +9,8 @@ import org.cb4i.proxy.config.HostPort;
 
 /**
  * The admin listener, kept off the public one: {@code /metrics} (Prometheus), {@code /healthz} (the process is up)
- * and {@code /readyz} (it can serve licensed traffic: the receipts log is writable).
+ * and {@code /readyz} (it can serve licensed traffic: the receipts log is writable and every status list asked for can be had;
+ * otherwise 503 with why, naming the setting that would allow a refused fetch).
  */
 public final class AdminServer {
     private AdminServer() {}

@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private ProxyConfig read(JsonNode root) {
         y.known("", Set.of("listen", "origin", "publisher", "issuers", "repertoires", "paths", "log", "admin", "tls",
                 "trusted_forwarders", "limits", "origin_timeouts", "content_usage", "forward_credentials", "licensee_header",
-                "fetch_from_private_addresses", "access_log", "ai_user_agents"));
+                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents"));
         HostPort listen = hostPort(root, "/listen", true);
         URI origin = y.uri("/origin", true, Set.of("http", "https"));
         URI publisher = y.uri("/publisher", true, Set.of("http", "https"));
@@ -124,7 +124,9 @@ public final class ConfigLoader {
         if (licenseeHeader != null && !licenseeHeader.matches("[A-Za-z0-9-]+")) {
             y.error("/licensee_header", "must be a header name (letters, digits and -)");
         }
-        boolean privateFetch = y.bool("/fetch_from_private_addresses", false);
+        // fetch_from_private_addresses is the older name for both loosenings; each new name, when given, decides its own.
+        boolean both = y.bool("/fetch_from_private_addresses", false);
+        ProxyConfig.Fetching fetching = new ProxyConfig.Fetching(y.bool("/allow_plain_http", both), y.bool("/allow_private_addresses", both));
         String accessLog = y.text("/access_log", false);
         ProxyConfig.AccessLog al = accessLog == null ? ProxyConfig.AccessLog.STDOUT
                 : accessLog.equals("off") || accessLog.equals("stdout") ? new ProxyConfig.AccessLog(accessLog)
@@ -135,7 +137,7 @@ public final class ConfigLoader {
         }
         return !y.hasErrors() ? new ProxyConfig(Optional.of(y.file().toAbsolutePath()), listen, origin, publisher, issuers, repertoires, paths,
                 log, admin, tls, forwarders, limits, timeouts, Optional.ofNullable(cu), forwardCredentials,
-                Optional.ofNullable(licenseeHeader), privateFetch, al, agents) : null;
+                Optional.ofNullable(licenseeHeader), fetching, al, agents) : null;
     }
 
     private ProxyConfig.PathRule pathRule(JsonNode root, String at) {

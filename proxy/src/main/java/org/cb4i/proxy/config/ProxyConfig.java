@@ -25,7 +25,7 @@ import org.cb4i.sdk.terms.Usage;
 public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI publisher, List<Issuer> issuers,
         List<String> repertoires, List<PathRule> paths, LogSettings log, Optional<HostPort> admin, Optional<Tls> tls,
         List<Cidr> trustedForwarders, Limits limits, OriginTimeouts originTimeouts, Optional<String> contentUsage,
-        boolean forwardCredentials, Optional<String> licenseeHeader, boolean fetchFromPrivateAddresses,
+        boolean forwardCredentials, Optional<String> licenseeHeader, Fetching fetching,
         AccessLog accessLog, List<String> aiUserAgents) {
 
     public ProxyConfig {
@@ -34,6 +34,23 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
         paths = List.copyOf(paths);
         trustedForwarders = List.copyOf(trustedForwarders);
         aiUserAgents = List.copyOf(aiUserAgents);
+    }
+
+    /**
+     * What the proxy may fetch keys and status lists from ([FET-1]): each loosening by its own setting,
+     * {@code allow_plain_http} and {@code allow_private_addresses} (the older {@code fetch_from_private_addresses} set
+     * both).
+     */
+    public record Fetching(boolean allowPlainHttp, boolean allowPrivateAddresses) {
+        public static final Fetching STRICT = new Fetching(false, false);
+
+        /** The fetch policy, whose refusals name the setting that would allow what they refuse. */
+        public org.cb4i.sdk.fetch.FetchPolicy policy() {
+            org.cb4i.sdk.fetch.FetchPolicy p = org.cb4i.sdk.fetch.FetchPolicy.strict()
+                    .namingSettings("allow_plain_http: true in the proxy's configuration", "allow_private_addresses: true in the proxy's configuration");
+            p = allowPlainHttp ? p.allowPlainHttp() : p;
+            return allowPrivateAddresses ? p.allowPrivateAddresses() : p;
+        }
     }
 
     /** A trusted collective: its id, where its keys are ({@code file:} or {@code https:}), and its token endpoint. */

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.fetch.BoundedFetcher;
-import org.cb4i.sdk.fetch.FetchPolicy;
 import org.cb4i.sdk.httpsig.WebBotAuthVerifier;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
@@ -51,11 +50,7 @@ public final class SiteState {
         config.repertoires().forEach(b::acceptAudience);
         this.tokens = b.build();
         this.signatures = WebBotAuthVerifier.builder().clock(clock).build();
-        FetchPolicy fp = FetchPolicy.strict();
-        if (config.fetchFromPrivateAddresses()) {
-            fp = fp.allowPrivateAddresses().allowPlainHttp();
-        }
-        this.status = new StatusListCache(new BoundedFetcher(fp), id -> Optional.ofNullable(this.issuerKeys.get(id)), clock, blocking);
+        this.status = new StatusListCache(new BoundedFetcher(config.fetching().policy()), id -> Optional.ofNullable(this.issuerKeys.get(id)), clock, blocking);
         String p = config.publisher().toString();
         this.publisherOrigin = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         this.normalisedOrigin = org.cb4i.sdk.token.PathScope.normaliseOrigin(publisherOrigin);
@@ -73,25 +68,26 @@ public final class SiteState {
     public static SiteState build(ProxyConfig config, Clock clock, Executor blocking) throws IOException {
         Map<String, KeySet> keys = new LinkedHashMap<>();
         for (ProxyConfig.Issuer i : config.issuers()) {
-            keys.put(i.id(), loadKeys(i.jwks(), config.fetchFromPrivateAddresses()));
+            keys.put(i.id(), loadKeys(i.jwks(), config.fetching()));
         }
         return new SiteState(config, keys, clock, blocking);
     }
 
-    static KeySet loadKeys(URI jwks, boolean privateOk) throws IOException {
+    static KeySet loadKeys(URI jwks, ProxyConfig.Fetching fetching) throws IOException {
         try {
             if ("file".equals(jwks.getScheme())) {
                 return KeyFiles.readKeySet(Path.of(jwks));
             }
-            FetchPolicy fp = FetchPolicy.strict();
-            if (privateOk) {
-                fp = fp.allowPrivateAddresses().allowPlainHttp();
-            }
-            BoundedFetcher.Fetched f = new BoundedFetcher(fp).get(jwks, "application/jwk-set+json, application/json");
+            BoundedFetcher.Fetched f = new BoundedFetcher(fetching.policy()).get(jwks, "application/jwk-set+json, application/json");
             return KeyFiles.parseKeySet(new String(f.body(), StandardCharsets.UTF_8), jwks.toString());
         } catch (org.cb4i.sdk.Cb4iException e) {
             throw new IOException("cannot load the keys of issuer " + jwks + ": " + e.getMessage());
         }
+    }
+
+    /** Status lists that cannot be used now, with why (a refused fetch names the setting that would allow it). */
+    public Map<URI, String> statusListsUnavailable() {
+        return status.unavailable();
     }
 
     /** Whether another state trusts exactly the same issuer keys (by thumbprint). */

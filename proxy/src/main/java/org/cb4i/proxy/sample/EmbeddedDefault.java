@@ -42,7 +42,7 @@ public final class EmbeddedDefault {
                         new ProxyConfig.PathRule(PathPattern.of("/*"), ProxyConfig.Access.LICENSED, EnumSet.of(Usage.AI_TRAIN), SignaturePolicy.REUSABLE)),
                 new ProxyConfig.LogSettings(abs.resolve("proxy-log"), abs.resolve("proxy-log").resolve("log-key.jwk"), Duration.ofSeconds(1), 1000),
                 Optional.of(new HostPort("127.0.0.1", 0)), Optional.empty(), List.of(), ProxyConfig.Limits.DEFAULT,
-                ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), true,
+                ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), new ProxyConfig.Fetching(true, true),
                 new ProxyConfig.AccessLog(abs.resolve("access.log").toString()), List.of());
     }
 }

@@ -74,7 +74,8 @@ public final class BoundedFetcher {
     public void check(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && policy.plainHttpAllowed())) {
-            throw new InfrastructureException(Reason.FETCH_REFUSED, "refusing to fetch " + uri + ": only https URLs are fetched");
+            throw new InfrastructureException(Reason.FETCH_REFUSED, "refusing to fetch " + uri + ": only https URLs are fetched"
+                    + (scheme.equals("http") ? policy.plainHttpHint() : ""));
         }
         if (uri.getHost() == null || uri.getRawUserInfo() != null) {
             throw new InfrastructureException(Reason.FETCH_REFUSED, "refusing to fetch " + uri + ": no host, or user info in the URL");
@@ -91,7 +92,7 @@ public final class BoundedFetcher {
         for (InetAddress a : addresses) {
             if (isNonPublic(a)) {
                 throw new InfrastructureException(Reason.FETCH_REFUSED, "refusing to fetch " + uri + ": " + uri.getHost()
-                        + " resolves to the non-public address " + a.getHostAddress());
+                        + " resolves to the non-public address " + a.getHostAddress() + policy.privateAddressesHint());
             }
         }
     }

@@ -103,6 +103,23 @@ public final class StatusListCache {
         return e == null ? Optional.empty() : Optional.ofNullable(e.good);
     }
 
+    /**
+     * The lists that cannot be used now, each with the last failure: asked for, and never fetched or held only past
+     * its {@code exp}. Licensed requests naming them are answered 503; a readiness check reports them.
+     */
+    public java.util.Map<URI, String> unavailable() {
+        java.util.Map<URI, String> out = new java.util.TreeMap<>();
+        Instant now = clock.instant();
+        entries.forEach((uri, e) -> {
+            StatusListToken good = e.good;
+            boolean usable = good != null && (good.expiresAt().isEmpty() || now.isBefore(good.expiresAt().get()));
+            if (!usable && !e.lastError.isEmpty()) {
+                out.put(uri, e.lastError);
+            }
+        });
+        return out;
+    }
+
     private StatusListToken current(URI uri, String issuer) {
         Entry e = entries.computeIfAbsent(uri, u -> new Entry());
         Instant now = clock.instant();
@@ -167,6 +184,7 @@ public final class StatusListCache {
         e.freshUntil = now.plus(ttl);
         e.refreshFrom = now.plus(ttl.multipliedBy(REFRESH_AHEAD_PERCENT).dividedBy(100));
         e.retryAt = Instant.MIN;
+        e.lastError = "";
         return t;
     }
 
