@@ -306,7 +306,7 @@ final class IssuerCommand implements Callable<Integer> {
 
         @Command(name = "remove", mixinStandardHelpOptions = true, description = "End a membership (it stays in the history).")
         static final class Remove extends AdminCommand {
-            @Option(names = "--origin", required = true, paramLabel = "URL")
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "The member site's origin (scheme://host[:port]).")
             String origin;
 
             @Option(names = "--left", paramLabel = "DATE", description = "When it left (default: now).")
@@ -326,7 +326,7 @@ final class IssuerCommand implements Callable<Integer> {
     static final class Licensee {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a licensee with its crawler's public key.")
         static final class Add extends AdminCommand {
-            @Option(names = "--id", required = true, paramLabel = "ID")
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The licensee's id: the sub of its licenses and the client_id it authenticates with at /token.")
             String id;
 
             @Option(names = "--key", required = true, paramLabel = "FILE", description = "The crawler's public key (JWK, or a JWKS with one key).")
@@ -357,10 +357,10 @@ final class IssuerCommand implements Callable<Integer> {
     static final class AgreementCmd {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Record an agreement with a licensee.")
         static final class Add extends AdminCommand {
-            @Option(names = "--id", required = true, paramLabel = "ID")
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The agreement's id (licenses issued under it name it).")
             String id;
 
-            @Option(names = "--licensee", required = true, paramLabel = "ID")
+            @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee the agreement is with (registered with 'licensee add').")
             String licensee;
 
             @Mixin
@@ -402,7 +402,7 @@ final class IssuerCommand implements Callable<Integer> {
 
         @Command(name = "list", mixinStandardHelpOptions = true, description = "List agreements and whether each is in force.")
         static final class ListCmd extends AdminCommand {
-            @Option(names = "--licensee", paramLabel = "ID")
+            @Option(names = "--licensee", paramLabel = "ID", description = "Only this licensee's agreements.")
             String licensee;
 
             @Override
@@ -416,7 +416,7 @@ final class IssuerCommand implements Callable<Integer> {
 
     @Command(name = "licenses", mixinStandardHelpOptions = true, description = "List the licenses issued.")
     static final class LicenseList extends AdminCommand {
-        @Option(names = "--licensee", paramLabel = "ID")
+        @Option(names = "--licensee", paramLabel = "ID", description = "Only this licensee's licenses.")
         String licensee;
 
         @Override
@@ -427,7 +427,7 @@ final class IssuerCommand implements Callable<Integer> {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke one license for good (status INVALID).")
     static final class Revoke extends AdminCommand {
-        @Option(names = "--jti", required = true, paramLabel = "ID")
+        @Option(names = "--jti", required = true, paramLabel = "ID", description = "The license's id (its jti, as 'issuer licenses' lists it).")
         String jti;
 
         @Override
@@ -438,7 +438,7 @@ final class IssuerCommand implements Callable<Integer> {
 
     @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Suspend every license of a licensee (until resume).")
     static final class Suspend extends AdminCommand {
-        @Option(names = "--licensee", required = true, paramLabel = "ID")
+        @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee whose licenses are suspended.")
         String licensee;
 
         @Option(names = "--reason", defaultValue = "suspended", paramLabel = "WHY", description = "suspended (default) or payment-overdue.")
@@ -452,7 +452,7 @@ final class IssuerCommand implements Callable<Integer> {
 
     /** Exactly one of a licensee or everyone. */
     static final class Whom {
-        @Option(names = "--licensee", required = true, paramLabel = "ID")
+        @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee concerned (or --all).")
         String licensee;
 
         @Option(names = "--all", required = true, description = "Every license of the collective.")
@@ -492,7 +492,7 @@ final class IssuerCommand implements Callable<Integer> {
 
     @Command(name = "audit", mixinStandardHelpOptions = true, description = "The last changes, oldest first.")
     static final class Audit extends AdminCommand {
-        @Option(names = "--last", defaultValue = "50", paramLabel = "N")
+        @Option(names = "--last", defaultValue = "50", paramLabel = "N", description = "How many changes to show (default ${DEFAULT-VALUE}).")
         int last;
 
         @Override

@@ -28,7 +28,7 @@ public final class Main {
 
     /** Runs the command line with the given streams; returns the exit code. For tests and embedding. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -47,6 +47,11 @@ public final class Main {
             return ExitCodes.BAD_INPUT;
         });
         return cl.execute(args);
+    }
+
+    /** The command tree, as {@code cb4i --help} shows it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
     }
 
     static int exitCodeOf(Exception e) {

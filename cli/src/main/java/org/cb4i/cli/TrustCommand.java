@@ -89,7 +89,7 @@ final class TrustCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--trust", required = true, paramLabel = "FILE")
+        @Option(names = "--trust", required = true, paramLabel = "FILE", description = "The trust store to list (JSON, SPEC [TRS-1]).")
         Path trust;
 
         @Override

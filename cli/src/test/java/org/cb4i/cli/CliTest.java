@@ -46,6 +46,29 @@ class CliTest {
     }
 
     @Test
+    void everyOptionAndParameterOfEveryCommand_hasADescription() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Main.commandLine()));
+        int seen = 0;
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            String name = c.getCommandSpec().qualifiedName();
+            if (String.join("", c.getCommandSpec().usageMessage().description()).isBlank()) {
+                missing.add(name + " (the command itself)");
+            }
+            for (picocli.CommandLine.Model.ArgSpec a : c.getCommandSpec().args()) {
+                seen++;
+                if (String.join("", a.description()).isBlank()) {
+                    missing.add(name + " " + (a instanceof picocli.CommandLine.Model.OptionSpec o ? o.longestName() : a.paramLabel()));
+                }
+            }
+        }
+        assertThat(seen).as("options walked").isGreaterThan(50);
+        assertThat(missing).as("options and parameters with no description in --help").isEmpty();
+    }
+
+    @Test
     void badUsage_exitsTwo_withOneLineAndAHint() {
         Result r = cb4i("keys", "generate");
         assertThat(r.exit()).isEqualTo(ExitCodes.BAD_INPUT);
