@@ -79,7 +79,10 @@ final class IssuerCommand implements Callable<Integer> {
         boolean seeded = target.configFile == null && EmbeddedDefault.seed(issuer.collective(), target.state);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            issuer.close();
+            for (String line : issuer.stop().describe()) {
+                err.println("cb4i issuer: " + line);
+            }
+            err.flush();
             stopped.countDown();
         }, "cb4i-issuer-shutdown"));
         String base = "http://" + cfg.host() + ":" + issuer.port();

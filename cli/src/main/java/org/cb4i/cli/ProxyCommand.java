@@ -70,7 +70,10 @@ final class ProxyCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         SampleSite siteRef = site;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            proxy.close();
+            for (String line : proxy.stop().describe()) {
+                err.println("cb4i proxy: " + line);
+            }
+            err.flush();
             if (siteRef != null) {
                 siteRef.close();
             }

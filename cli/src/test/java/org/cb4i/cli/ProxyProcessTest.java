@@ -190,6 +190,11 @@ class ProxyProcessTest {
             try (ReceiptLog log = ReceiptLog.open(new ProxyConfig.LogSettings(state.resolve("proxy-log"), state.resolve("proxy-log/log-key.jwk"),
                     Duration.ofSeconds(1), 1000), Clock.systemUTC(), e -> { })) {
                 assertThat(log.checkpoint().map(Checkpoint::size)).contains(log.size());
+                // ... and the operator is told so
+                String n = log.size() + " entries";
+                assertThat(Files.readString(dir.resolve("proxy-stderr.log"))).contains("cb4i proxy: stopped in ").contains("in flight at the stop")
+                        .contains("cb4i proxy: receipts log " + r.logId() + " in " + state.resolve("proxy-log").toAbsolutePath() + ": " + n
+                                + ", final checkpoint of " + n + " signed; index marked clean");
             }
         } finally {
             r.process().destroyForcibly();

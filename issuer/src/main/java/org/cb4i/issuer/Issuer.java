@@ -35,12 +35,24 @@ public final class Issuer implements AutoCloseable {
     private final HttpServer server;
     private final IssuerStore store;
     private final Collective collective;
+    private final Requests requests;
 
-    private Issuer(Vertx vertx, HttpServer server, IssuerStore store, Collective collective) {
+    /** Requests taken and answered, so that a stop can say whether it drained them. */
+    private static final class Requests {
+        final java.util.concurrent.atomic.LongAdder started = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder finished = new java.util.concurrent.atomic.LongAdder();
+
+        long inFlight() {
+            return started.sum() - finished.sum();
+        }
+    }
+
+    private Issuer(Vertx vertx, HttpServer server, IssuerStore store, Collective collective, Requests requests) {
         this.vertx = vertx;
         this.server = server;
         this.store = store;
         this.collective = collective;
+        this.requests = requests;
     }
 
     /**
@@ -60,16 +72,21 @@ public final class Issuer implements AutoCloseable {
             IssuerEndpoints endpoints = new IssuerEndpoints(collective, new ClientAuthentication(collective, clock), token, log);
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4));
             HttpServer[] server = new HttpServer[1];
+            Requests requests = new Requests();
             await(vertx.deployVerticle(new VerticleBase() {
                 @Override
                 public Future<?> start() {
                     server[0] = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
                             .setMaxInitialLineLength(8192).setMaxHeaderSize(16384).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS));
-                    return server[0].requestHandler(endpoints::handle).listen();
+                    return server[0].requestHandler(req -> {
+                        requests.started.increment();
+                        req.response().endHandler(v -> requests.finished.increment()); // answered, or closed by the client
+                        endpoints.handle(req);
+                    }).listen();
                 }
             }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
             log.accept("listening on " + config.host() + ":" + server[0].actualPort() + " as " + config.id());
-            return new Issuer(vertx, server[0], store, collective);
+            return new Issuer(vertx, server[0], store, collective, requests);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -104,19 +121,46 @@ public final class Issuer implements AutoCloseable {
         return collective;
     }
 
+    /**
+     * What a stop did.
+     *
+     * @param inFlight requests being answered when the stop began
+     * @param cutOff of those, the ones still unanswered after the 5 s drain
+     * @param served requests answered since the start
+     * @param store the store's folder, released
+     */
+    public record Stopped(long inFlight, long cutOff, long served, Path store, Duration took) {
+        /** The lines {@code cb4i issuer} prints when it stops. */
+        public java.util.List<String> describe() {
+            return java.util.List.of("stopped in " + took.toMillis() + " ms: " + inFlight + " request" + (inFlight == 1 ? "" : "s")
+                    + " in flight at the stop, " + (cutOff == 0 ? "all answered" : cutOff + " cut off after 5 s") + "; " + served
+                    + " answered since the start",
+                    "store " + store + " closed and released (every change was committed as it was made; 'cb4i issuer' subcommands now edit it directly)");
+        }
+    }
+
     @Override
     public void close() {
+        stop();
+    }
+
+    /** Stops accepting, lets requests in flight finish (up to 5 s), closes the store, and says how it went. */
+    public Stopped stop() {
+        long t0 = System.nanoTime();
+        long inFlight = requests.inFlight();
         try {
             await(server.shutdown(Duration.ofSeconds(5)));
         } catch (Exception e) {
             // closing anyway
         }
+        long cutOff = Math.max(0, Math.min(inFlight, requests.inFlight()));
         try {
             await(vertx.close());
         } catch (Exception e) {
             // closing anyway
         }
         store.close();
+        return new Stopped(inFlight, cutOff, requests.finished.sum(), store.dir(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -409,6 +409,19 @@ class IssuerTest {
     }
 
     @Test
+    void aStop_saysWhatItDrainedAndWhereTheStoreIs_andReleasesIt() throws Exception {
+        assertThat(get("/jwks").statusCode()).isEqualTo(200);
+        Issuer.Stopped s = issuer.stop();
+        issuer = null;
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.cutOff()).isZero();
+        assertThat(s.served()).as("the two admin calls of the set-up and the key set").isEqualTo(3);
+        assertThat(s.store()).isEqualTo(dir.resolve("store"));
+        assertThat(String.join("\n", s.describe())).contains("all answered; 3 answered since the start").contains("store " + dir.resolve("store") + " closed");
+        IssuerStore.open(dir.resolve("store")).close(); // released
+    }
+
+    @Test
     void discoveryNamesEveryEndpointAndTheKeys() throws Exception { // [ISS-1]
         JsonNode d = json(get("/.well-known/cb4i"));
         assertThat(d.get("collective").textValue()).isEqualTo(ID);

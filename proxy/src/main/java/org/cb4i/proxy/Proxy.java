@@ -240,8 +240,47 @@ public final class Proxy implements AutoCloseable {
         }
     }
 
+    /**
+     * What a stop did, for the operator to know it was clean.
+     *
+     * @param inFlight requests being answered when the stop began
+     * @param cutOff of those, the ones still unanswered when {@link #DRAIN} ran out
+     * @param served requests answered since the start
+     * @param logEntries entries in the receipts log
+     * @param finalCheckpoint the size of the last checkpoint published, if any
+     * @param logClean whether that checkpoint covers every entry and the index was marked clean
+     */
+    public record Stopped(long inFlight, long cutOff, long served, String logId, Path logDir, long logEntries, Optional<Long> finalCheckpoint,
+            boolean logClean, long accessLogDropped, Duration took) {
+        /** The lines {@code cb4i proxy} prints when it stops. */
+        public List<String> describe() {
+            List<String> l = new ArrayList<>();
+            l.add("stopped in " + took.toMillis() + " ms: " + inFlight + " request" + (inFlight == 1 ? "" : "s") + " in flight at the stop, "
+                    + (cutOff == 0 ? "all answered" : cutOff + " cut off after " + DRAIN.toSeconds() + " s") + "; " + served + " answered since the start");
+            if (logEntries == 0) {
+                l.add("receipts log " + logId + " in " + logDir + ": no entries yet");
+            } else {
+                l.add("receipts log " + logId + " in " + logDir + ": " + logEntries + " entr" + (logEntries == 1 ? "y" : "ies") + ", "
+                        + finalCheckpoint.map(n -> "final checkpoint of " + n + " entr" + (n == 1 ? "y" : "ies") + " signed").orElse("no checkpoint")
+                        + (logClean ? "; index marked clean (the next start reads it without re-reading the entries)"
+                                : "; NOT marked clean: the next start re-reads and checks every entry"));
+            }
+            if (accessLogDropped > 0) {
+                l.add("access log: " + accessLogDropped + " lines were dropped under load");
+            }
+            return l;
+        }
+    }
+
     @Override
     public void close() {
+        stop();
+    }
+
+    /** Drains (stops accepting, lets requests in flight finish up to {@link #DRAIN}), closes the log, and says how it went. */
+    public Stopped stop() {
+        long t0 = System.nanoTime();
+        long inFlight = shared.inFlight();
         try {
             List<Future<Void>> shutdowns = new ArrayList<>();
             for (ProxyVerticle v : verticles) {
@@ -253,6 +292,7 @@ public final class Proxy implements AutoCloseable {
         } catch (Exception e) {
             events.accept("shutdown: " + e.getMessage());
         }
+        long cutOff = Math.max(0, Math.min(inFlight, shared.inFlight()));
         try {
             await(vertx.close());
         } catch (Exception e) {
@@ -265,6 +305,8 @@ public final class Proxy implements AutoCloseable {
         }
         accessLog.close();
         blocking.shutdownNow();
+        return new Stopped(inFlight, cutOff, shared.served(), log.logId(), log.dir(), log.size(), log.checkpoint().map(c -> c.size()),
+                log.closedClean(), accessLog.dropped(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
     static <T> T await(Future<T> f) throws Exception {

@@ -403,6 +403,21 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /** The log id: the thumbprint of its key. */
+    /** The folder the log is kept in. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Whether {@link #close()} published a checkpoint of every entry and marked the index clean, so that the next
+     * start reads the tree from the index instead of every entry.
+     */
+    public boolean closedClean() {
+        return closedClean;
+    }
+
+    private volatile boolean closedClean;
+
     public String logId() {
         return key.thumbprint();
     }
@@ -662,6 +677,7 @@ public final class ReceiptLog implements AutoCloseable {
                 index.force();
                 AtomicFiles.write(dir.resolve(CLEAN), (fileSize + " " + tree.size() + " " + highestNumber + " " + otherRids.size() + "\n")
                         .getBytes(StandardCharsets.US_ASCII), false, true);
+                closedClean = true;
             }
         } catch (IOException e) {
             events.accept("receipts log: could not mark its index clean (" + e.getMessage() + "); the next start reads every entry");

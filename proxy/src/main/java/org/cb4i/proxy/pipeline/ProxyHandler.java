@@ -88,6 +88,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         Ctx(HttpServerRequest req, SiteState st) {
             this.req = req;
             this.st = st;
+            shared.requestStarted();
         }
 
         void deny(Reason r, String detail) {
@@ -103,6 +104,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
 
         void done(int status, long bytes) {
+            shared.requestFinished();
             shared.metrics().record(outcome, reason, System.nanoTime() - start);
             shared.accessLog().log(req, status, outcome, reason, licensee, jti, bytes, System.nanoTime() - start);
         }

@@ -19,6 +19,8 @@ public final class ProxyShared {
     private final AccessLogWriter accessLog;
     private final Clock clock;
     private final Consumer<String> events;
+    private final java.util.concurrent.atomic.LongAdder started = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder finished = new java.util.concurrent.atomic.LongAdder();
 
     public ProxyShared(SiteState initial, ReceiptLog log, ProxyMetrics metrics, AccessLogWriter accessLog, Clock clock, Consumer<String> events) {
         this.state = new AtomicReference<>(initial);
@@ -61,5 +63,25 @@ public final class ProxyShared {
 
     public Consumer<String> events() {
         return events;
+    }
+
+    /** Counts a request the handler took (a stop reports how many were in flight). */
+    void requestStarted() {
+        started.increment();
+    }
+
+    /** Counts a request answered, or given up when its client went away. */
+    void requestFinished() {
+        finished.increment();
+    }
+
+    /** Requests taken and not yet answered. */
+    public long inFlight() {
+        return started.sum() - finished.sum();
+    }
+
+    /** Requests answered since the start. */
+    public long served() {
+        return finished.sum();
     }
 }
