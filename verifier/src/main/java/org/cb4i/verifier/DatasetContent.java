@@ -16,10 +16,12 @@ import org.cb4i.verifier.warc.WarcIndex;
 
 /**
  * Finds a record's stored content among a dataset's WARC files ([VER-1], [VER-8]). The dataset's WARC files are the
- * files given by the caller and every {@code *.warc} and {@code *.warc.gz} under the manifest's folder; they are
- * indexed by record id, all at once, when the first record that names a WARC is judged, so that every verdict is
- * final when it is handed on: a record id found twice anywhere in them is known before any record naming it is judged.
- * A dataset whose records name no WARC reads none.
+ * files given by the caller and every {@code *.warc} and {@code *.warc.gz} under the manifest's folder. Before any
+ * record is judged, the places the manifest's lines give are read ({@link #prepare}): when they account for every
+ * byte of those files and each holds the record named, the manifest's word is taken (a header read a record).
+ * Otherwise the files are indexed by record id, all at once, when the first record that names a WARC is judged. Either
+ * way every verdict is final when it is handed on: a record id found twice anywhere in them is known before any
+ * record naming it is judged. A dataset with no WARC files reads none.
  */
 final class DatasetContent implements Closeable {
     /** How deep under the manifest's folder WARC files are looked for. */
@@ -28,10 +30,59 @@ final class DatasetContent implements Closeable {
     private final Path dir;
     private final Map<String, Path> given;
     private volatile WarcIndex index;
+    private List<Path> files;
 
     DatasetContent(Path dir, Map<String, Path> given) {
         this.dir = dir.toAbsolutePath().normalize();
         this.given = given;
+    }
+
+    /**
+     * Reads the places the manifest's lines give for their content and, when they account for every byte of the
+     * dataset's WARC files, takes the manifest's word for where each record is ({@link WarcIndex#fromPlaces}).
+     */
+    void prepare(Path manifest, java.util.concurrent.ExecutorService pool) throws IOException, InterruptedException {
+        List<Path> all = warcFiles();
+        if (all.isEmpty()) {
+            return;
+        }
+        Map<Path, Integer> number = new java.util.HashMap<>();
+        all.forEach(f -> number.putIfAbsent(f, number.size()));
+        WarcIndex.Places places = new WarcIndex.Places();
+        try (java.io.InputStream in = Files.newInputStream(manifest)) {
+            ManifestLines lines = new ManifestLines(in, DatasetVerifier.MAX_LINE_BYTES);
+            lines.next(); // the header
+            byte[] line;
+            while ((line = lines.next()) != null) {
+                if (line == ManifestLines.TOO_LONG) {
+                    continue;
+                }
+                Optional<ManifestRecord.Warc> w = ManifestRecord.warcOf(line);
+                if (w.isEmpty()) {
+                    continue;
+                }
+                Path file = resolve(w.get().file());
+                Integer f = file == null ? null : number.get(file);
+                if (f == null) {
+                    places.giveUp(); // a name outside the dataset's WARC files: let the records say so one by one
+                    break;
+                }
+                places.add(f, w.get().offset(), w.get().length(), w.get().recordId());
+            }
+        }
+        WarcIndex vouched = WarcIndex.fromPlaces(all, places, pool).orElse(null);
+        synchronized (this) {
+            index = vouched;
+        }
+    }
+
+    /** Where a file a record names is: a given file, or under the dataset's folder; null for a name that leads outside. */
+    private Path resolve(String name) {
+        if (given.containsKey(name)) {
+            return given.get(name);
+        }
+        Path file = dir.resolve(name).normalize();
+        return file.startsWith(dir) ? file : null;
     }
 
     /** What the dataset holds of {@code rec}'s content. */
@@ -40,9 +91,8 @@ final class DatasetContent implements Closeable {
             return new StoredContent.Absent();
         }
         ManifestRecord.Warc w = rec.warc().get();
-        boolean isGiven = given.containsKey(w.file());
-        Path file = isGiven ? given.get(w.file()) : dir.resolve(w.file()).normalize();
-        if (!isGiven && !file.startsWith(dir)) {
+        Path file = resolve(w.file());
+        if (file == null) {
             return new StoredContent.Absent(); // a name that leads outside the dataset is not read
         }
         boolean exists = Files.isRegularFile(file);
@@ -82,6 +132,13 @@ final class DatasetContent implements Closeable {
         return Optional.ofNullable(index);
     }
 
+    /** Whether the WARC files were read through (the manifest's places did not account for them). */
+    boolean readThrough() {
+        return readThrough;
+    }
+
+    private volatile boolean readThrough;
+
     private WarcIndex index() {
         WarcIndex i = index;
         if (i == null) {
@@ -89,6 +146,7 @@ final class DatasetContent implements Closeable {
                 if (index == null) {
                     try {
                         index = WarcIndex.build(warcFiles(), Path.of(System.getProperty("java.io.tmpdir")));
+                        readThrough = true;
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot index the dataset's WARC files: " + e.getMessage(), e);
                     }
@@ -99,7 +157,10 @@ final class DatasetContent implements Closeable {
         return i;
     }
 
-    private List<Path> warcFiles() throws IOException {
+    private synchronized List<Path> warcFiles() throws IOException {
+        if (this.files != null) {
+            return this.files;
+        }
         Set<Path> files = new LinkedHashSet<>(given.values());
         List<Path> found = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir, MAX_DEPTH)) {
@@ -110,7 +171,8 @@ final class DatasetContent implements Closeable {
         }
         found.sort(null);
         files.addAll(found);
-        return new ArrayList<>(files);
+        this.files = List.copyOf(files);
+        return this.files;
     }
 
     @Override

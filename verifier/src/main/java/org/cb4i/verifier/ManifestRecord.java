@@ -73,14 +73,47 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
     /**
      * @param file the WARC file's name, as the record gives it
      * @param offset where its WARC record starts in that file
+     * @param length how many bytes of the file the record takes (0 when absent)
      * @param recordId the record's {@code WARC-Record-ID}, when the manifest gives it: the record is found by it when the
      *     file was re-packed ([VER-8])
      */
-    public record Warc(String file, long offset, Optional<String> recordId) {
-        /** A place without a record id. */
+    public record Warc(String file, long offset, long length, Optional<String> recordId) {
+        /** A place without a length or record id. */
         public Warc(String file, long offset) {
-            this(file, offset, Optional.empty());
+            this(file, offset, 0, Optional.empty());
         }
+    }
+
+    /**
+     * A record line's {@code warc} member, found without parsing the rest of the line: the last {@code "warc"} key of
+     * the line (the crawler writes it last) and the object after it. For a first look at what a dataset's WARC files
+     * should hold; it is a hint, not the record's reading ({@link #read} is): a line can hold a {@code "warc"} key
+     * inside another member, and whoever uses this must check what it finds. Empty when there is none.
+     */
+    public static Optional<Warc> warcOf(byte[] line) {
+        for (int i = line.length - 6; i >= 0; i--) {
+            if (line[i] == '"' && line[i + 1] == 'w' && line[i + 2] == 'a' && line[i + 3] == 'r' && line[i + 4] == 'c' && line[i + 5] == '"') {
+                int j = skipSpace(line, i + 6);
+                if (j < line.length && line[j] == ':') {
+                    j = skipSpace(line, j + 1);
+                    if (j < line.length && line[j] == '{') {
+                        try (JsonParser p = Json.mapper().getFactory().createParser(line, j, line.length - j)) {
+                            return readWarc(p, p.nextToken());
+                        } catch (IOException | RuntimeException e) {
+                            return Optional.empty();
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int skipSpace(byte[] b, int i) {
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) {
+            i++;
+        }
+        return i;
     }
 
     /**
@@ -240,6 +273,7 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
         }
         String file = null;
         long offset = 0;
+        long length = 0;
         Optional<String> recordId = Optional.empty();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -247,11 +281,12 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
             switch (name) {
                 case "file" -> file = string(p, v).orElse(null);
                 case "offset" -> offset = asLong(p, v);
+                case "length" -> length = asLong(p, v);
                 case "record_id" -> recordId = string(p, v);
                 default -> p.skipChildren();
             }
         }
-        return file == null ? Optional.empty() : Optional.of(new Warc(file, offset, recordId));
+        return file == null ? Optional.empty() : Optional.of(new Warc(file, offset, length, recordId));
     }
 
     /** The value when it is a string. */

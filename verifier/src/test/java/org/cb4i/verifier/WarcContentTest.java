@@ -124,6 +124,7 @@ class WarcContentTest {
         assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
         assertThat(s.unnamedWarcRecords).isZero();
         assertThat(s.warcIndexed).isTrue();
+        assertThat(s.header).as("the manifest's places were taken: the files were not read through").isEmpty();
     }
 
     @Test
@@ -135,7 +136,9 @@ class WarcContentTest {
         assertThat(re.get(0).length).as("the re-packed member has another length").isNotEqualTo(members.get(0).length);
         writeWarc(re);
         List<RecordResult> out = new ArrayList<>();
-        assertThat(verify(out).verified()).as(out.toString()).isEqualTo(RECORDS);
+        DatasetVerifier.Summary s = verify(out);
+        assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
+        assertThat(s.header).anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
     }
 
     @Test
@@ -205,6 +208,59 @@ class WarcContentTest {
         assertThat(out.get(1).status()).isEqualTo(Status.MALFORMED);
         assertThat(RecordVerifierTest.codes(out.get(1))).contains("DUPLICATE_WARC_RECORD");
         assertThat(out.stream().filter(r -> r.status() == Status.VERIFIED).count()).isEqualTo(RECORDS - 1);
+    }
+
+    /** Rewrites the manifest with {@code change} applied to the record lines. */
+    void rewriteManifest(java.util.function.Consumer<List<ObjectNode>> change) throws IOException {
+        change.accept(records);
+        StringBuilder m = new StringBuilder(Json.write(fx.header(StatusValue.VALID, fx.t0))).append('\n');
+        records.forEach(r -> m.append(Json.write(r)).append('\n'));
+        Files.writeString(dir.resolve("manifest.jsonl"), m);
+    }
+
+    @Test
+    void placesThatCoverTheFileButHoldOtherRecords_areNotTaken_theRecordsAreFoundById() throws Exception { // [VER-8]
+        rewriteManifest(rs -> { // two lines swap their places (each keeps its own id): the places still cover the file
+            var a = rs.get(0).get("warc").deepCopy();
+            var b = rs.get(1).get("warc").deepCopy();
+            ((ObjectNode) a).put("record_id", rs.get(1).get("warc").get("record_id").asText());
+            ((ObjectNode) b).put("record_id", rs.get(0).get("warc").get("record_id").asText());
+            rs.get(0).set("warc", b);
+            rs.get(1).set("warc", a);
+        });
+        List<RecordResult> out = new ArrayList<>();
+        DatasetVerifier.Summary s = verify(out);
+        assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
+        assertThat(s.header).as("a place held another record: read through").anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
+    }
+
+    @Test
+    void aSecondRecordSmuggledIntoANamedRecordsPlace_makesThatRecordMalformed() throws Exception { // [VER-8]
+        // Record 2's gzip member holds record 2 and, after it, another response; the manifest's length covers both.
+        ByteArrayOutputStream member = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(member)) {
+            gz.write(inflate(members.get(1)));
+            ByteArrayOutputStream extra = new ByteArrayOutputStream();
+            new WarcWriter(java.nio.channels.Channels.newChannel(extra), WarcCompression.NONE).write(new WarcResponse.Builder("https://elsewhere.example/y")
+                    .body(new HttpResponse.Builder(200, "OK").body(MediaType.parse("text/plain"), "smuggled".getBytes(StandardCharsets.UTF_8)).build()).build());
+            gz.write(extra.toByteArray());
+        }
+        List<byte[]> parts = new ArrayList<>(members);
+        parts.set(1, member.toByteArray());
+        writeWarc(parts);
+        long delta = member.size() - members.get(1).length;
+        rewriteManifest(rs -> {
+            ((ObjectNode) rs.get(1).get("warc")).put("length", member.size());
+            for (ObjectNode r : rs.subList(2, rs.size())) {
+                ((ObjectNode) r.get("warc")).put("offset", r.get("warc").get("offset").asLong() + delta);
+            }
+        });
+        List<RecordResult> out = new ArrayList<>();
+        DatasetVerifier.Summary s = verify(out);
+        assertThat(out.get(1).status()).as(out.get(1).findings().toString()).isEqualTo(Status.MALFORMED);
+        assertThat(RecordVerifierTest.codes(out.get(1))).contains("CONTENT_UNREADABLE");
+        assertThat(out.get(1).findings().get(0).message()).contains("holds a second WARC record");
+        assertThat(s.verified()).isEqualTo(RECORDS - 1);
     }
 
     @Test

@@ -82,16 +82,19 @@ public final class WarcIndex implements Closeable {
     /** Sorted by hash; {@code locs[i]} is the file's index (bits 44-62), offset (bits 0-43) and bit 63 set for responses. */
     private final long[] hashes;
     private final long[] locs;
+    /** For an index the manifest vouched for ({@link #fromPlaces}): how many bytes each record takes; else null. */
+    private final long[] lens;
     /** Which entries a manifest record has named. */
     private final AtomicLongArray named;
     private final List<Note> notes;
     private final ThreadLocal<FileChannel[]> channels;
     private final List<FileChannel> opened = Collections.synchronizedList(new ArrayList<>());
 
-    private WarcIndex(List<Source> sources, long[] hashes, long[] locs, int size, List<Note> notes) {
+    private WarcIndex(List<Source> sources, long[] hashes, long[] locs, long[] lens, int size, List<Note> notes) {
         this.sources = List.copyOf(sources);
         this.hashes = hashes;
         this.locs = locs;
+        this.lens = lens;
         this.named = new AtomicLongArray((size + 63) / 64);
         this.notes = List.copyOf(notes);
         this.channels = ThreadLocal.withInitial(() -> new FileChannel[this.sources.size()]);
@@ -141,9 +144,149 @@ public final class WarcIndex implements Closeable {
         long[] h = hashes.toArray();
         long[] l = locs.toArray();
         RadixSort.byKey(h, l, n);
-        return new WarcIndex(sources, h, l, n, notes);
+        return new WarcIndex(sources, h, l, null, n, notes);
     }
 
+    /**
+     * Where the manifest's lines say records are: a WARC file of the dataset (its index in the list given to
+     * {@link #fromPlaces}), an offset and a length, and a hash of the id (24 bytes a record; the id itself is compared
+     * when the record is read).
+     */
+    public static final class Places {
+        private final LongList where = new LongList();
+        private final LongList lengths = new LongList();
+        private final LongList ids = new LongList();
+        private boolean unusable;
+
+        /** Adds a line's place; a place without a length or id, or beyond what an index holds, makes the set unusable. */
+        public void add(int file, long offset, long length, Optional<String> recordId) {
+            if (recordId.isEmpty() || length <= 0 || offset < 0 || offset > OFFSET_MASK || file < 0 || file >= 1 << 19) {
+                unusable = true;
+                return;
+            }
+            where.add(((long) file << OFFSET_BITS) | offset);
+            lengths.add(length);
+            ids.add(hash(recordId.get()));
+        }
+
+        /** Gives up on the places (a line names a WARC file that is not among the dataset's). */
+        public void giveUp() {
+            unusable = true;
+        }
+
+        public int size() {
+            return where.size;
+        }
+    }
+
+    /**
+     * The index the manifest vouches for, without reading the files through: when the places its lines give cover
+     * every byte of every WARC file of the dataset (sorted by offset, each starting where the one before ends, from 0 to
+     * the end of the file), no id is named twice, and the record at each place has the id named (its header is read,
+     * on {@code pool}). Then every record of the files is named exactly once, so none is a duplicate and none unnamed;
+     * when a record is read, its id is compared in full and nothing else may follow it in its place. This is the case
+     * of a dataset as the crawler wrote it, and costs a header read a record instead of inflating every file. Empty
+     * when it does not hold (a re-packed, reordered or concatenated file, a line without an id or length): then
+     * {@link #build} reads the files through.
+     */
+    public static Optional<WarcIndex> fromPlaces(List<Path> files, Places places, java.util.concurrent.ExecutorService pool)
+            throws IOException, InterruptedException {
+        int n = places.size();
+        if (places.unusable || n == 0 || files.isEmpty() || files.size() >= 1 << 19) {
+            return Optional.empty();
+        }
+        long[] where = places.where.toArray();
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        RadixSort.byKey(where, order, n);
+        long[] lengths = places.lengths.a;
+        long expect = 0;
+        int file = 0;
+        for (int k = 0; k < n; k++) {
+            int f = (int) (where[k] >>> OFFSET_BITS);
+            long off = where[k] & OFFSET_MASK;
+            if (f != file) {
+                if (f != file + 1 || expect != Files.size(files.get(file))) {
+                    return Optional.empty(); // a file not covered to its end, or one no line names
+                }
+                file = f;
+                expect = 0;
+            }
+            if (off != expect) {
+                return Optional.empty();
+            }
+            expect = off + lengths[(int) order[k]];
+        }
+        if (file != files.size() - 1 || expect != Files.size(files.get(file))) {
+            return Optional.empty();
+        }
+        long[] hashes = places.ids.toArray();
+        long[] idx = new long[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        RadixSort.byKey(hashes, idx, n);
+        for (int k = 1; k < n; k++) {
+            if (hashes[k] == hashes[k - 1]) {
+                return Optional.empty(); // an id named twice (or two ids of one hash): the files are read through
+            }
+        }
+        long[] placeOf = places.where.a;
+        long[] locs = new long[n];
+        long[] lens = new long[n];
+        // The header of every place, read on the pool: it must be the record named there.
+        int chunk = Math.max(256, n / (4 * Runtime.getRuntime().availableProcessors()));
+        List<java.util.concurrent.Future<Boolean>> checks = new ArrayList<>();
+        for (int from = 0; from < n; from += chunk) {
+            int a = from;
+            int b = Math.min(n, from + chunk);
+            checks.add(pool.submit(() -> {
+                FileChannel[] open = new FileChannel[files.size()];
+                java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+                try {
+                    for (int k = a; k < b; k++) {
+                        int i = (int) idx[k];
+                        int f = (int) (placeOf[i] >>> OFFSET_BITS);
+                        long off = placeOf[i] & OFFSET_MASK;
+                        if (open[f] == null) {
+                            open[f] = FileChannel.open(files.get(f));
+                        }
+                        String[] header = headerAt(open[f], off, lengths[i], inflater);
+                        if (header == null || hash(header[0]) != hashes[k]) {
+                            return false;
+                        }
+                        locs[k] = placeOf[i] | ("response".equals(header[1]) ? RESPONSE : 0);
+                        lens[k] = lengths[i];
+                    }
+                    return true;
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                } finally {
+                    inflater.end();
+                    for (FileChannel ch : open) {
+                        if (ch != null) {
+                            ch.close();
+                        }
+                    }
+                }
+            }));
+        }
+        boolean all = true;
+        for (java.util.concurrent.Future<Boolean> c : checks) {
+            try {
+                all &= c.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                all = false;
+            }
+        }
+        List<Source> sources = files.stream().map(f -> new Source(f, f, false)).toList();
+        return all ? Optional.of(new WarcIndex(sources, hashes, locs, lens, n, List.of())) : Optional.empty();
+    }
+
+    /** How an answer for a place that holds another record begins (a hash shared by two ids, or a manifest's wrong place). */
+    private static final String NOT_THIS_ID = "the record there is ";
     private static final String NOT_PER_RECORD = "not one gzip member per record";
     private static final long RESPONSE = 1L << 63;
     private static final int OFFSET_BITS = 44;
@@ -259,8 +402,20 @@ public final class WarcIndex implements Closeable {
     public Payload payload(String recordId, String expected) {
         long h = hash(recordId);
         int i = firstAt(h);
+        int end = i;
+        while (end < hashes.length && hashes[end] == h) {
+            end++;
+        }
+        if (end - i == 1) {
+            // The usual case: one candidate, whose id is compared as the record is read (no second header read).
+            Payload p = read(i, recordId);
+            if (!(p instanceof Unreadable u && u.message().startsWith(NOT_THIS_ID))) {
+                markNamed(i);
+                return p;
+            }
+        }
         List<Integer> matches = new ArrayList<>(1);
-        for (int j = i; j < hashes.length && hashes[j] == h; j++) {
+        for (int j = i; j < end && end - i > 1; j++) {
             if (recordId.equals(idAt(j))) {
                 matches.add(j);
             }
@@ -406,27 +561,150 @@ public final class WarcIndex implements Closeable {
     }
 
     private Payload read(int j, String recordId) {
+        if (lens != null) {
+            return readPlace(j, recordId);
+        }
         return read(file(j), offset(j), recordId);
+    }
+
+    /**
+     * The {@code WARC-Record-ID} and {@code WARC-Type} of the record at a place, from its header block alone (the body
+     * is not inflated): a few KiB of inflating a record instead of all of it. Null when the place does not start with
+     * a WARC header block within 64 KiB. The record is read in full, and its id compared, when it is judged.
+     */
+    static String[] headerAt(FileChannel ch, long offset, long length, java.util.zip.Inflater inflater) throws IOException {
+        for (int window = 1024; ; window *= 4) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(window, length));
+            while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
+                // positional reads
+            }
+            byte[] head = java.util.Arrays.copyOf(b.array(), b.position());
+            if (head.length >= 10 && head[0] == 0x1f && head[1] == (byte) 0x8b && head[2] == 8) {
+                head = inflatedPrefix(head, 4 * window, inflater);
+            }
+            String[] fields = headerFields(head);
+            if (fields != null || window >= 65536 || b.position() >= length) {
+                return fields;
+            }
+        }
+    }
+
+    /** The record id and type of a WARC header block at the start of {@code head}, or null when the block is not whole. */
+    private static String[] headerFields(byte[] head) {
+        if (head.length < 5 || head[0] != 'W' || head[1] != 'A' || head[2] != 'R' || head[3] != 'C' || head[4] != '/') {
+            return null;
+        }
+        String id = null;
+        String type = null;
+        int i = 0;
+        while (i < head.length) {
+            int eol = i;
+            while (eol < head.length && head[eol] != '\n') {
+                eol++;
+            }
+            if (eol == head.length) {
+                return null; // the block goes on past what was read
+            }
+            int end = eol > i && head[eol - 1] == '\r' ? eol - 1 : eol;
+            if (end == i) {
+                return id == null || type == null ? null : new String[] {id, type};
+            }
+            String line = new String(head, i, end - i, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String name = line.substring(0, colon).trim();
+                if (name.equalsIgnoreCase("WARC-Record-ID")) {
+                    id = line.substring(colon + 1).trim(); // <uri>, as jwarc gives it without the brackets
+                    id = id.startsWith("<") && id.endsWith(">") ? id.substring(1, id.length() - 1) : id;
+                } else if (name.equalsIgnoreCase("WARC-Type")) {
+                    type = line.substring(colon + 1).trim();
+                }
+            }
+            i = eol + 1;
+        }
+        return null;
+    }
+
+    /** As much of a gzip member as its first bytes inflate to (at most {@code max} bytes), with a reused inflater. */
+    private static byte[] inflatedPrefix(byte[] gz, int max, java.util.zip.Inflater inflater) {
+        int flags = gz[3] & 0xff;
+        int p = 10;
+        try {
+            if ((flags & 4) != 0) { // FEXTRA
+                p += 2 + ((gz[p] & 0xff) | (gz[p + 1] & 0xff) << 8);
+            }
+            for (int bit : new int[] {8, 16}) { // FNAME, FCOMMENT: zero-terminated
+                if ((flags & bit) != 0) {
+                    while (gz[p] != 0) {
+                        p++;
+                    }
+                    p++;
+                }
+            }
+            if ((flags & 2) != 0) { // FHCRC
+                p += 2;
+            }
+            inflater.reset();
+            inflater.setInput(gz, p, gz.length - p);
+            byte[] out = new byte[max];
+            int n = 0;
+            // In steps, stopping at the end of the header block: the rest of the record is not wanted here.
+            while (n < max && !inflater.finished() && !inflater.needsInput()) {
+                int got = inflater.inflate(out, n, Math.min(512, max - n));
+                for (int i = Math.max(0, n - 3); i + 3 < n + got; i++) {
+                    if (out[i] == '\r' && out[i + 1] == '\n' && out[i + 2] == '\r' && out[i + 3] == '\n') {
+                        return java.util.Arrays.copyOf(out, i + 4);
+                    }
+                }
+                n += got;
+            }
+            return java.util.Arrays.copyOf(out, n);
+        } catch (ArrayIndexOutOfBoundsException | java.util.zip.DataFormatException e) {
+            return new byte[0];
+        }
+    }
+
+    /** A record of an index the manifest vouched for: alone in its place. */
+    private Payload readPlace(int j, String recordId) {
+        Location at = location(j);
+        try (WarcReader reader = new WarcReader(new RangeChannel(channel(file(j)), offset(j), lens[j]))) {
+            WarcRecord r = reader.next().orElseThrow(() -> new IOException("no WARC record there"));
+            Payload p = payloadOf(r, recordId, at);
+            if (p instanceof Stored) {
+                Optional<WarcRecord> more = reader.next();
+                if (more.isPresent()) {
+                    return new Unreadable(at, "holds a second WARC record (" + more.get().id() + ") after " + recordId + ", which no manifest line "
+                            + "names");
+                }
+            }
+            return p;
+        } catch (IOException | RuntimeException e) {
+            return new Unreadable(at, "cannot be read (" + describe(e) + ")");
+        }
     }
 
     private Payload read(int f, long offset, String recordId) {
         Location at = new Location(sources.get(f).given(), offset);
         try {
-            WarcRecord r = recordAt(f, offset);
-            if (recordId != null && !recordId.equals(r.id().toString())) {
-                return new Unreadable(at, "the record there is " + r.id() + ", not " + recordId);
-            }
-            if (!(r instanceof WarcResponse resp)) {
-                return new Unreadable(at, "the record " + r.id() + " is a '" + r.type() + "' record, not a response");
-            }
-            byte[] body = resp.http().body().stream().readNBytes(MAX_PAYLOAD_BYTES + 1);
-            if (body.length > MAX_PAYLOAD_BYTES) {
-                return new Unreadable(at, "the payload is larger than " + MAX_PAYLOAD_BYTES + " bytes; it was not read");
-            }
-            return new Stored(body, at);
+            return payloadOf(recordAt(f, offset), recordId, at);
         } catch (IOException | RuntimeException e) {
             return new Unreadable(at, "cannot be read (" + describe(e) + ")");
         }
+    }
+
+    /** The payload of a record read at {@code at}, which must have {@code recordId} (when given) and be a response. */
+    private static Payload payloadOf(WarcRecord r, String recordId, Location at) throws IOException {
+        if (recordId != null && !recordId.equals(r.id().toString())) {
+            return new Unreadable(at, NOT_THIS_ID + r.id() + ", not " + recordId);
+        }
+        if (!(r instanceof WarcResponse resp)) {
+            return new Unreadable(at, "the record " + r.id() + " is a '" + r.type() + "' record, not a response");
+        }
+        byte[] body = resp.http().body().stream().readNBytes(MAX_PAYLOAD_BYTES + 1);
+        if (body.length > MAX_PAYLOAD_BYTES) {
+            return new Unreadable(at, "the payload is larger than " + MAX_PAYLOAD_BYTES + " bytes; it was not read");
+        }
+        return new Stored(body, at);
     }
 
     private FileChannel channel(int f) throws IOException {
