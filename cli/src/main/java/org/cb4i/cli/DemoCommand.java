@@ -212,10 +212,10 @@ final class DemoCommand implements Callable<Integer> {
         List<RecordResult> all = new ArrayList<>();
         DatasetVerifier.Summary s = new DatasetVerifier(trust, Usage.AI_TRAIN, 2).verify(dataset.resolve("manifest.jsonl"), all::add);
         long credentials = all.stream().filter(r -> r.findings().stream().anyMatch(f -> f.code().equals("CREDENTIAL_TRUSTED"))).count();
-        check(s.verified() == 8 && s.byStatus.getOrDefault(Status.UNLICENSED, 0L) == 2 && credentials == 10, "a dataset builder trusts the collective and the two "
+        check(s.verified() == 8 && s.byStatus().getOrDefault(Status.UNLICENSED, 0L) == 2 && credentials == 10, "a dataset builder trusts the collective and the two "
                 + "logs (" + dir.resolve("trust.json") + ") and verifies every record: " + s.verified() + " VERIFIED (license valid at fetch "
                 + "time for ai-train, receipt proven, publisher's credential trusted through the collective's repertoire: " + credentials + " of 10), "
-                + s.byStatus.getOrDefault(Status.UNLICENSED, 0L) + " UNLICENSED (the open pages: no license covered them)");
+                + s.byStatus().getOrDefault(Status.UNLICENSED, 0L) + " UNLICENSED (the open pages: no license covered them)");
 
         title("6. A tampered record");
         Path tampered = dir.resolve("dataset-tampered");

@@ -1,11 +1,9 @@
 package org.cb4i.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,11 +25,12 @@ import org.cb4i.sdk.fetch.FetchPolicy;
 import org.cb4i.sdk.status.StatusListToken;
 import org.cb4i.verifier.DatasetVerifier;
 import org.cb4i.verifier.ManifestContext;
-import org.cb4i.verifier.Finding;
 import org.cb4i.verifier.RecordResult;
 import org.cb4i.verifier.Status;
 import org.cb4i.verifier.report.Croissant;
 import org.cb4i.verifier.report.HtmlReport;
+import org.cb4i.verifier.report.JsonReport;
+import org.cb4i.verifier.report.TextReport;
 import org.cb4i.verifier.trust.TrustStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,7 +128,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             try (OutputStream os = Files.newOutputStream(records); JsonGenerator g = Json.mapper().getFactory().createGenerator(os)) {
                 g.writeStartArray();
-                Repeated repeated = new Repeated();
+                JsonReport.Records jsonRecords = new JsonReport.Records(g);
                 long[] seen = {0, 0}; // records judged, of which verified
                 PrintWriter err = spec.commandLine().getErr();
                 s = v.verify(manifest, r -> {
@@ -141,7 +140,7 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                     try {
                         if (jsonOut) {
-                            writeRecord(g, r, repeated);
+                            jsonRecords.write(r);
                         }
                         if (croissant) {
                             provenance.write((Json.write(Croissant.line(r)) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -171,13 +170,13 @@ final class VerifyCommand implements Callable<Integer> {
                     if (jsonOut) {
                         // Bytes to bytes, by the kernel: the records are UTF-8 already (a 139 MB copy: 0.09-0.23 s,
                         // against 0.23-0.45 s through a stream and 0.26-0.36 s decoded and encoded again).
-                        Files.writeString(tmp, jsonHead(s, u));
+                        Files.writeString(tmp, JsonReport.head(s, u.token()));
                         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.APPEND); FileChannel in = FileChannel.open(records)) {
                             for (long pos = 0, n = in.size(); pos < n; ) {
                                 pos += in.transferTo(pos, n - pos, out);
                             }
                         }
-                        Files.writeString(tmp, JSON_TAIL, StandardOpenOption.APPEND);
+                        Files.writeString(tmp, JsonReport.TAIL, StandardOpenOption.APPEND);
                     } else {
                         try (java.io.Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                             writeReport(w, s, records, failures, u, manifest);
@@ -187,7 +186,7 @@ final class VerifyCommand implements Callable<Integer> {
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
-                spec.commandLine().getOut().println("report written to " + report + ": " + s.verified() + " of " + s.records + " records verified");
+                spec.commandLine().getOut().println("report written to " + report + ": " + s.verified() + " of " + s.records() + " records verified");
             } else {
                 writeReport(spec.commandLine().getOut(), s, records, failures, u, manifest);
             }
@@ -199,7 +198,7 @@ final class VerifyCommand implements Callable<Integer> {
                 Files.deleteIfExists(provenanceTmp);
             }
         }
-        return s.records > 0 && s.verified() == s.records ? ExitCodes.OK : ExitCodes.REFUSED;
+        return s.records() > 0 && s.verified() == s.records() ? ExitCodes.OK : ExitCodes.REFUSED;
     }
 
     private static Usage parseUsage(String token) {
@@ -216,89 +215,20 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static final SerializedString ID = new SerializedString("id");
-    private static final SerializedString URL = new SerializedString("url");
-    private static final SerializedString STATUS = new SerializedString("status");
-    private static final SerializedString PUBLISHER = new SerializedString("publisher");
-    private static final SerializedString COLLECTIVE = new SerializedString("collective");
-    private static final SerializedString REASONS = new SerializedString("reasons");
-    private static final SerializedString CODE = new SerializedString("code");
-    private static final SerializedString REQUIREMENT = new SerializedString("requirement");
-    private static final SerializedString SEVERITY = new SerializedString("severity");
-    private static final SerializedString MESSAGE = new SerializedString("message");
-
-    /**
-     * The values that repeat from record to record (codes, statuses, publishers, the notes' messages), kept encoded so
-     * that each is copied into the report rather than escaped and encoded again (writing the records was nearly half
-     * of the reading thread's samples in a 300,000-record run). Bounded: past {@value #MAX_REPEATED} distinct values
-     * the rest are written as they come.
-     */
-    private static final class Repeated {
-        static final int MAX_REPEATED = 10_000;
-        final Map<String, SerializedString> encoded = new java.util.HashMap<>();
-
-        void write(JsonGenerator g, String value) throws IOException {
-            SerializedString e = encoded.get(value);
-            if (e == null && encoded.size() < MAX_REPEATED) {
-                e = new SerializedString(value);
-                encoded.put(value, e);
-            }
-            if (e != null) {
-                g.writeString(e);
-            } else {
-                g.writeString(value);
-            }
-        }
-    }
-
-    private static void writeRecord(JsonGenerator g, RecordResult r, Repeated repeated) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(ID);
-        g.writeNumber(r.id());
-        g.writeFieldName(URL);
-        g.writeString(r.url());
-        g.writeFieldName(STATUS);
-        repeated.write(g, r.status().name());
-        g.writeFieldName(PUBLISHER);
-        repeated.write(g, r.publisher());
-        if (r.collective().isPresent()) {
-            g.writeFieldName(COLLECTIVE);
-            repeated.write(g, r.collective().get());
-        }
-        g.writeFieldName(REASONS);
-        g.writeStartArray();
-        for (Finding f : r.findings()) {
-            g.writeStartObject();
-            g.writeFieldName(CODE);
-            repeated.write(g, f.code());
-            g.writeFieldName(REQUIREMENT);
-            repeated.write(g, f.requirement());
-            g.writeFieldName(SEVERITY);
-            repeated.write(g, f.status().map(Status::name).orElse("note"));
-            g.writeFieldName(MESSAGE);
-            repeated.write(g, f.message());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
     private void writeReport(java.io.Writer os, DatasetVerifier.Summary s, Path records, List<RecordResult> failures, Usage u, Path manifest)
             throws IOException {
         switch (format) {
             case "json" -> {
-                os.write(jsonHead(s, u));
+                os.write(JsonReport.head(s, u.token()));
                 try (java.io.Reader r = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
                     r.transferTo(os);
                 }
-                os.write(JSON_TAIL);
+                os.write(JsonReport.TAIL);
             }
             case "html" -> os.write(HtmlReport.render(manifest.toString(), u.token(), s, failures, java.time.Instant.now()));
-            default -> os.write(text(s, failures, u, manifest));
+            default -> os.write(TextReport.render(manifest.toString(), u.token(), s, failures));
         }
     }
-
-    private static final String JSON_TAIL = "}\n";
 
     /** Records between two progress lines: a large dataset takes minutes, and silence would look like a hang. */
     static final long PROGRESS_EVERY = 100_000;
@@ -309,71 +239,5 @@ final class VerifyCommand implements Callable<Integer> {
             err.printf("cb4i verify: %d records, %d verified so far%n", records, verified);
             err.flush();
         }
-    }
-
-    /** The JSON report up to its records: the summary first, so that the head of a large report says what it holds. */
-    private static String jsonHead(DatasetVerifier.Summary s, Usage u) {
-        Map<String, Object> summary = new java.util.LinkedHashMap<>();
-        summary.put("records", s.records);
-        summary.put("verified", s.verified());
-        summary.put("usage", u.token());
-        summary.put("by_status", s.byStatus);
-        summary.put("by_publisher", s.byPublisher);
-        summary.put("by_collective", s.byCollective);
-        summary.put("not_in_dataset", s.notInDataset);
-        if (s.warcIndexed) {
-            summary.put("unnamed_warc_records", s.unnamedWarcRecords);
-            List<Map<String, Object>> listed = new ArrayList<>();
-            for (var x : s.unnamedWarcListed) {
-                Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("record_id", x.recordId());
-                m.put("target_uri", x.targetUri());
-                m.put("file", x.at().file().getFileName().toString());
-                m.put("offset", x.at().offset());
-                listed.add(m);
-            }
-            summary.put("unnamed_warc", listed);
-        }
-        return "{\"summary\": " + Json.write(summary) + ",\n\"records\": ";
-    }
-
-    private static String text(DatasetVerifier.Summary s, List<RecordResult> failures, Usage u, Path manifest) {
-        StringWriter sw = new StringWriter();
-        PrintWriter w = new PrintWriter(sw);
-        w.printf("%s: %d records, %d verified for %s%s%n", manifest, s.records, s.verified(), u.token(),
-                s.notInDataset > 0 ? " (" + s.notInDataset + " lines are refusals or skips, not records)" : "");
-        w.println();
-        w.println("by status");
-        s.byStatus.forEach((k, n) -> w.printf("  %-22s %8d%n", k, n));
-        table(w, "by publisher", s.byPublisher);
-        table(w, "by collective", s.byCollective);
-        for (Finding f : s.header) {
-            w.println((f.requirement().equals("VER-8") ? "WARC files: " : "manifest: ") + f.message() + " [" + f.code() + ", " + f.requirement() + "]");
-        }
-        for (var x : s.unnamedWarcListed.subList(0, Math.min(10, s.unnamedWarcListed.size()))) {
-            w.println("  not in the manifest: " + x.recordId() + " " + x.targetUri() + " in " + x.at());
-        }
-        if (!failures.isEmpty()) {
-            w.println();
-            w.println("first records that do not verify");
-            for (RecordResult r : failures) {
-                w.println("  #" + r.id() + " " + r.url() + "  " + r.status());
-                for (Finding f : r.findings()) {
-                    if (f.status().isPresent()) {
-                        w.println("      " + f.message() + " [" + f.code() + ", " + f.requirement() + "]");
-                    }
-                }
-            }
-        }
-        w.flush();
-        return sw.toString();
-    }
-
-    private static void table(PrintWriter w, String title, Map<String, Map<Status, Long>> rows) {
-        w.println(title);
-        rows.forEach((k, m) -> {
-            long all = m.values().stream().mapToLong(Long::longValue).sum();
-            w.printf("  %-40s %8d records, %8d verified%n", k, all, m.getOrDefault(Status.VERIFIED, 0L));
-        });
     }
 }

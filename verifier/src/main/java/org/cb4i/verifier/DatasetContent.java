@@ -99,7 +99,7 @@ final class DatasetContent implements Closeable {
         String expected = w.file() + " at byte " + w.offset();
         WarcIndex idx = index();
         if (exists && !idx.files().contains(file)) {
-            return new StoredContent.Unreadable("CONTENT_UNREADABLE", "the record names " + w.file() + ", which is not a WARC file of the dataset "
+            return new StoredContent.Unreadable(FindingCode.CONTENT_UNREADABLE, "the record names " + w.file() + ", which is not a WARC file of the dataset "
                     + "(*.warc or *.warc.gz under its folder, or given with --warc)");
         }
         WarcIndex.Payload p;
@@ -117,14 +117,14 @@ final class DatasetContent implements Closeable {
             return new StoredContent.Payload(s.body());
         }
         if (p instanceof WarcIndex.Duplicate d) {
-            return new StoredContent.Unreadable("DUPLICATE_WARC_RECORD", "WARC-Record-ID " + w.recordId().orElse("") + " occurs " + d.at().size()
+            return new StoredContent.Unreadable(FindingCode.DUPLICATE_WARC_RECORD, "WARC-Record-ID " + w.recordId().orElse("") + " occurs " + d.at().size()
                     + " times in the dataset's WARC files (" + String.join(", ", d.at().stream().map(WarcIndex.Location::toString).toList())
                     + "): which copy a pipeline reads cannot be known");
         }
         if (p instanceof WarcIndex.Unreadable u) {
-            return new StoredContent.Unreadable("CONTENT_UNREADABLE", "the WARC record in " + u.at() + " " + u.message());
+            return new StoredContent.Unreadable(FindingCode.CONTENT_UNREADABLE, "the WARC record in " + u.at() + " " + u.message());
         }
-        return new StoredContent.Unreadable("CONTENT_UNREADABLE", ((WarcIndex.NotFound) p).message());
+        return new StoredContent.Unreadable(FindingCode.CONTENT_UNREADABLE, ((WarcIndex.NotFound) p).message());
     }
 
     /** The index, once some record named a WARC. */

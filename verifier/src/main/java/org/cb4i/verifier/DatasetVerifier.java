@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,31 +41,70 @@ public final class DatasetVerifier {
     /** Longest manifest line read (a record is a few KiB; the header carries every license, list and checkpoint). */
     public static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-    /** Totals, as the reports print them. */
-    public static final class Summary {
-        public long records;
-        public long notInDataset;
-        public final Map<Status, Long> byStatus = new LinkedHashMap<>();
-        public final Map<String, Map<Status, Long>> byPublisher = new LinkedHashMap<>();
-        public final Map<String, Map<Status, Long>> byCollective = new LinkedHashMap<>();
-        public final List<Finding> header = new ArrayList<>();
-        /** Whether the records named WARC files, so that the dataset's WARC files were indexed ([VER-8]). */
-        public boolean warcIndexed;
-        /** Response records of the dataset's WARC files that no manifest record names ([VER-8]): a pipeline reading the WARC would train on them. */
-        public long unnamedWarcRecords;
-        /** The first {@link WarcIndex#MAX_LISTED} of them. */
-        public final List<WarcIndex.Unnamed> unnamedWarcListed = new ArrayList<>();
+    /**
+     * Totals, as the reports print them. Immutable; a caller that judges records itself (a Spark job, say) builds
+     * one with a {@link Tally}.
+     *
+     * @param notInDataset manifest lines that are a crawl's refusals and skips, not records
+     * @param header what was found about the manifest's evidence and the dataset's WARC files
+     * @param warcIndexed whether records named WARC files, so that the dataset's WARC files were read ([VER-8])
+     * @param unnamedWarcRecords response records of those files that no manifest record names
+     * @param unnamedWarcListed the first {@link WarcIndex#MAX_LISTED} of them
+     */
+    public record Summary(long records, long notInDataset, Map<Status, Long> byStatus, Map<String, Map<Status, Long>> byPublisher,
+            Map<String, Map<Status, Long>> byCollective, List<Finding> header, boolean warcIndexed, long unnamedWarcRecords,
+            List<WarcIndex.Unnamed> unnamedWarcListed) {
+        public Summary {
+            byStatus = Collections.unmodifiableMap(new LinkedHashMap<>(byStatus));
+            byPublisher = frozen(byPublisher);
+            byCollective = frozen(byCollective);
+            header = List.copyOf(header);
+            unnamedWarcListed = List.copyOf(unnamedWarcListed);
+        }
+
+        private static Map<String, Map<Status, Long>> frozen(Map<String, Map<Status, Long>> m) {
+            Map<String, Map<Status, Long>> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+            return Collections.unmodifiableMap(out);
+        }
 
         public long verified() {
             return byStatus.getOrDefault(Status.VERIFIED, 0L);
         }
+    }
 
-        /** Counts one record (callers that judge records themselves, a Spark job say, build their summary with it). */
+    /** Counts records as they are judged, in the order the reports list them; {@link #summary} freezes the totals. */
+    public static final class Tally {
+        private long records;
+        private long notInDataset;
+        private final Map<Status, Long> byStatus = new LinkedHashMap<>();
+        private final Map<String, Map<Status, Long>> byPublisher = new LinkedHashMap<>();
+        private final Map<String, Map<Status, Long>> byCollective = new LinkedHashMap<>();
+        private final List<Finding> header = new ArrayList<>();
+        private boolean warcIndexed;
+        private long unnamedWarcRecords;
+        private final List<WarcIndex.Unnamed> unnamedWarcListed = new ArrayList<>();
+
+        /** Counts one record. */
         public void add(RecordResult r) {
             records++;
             byStatus.merge(r.status(), 1L, Long::sum);
             byPublisher.computeIfAbsent(r.publisher(), k -> new LinkedHashMap<>()).merge(r.status(), 1L, Long::sum);
             byCollective.computeIfAbsent(r.collective().orElse("(none)"), k -> new LinkedHashMap<>()).merge(r.status(), 1L, Long::sum);
+        }
+
+        /** Counts a manifest line that is not a record (a refusal or skip the crawl recorded). */
+        public void notInDataset() {
+            notInDataset++;
+        }
+
+        /** Adds what was found about the manifest's evidence or the WARC files. */
+        public void header(Finding f) {
+            header.add(f);
+        }
+
+        public Summary summary() {
+            return new Summary(records, notInDataset, byStatus, byPublisher, byCollective, header, warcIndexed, unnamedWarcRecords, unnamedWarcListed);
         }
     }
 
@@ -101,7 +141,7 @@ public final class DatasetVerifier {
      * @throws MalformedInputException when the manifest has no readable header (which file, which line)
      */
     public Summary verify(Path manifest, Consumer<RecordResult> each) throws IOException, InterruptedException {
-        Summary summary = new Summary();
+        Tally summary = new Tally();
         Path dir = manifest.toAbsolutePath().getParent();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (InputStream raw = Files.newInputStream(manifest); DatasetContent contents = new DatasetContent(dir, warcFiles)) {
@@ -118,7 +158,7 @@ public final class DatasetVerifier {
                 throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: not a cb4i manifest header (type is not \"cb4i-manifest\")");
             }
             ManifestContext ctx = new ManifestContext(header, trust, history);
-            summary.header.addAll(ctx.headerFindings());
+            ctx.headerFindings().forEach(summary::header);
             RecordVerifier verifier = new RecordVerifier(ctx, usage);
             contents.prepare(manifest, pool);
             // Results are taken in manifest order while the workers judge the chunks read after them: up to two
@@ -155,7 +195,7 @@ public final class DatasetVerifier {
         } finally {
             pool.shutdownNow();
         }
-        return summary;
+        return summary.summary();
     }
 
     /** Record ids seen, to refuse a second record with the same id: a bit per id, so a million ids cost 125 KB. */
@@ -172,20 +212,20 @@ public final class DatasetVerifier {
     }
 
     /** [VER-8]: what reading the WARC files found, and the response records no manifest record names. */
-    private static void warcFindings(WarcIndex idx, boolean readThrough, Summary summary) {
+    private static void warcFindings(WarcIndex idx, boolean readThrough, Tally summary) {
         summary.warcIndexed = true;
         if (readThrough) {
-            summary.header.add(Finding.note("WARC_READ_THROUGH", "VER-8", "the manifest's places do not account for every byte of the WARC files "
+            summary.header(Finding.of(FindingCode.WARC_READ_THROUGH, "the manifest's places do not account for every byte of the WARC files "
                     + "(re-compressed, reordered or concatenated?): the files were read through and every record found by its WARC-Record-ID"));
         }
         for (WarcIndex.Note n : idx.notes()) {
-            summary.header.add(Finding.note(n.code(), "VER-8", n.toString()));
+            summary.header(Finding.of(FindingCode.valueOf(n.code()), n.toString()));
         }
         summary.unnamedWarcRecords = idx.unnamedCount();
         if (summary.unnamedWarcRecords > 0) {
             summary.unnamedWarcListed.addAll(idx.unnamed());
             WarcIndex.Unnamed first = summary.unnamedWarcListed.get(0);
-            summary.header.add(Finding.note("UNNAMED_WARC_RECORDS", "VER-8", summary.unnamedWarcRecords + " response record"
+            summary.header(Finding.of(FindingCode.UNNAMED_WARC_RECORDS, summary.unnamedWarcRecords + " response record"
                     + (summary.unnamedWarcRecords == 1 ? "" : "s") + " in the dataset's WARC files " + (summary.unnamedWarcRecords == 1 ? "is" : "are")
                     + " named by no manifest record: a pipeline that reads the WARC files would take them unverified (first: " + first.recordId()
                     + " " + first.targetUri() + " in " + first.at() + ")"));
@@ -205,7 +245,7 @@ public final class DatasetVerifier {
     }
 
     /** Hands on results in manifest order until at most {@code keep} chunks are still in flight. */
-    private void drain(ArrayDeque<Future<RecordResult[]>> inFlight, int keep, Summary summary, Consumer<RecordResult> each)
+    private void drain(ArrayDeque<Future<RecordResult[]>> inFlight, int keep, Tally summary, Consumer<RecordResult> each)
             throws InterruptedException, IOException {
         while (inFlight.size() > keep) {
             RecordResult[] chunk;
@@ -216,13 +256,11 @@ public final class DatasetVerifier {
             }
             for (RecordResult r : chunk) {
                 if (r == null) {
-                    summary.notInDataset++;
+                    summary.notInDataset();
                     continue;
                 }
                 if (!r.url().isEmpty() && !firstId(r.id())) {
-                    List<Finding> fs = new ArrayList<>(r.findings());
-                    fs.add(Finding.fail(Status.MALFORMED, "DUPLICATE_RECORD_ID", "DST-1", "another record of the manifest has id " + r.id()));
-                    r = new RecordResult(r.id(), r.url(), Status.MALFORMED, fs, r.publisher(), r.collective(), r.fetchedAt(), r.bytesSha256(), r.license());
+                    r = r.with(Finding.of(FindingCode.DUPLICATE_RECORD_ID, "another record of the manifest has id " + r.id()));
                 }
                 summary.add(r);
                 each.accept(r);
@@ -241,15 +279,14 @@ public final class DatasetVerifier {
 
     private static RecordResult judge(byte[] line, long lineNo, Path manifest, RecordVerifier v, DatasetContent contents) {
         if (line == ManifestLines.TOO_LONG) {
-            return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
-                    manifest + ":" + lineNo + ": longer than " + MAX_LINE_BYTES + " bytes; not read")), "", Optional.empty());
+            return RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": longer than "
+                    + MAX_LINE_BYTES + " bytes; not read"));
         }
         ManifestRecord rec;
         try {
             rec = ManifestRecord.read(line);
         } catch (MalformedInputException e) {
-            return new RecordResult(lineNo - 1, "", Status.MALFORMED, List.of(Finding.fail(Status.MALFORMED, "MALFORMED_JSON", "DST-1",
-                    manifest + ":" + lineNo + ": " + e.getMessage())), "", Optional.empty());
+            return RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": " + e.getMessage()));
         }
         if (rec.outcome().isPresent() && !"fetched".equals(rec.outcome().get())) {
             return null; // a refusal or skip the crawl recorded: not a dataset record
@@ -258,9 +295,8 @@ public final class DatasetVerifier {
             return v.verify(rec, contents.of(rec));
         } catch (RuntimeException e) {
             // A record the checks did not foresee is that record's failure, reported with its line; the run goes on.
-            return new RecordResult(rec.id().orElse(lineNo - 1), rec.url(), Status.MALFORMED,
-                    List.of(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", manifest + ":" + lineNo + ": the record cannot be judged ("
-                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")")), "", Optional.empty());
+            return RecordResult.unreadable(rec.id().orElse(lineNo - 1), rec.url(), Finding.of(FindingCode.MALFORMED_RECORD, manifest + ":" + lineNo
+                    + ": the record cannot be judged (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
         }
     }
 }

@@ -95,18 +95,17 @@ public final class ManifestContext {
             claims = LicenseClaims.fromJson(jws.payload());
         } catch (Cb4iException e) {
             String jti = "(unreadable license)";
-            return new License(jti, Optional.empty(), Optional.of(Finding.fail(Status.MALFORMED, e.reason().name(), "TOK-4", e.getMessage())));
+            return new License(jti, Optional.empty(), Optional.of(Finding.refused(Status.MALFORMED, e.reason(), "TOK-4", e.getMessage())));
         }
         Optional<KeySet> keys = trust.collective(claims.issuer(), claims.issuedAt());
         if (keys.isEmpty()) {
-            return new License(claims.id(), Optional.of(claims), Optional.of(Finding.fail(Status.UNTRUSTED_KEY, "UNKNOWN_ISSUER", "TOK-2",
-                    "license " + claims.id() + " is issued by " + claims.issuer() + ", which the trust store does not trust (at " + claims.issuedAt() + ")")));
+            return new License(claims.id(), Optional.of(claims), Optional.of(Finding.of(FindingCode.UNKNOWN_ISSUER, "license " + claims.id() + " is issued by " + claims.issuer() + ", which the trust store does not trust (at " + claims.issuedAt() + ")")));
         }
         try {
             CompactJws.verify(jws, keys.get(), "license token");
         } catch (Cb4iException e) {
             Status s = e.reason().name().equals("UNKNOWN_KEY") ? Status.UNTRUSTED_KEY : Status.BAD_SIGNATURE;
-            return new License(claims.id(), Optional.of(claims), Optional.of(Finding.fail(s, e.reason().name(), "TOK-3", e.getMessage())));
+            return new License(claims.id(), Optional.of(claims), Optional.of(Finding.refused(s, e.reason(), "TOK-3", e.getMessage())));
         }
         return new License(claims.id(), Optional.of(claims), Optional.empty());
     }
@@ -126,9 +125,9 @@ public final class ManifestContext {
                     return;
                 }
             }
-            headerFindings.add(Finding.note("STATUS_LIST_UNUSED", "STS-4", "status list " + uri + " is named by no trusted license of the manifest"));
+            headerFindings.add(Finding.of(FindingCode.STATUS_LIST_UNUSED, "status list " + uri + " is named by no trusted license of the manifest"));
         } catch (Cb4iException | IllegalArgumentException e) {
-            headerFindings.add(Finding.note("STATUS_LIST_INVALID", "STS-4", "a status list of the manifest does not verify: " + e.getMessage()));
+            headerFindings.add(Finding.of(FindingCode.STATUS_LIST_INVALID, "a status list of the manifest does not verify: " + e.getMessage()));
         }
     }
 
@@ -138,12 +137,12 @@ public final class ManifestContext {
             String iss = jws.payload().path("iss").asText();
             Optional<KeySet> keys = trust.collective(iss, Instant.ofEpochSecond(jws.payload().path("iat").asLong()));
             if (keys.isEmpty()) {
-                headerFindings.add(Finding.note("REPERTOIRE_UNTRUSTED", "REP-1", "the repertoire of " + iss + " is not from a trusted collective"));
+                headerFindings.add(Finding.of(FindingCode.REPERTOIRE_UNTRUSTED, "the repertoire of " + iss + " is not from a trusted collective"));
                 return;
             }
             repertoires.add(Repertoire.verify(compact, keys.get()));
         } catch (Cb4iException e) {
-            headerFindings.add(Finding.note("REPERTOIRE_INVALID", "REP-1", "a repertoire of the manifest does not verify: " + e.getMessage()));
+            headerFindings.add(Finding.of(FindingCode.REPERTOIRE_INVALID, "a repertoire of the manifest does not verify: " + e.getMessage()));
         }
     }
 
@@ -199,21 +198,21 @@ public final class ManifestContext {
         Optional<KeySet> keys = trust.collective(issuer, t);
         Optional<String> compact = history.get().fetch(uri, t);
         if (compact.isEmpty() || keys.isEmpty()) {
-            findings.add(Finding.note("STATUS_HISTORY_UNAVAILABLE", "VER-4", "the issuer's status list history for " + uri + " at " + t
+            findings.add(Finding.of(FindingCode.STATUS_HISTORY_UNAVAILABLE, "the issuer's status list history for " + uri + " at " + t
                     + " could not be had"));
             return Optional.empty();
         }
         try {
             StatusListToken s = StatusListToken.verify(compact.get(), uri, keys.get());
             if (s.issuedAt().isAfter(t) || s.expiresAt().map(e -> !e.isAfter(t)).orElse(true)) {
-                findings.add(Finding.note("STATUS_HISTORY_INVALID", "VER-4", "the issuer answered for " + t + " with a list from " + s.issuedAt()
+                findings.add(Finding.of(FindingCode.STATUS_HISTORY_INVALID, "the issuer answered for " + t + " with a list from " + s.issuedAt()
                         + " to " + s.expiresAt().map(Instant::toString).orElse("?") + ", which does not cover it"));
                 return Optional.empty();
             }
             known.add(s);
             return Optional.of(s);
         } catch (Cb4iException e) {
-            findings.add(Finding.note("STATUS_HISTORY_INVALID", "VER-4", "the issuer's past status list does not verify: " + e.getMessage()));
+            findings.add(Finding.of(FindingCode.STATUS_HISTORY_INVALID, "the issuer's past status list does not verify: " + e.getMessage()));
             return Optional.empty();
         }
     }

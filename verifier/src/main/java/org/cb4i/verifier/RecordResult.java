@@ -23,6 +23,27 @@ public record RecordResult(long id, String url, Status status, List<Finding> fin
         this(id, url, status, findings, publisher, collective, Optional.empty(), "", Optional.empty());
     }
 
+    /**
+     * The verifier's one way of making a result: the status is the verdict of the findings (the most severe status
+     * any of them implies, {@code VERIFIED} when none does).
+     */
+    static RecordResult judged(long id, String url, List<Finding> findings, String publisher, Optional<String> collective,
+            Optional<java.time.Instant> fetchedAt, String bytesSha256, Optional<String> license) {
+        return new RecordResult(id, url, verdict(findings), findings, publisher, collective, fetchedAt, bytesSha256, license);
+    }
+
+    /** A record that could not be read far enough to know more than what is wrong with it. */
+    static RecordResult unreadable(long id, String url, Finding why) {
+        return judged(id, url, List.of(why), "", Optional.empty(), Optional.empty(), "", Optional.empty());
+    }
+
+    /** This result with one more finding, and the verdict judged again. */
+    RecordResult with(Finding more) {
+        List<Finding> all = new java.util.ArrayList<>(findings);
+        all.add(more);
+        return judged(id, url, all, publisher, collective, fetchedAt, bytesSha256, license);
+    }
+
     static Status verdict(List<Finding> findings) {
         Status worst = Status.VERIFIED;
         for (Finding f : findings) {

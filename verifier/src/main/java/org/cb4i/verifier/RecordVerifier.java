@@ -85,32 +85,30 @@ public final class RecordVerifier {
             }
             at = Instant.ofEpochSecond(rec.fetchedAt().getAsLong());
         } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
-            f.add(Finding.fail(Status.MALFORMED, "MALFORMED_RECORD", "DST-1", "record " + id + ": " + e.getMessage()));
-            return new RecordResult(id, url, Status.MALFORMED, f, "", Optional.empty());
+            return RecordResult.unreadable(id, url, Finding.of(FindingCode.MALFORMED_RECORD, "record " + id + ": " + e.getMessage()));
         }
         String bytesSha256 = rec.bytesSha256().get();
         content(rec, bytesSha256, content, f);
         Optional<LicenseClaims> lic = license(rec, u, at, f);
         receipt(rec, url, bytesSha256, lic, f);
         credential(rec, bytesSha256, publisher, at, lic, f);
-        return new RecordResult(id, url, RecordResult.verdict(f), f, publisher, lic.map(LicenseClaims::issuer), Optional.of(at),
-                bytesSha256, rec.license());
+        return RecordResult.judged(id, url, f, publisher, lic.map(LicenseClaims::issuer), Optional.of(at), bytesSha256, rec.license());
     }
 
     /** [VER-1] [VER-2] [VER-8]: the stored content is what was fetched. */
     private static void content(ManifestRecord rec, String bytesSha256, StoredContent stored, List<Finding> f) {
         if (stored instanceof StoredContent.Absent) {
-            f.add(Finding.note("CONTENT_NOT_CHECKED", "VER-1", "no stored content to check against the record's digests"));
+            f.add(Finding.of(FindingCode.CONTENT_NOT_CHECKED, "no stored content to check against the record's digests"));
             return;
         }
         if (stored instanceof StoredContent.Unreadable u) {
-            f.add(Finding.fail(Status.MALFORMED, u.code(), "VER-8", u.message()));
+            f.add(Finding.of(u.code(), u.message()));
             return;
         }
         Optional<byte[]> content = Optional.of(((StoredContent.Payload) stored).body());
         String got = sha256(content.get());
         if (!got.equals(bytesSha256)) {
-            f.add(Finding.fail(Status.TAMPERED, "BYTES_DIGEST_MISMATCH", "VER-1", "the stored content's SHA-256 is " + got + ", the record says "
+            f.add(Finding.of(FindingCode.BYTES_DIGEST_MISMATCH, "the stored content's SHA-256 is " + got + ", the record says "
                     + bytesSha256));
             return;
         }
@@ -118,10 +116,10 @@ public final class RecordVerifier {
             try {
                 CanonicalText.Result t = CanonicalText.of(new String(content.get(), StandardCharsets.UTF_8));
                 if (!t.textSha256().equals(rec.text().get().sha256())) {
-                    f.add(Finding.fail(Status.TAMPERED, "TEXT_DIGEST_MISMATCH", "VER-2", "the canonical text of the stored page does not have the digest the record says"));
+                    f.add(Finding.of(FindingCode.TEXT_DIGEST_MISMATCH, "the canonical text of the stored page does not have the digest the record says"));
                 }
             } catch (Cb4iException e) {
-                f.add(Finding.fail(Status.MALFORMED, e.reason().name(), "VER-2", "the stored page's canonical text cannot be computed: " + e.getMessage()));
+                f.add(Finding.refused(Status.MALFORMED, e.reason(), "VER-2", "the stored page's canonical text cannot be computed: " + e.getMessage()));
             }
         }
     }
@@ -130,12 +128,12 @@ public final class RecordVerifier {
     private Optional<LicenseClaims> license(ManifestRecord rec, URI u, Instant at, List<Finding> f) {
         String jti = rec.license().orElse(null);
         if (jti == null) {
-            f.add(Finding.fail(Status.UNLICENSED, "NO_LICENSE", "VER-3", "the record names no license"));
+            f.add(Finding.of(FindingCode.NO_LICENSE, "the record names no license"));
             return Optional.empty();
         }
         Optional<ManifestContext.License> l = ctx.licenseById(jti);
         if (l.isEmpty()) {
-            f.add(Finding.fail(Status.UNLICENSED, "LICENSE_NOT_IN_MANIFEST", "VER-3", "license " + jti + " is not among the manifest's licenses"));
+            f.add(Finding.of(FindingCode.LICENSE_NOT_IN_MANIFEST, "license " + jti + " is not among the manifest's licenses"));
             return Optional.empty();
         }
         l.get().problem().ifPresent(f::add);
@@ -144,20 +142,20 @@ public final class RecordVerifier {
         }
         LicenseClaims c = l.get().claims().get();
         if (at.plus(SKEW).isBefore(c.notBefore()) || !at.isBefore(c.expiresAt().plus(SKEW))) {
-            f.add(Finding.fail(Status.EXPIRED_AT_FETCH, "TOKEN_EXPIRED", "VER-3", "fetched at " + at + ", outside the license's validity "
+            f.add(Finding.of(FindingCode.TOKEN_EXPIRED, "fetched at " + at + ", outside the license's validity "
                     + c.notBefore() + " to " + c.expiresAt()));
         }
         if (!c.permits(usage)) {
-            f.add(Finding.fail(Status.USAGE_NOT_PERMITTED, "USAGE_NOT_LICENSED", "VER-3", "the license grants " + c.usages() + ", not "
+            f.add(Finding.of(FindingCode.USAGE_NOT_LICENSED, "the license grants " + c.usages() + ", not "
                     + usage.token()));
         }
         if (!c.covers(u)) {
-            f.add(Finding.fail(Status.UNLICENSED, "PATH_NOT_LICENSED", "VER-3", "the license's paths do not cover " + u));
+            f.add(Finding.of(FindingCode.PATH_NOT_LICENSED, "the license's paths do not cover " + u));
         }
         c.status().ifPresent(ref -> {
             List<StatusListToken> lists = ctx.statusLists(ref.uri());
             if (lists.isEmpty()) {
-                f.add(Finding.note("STATUS_NOT_CHECKED", "VER-4", "the manifest holds no verified status list " + ref.uri()));
+                f.add(Finding.of(FindingCode.STATUS_NOT_CHECKED, "the manifest holds no verified status list " + ref.uri()));
                 return;
             }
             Optional<StatusListToken> during = lists.stream().filter(s -> !s.issuedAt().isAfter(at)
@@ -168,9 +166,9 @@ public final class RecordVerifier {
                 if (past.isPresent()) {
                     StatusValue pv = ref.idx() < past.get().list().size() ? past.get().list().status((int) ref.idx()) : StatusValue.INVALID;
                     if (pv == StatusValue.VALID) {
-                        f.add(Finding.note("STATUS_AT_FETCH_CONFIRMED", "VER-4", "the issuer's status list in force at " + at + " says VALID"));
+                        f.add(Finding.of(FindingCode.STATUS_AT_FETCH_CONFIRMED, "the issuer's status list in force at " + at + " says VALID"));
                     } else {
-                        f.add(Finding.fail(Status.REVOKED_AT_FETCH, pv.reason().name(), "VER-4", "the issuer's status list in force at " + at
+                        f.add(Finding.refused(Status.REVOKED_AT_FETCH, pv.reason(), "VER-4", "the issuer's status list in force at " + at
                                 + " (from its history) says " + pv));
                     }
                     return;
@@ -182,9 +180,9 @@ public final class RecordVerifier {
                 return;
             }
             if (during.isPresent()) {
-                f.add(Finding.fail(Status.REVOKED_AT_FETCH, v.reason().name(), "VER-4", "the status list in force at " + at + " says " + v));
+                f.add(Finding.refused(Status.REVOKED_AT_FETCH, v.reason(), "VER-4", "the status list in force at " + at + " says " + v));
             } else {
-                f.add(Finding.note("STATUS_AFTER_FETCH", "VER-4", "the only status list held is from " + used.issuedAt() + " (after the fetch) and says "
+                f.add(Finding.of(FindingCode.STATUS_AFTER_FETCH, "the only status list held is from " + used.issuedAt() + " (after the fetch) and says "
                         + v + "; whether it was so at fetch time needs the issuer's history (?time=)"));
             }
         });
@@ -194,12 +192,12 @@ public final class RecordVerifier {
     /** [VER-5]: the proxy's receipt for this fetch, in a log the trust store trusts, proven by a checkpoint. */
     private void receipt(ManifestRecord rec, String url, String bytesSha256, Optional<LicenseClaims> lic, List<Finding> f) {
         if (rec.receipt().isEmpty()) {
-            f.add(Finding.fail(Status.UNLICENSED, "NO_RECEIPT", "VER-5", "no receipt: the site did not record serving this under the license"));
+            f.add(Finding.of(FindingCode.NO_RECEIPT, "no receipt: the site did not record serving this under the license"));
             return;
         }
         ManifestRecord.Receipt r = rec.receipt().get();
         if (r.entry().isEmpty() || r.checkpoint().isEmpty()) {
-            f.add(Finding.fail(Status.RECEIPT_INVALID, "RECEIPT_UNPROVEN", "VER-5", "the receipt has no entry or checkpoint"
+            f.add(Finding.of(FindingCode.RECEIPT_UNPROVEN, "the receipt has no entry or checkpoint"
                     + r.error().map(e -> " (" + e + ")").orElse("")));
             return;
         }
@@ -208,7 +206,7 @@ public final class RecordVerifier {
         try {
             entry = entryMembers(entryBytes);
         } catch (IOException | RuntimeException e) {
-            f.add(Finding.fail(Status.MALFORMED, "MALFORMED_ENTRY", "VER-5", "the receipt's entry is not JSON"));
+            f.add(Finding.of(FindingCode.MALFORMED_ENTRY, "the receipt's entry is not JSON"));
             return;
         }
         List<String> mismatches = new ArrayList<>();
@@ -218,22 +216,22 @@ public final class RecordVerifier {
         check(mismatches, "jti", entry[3], rec.license().orElse(""));
         lic.ifPresent(c -> check(mismatches, "jkt", entry[4], c.confirmation().jkt()));
         if (!mismatches.isEmpty()) {
-            f.add(Finding.fail(Status.TAMPERED, "RECEIPT_MISMATCH", "VER-5", "the receipt's entry does not match the record: " + String.join("; ", mismatches)));
+            f.add(Finding.of(FindingCode.RECEIPT_MISMATCH, "the receipt's entry does not match the record: " + String.join("; ", mismatches)));
         }
         Optional<Checkpoint> cp = ctx.checkpoint(r.log(), r.checkpoint().get());
         if (cp.isEmpty()) {
-            f.add(Finding.fail(Status.UNTRUSTED_KEY, "UNTRUSTED_LOG", "VER-5", "the receipt's checkpoint is not signed by a key the trust store "
+            f.add(Finding.of(FindingCode.UNTRUSTED_LOG, "the receipt's checkpoint is not signed by a key the trust store "
                     + "trusts for log " + r.log()));
             return;
         }
         if (r.proofProblem().isPresent()) {
             // One record's bad proof is that record's finding, never the end of the run.
-            f.add(Finding.fail(Status.RECEIPT_INVALID, "INCLUSION_PROOF_FAILED", "VER-5", r.proofProblem().get()));
+            f.add(Finding.of(FindingCode.INCLUSION_PROOF_FAILED, r.proofProblem().get()));
             return;
         }
         boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(entryBytes), r.index(), cp.get().size(), r.inclusionProof(), cp.get().root());
         if (!ok) {
-            f.add(Finding.fail(Status.RECEIPT_INVALID, "INCLUSION_PROOF_FAILED", "VER-5", "the entry's inclusion proof does not lead to the checkpoint's root"));
+            f.add(Finding.of(FindingCode.INCLUSION_PROOF_FAILED, "the entry's inclusion proof does not lead to the checkpoint's root"));
         }
     }
 
@@ -279,7 +277,7 @@ public final class RecordVerifier {
     private void credential(ManifestRecord rec, String bytesSha256, String publisher, Instant at, Optional<LicenseClaims> lic, List<Finding> f) {
         String compact = rec.credential().orElse(null);
         if (compact == null) {
-            f.add(Finding.note("NO_CREDENTIAL", "VER-6", "the page carries no content credential"));
+            f.add(Finding.of(FindingCode.NO_CREDENTIAL, "the page carries no content credential"));
             return;
         }
         Optional<KeySet> keys = ctx.trust().publisher(publisher, at);
@@ -295,7 +293,7 @@ public final class RecordVerifier {
             }
         }
         if (keys.isEmpty()) {
-            f.add(Finding.fail(Status.UNTRUSTED_KEY, "UNTRUSTED_PUBLISHER", "VER-6", "no key is trusted for " + publisher + " at " + at
+            f.add(Finding.of(FindingCode.UNTRUSTED_PUBLISHER, "no key is trusted for " + publisher + " at " + at
                     + " (neither the trust store nor a trusted repertoire)"));
             return;
         }
@@ -304,20 +302,20 @@ public final class RecordVerifier {
             c = ctx.credential(compact, keys.get());
         } catch (Cb4iException e) {
             Status s = e.reason().name().equals("UNKNOWN_KEY") ? Status.UNTRUSTED_KEY : Status.BAD_SIGNATURE;
-            f.add(Finding.fail(s, e.reason().name(), "VER-6", "the content credential does not verify with the keys " + path + " gives: " + e.getMessage()));
+            f.add(Finding.refused(s, e.reason(), "VER-6", "the content credential does not verify with the keys " + path + " gives: " + e.getMessage()));
             return;
         }
-        f.add(Finding.note("CREDENTIAL_TRUSTED", "VER-6", "the credential is signed by a key vouched for by " + path));
+        f.add(Finding.of(FindingCode.CREDENTIAL_TRUSTED, "the credential is signed by a key vouched for by " + path));
         Optional<ManifestRecord.Text> text = rec.text();
         if (text.isPresent() && text.get().kept().isPresent()) {
             keptText(text.get(), c, f);
             return; // the record's text is a part of the page: judged by its paragraphs, not by the whole page's digest
         }
         if (c.digests().text().isPresent() && text.isPresent() && !c.digests().text().get().equals(text.get().sha256())) {
-            f.add(Finding.fail(Status.TAMPERED, "CREDENTIAL_TEXT_MISMATCH", "VER-6", "the page's canonical text is not the text the publisher signed"));
+            f.add(Finding.of(FindingCode.CREDENTIAL_TEXT_MISMATCH, "the page's canonical text is not the text the publisher signed"));
         }
         if (c.digests().bytes().isPresent() && !c.digests().bytes().get().equals(bytesSha256)) {
-            f.add(Finding.fail(Status.TAMPERED, "CREDENTIAL_BYTES_MISMATCH", "VER-6", "the file is not the file the publisher signed"));
+            f.add(Finding.of(FindingCode.CREDENTIAL_BYTES_MISMATCH, "the file is not the file the publisher signed"));
         }
     }
 
@@ -326,16 +324,16 @@ public final class RecordVerifier {
         List<String> digests = text.paragraphDigests();
         if (c.digests().paragraphsRoot().isEmpty() || !ParagraphMatch.bindsTo(digests, c.digests().paragraphCount().orElse(-1),
                 c.digests().paragraphsRoot().get())) {
-            f.add(Finding.fail(Status.TAMPERED, "DIGEST_MISMATCH", "VER-7", "the record's paragraph digests are not the signed page's "
+            f.add(Finding.of(FindingCode.DIGEST_MISMATCH, "the record's paragraph digests are not the signed page's "
                     + "(their count or Merkle root differs from the credential's paragraphs)"));
             return;
         }
         ParagraphMatch.Match m = ParagraphMatch.match(text.kept().get(), digests);
         String share = String.format(Locale.ROOT, "%.1f%%", 100 * m.coverage());
-        f.add(Finding.note("TEXT_COVERAGE", "VER-7", share + " of the kept text is signed by the publisher: " + m.attributed() + " of "
+        f.add(Finding.of(FindingCode.TEXT_COVERAGE, share + " of the kept text is signed by the publisher: " + m.attributed() + " of "
                 + m.pieces() + " kept paragraphs found among the page's " + digests.size()));
         if (m.attributed() == 0 && m.totalChars() > 0) {
-            f.add(Finding.fail(Status.TAMPERED, "TEXT_NOT_SIGNED", "VER-7", "none of the kept text is among the page's signed paragraphs"));
+            f.add(Finding.of(FindingCode.TEXT_NOT_SIGNED, "none of the kept text is among the page's signed paragraphs"));
         }
     }
 

@@ -17,10 +17,10 @@ public sealed interface StoredContent {
     /**
      * The content should be there and is not readable.
      *
-     * @param code {@code CONTENT_UNREADABLE} or {@code DUPLICATE_WARC_RECORD}
+     * @param code {@link FindingCode#CONTENT_UNREADABLE} or {@link FindingCode#DUPLICATE_WARC_RECORD}
      * @param message which file, which offset, what was wrong
      */
-    record Unreadable(String code, String message) implements StoredContent {}
+    record Unreadable(FindingCode code, String message) implements StoredContent {}
 
     /** The content a library caller gives: the payload, or empty when it has none. */
     static StoredContent of(Optional<byte[]> body) {

@@ -313,11 +313,11 @@ class RecordVerifierTest {
         Files.writeString(manifest, sb.toString());
         List<Long> order = new java.util.ArrayList<>();
         DatasetVerifier.Summary s = new DatasetVerifier(trust, Usage.AI_TRAIN, 4).verify(manifest, r -> order.add(r.id()));
-        assertThat(s.records).isEqualTo(1503);
+        assertThat(s.records()).isEqualTo(1503);
         assertThat(s.verified()).isEqualTo(1500);
-        assertThat(s.byStatus.get(Status.RECEIPT_INVALID)).as("the record whose proof is not hex").isEqualTo(1);
-        assertThat(s.byStatus.get(Status.MALFORMED)).as("the line that is not JSON, and the second record with id 7").isEqualTo(2);
-        assertThat(s.notInDataset).isEqualTo(1);
+        assertThat(s.byStatus().get(Status.RECEIPT_INVALID)).as("the record whose proof is not hex").isEqualTo(1);
+        assertThat(s.byStatus().get(Status.MALFORMED)).as("the line that is not JSON, and the second record with id 7").isEqualTo(2);
+        assertThat(s.notInDataset()).isEqualTo(1);
         assertThat(order.subList(0, 1500)).isSorted();
         assertThat(order.get(1500)).as("results come in manifest order").isEqualTo(7L);
         Files.writeString(manifest, "{\"type\":\"something else\"}\n");

@@ -122,9 +122,9 @@ class WarcContentTest {
         List<RecordResult> out = new ArrayList<>();
         DatasetVerifier.Summary s = verify(out);
         assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
-        assertThat(s.unnamedWarcRecords).isZero();
-        assertThat(s.warcIndexed).isTrue();
-        assertThat(s.header).as("the manifest's places were taken: the files were not read through").isEmpty();
+        assertThat(s.unnamedWarcRecords()).isZero();
+        assertThat(s.warcIndexed()).isTrue();
+        assertThat(s.header()).as("the manifest's places were taken: the files were not read through").isEmpty();
     }
 
     @Test
@@ -138,7 +138,7 @@ class WarcContentTest {
         List<RecordResult> out = new ArrayList<>();
         DatasetVerifier.Summary s = verify(out);
         assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
-        assertThat(s.header).anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
+        assertThat(s.header()).anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
     }
 
     @Test
@@ -157,10 +157,10 @@ class WarcContentTest {
         List<RecordResult> out = new ArrayList<>();
         DatasetVerifier.Summary s = verify(out);
         assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
-        assertThat(s.unnamedWarcRecords).isEqualTo(1);
-        assertThat(s.unnamedWarcListed.get(0).targetUri()).isEqualTo("https://elsewhere.example/x");
-        assertThat(s.unnamedWarcListed.get(0).at().offset()).isZero();
-        assertThat(s.header).anySatisfy(f -> assertThat(f.code()).isEqualTo("UNNAMED_WARC_RECORDS"));
+        assertThat(s.unnamedWarcRecords()).isEqualTo(1);
+        assertThat(s.unnamedWarcListed().get(0).targetUri()).isEqualTo("https://elsewhere.example/x");
+        assertThat(s.unnamedWarcListed().get(0).at().offset()).isZero();
+        assertThat(s.header()).anySatisfy(f -> assertThat(f.code()).isEqualTo("UNNAMED_WARC_RECORDS"));
     }
 
     @Test
@@ -179,7 +179,7 @@ class WarcContentTest {
         List<RecordResult> out = new ArrayList<>();
         DatasetVerifier.Summary s = verify(out);
         assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
-        assertThat(s.header).anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH_COPY"));
+        assertThat(s.header()).anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH_COPY"));
     }
 
     @Test
@@ -231,7 +231,7 @@ class WarcContentTest {
         List<RecordResult> out = new ArrayList<>();
         DatasetVerifier.Summary s = verify(out);
         assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
-        assertThat(s.header).as("a place held another record: read through").anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
+        assertThat(s.header()).as("a place held another record: read through").anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
     }
 
     @Test

@@ -61,8 +61,8 @@ public final class Croissant {
         d.put("@type", "sc:Dataset");
         d.put("conformsTo", "http://mlcommons.org/croissant/1.1");
         d.put("name", name);
-        d.put("description", "A web crawl made under cb4i licenses, verified record by record: " + s.verified() + " of " + s.records
-                + " records verified for " + usage + " (" + String.join(", ", s.byStatus.entrySet().stream()
+        d.put("description", "A web crawl made under cb4i licenses, verified record by record: " + s.verified() + " of " + s.records()
+                + " records verified for " + usage + " (" + String.join(", ", s.byStatus().entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey()).toList()) + ").");
         d.put("dateCreated", created.toString());
         d.put("keywords", "cb4i, provenance, licensed crawl, " + usage);

@@ -39,20 +39,20 @@ public final class HtmlReport {
                 .append(".swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.4rem;border-radius:2px}")
                 .append("li{margin:.2rem 0}.rec{margin:1rem 0;padding:.5rem .8rem;border-left:4px solid #c62828;background:#fafafa}")
                 .append("</style></head><body>\n");
-        boolean all = s.records > 0 && s.verified() == s.records;
+        boolean all = s.records() > 0 && s.verified() == s.records();
         h.append("<h1>Dataset verification</h1>\n<p>Dataset <code>").append(esc(dataset)).append("</code>, checked for <code>")
                 .append(esc(usage)).append("</code> on ").append(esc(generated.toString())).append(".</p>\n");
-        h.append("<p class=\"big ").append(all ? "ok" : "bad").append("\" id=\"verdict\">").append(s.verified()).append(" of ").append(s.records)
+        h.append("<p class=\"big ").append(all ? "ok" : "bad").append("\" id=\"verdict\">").append(s.verified()).append(" of ").append(s.records())
                 .append(" records verified</p>\n");
-        if (s.notInDataset > 0) {
-            h.append("<p>").append(s.notInDataset).append(" manifest lines are the crawl's refusals and skips, not records.</p>\n");
+        if (s.notInDataset() > 0) {
+            h.append("<p>").append(s.notInDataset()).append(" manifest lines are the crawl's refusals and skips, not records.</p>\n");
         }
-        h.append("<h2>By status</h2>\n").append(bar(s.byStatus, s.records)).append(statusTable(s.byStatus));
-        h.append("<h2>By publisher</h2>\n").append(groupTable(s.byPublisher, "publisher"));
-        h.append("<h2>By collective</h2>\n").append(groupTable(s.byCollective, "collective"));
-        if (!s.header.isEmpty()) {
+        h.append("<h2>By status</h2>\n").append(bar(s.byStatus(), s.records())).append(statusTable(s.byStatus()));
+        h.append("<h2>By publisher</h2>\n").append(groupTable(s.byPublisher(), "publisher"));
+        h.append("<h2>By collective</h2>\n").append(groupTable(s.byCollective(), "collective"));
+        if (!s.header().isEmpty()) {
             h.append("<h2>About the manifest's evidence</h2>\n<ul>");
-            for (Finding f : s.header) {
+            for (Finding f : s.header()) {
                 h.append("<li>").append(esc(f.message())).append(" <code>").append(esc(f.code())).append(", ").append(esc(f.requirement()))
                         .append("</code></li>");
             }
@@ -62,7 +62,7 @@ public final class HtmlReport {
         if (failures.isEmpty()) {
             h.append("<p id=\"failures\">None.</p>\n");
         } else {
-            long notShown = s.records - s.verified() - Math.min(failures.size(), MAX_FAILURES);
+            long notShown = s.records() - s.verified() - Math.min(failures.size(), MAX_FAILURES);
             h.append("<div id=\"failures\">");
             for (RecordResult r : failures.subList(0, Math.min(failures.size(), MAX_FAILURES))) {
                 h.append("<div class=\"rec\"><strong>#").append(r.id()).append(" ").append(esc(r.status().name())).append("</strong> <code>")

@@ -27,8 +27,9 @@ class CroissantTest {
         Path lines = dir.resolve("verification.jsonl");
         Files.writeString(lines, Croissant.line(r).toString() + "\n");
         Path manifest = Files.writeString(dir.resolve("manifest.jsonl"), "{}\n");
-        DatasetVerifier.Summary s = new DatasetVerifier.Summary();
-        s.add(r);
+        DatasetVerifier.Tally t = new DatasetVerifier.Tally();
+        t.add(r);
+        DatasetVerifier.Summary s = t.summary();
         JsonNode d = Croissant.document("crawl", "ai-train", s, dir, List.of(manifest, lines), Instant.parse("2026-05-02T00:00:00Z"));
         assertThat(d.get("conformsTo").asText()).isEqualTo("http://mlcommons.org/croissant/1.1");
         assertThat(d.get("@type").asText()).isEqualTo("sc:Dataset");

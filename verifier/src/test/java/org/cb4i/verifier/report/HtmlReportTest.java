@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
     @Test
     void summarisesExplainsAndEscapesWhatTheDatasetSays() {
-        DatasetVerifier.Summary s = new DatasetVerifier.Summary();
+        DatasetVerifier.Tally t = new DatasetVerifier.Tally();
         RecordResult ok = new RecordResult(1, "https://news.example/a", Status.VERIFIED, List.of(), "https://news.example", Optional.of("https://c.example"));
         RecordResult bad = new RecordResult(2, "https://news.example/<script>alert(1)</script>", Status.TAMPERED,
                 List.of(new Finding(Optional.of(Status.TAMPERED), "BYTES_DIGEST_MISMATCH", "VER-1", "digest \"x\" & <y>")), "https://news.example",
                 Optional.empty());
-        s.add(ok);
-        s.add(bad);
+        t.add(ok);
+        t.add(bad);
+        DatasetVerifier.Summary s = t.summary();
         String html = HtmlReport.render("data/<set>", "ai-train", s, List.of(bad), Instant.parse("2026-11-22T10:00:00Z"));
         assertThat(html).startsWith("<!doctype html>").contains("1 of 2 records verified").contains("BYTES_DIGEST_MISMATCH, VER-1")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;").contains("digest &quot;x&quot; &amp; &lt;y&gt;").contains("data/&lt;set&gt;")
