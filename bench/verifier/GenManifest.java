@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.cb4i.sdk.credential.ContentCredentials;
 import org.cb4i.sdk.credential.CredentialClaims;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;

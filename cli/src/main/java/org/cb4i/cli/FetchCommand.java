@@ -16,7 +16,7 @@ import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthSigner;
-import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.files.AtomicFiles;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
 import picocli.CommandLine.Command;

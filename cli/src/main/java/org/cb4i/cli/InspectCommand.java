@@ -19,7 +19,7 @@ import org.cb4i.sdk.credential.ContentCredentials;
 import org.cb4i.sdk.credential.CredentialClaims;
 import org.cb4i.sdk.credential.CredentialFiles;
 import org.cb4i.sdk.credential.HtmlCredentials;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
 import picocli.CommandLine.Command;

@@ -32,7 +32,7 @@ import org.cb4i.issuer.sample.EmbeddedDefault;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.StoreException;
 import org.cb4i.sdk.config.ConfigException;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
 import picocli.CommandLine.ArgGroup;

@@ -20,7 +20,7 @@ import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthSigner;
 import org.cb4i.sdk.httpsig.WebBotAuthVerifier;
-import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.files.AtomicFiles;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;

@@ -118,8 +118,8 @@ class CliTest {
         assertThat(cb4i("license", "issue", "--issuer-key", dir.resolve("c/private.jwk").toString(), "--issuer", "https://c.example",
                 "--licensee", "l", "--crawler-key", dir.resolve("k/public.jwk").toString(), "--usages", "ai-train", "--out", t.toString()).exit()).isZero();
         String[] good = Files.readString(t).strip().split("\\.");
-        var header = (com.fasterxml.jackson.databind.node.ObjectNode) org.cb4i.sdk.internal.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(good[0]));
-        var payload = (com.fasterxml.jackson.databind.node.ObjectNode) org.cb4i.sdk.internal.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(good[1]));
+        var header = (com.fasterxml.jackson.databind.node.ObjectNode) org.cb4i.sdk.json.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(good[0]));
+        var payload = (com.fasterxml.jackson.databind.node.ObjectNode) org.cb4i.sdk.json.Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(good[1]));
         String publicJwk = Files.readString(dir.resolve("c/public.jwk"));
         // The key-confusion forgery, made with Nimbus (not cb4i): HS256 keyed with the issuer's published key.
         com.nimbusds.jose.JWSObject hs = new com.nimbusds.jose.JWSObject(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256)
@@ -145,7 +145,7 @@ class CliTest {
             assertThat(r.out()).contains(e.getKey()).contains("\"iss\":\"https://c.example\"");
             Result js = cb4i("license", "inspect", f.toString(), "--json");
             assertThat(js.exit()).as("invalid without --jwks too: " + e.getKey()).isEqualTo(ExitCodes.REFUSED);
-            assertThat(org.cb4i.sdk.internal.Json.mapper().readTree(js.out()).get("verification").get("reason").asText()).isEqualTo(e.getKey());
+            assertThat(org.cb4i.sdk.json.Json.mapper().readTree(js.out()).get("verification").get("reason").asText()).isEqualTo(e.getKey());
         }
         java.util.Map<String, String> unreadable = java.util.Map.of(
                 "MALFORMED_TOKEN", good[0] + ".." + good[2],

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.StoreException;
 import org.cb4i.sdk.Cb4iException;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.VerificationKey;

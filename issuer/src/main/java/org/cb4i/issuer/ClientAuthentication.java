@@ -13,7 +13,7 @@ import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.VerifiedSignature;
 import org.cb4i.sdk.httpsig.WebBotAuthVerifier;
-import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.VerificationKey;
 

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.issuer.http.IssuerEndpoints;
 import org.cb4i.issuer.store.IssuerStore;
-import org.cb4i.sdk.internal.AtomicFiles;
-import org.cb4i.sdk.internal.Base64Url;
+import org.cb4i.sdk.files.AtomicFiles;
+import org.cb4i.sdk.jose.Base64Url;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
 

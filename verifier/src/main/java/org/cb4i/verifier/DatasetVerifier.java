@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.verifier.trust.TrustStore;
 import org.cb4i.verifier.warc.WarcIndex;

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 
 /**
  * One record line of a manifest ([DST-1]) as the record checks read it: the members they use, taken in one pass

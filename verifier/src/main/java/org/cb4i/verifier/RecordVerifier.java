@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.credential.CredentialClaims;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.log.Checkpoint;
 import org.cb4i.sdk.log.MerkleProofs;

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.cb4i.sdk.MalformedInputException;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** [DST-1] as the verifier reads a record line: members it uses, members it skips, and lines that are not records. */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.status.StatusValue;
 import org.cb4i.sdk.terms.Usage;
 import org.netpreserve.jwarc.HttpResponse;

@@ -23,7 +23,7 @@ import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthVerifier;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;

@@ -22,7 +22,7 @@ import org.cb4i.issuer.OAuthException;
 import org.cb4i.issuer.store.IssuerStore.LicenseeRow;
 import org.cb4i.issuer.store.StoreException;
 import org.cb4i.sdk.httpsig.SignedRequest;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.repertoire.Repertoire;
 import org.cb4i.sdk.status.StatusListToken;
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.cb4i.issuer.AdminOps;
 import org.cb4i.issuer.Collective;
 import org.cb4i.issuer.config.IssuerConfig;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
 

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cb4i.proxy.pipeline.Outcome;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 
 /**
  * The structured access log: one JSON object per request (time, client, method, path, status, outcome, reason,

@@ -19,7 +19,7 @@ import org.cb4i.proxy.log.ReceiptLog;
 import org.cb4i.proxy.pipeline.ProxyHandler;
 import org.cb4i.proxy.pipeline.RequestTarget;
 import org.cb4i.proxy.pipeline.SiteState;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.terms.RslDocument;
 import org.cb4i.sdk.terms.TdmRep;
 import org.cb4i.sdk.terms.Usage;

@@ -19,7 +19,7 @@ import org.cb4i.proxy.pipeline.SiteState;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.log.Checkpoint;
 import org.cb4i.sdk.token.VerifiedLicense;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 
 /**
  * One receipts-log entry ([LOG-2]): what was served to whom under which license. Serialised as compact JSON with

@@ -6,7 +6,7 @@ import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.cb4i.sdk.internal.Base64Url;
+import org.cb4i.sdk.jose.Base64Url;
 import org.cb4i.sdk.key.SigningKey;
 
 /**

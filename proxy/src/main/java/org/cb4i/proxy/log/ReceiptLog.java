@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.cb4i.proxy.config.ProxyConfig;
-import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.files.AtomicFiles;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
@@ -169,7 +169,7 @@ public final class ReceiptLog implements AutoCloseable {
             key = KeyFiles.generate(KeyAlgorithm.ED25519);
             Path keyDir = settings.keyFile().toAbsolutePath().getParent();
             Files.createDirectories(keyDir);
-            AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.internal.Json.writePretty(key.privateJwk().toJSONObject())
+            AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.json.Json.writePretty(key.privateJwk().toJSONObject())
                     .getBytes(StandardCharsets.UTF_8), true, false);
             events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
         }

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 
 /**
  * Writes denials ([ENF-3], [ENF-4]): the status of the reason, an RFC 9457 {@code application/problem+json} body

@@ -233,7 +233,7 @@ public class ReceiptLogTest {
             }
             assertThat(log.tree().consistencyProof(300, n + 1)).containsExactlyElementsOf(reference.consistencyProof(300, n + 1));
             // A rid of the right form that this log never issued, and one it issued whose entry never came.
-            String forged = org.cb4i.sdk.internal.Base64Url.encode(new byte[16]);
+            String forged = org.cb4i.sdk.jose.Base64Url.encode(new byte[16]);
             assertThat(log.indexOf(forged)).isEmpty();
             String unused = log.newRid();
             assertThat(log.indexOf(unused)).isEmpty();

@@ -1,6 +1,6 @@
 package org.cb4i.sdk.credential;
 
-import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;
 

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.AtomicFiles;
+import org.cb4i.sdk.files.AtomicFiles;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;
 

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.fetch.BoundedFetcher;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.VerificationKey;
 
 /**

@@ -22,8 +22,8 @@ import java.util.Map;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.AtomicFiles;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.files.AtomicFiles;
+import org.cb4i.sdk.json.Json;
 
 /**
  * Generating keys and reading and writing them as JWK and JWKS files ([KEY-1], [KEY-2]).

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
-import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;
 

@@ -7,7 +7,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.Base64Url;
+import org.cb4i.sdk.jose.Base64Url;
 
 /**
  * A Token Status List bitstring (draft-ietf-oauth-status-list §4; [STS-3]): {@code bits} (1, 2, 4 or 8) bits

@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
-import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 
 /**
  * A TDMRep {@code /.well-known/tdmrep.json} ([DSC-4]; W3C TDM Reservation Protocol): an array of rules

@@ -19,7 +19,7 @@ import java.util.Set;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.VerificationKey;
 import org.cb4i.sdk.terms.PathPattern;
 import org.cb4i.sdk.terms.Usage;

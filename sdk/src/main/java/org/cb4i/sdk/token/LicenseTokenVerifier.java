@@ -15,7 +15,7 @@ import java.util.Set;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
-import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.VerificationKey;
 

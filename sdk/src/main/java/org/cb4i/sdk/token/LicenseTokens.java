@@ -1,6 +1,6 @@
 package org.cb4i.sdk.token;
 
-import org.cb4i.sdk.internal.CompactJws;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.SigningKey;
 
 /** Issuing license tokens ([TOK-1]): {@code typ: license+jwt}, {@code kid} = the issuer key's thumbprint. */

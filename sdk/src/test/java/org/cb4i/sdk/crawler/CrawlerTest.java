@@ -28,7 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.cb4i.sdk.MutableClock;
 import org.cb4i.sdk.fetch.BoundedFetcher;
 import org.cb4i.sdk.fetch.FetchPolicy;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;

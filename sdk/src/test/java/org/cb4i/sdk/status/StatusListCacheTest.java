@@ -161,7 +161,7 @@ class StatusListCacheTest {
         d.finish();
         byte[] buf = new byte[64 * 1024];
         int n = d.deflate(buf);
-        String lst = org.cb4i.sdk.internal.Base64Url.encode(java.util.Arrays.copyOf(buf, n));
+        String lst = org.cb4i.sdk.jose.Base64Url.encode(java.util.Arrays.copyOf(buf, n));
         assertThatThrownBy(() -> StatusList.decode(1, lst)).hasMessageContaining("more than " + StatusList.MAX_BYTES);
     }
 }

@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.verifier.DatasetVerifier;
 import org.cb4i.verifier.RecordResult;
 import org.cb4i.verifier.Status;

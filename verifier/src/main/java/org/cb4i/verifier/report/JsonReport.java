@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cb4i.sdk.internal.Json;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.verifier.DatasetVerifier;
 import org.cb4i.verifier.Finding;
 import org.cb4i.verifier.RecordResult;

@@ -1,4 +1,4 @@
-package org.cb4i.sdk.internal;
+package org.cb4i.sdk.jose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
 import org.cb4i.sdk.key.JwsKeys;

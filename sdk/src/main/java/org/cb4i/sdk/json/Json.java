@@ -1,4 +1,4 @@
-package org.cb4i.sdk.internal;
+package org.cb4i.sdk.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package org.cb4i.sdk.internal;
+package org.cb4i.sdk.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package org.cb4i.sdk.internal;
+package org.cb4i.sdk.jose;
 
 import java.util.Base64;
 

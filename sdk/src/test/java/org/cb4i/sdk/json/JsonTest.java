@@ -1,10 +1,11 @@
-package org.cb4i.sdk.internal;
+package org.cb4i.sdk.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
+import org.cb4i.sdk.jose.Base64Url;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

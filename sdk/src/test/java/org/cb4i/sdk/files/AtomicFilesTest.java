@@ -1,4 +1,4 @@
-package org.cb4i.sdk.internal;
+package org.cb4i.sdk.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
