@@ -153,7 +153,8 @@ public final class Issuer implements AutoCloseable {
         } catch (Exception e) {
             // closing anyway
         }
-        long cutOff = Math.max(0, Math.min(inFlight, requests.inFlight()));
+        boolean drained = System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(); // else the drain time ran out
+        long cutOff = drained ? 0 : Math.max(0, Math.min(inFlight, requests.inFlight()));
         try {
             await(vertx.close());
         } catch (Exception e) {

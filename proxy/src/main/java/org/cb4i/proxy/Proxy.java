@@ -292,7 +292,10 @@ public final class Proxy implements AutoCloseable {
         } catch (Exception e) {
             events.accept("shutdown: " + e.getMessage());
         }
-        long cutOff = Math.max(0, Math.min(inFlight, shared.inFlight()));
+        // Shutdown completes early only when every connection closed after its last response: then nothing was cut
+        // off. When the drain time ran out, the requests still counted as in flight were cut off.
+        boolean drained = System.nanoTime() - t0 < DRAIN.toNanos();
+        long cutOff = drained ? 0 : Math.max(0, Math.min(inFlight, shared.inFlight()));
         try {
             await(vertx.close());
         } catch (Exception e) {
