@@ -8,8 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * [CRD-2]: the committed canonical-text vectors are exactly what the independent parse5 implementation produces, so
- * they cannot drift towards cb4i's own output. Needs node and {@code npm ci} in protocol-spec/interop (CI has both).
+ * [CRD-2] [LOG-2]: the committed canonical-text and log-entry vectors are exactly what the independent implementations
+ * (parse5; JSON.stringify and node:crypto) produce, so they cannot drift towards cb4i's own output. Needs node and
+ * {@code npm ci} in protocol-spec/interop (CI has both).
  */
 class VectorProvenanceTest {
     @Test
@@ -20,5 +21,14 @@ class VectorProvenanceTest {
         assertThat(r.exit()).as(r.err()).isZero();
         String committed = Files.readString(Path.of("..", "protocol-spec", "vectors", "canonical_text.json"));
         assertThat(r.out()).isEqualTo(committed);
+    }
+
+    @Test
+    void logEntryVectors_areReproducedByTheIndependentImplementation() throws Exception {
+        JoseInteropTest.needsNodeAndJose();
+        JoseInteropTest.Result r = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("gen-log-entry-vectors.mjs").toString()),
+                JoseInteropTest.INTEROP.toFile());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(Path.of("..", "protocol-spec", "vectors", "log_entry.json")));
     }
 }

@@ -1,9 +1,6 @@
 package org.cb4i.verifier;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,9 +14,10 @@ import java.util.Locale;
 import java.util.Optional;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.credential.CredentialClaims;
-import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.LogEntry;
 import org.cb4i.sdk.log.MerkleProofs;
 import org.cb4i.sdk.log.MerkleTree;
 import org.cb4i.sdk.repertoire.Repertoire;
@@ -202,19 +200,19 @@ public final class RecordVerifier {
             return;
         }
         byte[] entryBytes = r.entry().get().getBytes(StandardCharsets.UTF_8);
-        String[] entry;
+        LogEntry entry;
         try {
-            entry = entryMembers(entryBytes);
-        } catch (IOException | RuntimeException e) {
+            entry = LogEntry.parse(entryBytes);
+        } catch (MalformedInputException e) {
             f.add(Finding.of(FindingCode.MALFORMED_ENTRY, "the receipt's entry is not JSON"));
             return;
         }
         List<String> mismatches = new ArrayList<>();
-        check(mismatches, "rid", entry[0], r.rid());
-        check(mismatches, "url", entry[1], url);
-        check(mismatches, "sha256", entry[2], bytesSha256);
-        check(mismatches, "jti", entry[3], rec.license().orElse(""));
-        lic.ifPresent(c -> check(mismatches, "jkt", entry[4], c.confirmation().jkt()));
+        check(mismatches, "rid", entry.rid(), r.rid());
+        check(mismatches, "url", entry.url(), url);
+        check(mismatches, "sha256", entry.sha256(), bytesSha256);
+        check(mismatches, "jti", entry.jti(), rec.license().orElse(""));
+        lic.ifPresent(c -> check(mismatches, "jkt", entry.jkt(), c.confirmation().jkt()));
         if (!mismatches.isEmpty()) {
             f.add(Finding.of(FindingCode.RECEIPT_MISMATCH, "the receipt's entry does not match the record: " + String.join("; ", mismatches)));
         }
@@ -233,38 +231,6 @@ public final class RecordVerifier {
         if (!ok) {
             f.add(Finding.of(FindingCode.INCLUSION_PROOF_FAILED, "the entry's inclusion proof does not lead to the checkpoint's root"));
         }
-    }
-
-    /** The members of a log entry ([LOG-2]) a record is checked against, in the order {@link #entryMembers} returns them. */
-    private static final List<String> ENTRY_MEMBERS = List.of("rid", "url", "sha256", "jti", "jkt");
-
-    /**
-     * The {@link #ENTRY_MEMBERS} of a log entry, each as its text ("" when absent), read with the shared strict
-     * parser from the bytes the leaf hash is taken of.
-     *
-     * @throws IOException when the entry is not JSON
-     */
-    private static String[] entryMembers(byte[] entry) throws IOException {
-        String[] out = {"", "", "", "", ""};
-        try (JsonParser p = Json.mapper().getFactory().createParser(entry)) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    int i = ENTRY_MEMBERS.indexOf(p.currentName());
-                    JsonToken v = p.nextToken();
-                    if (i >= 0 && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
-                        out[i] = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-            if (p.nextToken() != null) {
-                throw new IOException("trailing content after the entry");
-            }
-        }
-        return out;
     }
 
     private static void check(List<String> out, String what, String entry, String record) {

@@ -36,6 +36,7 @@ class VectorSuiteTest {
         RUNNERS.put("RslDocument", TermsRunners::rslDocument);
         RUNNERS.put("TdmRep", TermsRunners::tdmRep);
         RUNNERS.put("MerkleTree", MerkleRunner::run);
+        RUNNERS.put("LogEntry", LogEntryRunner::run);
         RUNNERS.put("CanonicalText", CanonicalTextRunner::run);
     }
 

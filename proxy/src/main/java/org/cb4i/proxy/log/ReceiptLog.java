@@ -27,6 +27,7 @@ import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
 import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.LogEntry;
 import org.cb4i.sdk.log.MerkleTree;
 
 /**
