@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.cb4i.proxy.config.ProxyConfig;
-import org.cb4i.proxy.log.ReceiptLog;
+import org.cb4i.proxy.receipts.ReceiptLog;
 
 public class LogMemory {
     public static void main(String[] a) throws Exception {

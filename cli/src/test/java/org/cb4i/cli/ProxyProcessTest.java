@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cb4i.proxy.config.ProxyConfig;
-import org.cb4i.proxy.log.ReceiptLog;
+import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthSigner;

@@ -27,7 +27,7 @@ import org.cb4i.proxy.admin.ProxyMetrics;
 import org.cb4i.sdk.config.ConfigException;
 import org.cb4i.proxy.config.ConfigLoader;
 import org.cb4i.proxy.config.ProxyConfig;
-import org.cb4i.proxy.log.ReceiptLog;
+import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.proxy.pipeline.ProxyShared;
 import org.cb4i.proxy.pipeline.SiteState;
 

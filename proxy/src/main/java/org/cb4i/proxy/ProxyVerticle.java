@@ -12,8 +12,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cb4i.proxy.config.ProxyConfig;
-import org.cb4i.proxy.discovery.DiscoveryEndpoints;
-import org.cb4i.proxy.log.LogEndpoints;
+import org.cb4i.proxy.endpoints.DiscoveryEndpoints;
+import org.cb4i.proxy.endpoints.LogEndpoints;
 import org.cb4i.proxy.pipeline.ProxyHandler;
 import org.cb4i.proxy.pipeline.ProxyShared;
 

@@ -16,7 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.cb4i.proxy.pipeline.Outcome;
+import org.cb4i.proxy.admin.Outcome;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.json.Json;
 

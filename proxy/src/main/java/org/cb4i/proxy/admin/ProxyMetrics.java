@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.cb4i.proxy.pipeline.Outcome;
+import org.cb4i.proxy.admin.Outcome;
 import org.cb4i.sdk.Reason;
 
 /**

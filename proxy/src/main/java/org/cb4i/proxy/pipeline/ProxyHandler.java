@@ -24,6 +24,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.admin.Outcome;
 import org.cb4i.sdk.log.LogEntry;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.Reason;

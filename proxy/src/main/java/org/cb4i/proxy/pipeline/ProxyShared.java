@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.cb4i.proxy.admin.AccessLogWriter;
 import org.cb4i.proxy.admin.ProxyMetrics;
-import org.cb4i.proxy.log.ReceiptLog;
+import org.cb4i.proxy.receipts.ReceiptLog;
 
 /**
  * What every event loop's handler shares: the current {@link SiteState} (swapped on reload), the receipts log,

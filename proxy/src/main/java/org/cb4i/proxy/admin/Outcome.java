@@ -1,4 +1,4 @@
-package org.cb4i.proxy.pipeline;
+package org.cb4i.proxy.admin;
 
 /** How a request was decided, for metrics and the access log (a closed vocabulary). */
 public enum Outcome {

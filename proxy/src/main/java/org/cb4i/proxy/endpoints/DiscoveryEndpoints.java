@@ -1,4 +1,4 @@
-package org.cb4i.proxy.discovery;
+package org.cb4i.proxy.endpoints;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.cb4i.proxy.config.ProxyConfig;
-import org.cb4i.proxy.log.ReceiptLog;
+import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.proxy.pipeline.ProxyHandler;
 import org.cb4i.proxy.pipeline.RequestTarget;
 import org.cb4i.proxy.pipeline.SiteState;

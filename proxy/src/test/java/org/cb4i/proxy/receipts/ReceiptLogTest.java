@@ -1,4 +1,4 @@
-package org.cb4i.proxy.log;
+package org.cb4i.proxy.receipts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

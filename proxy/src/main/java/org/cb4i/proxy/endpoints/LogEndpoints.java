@@ -1,4 +1,4 @@
-package org.cb4i.proxy.log;
+package org.cb4i.proxy.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.cb4i.proxy.pipeline.ProxyHandler;
 import org.cb4i.proxy.pipeline.RequestTarget;
 import org.cb4i.proxy.pipeline.SiteState;
+import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;

@@ -1,0 +1,62 @@
+package org.cb4i.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module and package rules of DESIGN.md and STYLE.md, checked on the compiled main classes of every module (the
+ * cli depends on all of them): dependencies flow one way, the SDK knows no server, and no package of a module depends
+ * on another that depends back on it.
+ */
+class ArchitectureTest {
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.cb4i");
+    }
+
+    @Test
+    void theSdk_knowsNoVertxAndNoServer() {
+        noClasses().that().resideInAPackage("org.cb4i.sdk..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "io.netty..", "org.cb4i.proxy..", "org.cb4i.issuer..", "org.cb4i.verifier..", "org.cb4i.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void proxyAndIssuer_neverImportEachOther() {
+        noClasses().that().resideInAPackage("org.cb4i.proxy..").should().dependOnClassesThat().resideInAPackage("org.cb4i.issuer..").check(classes);
+        noClasses().that().resideInAPackage("org.cb4i.issuer..").should().dependOnClassesThat().resideInAPackage("org.cb4i.proxy..").check(classes);
+    }
+
+    @Test
+    void theVerifier_neverImportsTheProxyOrTheIssuer() {
+        noClasses().that().resideInAPackage("org.cb4i.verifier..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.cb4i.proxy..", "org.cb4i.issuer..", "org.cb4i.cli..").check(classes);
+    }
+
+    @Test
+    void onlyTheCli_dependsOnTheCli() {
+        noClasses().that().resideOutsideOfPackage("org.cb4i.cli..").should().dependOnClassesThat().resideInAPackage("org.cb4i.cli..").check(classes);
+    }
+
+    @Test
+    void anSdkInternalPackage_isUsedByTheSdkAlone() {
+        classes().that().resideInAPackage("org.cb4i.sdk..internal..").should().onlyBeAccessed().byAnyPackage("org.cb4i.sdk..")
+                .allowEmptyShould(true).check(classes);
+    }
+
+    @Test
+    void noPackageCycles_withinAModule() {
+        for (String module : new String[] {"sdk", "issuer", "proxy", "verifier"}) { // the cli is one package
+            slices().matching("org.cb4i." + module + ".(**)").should().beFreeOfCycles().check(classes);
+        }
+    }
+}
