@@ -1,0 +1,90 @@
+package org.cb4i.proxy.pipeline;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.List;
+import org.cb4i.sdk.Reason;
+
+/**
+ * The first stage ([ENF-5], [ENF-6]): a message whose framing two parsers could read differently is refused and never
+ * forwarded, whether the HTTP decoder refused it ({@link #decoderRefusal}) or it was decoded ({@link #problem}).
+ */
+final class Framing {
+    private Framing() {}
+
+    /** What a request the decoder refused gets: its reason and detail, or null to keep the decoder's own 414 or 431. */
+    static Decision.Denied decoderRefusal(HttpServerRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+            return null;
+        }
+        String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage().replaceAll("[^\\x20-\\x7e]", "?");
+        // The decoder refuses a request target with control characters before any handler sees it ([ENF-6]).
+        boolean target = cause instanceof IllegalArgumentException && why.contains("URI");
+        return new Decision.Denied(target ? Reason.AMBIGUOUS_PATH : Reason.MALFORMED_REQUEST,
+                (target ? "the request target has a control or other illegal character" : "HTTP framing the proxy will not forward")
+                        + (why.isEmpty() ? "" : ": " + why));
+    }
+
+    /** [ENF-5]: messages whose framing two parsers could read differently are refused, never forwarded. */
+    static String problem(HttpServerRequest req, MultiMap h) {
+        if (req.method() == HttpMethod.CONNECT || req.method() == HttpMethod.TRACE) {
+            return req.method() + " is not served";
+        }
+        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!te.isEmpty()) {
+            if (te.size() != 1 || !te.get(0).equalsIgnoreCase("chunked")) {
+                return "Transfer-Encoding must be exactly \"chunked\"";
+            }
+            if (h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                return "both Content-Length and Transfer-Encoding";
+            }
+        }
+        List<String> cl = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (cl.size() > 1 || (cl.size() == 1 && !isDecimal(cl.get(0)))) {
+            return "Content-Length must be one decimal number";
+        }
+        List<String> host = h.getAll(HttpHeaderNames.HOST);
+        if (req.version() != HttpVersion.HTTP_1_0 && host.size() != 1) {
+            return "exactly one Host header is required";
+        }
+        if (!host.isEmpty() && !validHost(host.get(0))) {
+            return "the Host header is not a host and port (RFC 9112 §3.2: no userinfo, spaces or other delimiters)";
+        }
+        if (h.getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+            return "more than one Authorization header";
+        }
+        return null;
+    }
+
+    /** RFC 3986 host [":" port]: reg-name, IPv4 or an IP literal's characters; no userinfo, path or white space. */
+    static boolean validHost(String v) {
+        if (v.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=%:[]".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One to 18 ASCII digits (fits a long): a Content-Length value, checked without a regex on every request. */
+    private static boolean isDecimal(String v) {
+        if (v.isEmpty() || v.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
