@@ -97,10 +97,7 @@ class EnforcementTest {
         assertThat(seen.getHeader("X-Forwarded-For")).isEqualTo("127.0.0.1");
 
         String rid = r.headers().firstValue("CB4I-Receipt").get().replaceAll(".*rid=\"([^\"]+)\".*", "$1");
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (h.proxy.log().indexOf(rid).isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Eventually.until(() -> h.proxy.log().indexOf(rid).isPresent());
         JsonNode entry = Json.mapper().readTree(h.proxy.log().entry(h.proxy.log().indexOf(rid).orElseThrow()));
         assertThat(entry.get("licensee").textValue()).isEqualTo("crawler-co");
         assertThat(entry.get("jti").textValue()).isEqualTo("lic-1");
@@ -197,10 +194,7 @@ class EnforcementTest {
             rid = h.licensedGet("/articles/" + i + ".html", token).headers().firstValue("CB4I-Receipt").get().replaceAll(".*rid=\"([^\"]+)\".*", "$1");
         }
         String base = "/.well-known/cb4i/logs/" + h.proxy.log().logId() + "/";
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while ((h.proxy.log().checkpoint().isEmpty() || h.proxy.log().checkpoint().get().size() < 3) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Eventually.until(() -> h.proxy.log().checkpoint().isPresent() && h.proxy.log().checkpoint().get().size() >= 3);
         HttpResponse<byte[]> cp = h.get(base + "checkpoint");
         assertThat(cp.statusCode()).isEqualTo(200);
         var keys = org.cb4i.sdk.key.KeyFiles.parseKeySet(new String(h.get(base + "jwks").body()), "log jwks");
@@ -243,10 +237,7 @@ class EnforcementTest {
             assertThat(text).startsWith("HTTP/1.1 200");
             rid = text.replaceAll("(?s).*rid=\"([^\"]+)\".*", "$1");
         } // closed mid-body
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (h.proxy.log().indexOf(rid).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.until(() -> h.proxy.log().indexOf(rid).isPresent());
         JsonNode entry = Json.mapper().readTree(h.proxy.log().entry(h.proxy.log().indexOf(rid).orElseThrow()));
         assertThat(entry.get("complete").booleanValue()).isFalse();
         assertThat(entry.get("bytes").longValue()).isLessThan(big.length);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.cb4i.proxy.receipts.ReceiptLogTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,23 +20,15 @@ class LogFailureTest {
             var first = h.licensedGet("/articles/a.html", token);
             assertThat(first.statusCode()).isEqualTo(200);
             String rid = first.headers().firstValue("CB4I-Receipt").orElseThrow().replaceAll(".*rid=\"([^\"]+)\".*", "$1");
-            long settle = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (h.proxy.log().indexOf(rid).isEmpty() && System.nanoTime() < settle) {
-                Thread.onSpinWait(); // the first entry is on disk before the disk "fills up"
-            }
+            Eventually.until(() -> h.proxy.log().indexOf(rid).isPresent()); // the first entry is on disk before the disk "fills up"
             ReceiptLogTest.injectFault(h.proxy.log(), new IOException("No space left on device"));
             h.licensedGet("/articles/b.html", token); // served; its entry hits the fault and goes to the error stream
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (h.proxy.log().writable() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Eventually.until(() -> !h.proxy.log().writable());
             HttpResponse<byte[]> r = h.licensedGet("/articles/c.html", token);
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(new String(r.body())).contains("LOG_UNAVAILABLE");
             assertThat(h.get("/articles/a.html").statusCode()).as("humans are not metered").isEqualTo(200);
-            while (h.events.stream().noneMatch(e -> e.contains("could not record an entry")) && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Eventually.until(() -> h.events.stream().anyMatch(e -> e.contains("could not record an entry")));
             assertThat(h.events).as("the unrecorded entry goes to the operator's error stream, not nowhere; events: " + h.events)
                     .anyMatch(e -> e.contains("could not record an entry") && e.contains("/articles/b.html"));
             String admin = "http://127.0.0.1:" + h.proxy.adminPort().orElseThrow() + "/readyz";
