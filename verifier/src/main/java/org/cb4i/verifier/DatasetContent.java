@@ -1,5 +1,7 @@
 package org.cb4i.verifier;
 
+import org.cb4i.sdk.dataset.ManifestLines;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

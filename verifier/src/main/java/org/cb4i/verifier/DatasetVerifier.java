@@ -1,6 +1,8 @@
 package org.cb4i.verifier;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.cb4i.sdk.dataset.ManifestHeader;
+import org.cb4i.sdk.dataset.ManifestLines;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
-import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.verifier.trust.TrustStore;
 import org.cb4i.verifier.warc.WarcIndex;
@@ -153,10 +154,7 @@ public final class DatasetVerifier {
             if (first == ManifestLines.TOO_LONG) {
                 throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: the header line is longer than " + MAX_LINE_BYTES + " bytes");
             }
-            ObjectNode header = Json.readObject(first, manifest + ":1", Reason.MALFORMED_JSON);
-            if (!"cb4i-manifest".equals(header.path("type").asText())) {
-                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: not a cb4i manifest header (type is not \"cb4i-manifest\")");
-            }
+            ManifestHeader header = ManifestHeader.parse(first, manifest + ":1");
             ManifestContext ctx = new ManifestContext(header, trust, history);
             ctx.headerFindings().forEach(summary::header);
             RecordVerifier verifier = new RecordVerifier(ctx, usage);

@@ -1,6 +1,5 @@
 package org.cb4i.verifier;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Instant;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.dataset.ManifestHeader;
 import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.log.Checkpoint;
@@ -54,23 +54,30 @@ public final class ManifestContext {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000).build();
     private final List<Finding> headerFindings = new ArrayList<>();
 
+    /** The context of a header given as a JSON tree (a test's, a library caller's). */
     public ManifestContext(ObjectNode header, TrustStore trust) {
         this(header, trust, Optional.empty());
     }
 
+    /** The context of a header given as a JSON tree, with where to ask for past status lists. */
     public ManifestContext(ObjectNode header, TrustStore trust, Optional<StatusHistory> history) {
+        this(ManifestHeader.of(header, "the manifest header"), trust, history);
+    }
+
+    /**
+     * Checks the header's evidence against the trust store.
+     *
+     * @param history where to ask for past status lists (online verification), or empty to judge offline
+     */
+    public ManifestContext(ManifestHeader header, TrustStore trust, Optional<StatusHistory> history) {
         this.trust = trust;
         this.history = history;
-        for (JsonNode t : header.path("licenses")) {
-            License l = license(t.asText());
+        for (String t : header.licenses()) {
+            License l = license(t);
             licenses.put(l.jti(), l);
         }
-        for (JsonNode s : header.path("status_lists")) {
-            statusList(s.asText());
-        }
-        for (JsonNode r : header.path("repertoires")) {
-            repertoire(r.asText());
-        }
+        header.statusLists().forEach(this::statusList);
+        header.repertoires().forEach(this::repertoire);
     }
 
     public TrustStore trust() {

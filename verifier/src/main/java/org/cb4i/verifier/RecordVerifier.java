@@ -1,5 +1,7 @@
 package org.cb4i.verifier;
 
+import org.cb4i.sdk.dataset.ManifestLines;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -37,7 +37,7 @@ import org.cb4i.sdk.token.LicenseTokens;
 import org.cb4i.sdk.token.Quota;
 import org.cb4i.verifier.ManifestContext;
 import org.cb4i.verifier.RecordResult;
-import org.cb4i.verifier.ManifestRecord;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import org.cb4i.verifier.RecordVerifier;
 import org.cb4i.verifier.trust.TrustStore;
 

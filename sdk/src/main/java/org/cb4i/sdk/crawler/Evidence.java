@@ -1,7 +1,6 @@
 package org.cb4i.sdk.crawler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.dataset.ManifestHeader;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -65,16 +66,8 @@ final class Evidence {
     }
 
     void write(List<ObjectNode> records, List<String> tokens, Collection<Crawler.Host> hosts) throws IOException {
-        ObjectNode header = Json.mapper().createObjectNode();
-        header.put("type", "cb4i-manifest");
-        header.put("version", 1);
-        header.put("builder", "cb4i crawl (" + Crawler.PRODUCT + ", key " + s.key().thumbprint() + ")");
-        header.put("usage", s.usage().token());
-        header.put("created", s.clock().instant().getEpochSecond());
-        ArrayNode lic = header.putArray("licenses");
-        tokens.forEach(lic::add);
         // Status lists named by the licenses, as the issuer serves them now.
-        ArrayNode lists = header.putArray("status_lists");
+        List<String> lists = new ArrayList<>();
         Set<URI> listUris = new LinkedHashSet<>();
         for (String t : tokens) {
             claims(t).status().ifPresent(st -> listUris.add(st.uri()));
@@ -85,22 +78,17 @@ final class Evidence {
                 lists.add(body.strip());
             }
         }
-        ArrayNode reps = header.putArray("repertoires");
+        List<String> reps = new ArrayList<>();
         s.issuer().ifPresent(i -> {
             String r = get(URI.create(i.toString().replaceAll("/+$", "") + "/repertoire"), "application/repertoire+jwt");
             if (r != null) {
                 reps.add(r.strip());
             }
         });
-        ArrayNode sites = header.putArray("sites");
+        List<ManifestHeader.Site> sites = new ArrayList<>();
         for (Crawler.Host h : hosts) {
-            ObjectNode site = sites.addObject();
-            site.put("origin", h.origin);
-            ArrayNode ls = site.putArray("robots_licenses");
-            h.robotsLicenses.forEach(ls::add);
-            h.contentUsage.ifPresent(cu -> site.put("content_usage", cu));
-            h.terms.ifPresent(t -> site.set("terms", Json.mapper().valueToTree(t)));
-            site.put("signature_policy", h.policy.token());
+            sites.add(new ManifestHeader.Site(h.origin, h.robotsLicenses, h.contentUsage,
+                    h.terms.map(t -> new ManifestHeader.Terms(t.get("url"), t.get("sha256"))), h.policy.token()));
         }
         // Receipts, grouped by (site, log), proven in bulk.
         Map<String, List<ObjectNode>> byLog = new LinkedHashMap<>();
@@ -110,15 +98,17 @@ final class Evidence {
                 byLog.computeIfAbsent(rc.path("origin").asText() + " " + rc.path("log").asText(), k -> new ArrayList<>()).add(r);
             }
         }
-        ObjectNode logs = header.putObject("logs");
+        Map<String, ManifestHeader.Log> logs = new LinkedHashMap<>();
         for (Map.Entry<String, List<ObjectNode>> e : byLog.entrySet()) {
             String origin = e.getKey().split(" ")[0];
             String logId = e.getKey().split(" ")[1];
-            prove(origin, logId, e.getValue(), logs);
+            logs.put(logId, prove(origin, logId, e.getValue()));
         }
+        ManifestHeader header = new ManifestHeader(1, "cb4i crawl (" + Crawler.PRODUCT + ", key " + s.key().thumbprint() + ")", s.usage().token(),
+                s.clock().instant().getEpochSecond(), tokens, lists, reps, sites, logs);
         Set<String> keep = Set.of("url", "fetched_at", "status", "outcome", "reason", "detail", "content_type", "bytes", "bytes_sha256", "text",
                 "credential", "license", "receipt", "warc", "location");
-        StringBuilder out = new StringBuilder(Json.write(header)).append('\n');
+        StringBuilder out = new StringBuilder(new String(header.toBytes(), StandardCharsets.UTF_8)).append('\n');
         int n = 0;
         for (ObjectNode r : records) {
             ObjectNode line = Json.mapper().createObjectNode();
@@ -133,25 +123,29 @@ final class Evidence {
         AtomicFiles.write(s.out().resolve(MANIFEST), out.toString().getBytes(StandardCharsets.UTF_8), false, true);
     }
 
-    /** Fetches entries and inclusion proofs for the receipts of one log, checks them, and puts them on the records. */
-    private void prove(String origin, String logId, List<ObjectNode> records, ObjectNode logs) {
+    /**
+     * Fetches entries and inclusion proofs for the receipts of one log, checks them, and puts them on the records;
+     * returns what the manifest's header says of the log.
+     */
+    private ManifestHeader.Log prove(String origin, String logId, List<ObjectNode> records) {
         String base = origin + "/.well-known/cb4i/logs/" + logId + "/";
-        ObjectNode log = logs.putObject(logId);
-        log.put("origin", origin);
         String jwksText = get(URI.create(base + "jwks"), "application/jwk-set+json");
         KeySet keys = null;
+        Optional<String> jwks = Optional.empty();
+        Optional<String> jwksError = Optional.empty();
+        Optional<String> checkpointError = Optional.empty();
         if (jwksText != null) {
             try {
                 keys = KeyFiles.parseKeySet(jwksText, base + "jwks");
-                log.set("jwks", Json.readTree(jwksText));
+                jwks = Optional.of(Json.write(Json.readTree(jwksText)));
             } catch (Cb4iException | IOException e) {
-                log.put("jwks_error", e.getMessage());
+                jwksError = Optional.of(e.getMessage());
             }
         }
         Map<String, ObjectNode> byRid = new LinkedHashMap<>();
         records.forEach(r -> byRid.put(r.get("receipt").get("rid").asText(), r));
         List<String> todo = new ArrayList<>(byRid.keySet());
-        ArrayNode checkpoints = log.putArray("checkpoints");
+        List<String> checkpoints = new ArrayList<>();
         Set<String> seenCheckpoints = new LinkedHashSet<>();
         for (int round = 0; round < PENDING_ROUNDS && !todo.isEmpty(); round++) {
             if (round > 0) {
@@ -174,7 +168,7 @@ final class Evidence {
                     try {
                         cp = Checkpoint.verify(cpText, keys);
                     } catch (Cb4iException e) {
-                        log.put("checkpoint_error", e.getMessage());
+                        checkpointError = Optional.of(e.getMessage());
                     }
                 }
                 if (cp != null && seenCheckpoints.add(cpText)) {
@@ -212,6 +206,7 @@ final class Evidence {
         for (String rid : todo) {
             ((ObjectNode) byRid.get(rid).get("receipt")).put("error", "not covered by a checkpoint when the crawl ended");
         }
+        return new ManifestHeader.Log(origin, jwks, jwksError, checkpoints, checkpointError);
     }
 
     private JsonNode proofs(URI u) {

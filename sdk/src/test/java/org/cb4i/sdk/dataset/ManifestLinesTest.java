@@ -1,4 +1,4 @@
-package org.cb4i.verifier;
+package org.cb4i.sdk.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.cb4i.verifier;
+package org.cb4i.sdk.dataset;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,11 @@ import java.util.Arrays;
 /**
  * Reads a manifest's lines as UTF-8 bytes (no decoding to characters: the JSON parser reads bytes faster, and does so
  * on the worker threads), without a trailing CR, and with a cap: a line longer than {@code maxLine} bytes is not
- * held in memory but skipped to its end and reported as {@link #TOO_LONG}.
+ * held in memory but skipped to its end and reported as {@link #TOO_LONG}. Not thread-safe: one reader a stream.
  */
-final class ManifestLines {
+public final class ManifestLines {
     /** Returned for a line over the cap (compared by identity). */
-    static final byte[] TOO_LONG = new byte[0];
+    public static final byte[] TOO_LONG = new byte[0];
 
     private final InputStream in;
     private final int maxLine;
@@ -24,7 +24,8 @@ final class ManifestLines {
     private int pos;
     private int end;
 
-    ManifestLines(InputStream in, int maxLine) {
+    /** @param maxLine the longest line held, in bytes */
+    public ManifestLines(InputStream in, int maxLine) {
         this.in = in;
         this.maxLine = maxLine;
     }
@@ -57,7 +58,7 @@ final class ManifestLines {
     }
 
     /** The next line, {@link #TOO_LONG}, or null at the end of the input. */
-    byte[] next() throws IOException {
+    public byte[] next() throws IOException {
         int len = 0;
         boolean tooLong = false;
         boolean any = false;

@@ -1,4 +1,4 @@
-package org.cb4i.verifier;
+package org.cb4i.sdk.dataset;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
