@@ -36,7 +36,6 @@ import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthSigner;
 import org.cb4i.sdk.json.Json;
-import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;

@@ -1,6 +1,5 @@
 package org.cb4i.verifier;
 
-import org.cb4i.sdk.dataset.ManifestLines;
 import org.cb4i.sdk.dataset.ManifestRecord;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;

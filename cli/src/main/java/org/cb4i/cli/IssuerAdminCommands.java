@@ -1,0 +1,254 @@
+package org.cb4i.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.cb4i.issuer.AdminOps;
+import org.cb4i.sdk.json.Json;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import static org.cb4i.cli.IssuerCommand.keysJson;
+import static org.cb4i.cli.IssuerCommand.op;
+import static org.cb4i.cli.IssuerCommand.seconds;
+
+import org.cb4i.cli.IssuerCommand.AdminCommand;
+
+/**
+ * The administration subcommands of {@code cb4i issuer}: members, licensees, agreements, licenses, revocation,
+ * suspension, strikes, status and the audit trail. Each builds an {@link AdminOps} operation that {@link AdminCommand}
+ * applies to the store directly or sends to the running issuer's {@code /admin}.
+ */
+final class IssuerAdminCommands {
+    private IssuerAdminCommands() {}
+
+    @Command(name = "member", mixinStandardHelpOptions = true, description = "The collective's members (its repertoire).",
+            subcommands = {Member.Add.class, Member.ListCmd.class, Member.Remove.class})
+    static final class Member {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a member site with its content-signing keys.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "The member's origin, e.g. https://news.example.")
+            String origin;
+
+            @Option(names = "--content-keys", required = true, paramLabel = "FILE", description = "The member's public content-signing keys (JWK or JWKS).")
+            Path keys;
+
+            @Option(names = "--joined", paramLabel = "DATE", description = "When it joined (default: now).")
+            String joined;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                return IssuerCommand.op("member.add", "origin", origin, "content_keys", keysJson(keys), "joined", seconds("--joined", joined));
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List memberships, past ones included.")
+        static final class ListCmd extends AdminCommand {
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("member.list");
+            }
+        }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true, description = "End a membership (it stays in the history).")
+        static final class Remove extends AdminCommand {
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "The member site's origin (scheme://host[:port]).")
+            String origin;
+
+            @Option(names = "--left", paramLabel = "DATE", description = "When it left (default: now).")
+            String left;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("member.remove", "origin", origin, "left", seconds("--left", left));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ licensees
+
+    @Command(name = "licensee", mixinStandardHelpOptions = true, description = "The collective's licensees (AI builders) and their crawler keys.",
+            subcommands = {Licensee.Add.class, Licensee.ListCmd.class})
+    static final class Licensee {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a licensee with its crawler's public key.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The licensee's id: the sub of its licenses and the client_id it authenticates with at /token.")
+            String id;
+
+            @Option(names = "--key", required = true, paramLabel = "FILE", description = "The crawler's public key (JWK, or a JWKS with one key).")
+            Path key;
+
+            @Option(names = "--contact", paramLabel = "TEXT", description = "Who to write to.")
+            String contact;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                return IssuerCommand.op("licensee.add", "id", id, "jwk", keysJson(key), "contact", contact);
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List licensees and whether they are suspended.")
+        static final class ListCmd extends AdminCommand {
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("licensee.list");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ agreements
+
+    @Command(name = "agreement", mixinStandardHelpOptions = true, description = "Agreements: what a licensee's licenses grant, and when.",
+            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class})
+    static final class AgreementCmd {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Record an agreement with a licensee.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The agreement's id (licenses issued under it name it).")
+            String id;
+
+            @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee the agreement is with (registered with 'licensee add').")
+            String licensee;
+
+            @Mixin
+            GrantOptions grant;
+
+            @Option(names = "--from", paramLabel = "DATE", description = "In force from (default: now).")
+            String from;
+
+            @Option(names = "--until", required = true, paramLabel = "DATE", description = "In force until, e.g. 2027-12-31.")
+            String until;
+
+            @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Shorter license lifetime for this agreement.")
+            Long tokenLifetime;
+
+            @Option(names = "--price", paramLabel = "FILE", description = "The price schedule, a JSON object kept with the agreement "
+                    + "(e.g. {\"currency\": \"EUR\", \"per_request\": 0.001, \"monthly\": 500}); never put into licenses.")
+            Path price;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                Map<String, Object> g = grant.toJson();
+                if (tokenLifetime != null) {
+                    g.put("token_lifetime", tokenLifetime);
+                }
+                if (price != null) {
+                    String text = Files.readString(price, StandardCharsets.UTF_8); // a missing file is reported as such
+                    try {
+                        g.put("price", Json.readTree(text));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(price + ": " + e.getMessage());
+                    }
+                }
+                return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", g, "not_before", seconds("--from", from),
+                        "not_after", seconds("--until", until));
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List agreements and whether each is in force.")
+        static final class ListCmd extends AdminCommand {
+            @Option(names = "--licensee", paramLabel = "ID", description = "Only this licensee's agreements.")
+            String licensee;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("agreement.list", "licensee", licensee);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ licenses and their status
+
+    @Command(name = "licenses", mixinStandardHelpOptions = true, description = "List the licenses issued.")
+    static final class LicenseList extends AdminCommand {
+        @Option(names = "--licensee", paramLabel = "ID", description = "Only this licensee's licenses.")
+        String licensee;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("license.list", "licensee", licensee);
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke one license for good (status INVALID).")
+    static final class Revoke extends AdminCommand {
+        @Option(names = "--jti", required = true, paramLabel = "ID", description = "The license's id (its jti, as 'issuer licenses' lists it).")
+        String jti;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("revoke", "jti", jti);
+        }
+    }
+
+    @Command(name = "suspend", mixinStandardHelpOptions = true, description = "Suspend every license of a licensee (until resume).")
+    static final class Suspend extends AdminCommand {
+        @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee whose licenses are suspended.")
+        String licensee;
+
+        @Option(names = "--reason", defaultValue = "suspended", paramLabel = "WHY", description = "suspended (default) or payment-overdue.")
+        String reason;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("suspend", "licensee", licensee, "reason", reason);
+        }
+    }
+
+    /** Exactly one of a licensee or everyone. */
+    static final class Whom {
+        @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee concerned (or --all).")
+        String licensee;
+
+        @Option(names = "--all", required = true, description = "Every license of the collective.")
+        boolean all;
+    }
+
+    @Command(name = "strike", mixinStandardHelpOptions = true,
+            description = "The data strike: suspend access for every member site at once, for one licensee or everyone, through the status lists.")
+    static final class Strike extends AdminCommand {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Whom whom;
+
+        @Override
+        Map<String, Object> op() {
+            return whom.all ? IssuerCommand.op("strike", "all", true) : IssuerCommand.op("strike", "licensee", whom.licensee);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "End a strike or suspension.")
+    static final class Resume extends AdminCommand {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Whom whom;
+
+        @Override
+        Map<String, Object> op() {
+            return whom.all ? IssuerCommand.op("resume", "all", true) : IssuerCommand.op("resume", "licensee", whom.licensee);
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "The collective at a glance: members, licensees, strikes.")
+    static final class Status extends AdminCommand {
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("status");
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "The last changes, oldest first.")
+    static final class Audit extends AdminCommand {
+        @Option(names = "--last", defaultValue = "50", paramLabel = "N", description = "How many changes to show (default ${DEFAULT-VALUE}).")
+        int last;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("audit", "last", last);
+        }
+    }
+}
