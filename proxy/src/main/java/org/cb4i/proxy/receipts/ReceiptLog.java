@@ -77,7 +77,7 @@ public final class ReceiptLog implements AutoCloseable {
     private record Pending(String rid, byte[] entry, CompletableFuture<Long> done) {}
 
     /** A batch's leaf hashes, offsets and reservation numbers, handed to the index and the tree together. */
-    private static final class Staged {
+    static final class Staged {
         final byte[][] leaves;
         final long[] offsets;
         final long[] numbers;
@@ -94,32 +94,32 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
-    private final Path dir;
-    private final SigningKey key;
+    final Path dir;
+    final SigningKey key;
     private final Clock clock;
     private final Duration checkpointInterval;
     private final int checkpointEntries;
-    private final Consumer<String> events;
-    private final FileChannel channel;
+    final Consumer<String> events;
+    final FileChannel channel;
     private final FileLock lock;
-    private final EntryIndex index;
-    private final MerkleTree tree;
+    final EntryIndex index;
+    final MerkleTree tree;
     private final ReceiptIds ids;
     /** Receipt ids that are not {@link ReceiptIds}' (written before that scheme, or given by a caller). */
     private final RidIndex otherRids = new RidIndex();
-    private final java.util.concurrent.atomic.AtomicLong nextReservation = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong nextReservation = new java.util.concurrent.atomic.AtomicLong();
     /** Reservation numbers below this one are on record in {@link #RESERVED} as possibly handed out. */
     private volatile long reservedUpTo;
     /** The highest reservation number an entry holds (writer thread). */
-    private long highestNumber = -1;
+    long highestNumber = -1;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
-    private volatile Checkpoint checkpoint;
+    volatile Checkpoint checkpoint;
     private volatile String failure;
     private volatile boolean closing;
-    private long fileSize;
+    long fileSize;
     /** Entries on disk that no published checkpoint covers yet (after a crash, the ones recovered past it). */
-    private long uncovered;
+    long uncovered;
     /** Test hook: thrown from the next write, as a full disk would. */
     volatile IOException injectedFault;
     /**
@@ -187,10 +187,10 @@ public final class ReceiptLog implements AutoCloseable {
         }
         ReceiptLog log = null;
         try {
-            long[] clean = takeCleanMarker(settings.dir());
+            long[] clean = LogRecovery.takeCleanMarker(settings.dir());
             if (clean != null) {
                 log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true));
-                if (!log.resumeFromIndex(clean)) {
+                if (!LogRecovery.resumeFromIndex(log, clean)) {
                     log.index.close();
                     log = null;
                     events.accept("receipts log: the index files in " + settings.dir() + " do not match entries.log; rebuilding them from it");
@@ -198,7 +198,7 @@ public final class ReceiptLog implements AutoCloseable {
             }
             if (log == null) {
                 log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), false));
-                log.recover();
+                LogRecovery.recover(log);
             }
         } catch (IOException | RuntimeException e) {
             if (log != null) {
@@ -212,163 +212,8 @@ public final class ReceiptLog implements AutoCloseable {
         return log;
     }
 
-    private void recover() throws IOException {
-        long size = channel.size();
-        long pos = 0;
-        Staged staged = new Staged(4096);
-        // The file is read front to back in large pieces (two reads an entry made a start take minutes on a big log).
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20).limit(0);
-        long bufStart = 0;
-        CRC32C c = new CRC32C();
-        while (pos < size) {
-            int at = (int) (pos - bufStart);
-            if (buf.limit() - at < 8 + MAX_ENTRY_BYTES && bufStart + buf.limit() < size) {
-                buf.position(at).compact();
-                bufStart = pos;
-                EntryIndex.readFully(channel, buf, bufStart + buf.position());
-                buf.flip();
-                at = 0;
-            }
-            int available = buf.limit() - at;
-            if (available < 8) {
-                break;
-            }
-            int len = buf.getInt(at);
-            int crc = buf.getInt(at + 4);
-            if (len <= 0 || len > MAX_ENTRY_BYTES || available - 8 < len) {
-                break;
-            }
-            c.reset();
-            c.update(buf.array(), at + 8, len);
-            if ((int) c.getValue() != crc) {
-                break;
-            }
-            byte[] entry = java.util.Arrays.copyOfRange(buf.array(), at + 8, at + 8 + len);
-            int i = staged.n++;
-            staged.leaves[i] = MerkleTree.leafHash(entry);
-            staged.offsets[i] = pos;
-            staged.rids[i] = LogEntry.ridOf(entry);
-            if (staged.n == staged.leaves.length) {
-                index(staged);
-            }
-            pos += 8 + len;
-        }
-        index(staged);
-        if (pos < size) {
-            long covered = published().map(Checkpoint::size).orElse(0L);
-            if (covered > tree.size()) {
-                // Not a torn tail: entries a published checkpoint covers would be cut off. Leave the file as it is.
-                throw new IOException("receipts log " + dir + " is corrupt: entry " + tree.size() + " at offset " + pos + " of "
-                        + dir.resolve(ENTRIES) + " cannot be read, but its checkpoint covers " + covered + " entries; the file is left "
-                        + "as it is: restore it from a backup, or move the folder aside to start a new log");
-            }
-            events.accept("receipts log: truncated a torn tail of " + (size - pos) + " bytes at offset " + pos
-                    + " in " + dir.resolve(ENTRIES) + " (" + tree.size() + " complete entries kept)");
-            channel.truncate(pos);
-            channel.force(true);
-        }
-        fileSize = pos;
-        String corrupt = checkCheckpoint();
-        if (corrupt != null) {
-            throw new IOException("receipts log " + dir + " is corrupt: " + corrupt);
-        }
-        reserveOnOpen();
-    }
-
-    /**
-     * After a clean close: the tree from {@code entries.idx} (its leaf hashes, 40 bytes an entry, instead of every entry's
-     * bytes), checked against the checkpoint the close published. False, with nothing kept, when anything disagrees.
-     */
-    private boolean resumeFromIndex(long[] clean) throws IOException {
-        long size = clean[1];
-        if (channel.size() != clean[0] || index.entries() != size || index.ridSlots() <= clean[2] || clean[3] != 0) {
-            return false; // changed since, or ids of another form (their index is in memory only): read the entries
-        }
-        byte[] hashes = new byte[4096 * 32];
-        for (long at = 0; at < size; at += 4096) {
-            int n = (int) Math.min(4096, size - at);
-            index.read(at, n, hashes);
-            for (int i = 0; i < n; i++) {
-                tree.appendLeafHash(java.util.Arrays.copyOfRange(hashes, 32 * i, 32 * i + 32));
-            }
-        }
-        fileSize = clean[0];
-        highestNumber = clean[2];
-        if (checkCheckpoint() != null || checkpoint == null || checkpoint.size() != size) {
-            return false; // a clean close checkpoints every entry
-        }
-        reserveOnOpen();
-        events.accept("receipts log: resumed " + size + (size == 1 ? " entry" : " entries") + " from its index (closed cleanly)");
-        return true;
-    }
-
-    /** Reads and checks the published checkpoint against the tree; what is wrong, or null. */
-    private String checkCheckpoint() throws IOException {
-        Optional<Checkpoint> published = published();
-        if (published.isPresent()) {
-            Checkpoint cp = published.get();
-            if (cp.size() > tree.size()) {
-                return "its checkpoint covers " + cp.size() + " entries but only " + tree.size() + " can be read";
-            }
-            if (!java.util.Arrays.equals(cp.root(), tree.root(cp.size()))) {
-                return "the entries do not match the root of its checkpoint at size " + cp.size();
-            }
-            checkpoint = cp;
-        }
-        uncovered = tree.size() - (checkpoint == null ? 0 : checkpoint.size());
-        return null;
-    }
-
-    /** The checkpoint last published, verified with the log's key; empty when none was. */
-    private Optional<Checkpoint> published() throws IOException {
-        Path cpFile = dir.resolve(CHECKPOINT);
-        return Files.exists(cpFile)
-                ? Optional.of(Checkpoint.verify(Files.readString(cpFile).strip(), org.cb4i.sdk.key.KeySet.of(key.publicKey())))
-                : Optional.empty();
-    }
-
-    private void reserveOnOpen() throws IOException {
-        long reserved = Files.exists(dir.resolve(RESERVED)) ? readReserved() : 0;
-        nextReservation.set(Math.max(reserved, highestNumber + 1));
-        reserve(nextReservation.get() + RESERVATION_BLOCK);
-    }
-
-    /** Reads the clean-close marker, if any, and removes it durably before the log changes again. */
-    private static long[] takeCleanMarker(Path dir) throws IOException {
-        Path marker = dir.resolve(CLEAN);
-        if (!Files.exists(marker)) {
-            return null;
-        }
-        String text = Files.readString(marker, StandardCharsets.US_ASCII).strip();
-        Files.delete(marker);
-        AtomicFiles.forceDirectory(dir);
-        String[] parts = text.split(" ");
-        if (parts.length != 4) {
-            return null; // unreadable: the index is rebuilt, which is always safe
-        }
-        long[] v = new long[4];
-        try {
-            for (int i = 0; i < 4; i++) {
-                v[i] = Long.parseLong(parts[i]);
-            }
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        return v;
-    }
-
-    private long readReserved() throws IOException {
-        String text = Files.readString(dir.resolve(RESERVED), StandardCharsets.US_ASCII).strip();
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IOException(dir.resolve(RESERVED) + " should hold one decimal number (the receipt ids reserved so far); found \""
-                    + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\"");
-        }
-    }
-
     /** Records durably that reservation numbers below {@code upTo} may be handed out, then lets them be. */
-    private void reserve(long upTo) throws IOException {
+    void reserve(long upTo) throws IOException {
         AtomicFiles.write(dir.resolve(RESERVED), (upTo + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
         reservedUpTo = upTo;
     }
@@ -381,7 +226,7 @@ public final class ReceiptLog implements AutoCloseable {
      * Adds staged entries to the index files, then to the tree (whose tiles read the index), and empties the stage.
      * Runs on the writer thread (or in recovery, before it starts).
      */
-    private void index(Staged s) throws IOException {
+    void index(Staged s) throws IOException {
         long first = tree.size();
         for (int i = 0; i < s.n; i++) {
             s.seqs[i] = first + i;
@@ -403,7 +248,6 @@ public final class ReceiptLog implements AutoCloseable {
         s.n = 0;
     }
 
-    /** The log id: the thumbprint of its key. */
     /** The folder the log is kept in. */
     public Path dir() {
         return dir;
@@ -419,6 +263,7 @@ public final class ReceiptLog implements AutoCloseable {
 
     private volatile boolean closedClean;
 
+    /** The log id: the thumbprint of its key. */
     public String logId() {
         return key.thumbprint();
     }
