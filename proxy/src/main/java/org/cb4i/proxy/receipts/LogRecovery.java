@@ -1,5 +1,15 @@
 package org.cb4i.proxy.receipts;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.SigningKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +30,58 @@ import org.cb4i.sdk.log.MerkleTree;
  */
 final class LogRecovery {
     private LogRecovery() {}
+
+    /** {@link ReceiptLog#open}: the key (made on first use), the lock, then recovery or a resume from the index. */
+    static ReceiptLog open(ProxyConfig.LogSettings settings, Clock clock, Consumer<String> events) throws IOException {
+        Files.createDirectories(settings.dir());
+        SigningKey key;
+        if (Files.exists(settings.keyFile())) {
+            key = KeyFiles.readSigningKey(settings.keyFile());
+        } else {
+            key = KeyFiles.generate(KeyAlgorithm.ED25519);
+            Path keyDir = settings.keyFile().toAbsolutePath().getParent();
+            Files.createDirectories(keyDir);
+            AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.json.Json.writePretty(key.privateJwk().toJSONObject())
+                    .getBytes(StandardCharsets.UTF_8), true, false);
+            events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
+        }
+        FileChannel ch = FileChannel.open(settings.dir().resolve(ReceiptLog.ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("the receipts log in " + settings.dir() + " is in use by another proxy process");
+        }
+        ReceiptLog log = null;
+        try {
+            long[] clean = takeCleanMarker(settings.dir());
+            if (clean != null) {
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true));
+                if (!resumeFromIndex(log, clean)) {
+                    log.index.close();
+                    log = null;
+                    events.accept("receipts log: the index files in " + settings.dir() + " do not match entries.log; rebuilding them from it");
+                }
+            }
+            if (log == null) {
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), false));
+                recover(log);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                log.index.close();
+            }
+            lock.release();
+            ch.close();
+            throw e;
+        }
+        log.startWriter();
+        return log;
+    }
 
     /** After a crash (or with no clean-close marker): every entry read, checked and indexed; a torn tail cut off. */
     static void recover(ReceiptLog log) throws IOException {

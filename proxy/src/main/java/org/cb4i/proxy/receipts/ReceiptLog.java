@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +20,6 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.files.AtomicFiles;
-import org.cb4i.sdk.key.KeyAlgorithm;
-import org.cb4i.sdk.key.KeyFiles;
 import org.cb4i.sdk.key.SigningKey;
 import org.cb4i.sdk.log.Checkpoint;
 import org.cb4i.sdk.log.LogEntry;
@@ -137,7 +132,7 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
-    private ReceiptLog(ProxyConfig.LogSettings s, SigningKey key, Clock clock, Consumer<String> events, FileChannel channel, FileLock lock,
+    ReceiptLog(ProxyConfig.LogSettings s, SigningKey key, Clock clock, Consumer<String> events, FileChannel channel, FileLock lock,
             EntryIndex index) {
         this.dir = s.dir();
         this.index = index;
@@ -162,54 +157,7 @@ public final class ReceiptLog implements AutoCloseable {
      * @throws IOException when the folder cannot be used, another process holds the log, or the log is corrupt
      */
     public static ReceiptLog open(ProxyConfig.LogSettings settings, Clock clock, Consumer<String> events) throws IOException {
-        Files.createDirectories(settings.dir());
-        SigningKey key;
-        if (Files.exists(settings.keyFile())) {
-            key = KeyFiles.readSigningKey(settings.keyFile());
-        } else {
-            key = KeyFiles.generate(KeyAlgorithm.ED25519);
-            Path keyDir = settings.keyFile().toAbsolutePath().getParent();
-            Files.createDirectories(keyDir);
-            AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.json.Json.writePretty(key.privateJwk().toJSONObject())
-                    .getBytes(StandardCharsets.UTF_8), true, false);
-            events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
-        }
-        FileChannel ch = FileChannel.open(settings.dir().resolve(ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            ch.close();
-            throw new IOException("the receipts log in " + settings.dir() + " is in use by another proxy process");
-        }
-        ReceiptLog log = null;
-        try {
-            long[] clean = LogRecovery.takeCleanMarker(settings.dir());
-            if (clean != null) {
-                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true));
-                if (!LogRecovery.resumeFromIndex(log, clean)) {
-                    log.index.close();
-                    log = null;
-                    events.accept("receipts log: the index files in " + settings.dir() + " do not match entries.log; rebuilding them from it");
-                }
-            }
-            if (log == null) {
-                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), false));
-                LogRecovery.recover(log);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (log != null) {
-                log.index.close();
-            }
-            lock.release();
-            ch.close();
-            throw e;
-        }
-        log.writer.start();
-        return log;
+        return LogRecovery.open(settings, clock, events);
     }
 
     /** Records durably that reservation numbers below {@code upTo} may be handed out, then lets them be. */
@@ -246,6 +194,11 @@ public final class ReceiptLog implements AutoCloseable {
         java.util.Arrays.fill(s.leaves, 0, s.n, null);
         java.util.Arrays.fill(s.rids, 0, s.n, null);
         s.n = 0;
+    }
+
+    /** Starts appending (after recovery). */
+    void startWriter() {
+        writer.start();
     }
 
     /** The folder the log is kept in. */
