@@ -116,4 +116,28 @@ final class CrawlJournal implements AutoCloseable {
             records.close();
         }
     }
+
+    /**
+     * Adds a license token to the crawl's file of tokens used (one a line, forced to disk) unless it is there, and
+     * returns every token the file holds: a resumed crawl's manifest names the licenses of all its runs.
+     */
+    static List<String> rememberLicense(Path file, String token) {
+        try {
+            Files.createDirectories(file.getParent());
+            List<String> known = new ArrayList<>();
+            if (Files.exists(file)) {
+                Files.readAllLines(file, StandardCharsets.US_ASCII).stream().map(String::strip).filter(x -> !x.isEmpty()).forEach(known::add);
+            }
+            if (!known.contains(token)) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    ch.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    ch.force(true);
+                }
+                known.add(token);
+            }
+            return known;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file.getParent() + ": cannot record the license used", e);
+        }
+    }
 }

@@ -10,8 +10,6 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -41,7 +38,6 @@ import org.cb4i.sdk.httpsig.WebBotAuthSigner;
 import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.SigningKey;
-import org.cb4i.sdk.terms.RobotsTxt;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.sdk.text.CanonicalText;
 import org.cb4i.sdk.token.LicenseClaims;
@@ -69,7 +65,7 @@ public final class Crawler {
     public static final String PRODUCT = "cb4i-crawler";
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
     static final String LICENSES = "licenses.txt";
-    private static final int MAX_TERMS_BYTES = 1024 * 1024;
+    static final int MAX_TERMS_BYTES = 1024 * 1024;
     private static final int MAX_ATTEMPTS = 4;
     private static final Pattern RECEIPT = Pattern.compile("log=\"([A-Za-z0-9_-]+)\"\\s*,\\s*rid=\"([A-Za-z0-9_-]+)\"");
 
@@ -122,7 +118,7 @@ public final class Crawler {
     private final Settings s;
     private final HttpClient http;
     private final WebBotAuthSigner signer;
-    private final Map<String, Host> hosts = new HashMap<>();
+    private final Sites sites;
     private final List<String> tokensUsed = new ArrayList<>();
     private String token;
     private LicenseClaims claims;
@@ -131,22 +127,7 @@ public final class Crawler {
         this.s = settings;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
         this.signer = new WebBotAuthSigner(settings.key(), settings.clock());
-    }
-
-    /** What the crawler knows of one site. */
-    static final class Host {
-        final String origin;
-        RobotsTxt.Selection robots;
-        List<String> robotsLicenses = List.of();
-        Optional<String> contentUsage = Optional.empty();
-        /** The RSL terms robots.txt names, as fetched: {@code url} and {@code sha256}. */
-        Optional<Map<String, String>> terms = Optional.empty();
-        SignaturePolicy policy = SignaturePolicy.REUSABLE;
-        Instant nextAllowed = Instant.EPOCH;
-
-        Host(String origin) {
-            this.origin = origin;
-        }
+        this.sites = new Sites(settings, http);
     }
 
     /** A URL waiting, with how often it was tried. */
@@ -188,7 +169,7 @@ public final class Crawler {
             }
             while (!frontier.isEmpty() && counts.finished() < s.maxPages()) {
                 Pending p = next(frontier);
-                Host host = host(p.url());
+                Sites.Host host = sites.get(p.url());
                 waitFor(host);
                 counts.queued = frontier.size();
                 ObjectNode line = fetch(p, host, frontier, seen, scope, journal);
@@ -201,7 +182,7 @@ public final class Crawler {
                 progress.update(counts, p.url().toString(), line.path("outcome").asText());
             }
             counts.queued = frontier.size();
-            new Evidence(s, http, signer, () -> token).write(journal.done(), tokensUsed, hosts.values());
+            new Evidence(s, http, signer, () -> token).write(journal.done(), tokensUsed, sites.all());
         }
         return counts;
     }
@@ -225,7 +206,7 @@ public final class Crawler {
         Instant bestAt = null;
         int looked = 0;
         for (Pending p : frontier) {
-            Host h = hosts.get(origin(p.url()));
+            Sites.Host h = sites.known(p.url());
             Instant at = h == null ? Instant.EPOCH : h.nextAllowed;
             if (!at.isAfter(now)) {
                 best = p;
@@ -243,7 +224,7 @@ public final class Crawler {
         return best;
     }
 
-    private void waitFor(Host h) throws InterruptedException {
+    private void waitFor(Sites.Host h) throws InterruptedException {
         long ms = Duration.between(s.clock().instant(), h.nextAllowed).toMillis();
         if (ms > 0) {
             Thread.sleep(ms);
@@ -295,28 +276,13 @@ public final class Crawler {
      * resumed crawl renews its license, and the manifest must still hold the ones earlier records were fetched under.
      */
     private void rememberLicense(String t) {
-        Path file = s.out().resolve(LICENSES);
-        try {
-            java.nio.file.Files.createDirectories(s.out());
-            List<String> known = java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file, StandardCharsets.US_ASCII) : List.of();
-            tokensUsed.clear();
-            known.stream().map(String::strip).filter(x -> !x.isEmpty()).forEach(tokensUsed::add);
-            if (!tokensUsed.contains(t)) {
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
-                    ch.write(java.nio.ByteBuffer.wrap((t + "\n").getBytes(StandardCharsets.US_ASCII)));
-                    ch.force(true);
-                }
-                tokensUsed.add(t);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(s.out() + ": cannot record the license used", e);
-        }
+        tokensUsed.clear();
+        tokensUsed.addAll(CrawlJournal.rememberLicense(s.out().resolve(LICENSES), t));
     }
 
     // ------------------------------------------------------------------ one URL
 
-    private ObjectNode fetch(Pending p, Host host, ArrayDeque<Pending> frontier, Set<String> seen, Set<String> scope, CrawlJournal journal)
+    private ObjectNode fetch(Pending p, Sites.Host host, ArrayDeque<Pending> frontier, Set<String> seen, Set<String> scope, CrawlJournal journal)
             throws IOException, TokenClient.Refused {
         URI url = p.url();
         ObjectNode line = Json.mapper().createObjectNode();
@@ -360,18 +326,18 @@ public final class Crawler {
             return failed(line, "TOO_LARGE", "larger than " + MAX_BODY_BYTES + " bytes; not kept");
         }
         if (status == 429 || status == 503 && resp.headers().firstValue("Retry-After").isPresent()) {
-            long wait = resp.headers().firstValue("Retry-After").map(Crawler::seconds).orElse(5L);
+            long wait = resp.headers().firstValue("Retry-After").map(Answers::retryAfterSeconds).orElse(5L);
             host.nextAllowed = s.clock().instant().plusSeconds(Math.min(wait, 600));
             if (p.attempts() + 1 < MAX_ATTEMPTS) {
                 frontier.addFirst(new Pending(url, p.attempts() + 1));
                 return null;
             }
-            return failed(line, reasonOf(body).orElse("QUOTA_EXCEEDED"), "still " + status + " after " + MAX_ATTEMPTS + " attempts");
+            return failed(line, Answers.reasonOf(body).orElse("QUOTA_EXCEEDED"), "still " + status + " after " + MAX_ATTEMPTS + " attempts");
         }
         if (status == 401 || status == 402 || status == 403) {
             line.put("outcome", "refused");
-            line.put("reason", reasonOf(body).orElse("HTTP_" + status));
-            line.put("detail", detailOf(body));
+            line.put("reason", Answers.reasonOf(body).orElse("HTTP_" + status));
+            line.put("detail", Answers.detailOf(body));
             return line;
         }
         if (status >= 300 && status < 400) {
@@ -418,7 +384,7 @@ public final class Crawler {
         resp.headers().firstValue("Content-Credential").ifPresent(c -> line.put("credential", c.strip()));
         ArrayNode links = line.putArray("links");
         if (contentType.toLowerCase(Locale.ROOT).startsWith("text/html")) {
-            String html = new String(body, charsetOf(contentType));
+            String html = new String(body, Answers.charsetOf(contentType));
             Document doc = Jsoup.parse(html, url.toString());
             try {
                 CanonicalText.Result text = CanonicalText.of(doc);
@@ -472,7 +438,7 @@ public final class Crawler {
 
     private ObjectNode retryOrFail(Pending p, ArrayDeque<Pending> frontier, ObjectNode line, String reason, String detail) {
         if (p.attempts() + 1 < MAX_ATTEMPTS) {
-            hosts.get(origin(p.url())).nextAllowed = s.clock().instant().plusSeconds(1L << p.attempts());
+            sites.known(p.url()).nextAllowed = s.clock().instant().plusSeconds(1L << p.attempts());
             frontier.addLast(new Pending(p.url(), p.attempts() + 1));
             return null;
         }
@@ -491,70 +457,6 @@ public final class Crawler {
         line.put("reason", reason);
         line.put("detail", detail);
         return line;
-    }
-
-    // ------------------------------------------------------------------ sites
-
-    private Host host(URI url) throws IOException {
-        String origin = origin(url);
-        Host h = hosts.get(origin);
-        if (h != null) {
-            return h;
-        }
-        h = new Host(origin);
-        hosts.put(origin, h);
-        // robots.txt (RFC 9309): 4xx means no rules; 5xx or unreachable means assume everything is disallowed.
-        Optional<HttpResponse<byte[]>> robots = plainGet(URI.create(origin + "/robots.txt"), "text/plain");
-        if (robots.isPresent() && robots.get().statusCode() == 200) {
-            RobotsTxt r = RobotsTxt.parse(limit(robots.get().body(), RobotsTxt.MAX_BYTES));
-            h.robots = r.forAgent(PRODUCT);
-            h.robotsLicenses = h.robots.licenses().stream().map(URI::toString).toList();
-            h.contentUsage = Optional.of(h.robots.signalsFor("/").toContentUsage()).filter(x -> !x.isEmpty());
-        } else if (robots.isPresent() && robots.get().statusCode() >= 400 && robots.get().statusCode() < 500) {
-            h.robots = RobotsTxt.empty().forAgent(PRODUCT);
-        } else {
-            h.robots = RobotsTxt.parse("User-agent: *\nDisallow: /\n").forAgent(PRODUCT);
-        }
-        if (!h.robotsLicenses.isEmpty()) {
-            Host site = h;
-            String termsUrl = h.robotsLicenses.get(0);
-            try {
-                plainGet(URI.create(termsUrl), "application/rsl+xml").filter(r -> r.statusCode() == 200 && r.body().length <= MAX_TERMS_BYTES)
-                        .ifPresent(r -> {
-                            Map<String, String> t = new java.util.LinkedHashMap<>(); // a fixed order in the manifest
-                            t.put("url", termsUrl);
-                            t.put("sha256", sha256Hex(r.body()));
-                            site.terms = Optional.of(t);
-                        });
-            } catch (IllegalArgumentException e) {
-                // an unusable License URL: nothing to record but the URL itself
-            }
-        }
-        h.nextAllowed = s.clock().instant().plusNanos((long) (1e9 / s.rps()));
-        Optional<HttpResponse<byte[]>> d = plainGet(URI.create(origin + "/.well-known/cb4i"), "application/json");
-        if (d.isPresent() && d.get().statusCode() == 200) {
-            try {
-                JsonNode j = Json.readTree(d.get().body());
-                if ("per-request".equals(j.path("signature_policy").asText())) {
-                    h.policy = SignaturePolicy.PER_REQUEST;
-                }
-            } catch (IOException e) {
-                // not cb4i discovery: reusable signatures
-            }
-        }
-        return h;
-    }
-
-    private Optional<HttpResponse<byte[]>> plainGet(URI u, String accept) {
-        try {
-            return Optional.of(http.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(15)).header("Accept", accept)
-                    .header("User-Agent", PRODUCT + "/0.1").GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -577,45 +479,7 @@ public final class Crawler {
         }
     }
 
-    private static long seconds(String retryAfter) {
-        try {
-            return Math.max(0, Long.parseLong(retryAfter.trim()));
-        } catch (NumberFormatException e) {
-            return 5;
-        }
-    }
-
-    private static Optional<String> reasonOf(byte[] body) {
-        try {
-            JsonNode j = Json.readTree(body);
-            return Optional.ofNullable(j.path("reason").textValue());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String detailOf(byte[] body) {
-        try {
-            JsonNode j = Json.readTree(body);
-            return j.path("detail").asText("");
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static Charset charsetOf(String contentType) {
-        Matcher m = Pattern.compile("charset=\"?([A-Za-z0-9._-]+)", Pattern.CASE_INSENSITIVE).matcher(contentType);
-        if (m.find()) {
-            try {
-                return Charset.forName(m.group(1));
-            } catch (IllegalArgumentException e) {
-                return StandardCharsets.UTF_8;
-            }
-        }
-        return StandardCharsets.UTF_8;
-    }
-
-    private static byte[] limit(byte[] b, int max) {
+    static byte[] limit(byte[] b, int max) {
         return b.length <= max ? b : java.util.Arrays.copyOf(b, max);
     }
 

@@ -65,7 +65,7 @@ final class Evidence {
         this.token = token;
     }
 
-    void write(List<ObjectNode> records, List<String> tokens, Collection<Crawler.Host> hosts) throws IOException {
+    void write(List<ObjectNode> records, List<String> tokens, Collection<Sites.Host> hosts) throws IOException {
         // Status lists named by the licenses, as the issuer serves them now.
         List<String> lists = new ArrayList<>();
         Set<URI> listUris = new LinkedHashSet<>();
@@ -86,7 +86,7 @@ final class Evidence {
             }
         });
         List<ManifestHeader.Site> sites = new ArrayList<>();
-        for (Crawler.Host h : hosts) {
+        for (Sites.Host h : hosts) {
             sites.add(new ManifestHeader.Site(h.origin, h.robotsLicenses, h.contentUsage,
                     h.terms.map(t -> new ManifestHeader.Terms(t.get("url"), t.get("sha256"))), h.policy.token()));
         }
