@@ -4,6 +4,16 @@ package org.cb4i.verifier.warc;
 final class RadixSort {
     private RadixSort() {}
 
+    /** Sorts {@code keys} in place and returns where each came from: the sorted permutation of 0 to n - 1. */
+    static long[] withOrigins(long[] keys, int n) {
+        long[] origins = new long[n];
+        for (int i = 0; i < n; i++) {
+            origins[i] = i;
+        }
+        byKey(keys, origins, n);
+        return origins;
+    }
+
     static void byKey(long[] keys, long[] values, int n) {
         long[] k2 = new long[n];
         long[] v2 = new long[n];

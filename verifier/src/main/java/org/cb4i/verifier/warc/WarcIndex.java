@@ -196,11 +196,7 @@ public final class WarcIndex implements Closeable {
             return Optional.empty();
         }
         long[] where = places.where.toArray();
-        long[] order = new long[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        RadixSort.byKey(where, order, n);
+        long[] order = RadixSort.withOrigins(where, n);
         long[] lengths = places.lengths.a;
         long expect = 0;
         int file = 0;
@@ -223,11 +219,7 @@ public final class WarcIndex implements Closeable {
             return Optional.empty();
         }
         long[] hashes = places.ids.toArray();
-        long[] idx = new long[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        RadixSort.byKey(hashes, idx, n);
+        long[] idx = RadixSort.withOrigins(hashes, n);
         for (int k = 1; k < n; k++) {
             if (hashes[k] == hashes[k - 1]) {
                 return Optional.empty(); // an id named twice (or two ids of one hash): the files are read through
@@ -495,12 +487,10 @@ public final class WarcIndex implements Closeable {
             synchronized (this) {
                 if (byPlace == null) {
                     long[] places = new long[locs.length];
-                    long[] entries = new long[locs.length];
                     for (int j = 0; j < locs.length; j++) {
                         places[j] = locs[j] & ~RESPONSE;
-                        entries[j] = j;
                     }
-                    RadixSort.byKey(places, entries, places.length);
+                    long[] entries = RadixSort.withOrigins(places, places.length);
                     byPlace = new long[][] {places, entries};
                 }
                 p = byPlace;
