@@ -156,7 +156,7 @@ class CollectiveProcessTest {
             }
             assertThat(Duration.between(start, Instant.now())).as("sites " + pending + " still not answering " + status + " " + reason)
                     .isLessThan(max);
-            Thread.sleep(200);
+            Thread.sleep(200); // a measuring loop: each round asks every site over HTTP, and the time taken is the result
         }
         return Duration.between(start, Instant.now());
     }
@@ -216,11 +216,8 @@ class CollectiveProcessTest {
                 "--issuer", "http://127.0.0.1:" + issuerPort, "--seeds", "http://127.0.0.1:" + portA + "/", "http://127.0.0.1:" + portB + "/",
                 "--out", crawl.toString(), "--rps", "1").redirectErrorStream(true).redirectOutput(dir.resolve("crawl-1.log").toFile()).start();
         processes.add(crawler);
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (lines(crawl.resolve("records.jsonl")) < 3) {
-            assertThat(Instant.now()).as("the crawl makes progress; see " + dir.resolve("crawl-1.log")).isBefore(deadline);
-            Thread.sleep(100);
-        }
+        org.cb4i.sdk.Eventually.until(Duration.ofSeconds(60), "the crawl's progress (see " + dir.resolve("crawl-1.log") + ")",
+                () -> lines(crawl.resolve("records.jsonl")) >= 3);
         crawler.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertThat(crawl.resolve("manifest.jsonl")).doesNotExist();
         Run resumed = cb4i("crawl", "--key", dir.resolve("crawler/private.jwk").toString(), "--issuer", "http://127.0.0.1:" + issuerPort,
@@ -377,7 +374,7 @@ class CollectiveProcessTest {
                 th.start();
                 load.add(th);
             }
-            Thread.sleep(1500);
+            Thread.sleep(1500); // this test measures time itself: the load runs 1.5 s before the kill -9
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             running.set(false);
             for (Thread th : load) {

@@ -147,22 +147,20 @@ class ProxyProcessTest {
                     th.start();
                     load.add(th);
                 }
-                Checkpoint seen = null;
                 HttpResponse<String> cp0 = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/cb4i/logs/" + r.logId() + "/checkpoint")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 long startSize = cp0.statusCode() == 200 ? Checkpoint.verify(cp0.body().strip(), logKeys(base, r.logId())).size() : 0;
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (System.nanoTime() < deadline) {
-                    HttpResponse<String> cp = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/cb4i/logs/" + r.logId() + "/checkpoint")).build(),
+                Checkpoint[] latest = {null};
+                String logId = r.logId();
+                org.cb4i.sdk.Eventually.until(Duration.ofSeconds(20), "a checkpoint 20 entries past the start, under load", () -> {
+                    HttpResponse<String> cp = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/cb4i/logs/" + logId + "/checkpoint")).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (cp.statusCode() == 200) {
-                        seen = Checkpoint.verify(cp.body().strip(), logKeys(base, r.logId()));
-                        if (seen.size() >= startSize + 20 && served.get() > 0) {
-                            break;
-                        }
+                        latest[0] = Checkpoint.verify(cp.body().strip(), logKeys(base, logId));
                     }
-                    Thread.sleep(100);
-                }
+                    return latest[0] != null && latest[0].size() >= startSize + 20 && served.get() > 0;
+                });
+                Checkpoint seen = latest[0];
                 assertThat(seen).as("a checkpoint under load").isNotNull();
                 r.process().destroyForcibly(); // SIGKILL, mid-load
                 assertThat(r.process().waitFor(10, TimeUnit.SECONDS)).isTrue();

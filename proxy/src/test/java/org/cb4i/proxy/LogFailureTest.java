@@ -1,5 +1,6 @@
 package org.cb4i.proxy;
 
+import org.cb4i.sdk.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

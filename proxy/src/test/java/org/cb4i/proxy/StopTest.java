@@ -1,5 +1,6 @@
 package org.cb4i.proxy;
 
+import org.cb4i.sdk.Eventually;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static org.assertj.core.api.Assertions.assertThat;
