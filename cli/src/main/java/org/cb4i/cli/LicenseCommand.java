@@ -191,7 +191,7 @@ final class LicenseCommand {
             LicenseClaims claims = null;
             try {
                 parsed = CompactJws.parse(token, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
-                claims = LicenseClaims.fromJson(parsed.payload());
+                claims = LicenseClaims.fromJws(parsed);
             } catch (Cb4iException e) {
                 invalid(verification, e);
             }

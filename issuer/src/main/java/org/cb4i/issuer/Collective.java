@@ -324,9 +324,10 @@ public final class Collective {
                 if (!g.has("usages")) {
                     throw StoreException.invalid("an agreement must grant at least one usage (usages: [ai-train])");
                 }
-                java.util.Set<Usage> usages = LicenseClaims.usages(g.get("usages"));
-                List<PathScope> paths = g.has("paths") ? LicenseClaims.paths(g.get("paths")) : List.of();
-                Quota quota = g.has("quota") ? LicenseClaims.quota(g.get("quota")) : Quota.NONE;
+                org.cb4i.sdk.token.Granted granted = org.cb4i.sdk.token.Granted.read(Json.write(g));
+                java.util.Set<Usage> usages = granted.usages();
+                List<PathScope> paths = granted.paths();
+                Quota quota = granted.quota();
                 Optional<Agreement> agreement = Optional.empty();
                 if (g.has("agreement")) {
                     JsonNode a = g.get("agreement");

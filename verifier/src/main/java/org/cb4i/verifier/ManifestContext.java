@@ -99,7 +99,7 @@ public final class ManifestContext {
         LicenseClaims claims;
         try {
             jws = CompactJws.parse(compact, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token");
-            claims = LicenseClaims.fromJson(jws.payload());
+            claims = LicenseClaims.fromJws(jws);
         } catch (Cb4iException e) {
             String jti = "(unreadable license)";
             return new License(jti, Optional.empty(), Optional.of(Finding.refused(Status.MALFORMED, e.reason(), "TOK-4", e.getMessage())));

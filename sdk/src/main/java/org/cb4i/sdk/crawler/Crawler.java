@@ -252,7 +252,7 @@ public final class Crawler {
         }
         LicenseClaims c;
         try {
-            c = LicenseClaims.fromJson(CompactJws.parse(t, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token").payload());
+            c = LicenseClaims.fromJws(CompactJws.parse(t, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token"));
         } catch (Cb4iException e) {
             throw new IllegalArgumentException("the license cannot be read: " + e.getMessage());
         }

@@ -239,7 +239,7 @@ final class Evidence {
     }
 
     private static LicenseClaims claims(String t) {
-        return LicenseClaims.fromJson(CompactJws.parse(t, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token").payload());
+        return LicenseClaims.fromJws(CompactJws.parse(t, LicenseTokens.TYP, LicenseTokenVerifier.DEFAULT_MAX_TOKEN_CHARS, "license token"));
     }
 
     private static void sleep(Duration d) {

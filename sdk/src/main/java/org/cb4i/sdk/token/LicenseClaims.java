@@ -19,6 +19,7 @@ import java.util.Set;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.VerificationKey;
 import org.cb4i.sdk.terms.PathPattern;
@@ -164,12 +165,23 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
     }
 
     /**
-     * Reads claims from a verified token's payload. Unknown claims are ignored ([TOK-12]).
+     * Reads the claims of a license token read by {@link CompactJws#parse} (its signature is the caller's to verify,
+     * before it trusts them). Unknown claims are ignored ([TOK-12]).
      *
      * @throws RejectedException {@link Reason#MISSING_CLAIM} or {@link Reason#INVALID_CLAIM}, naming the claim,
      *     or {@link Reason#CONFIRMATION_MISMATCH} when {@code cnf.jkt} is not the thumbprint of {@code cnf.jwk}
      */
-    public static LicenseClaims fromJson(ObjectNode c) {
+    public static LicenseClaims fromJws(CompactJws.Parsed jws) {
+        return fromJson(jws.payload());
+    }
+
+    /**
+     * Reads claims from a token's payload. Unknown claims are ignored ([TOK-12]).
+     *
+     * @throws RejectedException {@link Reason#MISSING_CLAIM} or {@link Reason#INVALID_CLAIM}, naming the claim,
+     *     or {@link Reason#CONFIRMATION_MISMATCH} when {@code cnf.jkt} is not the thumbprint of {@code cnf.jwk}
+     */
+    static LicenseClaims fromJson(ObjectNode c) {
         String iss = text(c, "iss");
         String sub = text(c, "sub");
         String jti = text(c, "jti");
@@ -264,7 +276,7 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
     }
 
     /** Reads a {@code usages} array ([TOK-8]); also used for agreements that grant the same. */
-    public static Set<Usage> usages(JsonNode n) {
+    static Set<Usage> usages(JsonNode n) {
         if (!n.isArray() || n.size() == 0 || n.size() > 32) {
             throw invalid("usages", "must be a non-empty array of usage tokens");
         }
@@ -282,7 +294,7 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
     }
 
     /** Reads a {@code paths} array ([TOK-9]); also used for agreements that grant the same. */
-    public static List<PathScope> paths(JsonNode n) {
+    static List<PathScope> paths(JsonNode n) {
         if (!n.isArray() || n.size() == 0 || n.size() > MAX_PATH_ENTRIES) {
             throw invalid("paths", "must be a non-empty array of at most " + MAX_PATH_ENTRIES + " entries");
         }
@@ -337,7 +349,7 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
     }
 
     /** Reads a {@code quota} object ([TOK-10]); also used for agreements that grant the same. */
-    public static Quota quota(JsonNode n) {
+    static Quota quota(JsonNode n) {
         if (!n.isObject()) {
             throw invalid("quota", "must be an object");
         }
