@@ -20,26 +20,12 @@ cleanup() {
   [ -f "$work/origin.pid" ] && kill "$(cat "$work/origin.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
-need=""
-command -v nginx >/dev/null || need="$need nginx-light"
-command -v wrk >/dev/null || need="$need wrk"
-if [ -n "$need" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null; fi
+. "$root/bench/proxy/common.sh"
+need_tools nginx-light wrk
 cd "$work"
-mkdir -p www tmp
-python3 -c "import sys; p='<p>Collective bargaining for information lets people who create it set the terms.</p>\n'; sys.stdout.write('<html><body><article>' + p*260 + '</article></body></html>\n')" > www/page.html
-cat > origin.conf <<CONF
-user root; worker_processes 1; pid $work/origin.pid; error_log $work/origin-error.log;
-events { worker_connections 4096; }
-http { access_log off; sendfile on; keepalive_requests 1000000; client_body_temp_path $work/tmp; proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp; uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  server { listen 127.0.0.1:18180; root $work/www; } }
-CONF
-nginx -c "$work/origin.conf" -p "$work/"
-java -jar "$B" keys generate --out collective >/dev/null
-java -jar "$B" keys generate --out crawler >/dev/null
-cp collective/public.jwks issuer.jwks.json
-java -jar "$B" license issue --issuer-key collective/private.jwk --issuer https://collective.example --licensee bench \
-  --crawler-key crawler/public.jwk --usages ai-train --quota-rps 1000000 --days 1 --out license.jwt >/dev/null
+write_page
+start_origin 18180
+make_license "$B"
 printf 'License %s\n' "$(cat license.jwt)" > auth.txt
 declare -A port=([A]=18183 [B]=18184) jar=([A]="$A" [B]="$B") pid=()
 for n in A B; do

@@ -21,28 +21,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-need=""
-command -v nginx >/dev/null || need="$need nginx-light"
-command -v haproxy >/dev/null || need="$need haproxy"
-command -v wrk >/dev/null || need="$need wrk"
-if [ -n "$need" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null; fi
+. "$root/bench/proxy/common.sh"
+need_tools nginx-light haproxy wrk
 "$root/cb4i" --version >/dev/null   # builds the jar when needed
 jar="$root/cli/target/cb4i.jar"
 cd "$work"
 
-# The page: 20 KB of HTML.
+write_page
 mkdir -p www/fresh
-python3 -c "import sys; p='<p>Collective bargaining for information lets people who create it set the terms.</p>\n'; sys.stdout.write('<html><body><article>' + p*260 + '</article></body></html>\n')" > www/page.html
 cp www/page.html www/fresh/page.html
 echo "page: $(wc -c < www/page.html) bytes"
+start_origin 18080
 
-cat > origin.conf <<CONF
-user root; worker_processes 1; pid $work/origin.pid; error_log $work/origin-error.log;
-events { worker_connections 4096; }
-http { access_log off; sendfile on; keepalive_requests 1000000; client_body_temp_path $work/tmp; proxy_temp_path $work/tmp;
-  fastcgi_temp_path $work/tmp; uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  server { listen 127.0.0.1:18080; root $work/www; } }
-CONF
 cat > nginxproxy.conf <<CONF
 user root; worker_processes 2; pid $work/nginxproxy.pid; error_log $work/nginxproxy-error.log;
 events { worker_connections 4096; }
@@ -51,8 +41,6 @@ http { access_log off; keepalive_requests 1000000; client_body_temp_path $work/t
   upstream origin { server 127.0.0.1:18080; keepalive 64; }
   server { listen 127.0.0.1:18081; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
 CONF
-mkdir -p tmp
-nginx -c "$work/origin.conf" -p "$work/"
 nginx -c "$work/nginxproxy.conf" -p "$work/"
 
 # HAProxy verifying an ES256 bearer JWT on every request (it has no EdDSA).
@@ -84,9 +72,7 @@ CONF
 haproxy -D -f haproxy.cfg
 
 # cb4i: a collective, a crawler, a license, and the proxy.
-java -jar "$jar" keys generate --out collective >/dev/null
-java -jar "$jar" keys generate --out crawler >/dev/null
-cp collective/public.jwks issuer.jwks.json
+make_license "$jar"
 cat > cb4i.yaml <<CONF
 listen: 127.0.0.1:18083
 origin: http://127.0.0.1:18080
@@ -107,8 +93,6 @@ log:
 admin: 127.0.0.1:18093
 access_log: "off"
 CONF
-java -jar "$jar" license issue --issuer-key collective/private.jwk --issuer https://collective.example --licensee bench \
-  --crawler-key crawler/public.jwk --usages ai-train --quota-rps 1000000 --days 1 --out license.jwt >/dev/null
 java -Xms256m -Xmx256m -XX:+UseParallelGC ${PROXY_JAVA_OPTS:-} -jar "$jar" proxy --config cb4i.yaml > cb4i.out 2> cb4i.err &
 cb4i_pid=$!
 pids+=("$cb4i_pid")

@@ -26,9 +26,6 @@ import org.cb4i.verifier.warc.WarcIndex;
  * record naming it is judged. A dataset with no WARC files reads none.
  */
 final class DatasetContent implements Closeable {
-    /** How deep under the manifest's folder WARC files are looked for. */
-    private static final int MAX_DEPTH = 4;
-
     private final Path dir;
     private final Map<String, Path> given;
     private volatile WarcIndex index;
@@ -87,20 +84,38 @@ final class DatasetContent implements Closeable {
         return file.startsWith(dir) ? file : null;
     }
 
+    /**
+     * A file name as records give it, resolved once (records name the same few files again and again: no path work,
+     * stat or list search per record).
+     *
+     * @param file where it is, or null when the name leads outside the dataset
+     * @param exists whether it is a regular file
+     * @param indexed whether it is one of the dataset's WARC files
+     */
+    private record Named(Path file, boolean exists, boolean indexed) {}
+
+    private final Map<String, Named> named = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** What the dataset holds of {@code rec}'s content. */
     StoredContent of(ManifestRecord rec) {
         if (rec.warc().isEmpty()) {
             return new StoredContent.Absent();
         }
         ManifestRecord.Warc w = rec.warc().get();
-        Path file = resolve(w.file());
-        if (file == null) {
+        Named n = named.get(w.file());
+        if (n == null) {
+            Path f = resolve(w.file());
+            n = f == null ? new Named(null, false, false) : new Named(f, Files.isRegularFile(f), index().files().contains(f));
+            named.putIfAbsent(w.file(), n);
+        }
+        if (n.file() == null) {
             return new StoredContent.Absent(); // a name that leads outside the dataset is not read
         }
-        boolean exists = Files.isRegularFile(file);
-        String expected = w.file() + " at byte " + w.offset();
         WarcIndex idx = index();
-        if (exists && !idx.files().contains(file)) {
+        Path file = n.file();
+        boolean exists = n.exists();
+        String expected = w.file() + " at byte " + w.offset();
+        if (exists && !n.indexed()) {
             return new StoredContent.Unreadable(FindingCode.CONTENT_UNREADABLE, "the record names " + w.file() + ", which is not a WARC file of the dataset "
                     + "(*.warc or *.warc.gz under its folder, or given with --warc)");
         }
@@ -165,7 +180,7 @@ final class DatasetContent implements Closeable {
         }
         Set<Path> files = new LinkedHashSet<>(given.values());
         List<Path> found = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir, MAX_DEPTH)) {
+        try (Stream<Path> s = Files.walk(dir)) {
             s.filter(p -> {
                 String n = p.getFileName().toString();
                 return (n.endsWith(".warc") || n.endsWith(".warc.gz")) && Files.isRegularFile(p);

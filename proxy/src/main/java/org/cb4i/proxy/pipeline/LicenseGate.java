@@ -113,7 +113,7 @@ final class LicenseGate {
         return SignedRequest.received(req.method().name(), req.scheme(), host, req.uri(), h::getAll);
     }
 
-    static String usages(ProxyConfig.PathRule rule) {
+    private static String usages(ProxyConfig.PathRule rule) {
         return rule.usageTokens().toString();
     }
 }

@@ -371,11 +371,6 @@ public final class WarcIndex implements Closeable {
         return h ^ (h >>> 33);
     }
 
-    /** How many records (of any type) the index holds. */
-    public int size() {
-        return hashes.length;
-    }
-
     /** What reading the files found: files not one member per record, files cut short or not WARC at all. */
     public List<Note> notes() {
         return notes;
@@ -446,9 +441,7 @@ public final class WarcIndex implements Closeable {
     public long unnamedCount() {
         long n = 0;
         for (int j = 0; j < hashes.length; j++) {
-            if ((locs[j] & RESPONSE) != 0 && !isNamed(j)) {
-                n++;
-            }
+            n += unnamedResponse(j) ? 1 : 0;
         }
         return n;
     }
@@ -457,7 +450,7 @@ public final class WarcIndex implements Closeable {
     public List<Unnamed> unnamed() {
         List<Integer> js = new ArrayList<>();
         for (int j = 0; j < hashes.length; j++) {
-            if ((locs[j] & RESPONSE) != 0 && !isNamed(j)) {
+            if (unnamedResponse(j)) {
                 js.add(j);
             }
         }
@@ -529,6 +522,11 @@ public final class WarcIndex implements Closeable {
     private void markNamed(int j) {
         long bit = 1L << (j & 63);
         named.getAndAccumulate(j >>> 6, bit, (a, b) -> a | b);
+    }
+
+    /** A response record no manifest record has named (so far). */
+    private boolean unnamedResponse(int j) {
+        return (locs[j] & RESPONSE) != 0 && !isNamed(j);
     }
 
     private boolean isNamed(int j) {
