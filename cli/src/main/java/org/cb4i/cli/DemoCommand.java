@@ -155,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         admin.apply(Json.mapper().valueToTree(Map.of("op", "licensee.add", "id", "ai-lab", "jwk", crawlerKey.publicKey().toJsonObject())));
         admin.apply(Json.mapper().valueToTree(Map.of("op", "agreement.add", "id", "ai-lab-2026", "licensee", "ai-lab", "grant",
-                Map.of("usages", List.of("ai-train"), "price", Map.of("currency", "EUR", "per_request", 0.002)),
+                Map.of("usages", List.of("ai-train"), "price", Map.of("currency", "EUR", "per_request", "0.002")),
                 "not_after", Instant.now().plus(Duration.ofDays(365)).getEpochSecond())));
         say("the collective's issuer runs at " + issuerUrl + ": both sites are members (with their publishers' keys), the licensee "
                 + "ai-lab has an agreement for ai-train; status lists refresh every 2 s");

@@ -127,7 +127,7 @@ final class IssuerAdminCommands {
             Long tokenLifetime;
 
             @Option(names = "--price", paramLabel = "FILE", description = "The price schedule, a JSON object kept with the agreement "
-                    + "(e.g. {\"currency\": \"EUR\", \"per_request\": 0.001, \"monthly\": 500}); never put into licenses.")
+                    + "(SPEC.md [SET-1], e.g. {\"currency\": \"EUR\", \"per_request\": \"0.001\", \"minimum\": \"500\", \"fee\": \"10\"}); never put into licenses.")
             Path price;
 
             @Override
@@ -139,6 +139,7 @@ final class IssuerAdminCommands {
                 if (price != null) {
                     String text = Files.readString(price, StandardCharsets.UTF_8); // a missing file is reported as such
                     try {
+                        org.cb4i.sdk.settlement.PriceSchedule.read(text, price.toString());
                         g.put("price", Json.readTree(text));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());

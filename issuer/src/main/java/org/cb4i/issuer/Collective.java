@@ -316,11 +316,8 @@ public final class Collective {
                                 + "token_lifetime, and records a price schedule (price)");
                     }
                 }
-                // The price schedule is data the collective bills from (its own keys: currency, per_request, per_gib,
-                // monthly, ...); it is kept with the agreement and never put into a license.
-                if (g.has("price") && (!g.get("price").isObject() || g.get("price").isEmpty())) {
-                    throw StoreException.invalid("price: expected a non-empty object, e.g. {\"currency\": \"EUR\", \"per_request\": 0.001}");
-                }
+                // The price schedule (SPEC.md [SET-1]) is what the collective bills from; it is kept with the agreement,
+                // checked when the agreement is added, and never put into a license.
                 if (!g.has("usages")) {
                     throw StoreException.invalid("an agreement must grant at least one usage (usages: [ai-train])");
                 }

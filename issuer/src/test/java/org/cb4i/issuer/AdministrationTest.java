@@ -32,9 +32,14 @@ class AdministrationTest extends IssuerFixture {
                 "not_after", clock.instant().plusSeconds(3600).getEpochSecond()));
         assertThat(badGrant.statusCode()).isEqualTo(400);
         assertThat(json(badGrant).get("error_description").textValue()).contains("paths");
-        assertThat(admin(Map.of("op", "agreement.list")).body()).doesNotContain("\"bad\"").contains("\"per_request\":0.001");
+        assertThat(admin(Map.of("op", "agreement.list")).body()).doesNotContain("\"bad\"").contains("\"per_request\":\"0.001\"");
         assertThat(admin(Map.of("op", "agreement.add", "id", "cheap", "licensee", "crawler-co", "grant", Map.of("usages", List.of("ai-train"),
                 "price", "free"), "not_after", clock.instant().plusSeconds(3600).getEpochSecond())).statusCode()).isEqualTo(400);
+        HttpResponse<String> floatPrice = admin(Map.of("op", "agreement.add", "id", "float", "licensee", "crawler-co", "grant",
+                Map.of("usages", List.of("ai-train"), "price", Map.of("currency", "EUR", "per_request", 0.001)),
+                "not_after", clock.instant().plusSeconds(3600).getEpochSecond()));
+        assertThat(floatPrice.statusCode()).as("[SET-1] an amount as a JSON number").isEqualTo(400);
+        assertThat(json(floatPrice).get("error_description").textValue()).contains("price: per_request: amounts are exact decimal strings");
         assertThat(admin(Map.of("op", "agreement.add", "id", "x", "licensee", "nobody", "grant", Map.of("usages", List.of("ai-train")),
                 "not_after", clock.instant().plusSeconds(3600).getEpochSecond())).statusCode()).isEqualTo(404);
         assertThat(admin(Map.of("op", "licensee.add", "id", "crawler-co", "jwk", crawler.publicKey().toJsonObject())).statusCode()).isEqualTo(409);

@@ -62,7 +62,7 @@ abstract class IssuerFixture {
         adminToken = Files.readString(dir.resolve("store/admin.token")).trim();
         admin(Map.of("op", "licensee.add", "id", "crawler-co", "jwk", crawler.publicKey().toJsonObject()));
         admin(Map.of("op", "agreement.add", "id", "a1", "licensee", "crawler-co", "grant", Map.of("usages", List.of("ai-train"),
-                "quota", Map.of("rps", 2), "price", Map.of("currency", "EUR", "per_request", 0.001)),
+                "quota", Map.of("rps", 2), "price", Map.of("currency", "EUR", "per_request", "0.001")),
                 "not_after", clock.instant().plus(Duration.ofDays(30)).getEpochSecond()));
     }
 

@@ -39,6 +39,8 @@ class VectorSuiteTest {
         RUNNERS.put("LogEntry", LogEntryRunner::run);
         RUNNERS.put("ManifestRecordRead", ManifestRecordRunner::run);
         RUNNERS.put("CanonicalText", CanonicalTextRunner::run);
+        RUNNERS.put("SettlementBill", SettlementRunners::bill);
+        RUNNERS.put("PriceScheduleRead", SettlementRunners::read);
     }
 
     @TestFactory
