@@ -4,10 +4,10 @@
 //   cd protocol-spec/interop && node gen-log-entry-vectors.mjs > ../vectors/log_entry.json
 import { createHash } from 'node:crypto';
 
-const ORDER = ['rid', 'time', 'licensee', 'jti', 'jkt', 'method', 'url', 'status', 'bytes', 'content_range', 'sha256', 'usages',
+const ORDER = ['rid', 'time', 'iss', 'licensee', 'jti', 'jkt', 'method', 'url', 'status', 'bytes', 'content_range', 'sha256', 'usages',
   'signature_input', 'signature', 'complete'];
 const base = {
-  rid: 'AAECAwQFBgcICQoLDA0ODw', time: 1780000000, licensee: 'crawler-co', jti: 'lic-1',
+  rid: 'AAECAwQFBgcICQoLDA0ODw', time: 1780000000, iss: 'https://collective.example', licensee: 'crawler-co', jti: 'lic-1',
   jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', method: 'GET', url: 'https://news.example/articles/a.html', status: 200,
   bytes: 21583, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', usages: ['ai-train'], complete: true,
 };
@@ -22,12 +22,14 @@ const cases = [
   ['a licensee id and a URL beyond ASCII: UTF-8, not escaped', { licensee: 'coopérative-日本', url: 'https://news.example/caf%C3%A9?q=%E2%82%AC' }],
   ['a licensee id with a quote and a backslash: escaped', { licensee: 'say "hi" \\ there' }],
   ['a denial never logged, a 304 is: no body', { status: 304, bytes: 0 }],
+  ['an issuer id beyond ASCII, with a path', { iss: 'https://coopérative.example/licences' }],
+  ['an entry written before iss was part of the format: no iss member', { iss: undefined }],
 ];
 
 const tests = cases.map(([comment, over], i) => {
   const e = { ...base, ...over };
   const ordered = {};
-  for (const k of ORDER) if (k in e) ordered[k] = e[k];
+  for (const k of ORDER) if (k in e && e[k] !== undefined) ordered[k] = e[k];
   const bytes = Buffer.from(JSON.stringify(ordered), 'utf8');
   const leaf = createHash('sha256').update(Buffer.concat([Buffer.from([0]), bytes])).digest('hex');
   return { tcId: i + 1, comment, flags: [], requirements: ['LOG-2', 'LOG-1'], members: ordered, entry: bytes.toString('utf8'),
@@ -38,7 +40,7 @@ process.stdout.write(JSON.stringify({
   algorithm: 'cb4i receipts-log entry serialisation',
   schema: 'log_entry_vectors.schema.json',
   generator: 'protocol-spec/interop/gen-log-entry-vectors.mjs (JSON.stringify and node:crypto; not cb4i code)',
-  header: ['Serialise members as a log entry (SPEC.md [LOG-2]): compact JSON, members in the order rid, time, licensee, jti, jkt, method, url, status, bytes, content_range (when partial), sha256, usages, signature_input and signature (when per-request), complete; strings in UTF-8 with only what JSON requires escaped. entry is the exact bytes (as UTF-8 text); leafHash is SHA-256 of 0x00 followed by them (RFC 9162 leaf hash, [LOG-1]). Reading entry gives members back.'],
+  header: ['Serialise members as a log entry (SPEC.md [LOG-2]): compact JSON, members in the order rid, time, iss (absent only in entries written before it was part of the format), licensee, jti, jkt, method, url, status, bytes, content_range (when partial), sha256, usages, signature_input and signature (when per-request), complete; strings in UTF-8 with only what JSON requires escaped. entry is the exact bytes (as UTF-8 text); leafHash is SHA-256 of 0x00 followed by them (RFC 9162 leaf hash, [LOG-1]). Reading entry gives members back.'],
   notes: {},
   numberOfTests: tests.length,
   testGroups: [{ type: 'LogEntry', tests }],

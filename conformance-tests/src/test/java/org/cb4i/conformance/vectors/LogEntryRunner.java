@@ -21,7 +21,8 @@ final class LogEntryRunner {
         JsonNode m = t.get("members");
         List<String> usages = new ArrayList<>();
         m.get("usages").forEach(u -> usages.add(u.textValue()));
-        LogEntry e = new LogEntry(m.get("rid").textValue(), Instant.ofEpochSecond(m.get("time").longValue()), m.get("licensee").textValue(),
+        LogEntry e = new LogEntry(m.get("rid").textValue(), Instant.ofEpochSecond(m.get("time").longValue()), text(m, "iss").orElse(""),
+                m.get("licensee").textValue(),
                 m.get("jti").textValue(), m.get("jkt").textValue(), m.get("method").textValue(), m.get("url").textValue(), m.get("status").intValue(),
                 m.get("bytes").longValue(), text(m, "content_range"), m.get("sha256").textValue(), usages, text(m, "signature_input"),
                 text(m, "signature"), m.get("complete").booleanValue());

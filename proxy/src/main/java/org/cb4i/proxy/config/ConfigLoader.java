@@ -58,12 +58,13 @@ public final class ConfigLoader {
         } else {
             for (int i = 0; i < is.size(); i++) {
                 String at = "/issuers/" + i;
-                y.known(at, Set.of("id", "jwks", "token_endpoint"));
+                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key"));
                 String id = y.text(at + "/id", true);
                 URI jwks = jwksUri(root, at + "/jwks");
                 URI token = y.uri(at + "/token_endpoint", false, Set.of("http", "https"));
+                URI collector = root.at(at + "/collector_key").isMissingNode() ? null : jwksUri(root, at + "/collector_key");
                 if (id != null && jwks != null) {
-                    issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token)));
+                    issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token), Optional.ofNullable(collector)));
                 }
             }
         }

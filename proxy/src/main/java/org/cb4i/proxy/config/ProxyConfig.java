@@ -54,7 +54,17 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
     }
 
     /** A trusted collective: its id, where its keys are ({@code file:} or {@code https:}), and its token endpoint. */
-    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint) {}
+    /**
+     * A collective whose licenses the site accepts.
+     *
+     * @param collectorKey the collective's collector key set ([SET-8]): requests signed with it may read the log's
+     *     entries made under this collective's licenses
+     */
+    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey) {
+        public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint) {
+            this(id, jwks, tokenEndpoint, Optional.empty());
+        }
+    }
 
     /** What a path needs. */
     public enum Access {

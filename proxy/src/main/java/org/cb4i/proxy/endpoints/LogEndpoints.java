@@ -23,6 +23,8 @@ import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.LogEntry;
+import org.cb4i.sdk.log.MerkleTree;
 import org.cb4i.sdk.token.VerifiedLicense;
 
 /**
@@ -31,10 +33,13 @@ import org.cb4i.sdk.token.VerifiedLicense;
  * {@code consistency?from=&to=} for anyone; {@code proofs?rid=…} (entries and inclusion proofs against the latest
  * checkpoint) only for the licensee whose requests they were: the request must carry its license and be signed
  * per request (covering {@code @authority}, {@code @method}, {@code @target-uri}) with the key the license is
- * bound to, and only entries made with that key are returned.
+ * bound to, and only entries made with that key are returned; {@code entries?start=&end=} only for a collective's
+ * collector ([SET-8]): the entries its licenses made, and the leaf hashes of the others.
  */
 public final class LogEndpoints implements ProxyHandler.Endpoints {
     public static final int MAX_RIDS = 1000;
+    /** The most entries one {@code entries} request returns ([SET-8]). */
+    public static final int MAX_ENTRIES = 10_000;
     private static final HexFormat HEX = HexFormat.of();
 
     private final ReceiptLog log;
@@ -72,6 +77,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
             case "jwks" -> reply(req, 200, Json.writePretty(KeySet.of(log.key().publicKey()).toJsonObject()));
             case "consistency" -> consistency(req);
             case "proofs" -> proofs(req, st);
+            case "entries" -> entries(req, st);
             default -> reply(req, 404, problem("unknown log endpoint " + what));
         }
         return true;
@@ -147,6 +153,77 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         });
     }
 
+    private void entries(HttpServerRequest req, SiteState st) {
+        if (!st.hasCollectors()) {
+            reply(req, 403, problem("entries answers only a collective's collector, and no issuer of this site names a collector_key"));
+            return;
+        }
+        String issuer;
+        try {
+            var fields = new LinkedHashMap<String, List<String>>();
+            req.headers().forEach(e -> fields.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
+            issuer = st.verifyCollector(SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + req.headers().get("Host") + req.uri()),
+                    fields));
+        } catch (Cb4iException e) {
+            req.resume();
+            req.response().putHeader("WWW-Authenticate", "Signature");
+            // No signature at all asks for one (401); a signature that is not a collector's, or fails, is refused (403).
+            reply(req, e.reason() == org.cb4i.sdk.Reason.SIGNATURE_MISSING ? 401 : 403,
+                    problem("entries answers only a collective's collector, with a request signed by its collector key: " + e.getMessage(), e.reason()));
+            return;
+        } catch (IllegalArgumentException e) {
+            reply(req, 400, problem("the request cannot be checked: " + e.getMessage()));
+            return;
+        }
+        Optional<Checkpoint> cp = log.checkpoint();
+        long size = cp.map(Checkpoint::size).orElse(0L);
+        long start;
+        long end;
+        try {
+            start = req.getParam("start") == null ? 0 : Long.parseLong(req.getParam("start"));
+            end = req.getParam("end") == null ? Math.min(size, Math.max(0, start) + MAX_ENTRIES) : Long.parseLong(req.getParam("end"));
+        } catch (NumberFormatException e) {
+            reply(req, 400, problem("entries takes start and end as entry indices: ?start=N&end=M"));
+            return;
+        }
+        if (start < 0 || start > end || end > size || end - start > MAX_ENTRIES) {
+            reply(req, 400, problem("need 0 <= start <= end <= " + size + " (the latest checkpoint's size), at most " + MAX_ENTRIES
+                    + " entries a request; asked for start=" + start + ", end=" + end));
+            return;
+        }
+        long from = start;
+        long to = end;
+        vertx.executeBlocking(() -> entriesFor(issuer, cp, from, to), false).onComplete(ar -> {
+            if (ar.failed()) {
+                reply(req, 503, problem("the receipts log could not be read: " + ar.cause().getMessage()));
+            } else {
+                reply(req, 200, ar.result());
+            }
+        });
+    }
+
+    /** Entries [from, to) as the collector of {@code issuer} may see them: in full when its licenses made them. */
+    private String entriesFor(String issuer, Optional<Checkpoint> cp, long from, long to) throws java.io.IOException {
+        StringBuilder out = new StringBuilder(64 + (int) (to - from) * 400);
+        out.append("{\"log_id\":").append(Json.write(log.logId())).append(",\"checkpoint\":").append(Json.write(cp.map(Checkpoint::compact).orElse(null)))
+                .append(",\"tree_size\":").append(cp.map(Checkpoint::size).orElse(0L)).append(",\"start\":").append(from).append(",\"end\":").append(to)
+                .append(",\"entries\":[");
+        for (long i = from; i < to; i++) {
+            byte[] entry = log.entry(i);
+            if (i > from) {
+                out.append(',');
+            }
+            out.append("{\"index\":").append(i);
+            if (issuer.equals(LogEntry.parse(entry).iss())) {
+                out.append(",\"entry\":").append(Json.write(new String(entry, StandardCharsets.UTF_8)));
+            } else {
+                out.append(",\"leaf_hash\":\"").append(HEX.formatHex(MerkleTree.leafHash(entry))).append('"');
+            }
+            out.append('}');
+        }
+        return out.append("]}").toString();
+    }
+
     private String proofsFor(List<String> rids, String jkt) throws java.io.IOException {
         Optional<Checkpoint> cp = log.checkpoint();
         long size = cp.map(Checkpoint::size).orElse(0L);
@@ -188,6 +265,10 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
 
     private static String problem(String detail) {
         return Json.write(Map.of("title", "receipts log", "detail", detail));
+    }
+
+    private static String problem(String detail, org.cb4i.sdk.Reason reason) {
+        return Json.write(Map.of("title", "receipts log", "detail", detail, "reason", reason.name()));
     }
 
     private static void reply(HttpServerRequest req, int status, String json) {

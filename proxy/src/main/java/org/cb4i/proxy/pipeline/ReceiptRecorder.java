@@ -21,7 +21,7 @@ final class ReceiptRecorder {
     void record(Exchange ctx, Decision.Licensed lic, HttpClientResponse cresp, MeteredStream metered, boolean complete) {
         LicenseClaims c = lic.license().claims();
         boolean perRequest = lic.rule().signature() == SignaturePolicy.PER_REQUEST;
-        LogEntry entry = new LogEntry(lic.rid(), shared.clock().instant(), c.subject(), c.id(), c.confirmation().jkt(),
+        LogEntry entry = new LogEntry(lic.rid(), shared.clock().instant(), c.issuer(), c.subject(), c.id(), c.confirmation().jkt(),
                 ctx.req.method().name(), ctx.st.publisherOrigin + ctx.req.uri(), cresp.statusCode(), metered.bytes(),
                 Optional.ofNullable(cresp.headers().get(HttpHeaderNames.CONTENT_RANGE)), metered.sha256Hex(),
                 lic.rule().usageTokens(),

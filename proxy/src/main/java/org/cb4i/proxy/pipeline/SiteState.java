@@ -33,6 +33,10 @@ public final class SiteState {
     final WebBotAuthVerifier signatures;
     final StatusListCache status;
     final Map<String, KeySet> issuerKeys;
+    /** Each collective's collector keys, by issuer id ([SET-8]); only collectives that name one. */
+    final Map<String, KeySet> collectorKeys;
+    /** Collector requests are valid for at most 60 s ([SET-8]), unlike a crawler's reusable signature. */
+    final WebBotAuthVerifier collectorSignatures;
     final String publisherOrigin;
     /** The publisher origin as license {@code paths} compare it ([TOK-9]). */
     final String normalisedOrigin;
@@ -40,8 +44,10 @@ public final class SiteState {
     /** The usages the licensed paths offer, as sorted tokens (the 402 offer lists them). */
     final List<String> offeredUsages;
 
-    private SiteState(ProxyConfig config, Map<String, KeySet> issuerKeys, Clock clock, Executor blocking) {
+    private SiteState(ProxyConfig config, Map<String, KeySet> issuerKeys, Map<String, KeySet> collectorKeys, Clock clock, Executor blocking) {
         this.config = config;
+        this.collectorKeys = Map.copyOf(collectorKeys);
+        this.collectorSignatures = WebBotAuthVerifier.builder().clock(clock).maxValidity(java.time.Duration.ofSeconds(60)).build();
         this.policy = new PathPolicy(config.paths());
         this.classifier = new Classifier(config.aiUserAgents());
         this.issuerKeys = Map.copyOf(issuerKeys);
@@ -67,10 +73,14 @@ public final class SiteState {
      */
     public static SiteState build(ProxyConfig config, Clock clock, Executor blocking) throws IOException {
         Map<String, KeySet> keys = new LinkedHashMap<>();
+        Map<String, KeySet> collectors = new LinkedHashMap<>();
         for (ProxyConfig.Issuer i : config.issuers()) {
             keys.put(i.id(), loadKeys(i.jwks(), config.fetching()));
+            if (i.collectorKey().isPresent()) {
+                collectors.put(i.id(), loadKeys(i.collectorKey().get(), config.fetching()));
+            }
         }
-        return new SiteState(config, keys, clock, blocking);
+        return new SiteState(config, keys, collectors, clock, blocking);
     }
 
     static KeySet loadKeys(URI jwks, ProxyConfig.Fetching fetching) throws IOException {
@@ -115,6 +125,35 @@ public final class SiteState {
 
     public WebBotAuthVerifier signatures() {
         return signatures;
+    }
+
+    /**
+     * The collective whose collector key signed a request, checked as [SET-8] says: a per-request signature covering
+     * {@code @authority}, {@code @method} and {@code @target-uri}, valid for at most 60 s.
+     *
+     * @return the collective's issuer id
+     * @throws org.cb4i.sdk.Cb4iException when the request is not signed by a collector key this site knows, or the
+     *     signature fails
+     */
+    public String verifyCollector(org.cb4i.sdk.httpsig.SignedRequest req) {
+        String[] issuer = new String[1];
+        collectorSignatures.verify(req, org.cb4i.sdk.httpsig.SignaturePolicy.PER_REQUEST, (keyId, agents) -> {
+            for (var e : collectorKeys.entrySet()) {
+                for (var k : e.getValue().keys()) {
+                    if (k.thumbprint().equals(keyId)) {
+                        issuer[0] = e.getKey();
+                        return Optional.of(k);
+                    }
+                }
+            }
+            return Optional.empty();
+        });
+        return issuer[0];
+    }
+
+    /** Whether any collective has named a collector key to this site. */
+    public boolean hasCollectors() {
+        return !collectorKeys.isEmpty();
     }
 
     /** The publisher's origin, without a trailing slash. */

@@ -24,6 +24,8 @@ import org.cb4i.sdk.json.Json;
  *
  * @param rid the receipt id (22 base64url characters)
  * @param time when the response completed (NumericDate: whole seconds)
+ * @param iss the license's issuer ({@code iss}): whose business the entry is; "" only in entries written before
+ *     this member was part of the format, and then not written
  * @param licensee the license's {@code sub}
  * @param jti the license's {@code jti}
  * @param jkt the thumbprint of the crawler's key
@@ -36,13 +38,14 @@ import org.cb4i.sdk.json.Json;
  * @param signature the crawler's {@code Signature} member, likewise
  * @param complete false when the transfer was cut off
  */
-public record LogEntry(String rid, Instant time, String licensee, String jti, String jkt, String method, String url, int status,
+public record LogEntry(String rid, Instant time, String iss, String licensee, String jti, String jkt, String method, String url, int status,
         long bytes, Optional<String> contentRange, String sha256, List<String> usages, Optional<String> signatureInput,
         Optional<String> signature, boolean complete) {
 
     public LogEntry {
         Objects.requireNonNull(rid, "rid");
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(iss, "iss");
         Objects.requireNonNull(licensee, "licensee");
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(jkt, "jkt");
@@ -62,6 +65,9 @@ public record LogEntry(String rid, Instant time, String licensee, String jti, St
             g.writeStartObject();
             g.writeStringField("rid", rid);
             g.writeNumberField("time", time.getEpochSecond());
+            if (!iss.isEmpty()) {
+                g.writeStringField("iss", iss);
+            }
             g.writeStringField("licensee", licensee);
             g.writeStringField("jti", jti);
             g.writeStringField("jkt", jkt);
@@ -103,6 +109,7 @@ public record LogEntry(String rid, Instant time, String licensee, String jti, St
     public static LogEntry parse(byte[] entry) {
         String rid = "";
         long time = 0;
+        String iss = "";
         String licensee = "";
         String jti = "";
         String jkt = "";
@@ -126,6 +133,7 @@ public record LogEntry(String rid, Instant time, String licensee, String jti, St
                 switch (name) {
                     case "rid" -> rid = text(p, t);
                     case "time" -> time = number(p, t);
+                    case "iss" -> iss = text(p, t);
                     case "licensee" -> licensee = text(p, t);
                     case "jti" -> jti = text(p, t);
                     case "jkt" -> jkt = text(p, t);
@@ -159,7 +167,7 @@ public record LogEntry(String rid, Instant time, String licensee, String jti, St
             }
             throw new MalformedInputException(Reason.MALFORMED_JSON, "a log entry is not JSON", e);
         }
-        return new LogEntry(rid, Instant.ofEpochSecond(Math.max(0, Math.min(time, Instant.MAX.getEpochSecond()))), licensee, jti, jkt, method, url,
+        return new LogEntry(rid, Instant.ofEpochSecond(Math.max(0, Math.min(time, Instant.MAX.getEpochSecond()))), iss, licensee, jti, jkt, method, url,
                 (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, status)), bytes, contentRange, sha256, usages, signatureInput, signature,
                 complete);
     }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 /** [LOG-2]: a log entry's writer and reader, side by side. */
 class LogEntryTest {
     @Property(tries = 300)
-    void anyEntry_roundTripsThroughItsBytes(@ForAll String licensee, @ForAll String url, @ForAll @IntRange(min = 100, max = 599) int status,
+    void anyEntry_roundTripsThroughItsBytes(@ForAll String iss, @ForAll String licensee, @ForAll String url, @ForAll @IntRange(min = 100, max = 599) int status,
             @ForAll @LongRange(min = 0) long bytes, @ForAll boolean partial, @ForAll boolean perRequest, @ForAll boolean complete,
             @ForAll @LongRange(min = 0, max = 4_000_000_000L) long time) {
-        LogEntry e = new LogEntry("AAECAwQFBgcICQoLDA0ODw", Instant.ofEpochSecond(time), licensee, "jti-" + url.length(), "jkt", "GET", url, status,
+        LogEntry e = new LogEntry("AAECAwQFBgcICQoLDA0ODw", Instant.ofEpochSecond(time), iss, licensee, "jti-" + url.length(), "jkt", "GET", url, status,
                 bytes, partial ? Optional.of("bytes 0-9/" + bytes) : Optional.empty(), "00".repeat(32), List.of("ai-train", "search"),
                 perRequest ? Optional.of("sig1=(\"@authority\");tag=\"web-bot-auth\"") : Optional.empty(),
                 perRequest ? Optional.of("sig1=:AAAA:") : Optional.empty(), complete);
