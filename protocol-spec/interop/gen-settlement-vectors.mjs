@@ -64,15 +64,8 @@ function toMinor(str, digits) {
 }
 const rate = (sched, usage, c) => (sched.usages?.[usage]?.[c] ?? sched[c] ?? '0');
 
-function bill({ schedules, period_schedule, usage, members }) {
-  const period = schedules[period_schedule];
-  const currencies = new Set(schedules.map((s) => s.currency));
-  if (currencies.size > 1) return { error: 'currency' };
-  const digits = minorDigits(period.currency);
-  const lines = [];
-  const byUsage = new Map();
-  const byMember = new Map();
-  const rows = [...usage].sort((a, b) => (a.member === b.member ? VOCAB.indexOf(a.usage) - VOCAB.indexOf(b.usage) : (a.member < b.member ? -1 : 1)));
+function priceRows(kind, schedules, rows0, digits, lines, byUsage, byMember) {
+  const rows = [...rows0].sort((a, b) => (a.member === b.member ? VOCAB.indexOf(a.usage) - VOCAB.indexOf(b.usage) : (a.member < b.member ? -1 : 1)));
   for (const u of rows) {
     const s = schedules[u.schedule];
     const req = BigInt(s.attested_only ? u.attested_requests : u.requests);
@@ -84,11 +77,22 @@ function bill({ schedules, period_schedule, usage, members }) {
     const den = 10n ** BigInt(sc) * (1n << 20n);
     const num = req * pr.n * 10n ** BigInt(sc - pr.s) * (1n << 20n) + bytes * pm.n * 10n ** BigInt(sc - pm.s);
     const amount = halfEven(num * 10n ** BigInt(digits), den);
-    lines.push({ kind: 'usage', member: u.member, usage: u.usage, requests: u.requests, bytes: u.bytes, attested: u.attested_requests,
+    lines.push({ kind, member: u.member, usage: u.usage, requests: u.requests, bytes: u.bytes, attested: u.attested_requests,
       logged: u.requests - u.attested_requests, amount_minor: Number(amount) });
     byUsage.set(u.usage, (byUsage.get(u.usage) ?? 0n) + amount);
     byMember.set(u.member, (byMember.get(u.member) ?? 0n) + amount);
   }
+}
+
+function bill({ schedules, period_schedule, usage, adjustments = [], members }) {
+  const period = schedules[period_schedule];
+  const currencies = new Set(schedules.map((s) => s.currency));
+  if (currencies.size > 1) return { error: 'currency' };
+  const digits = minorDigits(period.currency);
+  const lines = [];
+  const byUsage = new Map();
+  const byMember = new Map();
+  priceRows('usage', schedules, usage, digits, lines, byUsage, byMember);
   const fixed = (kind, usage, amount) => ({ kind, ...(usage ? { usage } : {}), requests: 0, bytes: 0, attested: 0, logged: 0, amount_minor: Number(amount) });
   const used = VOCAB.filter((u) => period.usages && u in period.usages);
   if (period.flat) lines.push(fixed('flat', null, toMinor(period.flat, digits)));
@@ -110,6 +114,10 @@ function bill({ schedules, period_schedule, usage, members }) {
     lines.push(fixed('minimum', null, toMinor(period.minimum, digits) - total));
     total = toMinor(period.minimum, digits);
   }
+  const late = [];
+  priceRows('adjustment', schedules, adjustments, digits, late, new Map(), byMember);
+  lines.push(...late);
+  total += late.reduce((t, l) => t + BigInt(l.amount_minor), 0n);
   const f = dec(period.fee ?? '0');
   const fee = halfEven(total * f.n, 100n * 10n ** BigInt(f.s));
   const rest = total - fee;
@@ -177,6 +185,9 @@ const valid = [
     { schedules: [{ currency: 'EUR', per_request: '0.01', fee: '2.5' }], period_schedule: 0, usage: [row(A, 'ai-train', 10, 0)], members: [A] }],
   ['a fee of 100%: nothing is paid out', ['SET-6', 'SET-7'],
     { schedules: [{ currency: 'EUR', per_request: '0.01', fee: '100' }], period_schedule: 0, usage: [row(A, 'ai-train', 10, 0)], members: [A] }],
+  ['adjustments: late usage of a closed period, billed after the minimum and outside it, weighed pro rata', ['SET-5', 'SET-7'],
+    { schedules: [{ currency: 'EUR', per_request: '0.01', minimum: '5.00' }], period_schedule: 0,
+      usage: [row(A, 'ai-train', 100, 0)], adjustments: [row(B, 'ai-train', 250, 0), row(A, 'search', 10, 0)], members: [A, B] }],
   ['two schedules of one agreement in two currencies are refused', ['SET-5'],
     { schedules: [{ currency: 'EUR', per_request: '0.01' }, { currency: 'USD', per_request: '0.01' }], period_schedule: 1,
       usage: [row(A, 'ai-train', 1, 0, 0, 0, 0)], members: [A] }],
@@ -218,7 +229,7 @@ process.stdout.write(JSON.stringify({
   algorithm: 'cb4i settlement',
   schema: 'settlement_vectors.schema.json',
   generator: 'protocol-spec/interop/gen-settlement-vectors.mjs (BigInt arithmetic and Intl currency data; not cb4i code)',
-  header: ['Bill one agreement for one period (SPEC.md §15). SettlementBill: schedules (the agreement\'s price schedule versions), period_schedule (the index of the one in force at the period\'s end), usage (per member, usage and schedule version: billable requests and bytes, and how many of them are attested), members (the period\'s members); valid: bill is the invoice lines, total, fee and payouts, all in minor units; invalid: refused, naming field. PriceScheduleRead: schedule is the JSON text of a schedule that is refused, naming field.'],
+  header: ['Bill one agreement for one period (SPEC.md §15). SettlementBill: schedules (the agreement\'s price schedule versions), period_schedule (the index of the one in force at the period\'s end), usage (per member, usage and schedule version: billable requests and bytes, and how many of them are attested), adjustments (likewise, for late usage of closed periods; absent when none), members (the period\'s members); valid: bill is the invoice lines, total, fee and payouts, all in minor units; invalid: refused, naming field. PriceScheduleRead: schedule is the JSON text of a schedule that is refused, naming field.'],
   notes: {},
   numberOfTests: tests.length + readTests.length,
   testGroups: [{ type: 'SettlementBill', tests }, { type: 'PriceScheduleRead', tests: readTests }],

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.cb4i.issuer.AdminOps;
+import org.cb4i.issuer.collective.AdminOps;
 import org.cb4i.issuer.Issuer;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.proxy.Proxy;
@@ -65,6 +65,8 @@ import picocli.CommandLine.Spec;
                 + "crawlers, a data strike, the dataset verified and a tampered record caught. Exit 1 if any step did not behave as told.")
 final class DemoCommand implements Callable<Integer> {
     static final String COLLECTIVE = EmbeddedDefault.COLLECTIVE;
+    /** ai-lab's price schedule (SPEC.md [SET-1]). */
+    static final Map<String, Object> PRICE = Map.of("currency", "EUR", "per_request", "0.25", "per_mib", "1.00", "minimum", "5.00", "fee", "10");
 
     @Spec
     CommandSpec spec;
@@ -74,6 +76,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private PrintWriter out;
     private int failures;
+    /**
+     * The demo's clock: real time, shifted to half an hour before the end of the last month, so that step 7 can close
+     * that month within seconds by moving the clock past its end.
+     */
+    private final ShiftedClock clock = ShiftedClock.beforeEndOfLastMonth(Duration.ofMinutes(30));
     /**
      * Made when the demo runs, not when picocli builds the command tree: an HttpClient sets up TLS, which cost every
      * cb4i command about half a second at start.
@@ -110,6 +117,10 @@ final class DemoCommand implements Callable<Integer> {
     private void run(List<AutoCloseable> running) throws Exception {
         title("1. A collective and two member sites");
         SigningKey collective = KeyFiles.readOrGenerate(dir.resolve("collective"));
+        // The collector key lives in the issuer's store folder; member proxies are told its public half ([SET-8]).
+        SigningKey collector = KeyFiles.readOrGenerate(dir.resolve("issuer-store").resolve("collector"));
+        Path collectorJwks = dir.resolve("collector.jwks.json");
+        Files.writeString(collectorJwks, Json.write(KeySet.of(collector.publicKey()).toJsonObject()));
         SigningKey crawlerKey = KeyFiles.readOrGenerate(dir.resolve("crawler"));
         List<Integer> ports = new ArrayList<>();
         Map<String, SigningKey> publishers = new LinkedHashMap<>();
@@ -126,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Stream<Path> files = Files.walk(site)) {
                 for (Path f : files.filter(CredentialFiles::isHtml).toList()) {
                     CredentialFiles.sign(f, site.relativize(f).toString(), new CredentialFiles.Signer(pub, origin, URI.create(origin + "/"),
-                            List.of("The writers of site " + name), Optional.of(URI.create(origin + "/license.xml"))), Instant.now());
+                            List.of("The writers of site " + name), Optional.of(URI.create(origin + "/license.xml"))), clock.instant());
                     signed++;
                 }
             }
@@ -134,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
             running.add(server);
             Path state = dir.resolve("proxy-" + name);
             KeyFiles.writeKeyPair(state.resolve("collective"), collective, true);
-            Proxy p = Proxy.start(EmbeddedDefault.config(state, port, server.port()), Clock.systemUTC(), line -> { });
+            Proxy p = Proxy.start(EmbeddedDefault.config(state, port, server.port(), Optional.of(collectorJwks.toUri())), clock, line -> { });
             running.add(p);
             proxies.add(p);
             say("site " + name + ": " + signed + " pages signed by its publisher (content credentials in <head>), served behind a cb4i proxy at "
@@ -145,8 +156,9 @@ final class DemoCommand implements Callable<Integer> {
         IssuerConfig ic = new IssuerConfig(Optional.empty(), "127.0.0.1", issuerPort, COLLECTIVE, COLLECTIVE, URI.create(issuerUrl),
                 dir.resolve("collective").resolve(KeyFiles.PRIVATE_JWK), dir.resolve("issuer-store"), dir.resolve("issuer-store/admin.token"),
                 Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofMinutes(10), IssuerConfig.DEFAULT_STATUS_CAPACITY,
-                IssuerConfig.DEFAULT_REPERTOIRE_VALIDITY, IssuerConfig.DEFAULT_MAX_BODY_BYTES);
-        Issuer issuer = Issuer.start(ic, Clock.systemUTC(), line -> { });
+                IssuerConfig.DEFAULT_REPERTOIRE_VALIDITY, IssuerConfig.DEFAULT_MAX_BODY_BYTES)
+                .withCollection(new IssuerConfig.Collection(Duration.ZERO, true, true));
+        Issuer issuer = Issuer.start(ic, clock, line -> { });
         running.add(issuer);
         AdminOps admin = new AdminOps(issuer.collective());
         for (Map.Entry<String, SigningKey> e : publishers.entrySet()) {
@@ -155,8 +167,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         admin.apply(Json.mapper().valueToTree(Map.of("op", "licensee.add", "id", "ai-lab", "jwk", crawlerKey.publicKey().toJsonObject())));
         admin.apply(Json.mapper().valueToTree(Map.of("op", "agreement.add", "id", "ai-lab-2026", "licensee", "ai-lab", "grant",
-                Map.of("usages", List.of("ai-train"), "price", Map.of("currency", "EUR", "per_request", "0.002")),
-                "not_after", Instant.now().plus(Duration.ofDays(365)).getEpochSecond())));
+                Map.of("usages", List.of("ai-train"), "price", PRICE), "not_before", clock.instant().minus(Duration.ofDays(30)).getEpochSecond(),
+                "not_after", clock.instant().plus(Duration.ofDays(365)).getEpochSecond())));
         say("the collective's issuer runs at " + issuerUrl + ": both sites are members (with their publishers' keys), the licensee "
                 + "ai-lab has an agreement for ai-train; status lists refresh every 2 s");
 
@@ -175,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dataset = dir.resolve("dataset");
         Crawler.Counts c = new Crawler(new Crawler.Settings(crawlerKey, Optional.empty(), Optional.of(URI.create(issuerUrl)), Optional.empty(),
                 List.of(URI.create("http://127.0.0.1:" + ports.get(0) + "/"), URI.create("http://127.0.0.1:" + ports.get(1) + "/")), dataset,
-                Usage.AI_TRAIN, 100, 20, Clock.systemUTC())).run((counts, url, outcome) -> { });
+                Usage.AI_TRAIN, 100, 20, clock)).run((counts, url, outcome) -> { });
         long proven = Files.readAllLines(dataset.resolve("manifest.jsonl")).stream().skip(1).filter(l -> l.contains("\"proof_checked\":true")).count();
         check(c.fetched == 10 && proven == 8, "ai-lab obtains its license from the issuer (a request signed with its key), then crawls both sites, "
                 + "every request signed: " + c.fetched + " pages fetched, " + proven + " with a receipt proven against the site's log (the "
@@ -186,12 +198,13 @@ final class DemoCommand implements Callable<Integer> {
         String token = Files.readAllLines(dataset.resolve("licenses.txt")).get(0).strip();
         admin.apply(Json.mapper().valueToTree(Map.of("op", "strike", "all", true)));
         Instant struck = Instant.now();
-        boolean both = waitFor(ports, token, crawlerKey, 401, "LICENSE_SUSPENDED", Duration.ofSeconds(15));
+        boolean both = waitFor(ports, token, crawlerKey, 401, "LICENSE_SUSPENDED", Duration.ofSeconds(15))
+                && reasons(ports, token, crawlerKey).stream().allMatch("LICENSE_SUSPENDED"::equals);
         check(both, "the collective strikes (cb4i issuer strike --all); " + Duration.between(struck, Instant.now()).toMillis()
                 + " ms later both sites answer ai-lab's license with 401 LICENSE_SUSPENDED, though no site changed its configuration");
         String refusal;
         try {
-            new TokenClient(crawlerKey, Clock.systemUTC()).request(URI.create(issuerUrl + "/token"), Optional.empty(), Optional.empty());
+            new TokenClient(crawlerKey, clock).request(URI.create(issuerUrl + "/token"), Optional.empty(), Optional.empty());
             refusal = "a new license";
         } catch (TokenClient.Refused e) {
             refusal = e.error();
@@ -229,6 +242,8 @@ final class DemoCommand implements Callable<Integer> {
         check(named, "someone edits one page's text inside the WARC (" + tampered + "); the verifier names it: "
                 + (caught.isEmpty() ? "nothing" : caught.get(0).url() + " " + caught.get(0).status() + " ("
                         + String.join(", ", caught.get(0).findings().stream().filter(f -> f.status().isPresent()).map(f -> f.code()).toList()) + ")"));
+
+        DemoSettlement.run(this::title, this::say, this::check, clock, issuer, proxies, dir, dataset, PRICE);
     }
 
     /** Copies the dataset, changing one word of one article inside the WARC (offsets in the manifest follow). */
@@ -262,22 +277,39 @@ final class DemoCommand implements Callable<Integer> {
         return changed;
     }
 
+    /** Probes every site with HEAD until each answers {@code status} ({@code reason} is then read with {@link #reasons}). */
     private boolean waitFor(List<Integer> ports, String token, SigningKey key, int status, String reason, Duration max) throws Exception {
         Instant until = Instant.now().plus(max);
         List<Integer> pending = new ArrayList<>(ports);
         while (!pending.isEmpty() && Instant.now().isBefore(until)) {
             for (Integer p : List.copyOf(pending)) {
+                // HEAD: the proxy logs it like any licensed request, but only complete GETs are billed ([SET-2]), so
+                // probing the strike does not add to the invoice of step 7.
                 URI u = URI.create("http://127.0.0.1:" + p + "/articles/receipts.html");
-                SignatureHeaders sig = new WebBotAuthSigner(key, Clock.systemUTC()).reusableFor(SignedRequest.of("GET", u));
+                SignatureHeaders sig = new WebBotAuthSigner(key, clock).reusableFor(SignedRequest.of("HEAD", u));
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).header("Authorization", "License " + token)
-                        .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == status && (reason == null || r.body().contains("\"" + reason + "\""))) {
+                        .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == status) {
                     pending.remove(p);
                 }
             }
             Thread.sleep(100);
         }
         return pending.isEmpty();
+    }
+
+    /** Each site's answer to a GET with the license: its problem's reason (a denial is never logged, so never billed). */
+    private List<String> reasons(List<Integer> ports, String token, SigningKey key) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Integer p : ports) {
+            URI u = URI.create("http://127.0.0.1:" + p + "/articles/receipts.html");
+            SignatureHeaders sig = new WebBotAuthSigner(key, clock).reusableFor(SignedRequest.of("GET", u));
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).header("Authorization", "License " + token)
+                    .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).build(), HttpResponse.BodyHandlers.ofString());
+            out.add(r.statusCode() == 200 ? "served" : Json.mapper().readTree(r.body()).path("reason").asText());
+        }
+        return out;
     }
 
     private void title(String t) {

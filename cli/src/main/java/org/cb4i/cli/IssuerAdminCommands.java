@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.cb4i.issuer.AdminOps;
+import org.cb4i.issuer.collective.AdminOps;
 import org.cb4i.sdk.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -104,7 +104,7 @@ final class IssuerAdminCommands {
     // ------------------------------------------------------------------ agreements
 
     @Command(name = "agreement", mixinStandardHelpOptions = true, description = "Agreements: what a licensee's licenses grant, and when.",
-            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class})
+            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class, SettlementCommands.Price.class})
     static final class AgreementCmd {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Record an agreement with a licensee.")
         static final class Add extends AdminCommand {

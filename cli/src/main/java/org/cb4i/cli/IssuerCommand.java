@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.cb4i.issuer.AdminOps;
-import org.cb4i.issuer.Collective;
+import org.cb4i.issuer.collective.AdminOps;
+import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.Issuer;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.issuer.config.IssuerConfigLoader;
@@ -51,7 +51,9 @@ import picocli.CommandLine.Spec;
                 + "or administer it with the subcommands.",
         subcommands = {IssuerAdminCommands.Member.class, IssuerAdminCommands.Licensee.class, IssuerAdminCommands.AgreementCmd.class,
                 IssuerAdminCommands.LicenseList.class, IssuerAdminCommands.Revoke.class, IssuerAdminCommands.Suspend.class,
-                IssuerAdminCommands.Strike.class, IssuerAdminCommands.Resume.class, IssuerAdminCommands.Status.class, IssuerAdminCommands.Audit.class})
+                IssuerAdminCommands.Strike.class, IssuerAdminCommands.Resume.class, IssuerAdminCommands.Status.class, IssuerAdminCommands.Audit.class,
+                SettlementCommands.Log.class, SettlementCommands.Collect.class, SettlementCommands.Usage.class, SettlementCommands.Settle.class,
+                SettlementCommands.Statements.class, SettlementCommands.Invoice.class, SettlementCommands.Credit.class})
 final class IssuerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -156,14 +158,25 @@ final class IssuerCommand implements Callable<Integer> {
                 return e.kind() == StoreException.Kind.INVALID ? ExitCodes.BAD_INPUT : ExitCodes.REFUSED;
             }
             PrintWriter out = spec.commandLine().getOut();
+            int code = show(out, answer);
+            out.flush();
+            return code;
+        }
+
+        /** Prints the answer (JSON with {@code --json}, else for people); returns the exit code. */
+        int show(PrintWriter out, JsonNode answer) throws IOException {
             if (json) {
                 out.print(Json.writePretty(answer));
                 out.println();
             } else {
                 print(out, answer);
             }
-            out.flush();
             return ExitCodes.OK;
+        }
+
+        /** How long a running issuer may take to answer. */
+        Duration timeout() {
+            return Duration.ofSeconds(30);
         }
 
         private JsonNode apply(JsonNode op) throws Exception {
@@ -193,7 +206,7 @@ final class IssuerCommand implements Callable<Integer> {
             HttpResponse<String> resp;
             try {
                 resp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(admin)
-                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .timeout(timeout()).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(Json.write(op))).build(), HttpResponse.BodyHandlers.ofString());
             } catch (java.net.ConnectException e) {
                 throw new IOException("cannot reach the issuer at " + admin + " (is it running?)");

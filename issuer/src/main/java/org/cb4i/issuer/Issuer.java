@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.cb4i.issuer.collective.ClientAuthentication;
+import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.issuer.http.IssuerEndpoints;
 import org.cb4i.issuer.store.IssuerStore;
@@ -86,6 +88,21 @@ public final class Issuer implements AutoCloseable {
                 }
             }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
             log.accept("listening on " + config.host() + ":" + server[0].actualPort() + " as " + config.id());
+            if (!config.collection().interval().isZero()) {
+                Vertx v = vertx;
+                // [SET-9]: usage is collected on a timer, off the request threads; a round that finds nothing to read is quiet.
+                vertx.setPeriodic(config.collection().interval().toMillis(), id -> v.executeBlocking(collective::collect, false).onComplete(ar -> {
+                    if (ar.failed()) {
+                        log.accept("collection failed: " + ar.cause().getMessage());
+                        return;
+                    }
+                    for (var r : ar.result()) {
+                        if (!r.outcome().equals("unchanged") && !r.outcome().equals("skipped")) {
+                            log.accept("collection " + r.outcome() + ": " + r.member() + " log " + r.logId() + ": " + r.detail());
+                        }
+                    }
+                }));
+            }
             return new Issuer(vertx, server[0], store, collective, requests);
         } catch (Exception e) {
             if (vertx != null) {

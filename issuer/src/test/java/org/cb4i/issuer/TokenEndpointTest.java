@@ -1,5 +1,6 @@
 package org.cb4i.issuer;
 
+import org.cb4i.issuer.collective.ClientAuthentication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

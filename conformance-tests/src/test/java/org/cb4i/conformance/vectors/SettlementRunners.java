@@ -25,21 +25,17 @@ final class SettlementRunners {
         JsonNode t = c.test();
         List<PriceSchedule> schedules = new ArrayList<>();
         t.get("schedules").forEach(s -> schedules.add(PriceSchedule.read(Json.write(s), "schedule")));
-        List<UsageTotal> usage = new ArrayList<>();
-        for (JsonNode u : t.get("usage")) {
-            usage.add(new UsageTotal(u.get("member").textValue(), Usage.parse(u.get("usage").textValue()).orElseThrow(),
-                    schedules.get(u.get("schedule").intValue()), u.get("requests").longValue(), u.get("bytes").longValue(),
-                    u.get("attested_requests").longValue(), u.get("attested_bytes").longValue()));
-        }
+        List<UsageTotal> usage = totals(t.get("usage"), schedules);
+        List<UsageTotal> adjustments = t.has("adjustments") ? totals(t.get("adjustments"), schedules) : List.of();
         List<String> members = new ArrayList<>();
         t.get("members").forEach(m -> members.add(m.textValue()));
         PriceSchedule period = schedules.get(t.get("period_schedule").intValue());
         if (!c.expectValid()) {
-            assertThatThrownBy(() -> Billing.bill(period, usage, members)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Billing.bill(period, usage, adjustments, members)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(t.get("field").textValue());
             return;
         }
-        Billing.Bill b = Billing.bill(period, usage, members);
+        Billing.Bill b = Billing.bill(period, usage, adjustments, members);
         Map<String, Object> got = new LinkedHashMap<>();
         got.put("currency", b.currency());
         List<Object> lines = new ArrayList<>();
@@ -58,9 +54,24 @@ final class SettlementRunners {
         got.put("lines", lines);
         got.put("total_minor", b.totalMinor());
         got.put("fee_minor", b.feeMinor());
-        got.put("payouts", b.payouts().stream().map(p -> Map.of("member", p.member(), "amount_minor", p.amountMinor())).toList());
+        got.put("payouts", b.payouts().stream().map(p -> {
+            Map<String, Object> m = new LinkedHashMap<>(); // in the vectors' member order
+            m.put("member", p.member());
+            m.put("amount_minor", p.amountMinor());
+            return m;
+        }).toList());
         JsonNode expected = t.get("bill");
         assertThat(Json.write(Json.mapper().valueToTree(got))).isEqualTo(Json.write(expected));
+    }
+
+    private static List<UsageTotal> totals(JsonNode rows, List<PriceSchedule> schedules) {
+        List<UsageTotal> out = new ArrayList<>();
+        for (JsonNode u : rows) {
+            out.add(new UsageTotal(u.get("member").textValue(), Usage.parse(u.get("usage").textValue()).orElseThrow(),
+                    schedules.get(u.get("schedule").intValue()), u.get("requests").longValue(), u.get("bytes").longValue(),
+                    u.get("attested_requests").longValue(), u.get("attested_bytes").longValue()));
+        }
+        return out;
     }
 
     static void read(VectorFile.Case c) {

@@ -26,16 +26,57 @@ import java.util.Optional;
  * @param statusCapacity the number of licenses one status list can track
  * @param repertoireValidity {@code exp - iat} of a served repertoire
  * @param maxBodyBytes largest request body accepted
+ * @param collection how usage is collected from members' proxies
  */
 public record IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key,
         Path store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
-        Duration repertoireValidity, int maxBodyBytes) {
+        Duration repertoireValidity, int maxBodyBytes, Collection collection) {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(1);
     public static final Duration DEFAULT_STATUS_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STATUS_VALIDITY = Duration.ofHours(24);
     public static final int DEFAULT_STATUS_CAPACITY = 1 << 17;
     public static final Duration DEFAULT_REPERTOIRE_VALIDITY = Duration.ofDays(1);
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+    /**
+     * Usage collection ([SET-9]).
+     *
+     * @param interval how often a running issuer collects from every approved log (zero: only when asked)
+     * @param allowPlainHttp fetch members' logs over plain http (a loosening, for loopback tests and demos)
+     * @param allowPrivateAddresses fetch from loopback and private addresses (likewise)
+     */
+    public record Collection(Duration interval, boolean allowPlainHttp, boolean allowPrivateAddresses) {
+        public static final Collection DEFAULT = new Collection(Duration.ofHours(1), false, false);
+
+        /** The fetch policy for members' logs ([FET-1]), with room for a page of 10,000 entries. */
+        public org.cb4i.sdk.fetch.FetchPolicy policy() {
+            org.cb4i.sdk.fetch.FetchPolicy p = org.cb4i.sdk.fetch.FetchPolicy.strict().withMaxBytes(64 << 20)
+                    .withTimeout(Duration.ofSeconds(60)).namingSettings("collection.allow_plain_http: true", "collection.allow_private_addresses: true");
+            if (allowPlainHttp) {
+                p = p.allowPlainHttp();
+            }
+            return allowPrivateAddresses ? p.allowPrivateAddresses() : p;
+        }
+    }
+
+    /** Without a collection section: collection every hour, https and public addresses only. */
+    public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, Path store,
+            Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
+            int maxBodyBytes) {
+        this(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity, statusCapacity,
+                repertoireValidity, maxBodyBytes, Collection.DEFAULT);
+    }
+
+    /** The same configuration collecting as {@code c} says. */
+    public IssuerConfig withCollection(Collection c) {
+        return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
+                statusCapacity, repertoireValidity, maxBodyBytes, c);
+    }
+
+    /** The collective's collector key folder ([SET-8]): in the store folder, generated on first use. */
+    public Path collectorKeyDir() {
+        return store.resolve("collector");
+    }
 
     public IssuerConfig {
         Objects.requireNonNull(file, "file");

@@ -29,7 +29,7 @@ public final class IssuerConfigLoader {
     public static IssuerConfig load(Path file) throws ConfigException {
         YamlConfig y = YamlConfig.load(file, "issuer configuration", "id:, public_url:, listen:, key:, store:, …");
         y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "status",
-                "repertoire_validity", "max_body_bytes"));
+                "repertoire_validity", "max_body_bytes", "collection"));
         String id = y.text("/id", true);
         String repertoire = y.text("/repertoire_id", false);
         URI publicUrl = y.uri("/public_url", true, Set.of("http", "https"));
@@ -64,9 +64,13 @@ public final class IssuerConfigLoader {
         int capacity = y.integer("/status/capacity", IssuerConfig.DEFAULT_STATUS_CAPACITY, 16, 1 << 24);
         Duration repValidity = positive(y, "/repertoire_validity", IssuerConfig.DEFAULT_REPERTOIRE_VALIDITY);
         int maxBody = y.integer("/max_body_bytes", IssuerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024);
+        y.known("/collection", Set.of("interval", "allow_plain_http", "allow_private_addresses"));
+        Duration interval = y.duration("/collection/interval", IssuerConfig.Collection.DEFAULT.interval());
+        IssuerConfig.Collection collection = new IssuerConfig.Collection(interval, y.bool("/collection/allow_plain_http", false),
+                y.bool("/collection/allow_private_addresses", false));
         y.throwIfErrors();
         return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
-                adminToken == null ? store.resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody);
+                adminToken == null ? store.resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection);
     }
 
     private static Duration positive(YamlConfig y, String at, Duration dflt) {

@@ -16,9 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.cb4i.issuer.AdminOps;
-import org.cb4i.issuer.Collective;
-import org.cb4i.issuer.OAuthException;
+import org.cb4i.issuer.collective.AdminOps;
+import org.cb4i.issuer.collective.ClientAuthentication;
+import org.cb4i.issuer.collective.Collective;
+import org.cb4i.issuer.collective.OAuthException;
 import org.cb4i.issuer.store.IssuerStore.LicenseeRow;
 import org.cb4i.issuer.store.StoreException;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -36,17 +37,12 @@ public final class IssuerEndpoints {
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private final Collective collective;
-    private final ClientAuthenticator auth;
+    private final ClientAuthentication auth;
     private final AdminOps admin;
     private final byte[] adminToken;
     private final Consumer<String> log;
 
-    /** Authenticates a token request; {@link org.cb4i.issuer.Issuer} supplies the real one. */
-    public interface ClientAuthenticator {
-        LicenseeRow authenticate(Map<String, String> form, SignedRequest request);
-    }
-
-    public IssuerEndpoints(Collective collective, ClientAuthenticator auth, String adminToken, Consumer<String> log) {
+    public IssuerEndpoints(Collective collective, ClientAuthentication auth, String adminToken, Consumer<String> log) {
         this.collective = collective;
         this.auth = auth;
         this.admin = new AdminOps(collective);
@@ -137,20 +133,32 @@ public final class IssuerEndpoints {
                     : "the admin token does not match");
             return;
         }
-        try {
-            Map<String, Object> out = admin.apply(AdminOps.parse(body.toString(StandardCharsets.UTF_8)));
-            log.accept("admin " + out.get("op") + (out.containsKey("licensee") ? " " + out.get("licensee") : "")
-                    + (out.containsKey("origin") ? " " + out.get("origin") : "") + (out.containsKey("jti") ? " " + out.get("jti") : ""));
-            send(req.response(), 200, "application/json", Json.write(out), "no-store");
-        } catch (StoreException e) {
-            int status = switch (e.kind()) {
-                case INVALID -> 400;
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-                case FAILURE -> 503;
-            };
-            problem(req.response(), status, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
-        }
+        // Off the request thread: an operation may take long (collecting usage fetches every member's log), and
+        // token requests must not wait behind it.
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> admin.apply(AdminOps.parse(body.toString(StandardCharsets.UTF_8))), false)
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        Map<String, Object> out = ar.result();
+                        log.accept("admin " + out.get("op") + (out.containsKey("licensee") ? " " + out.get("licensee") : "")
+                                + (out.containsKey("origin") ? " " + out.get("origin") : "") + (out.containsKey("jti") ? " " + out.get("jti") : ""));
+                        send(req.response(), 200, "application/json", Json.write(out), "no-store");
+                    } else if (ar.cause() instanceof StoreException e) {
+                        adminRefused(req, e);
+                    } else {
+                        log.accept("internal error on admin: " + ar.cause());
+                        problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+                    }
+                });
+    }
+
+    private void adminRefused(HttpServerRequest req, StoreException e) {
+        int status = switch (e.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case FAILURE -> 503;
+        };
+        problem(req.response(), status, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
     }
 
     private void repertoire(HttpServerRequest req) {
@@ -194,6 +202,8 @@ public final class IssuerEndpoints {
         m.put("grant_types_supported", List.of("client_credentials"));
         m.put("token_endpoint_auth_methods_supported", List.of("web-bot-auth", "private_key_jwt"));
         m.put("keys", collective.jwks().toJsonObject());
+        // [SET-8]: the key member proxies name as issuers[].collector_key, so that the collector may read their logs.
+        m.put("collector_jwks", org.cb4i.sdk.key.KeySet.of(collective.collectorKey().publicKey()).toJsonObject());
         return m;
     }
 

@@ -1,18 +1,10 @@
 package org.cb4i.issuer.store;
 
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +24,16 @@ import java.util.Optional;
  * not of page views. Times are whole seconds.
  */
 public final class IssuerStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
 
-    private final Path dir;
-    private final Connection db;
-    private final FileChannel lockFile;
-    private final FileLock lock;
+    private final Database db;
+    private final UsageStore usage;
+    private final StatementStore statements;
 
-    private IssuerStore(Path dir, Connection db, FileChannel lockFile, FileLock lock) {
-        this.dir = dir;
+    private IssuerStore(Database db) {
         this.db = db;
-        this.lockFile = lockFile;
-        this.lock = lock;
+        this.usage = new UsageStore(db);
+        this.statements = new StatementStore(db);
     }
 
     /**
@@ -53,63 +43,28 @@ public final class IssuerStore implements AutoCloseable {
      *     written by a newer cb4i
      */
     public static IssuerStore open(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new StoreException(dir + ": cannot create the store folder (" + e.getMessage() + ")");
-        }
-        // One opener at a time, whether another process or this one: H2 would share an open database within a JVM.
-        FileChannel lockFile;
-        FileLock lock;
-        try {
-            lockFile = FileChannel.open(dir.resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = lockFile.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-        } catch (java.io.IOException e) {
-            throw new StoreException(dir + ": cannot lock the store (" + e.getMessage() + ")");
-        }
-        if (lock == null) {
-            closeQuietly(lockFile);
-            throw new StoreException(dir + ": the store is in use by another process (a running issuer?). "
-                    + "Stop it, or run the command against it with --server URL");
-        }
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("issuer") + ";WRITE_DELAY=0;FILE_LOCK=FILE";
-        Connection c;
-        try {
-            c = DriverManager.getConnection(url, "cb4i", "");
-        } catch (SQLException e) {
-            releaseQuietly(lock);
-            closeQuietly(lockFile);
-            if (e.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN
-                throw new StoreException(dir + ": the store is in use by another process (a running issuer?). "
-                        + "Stop it, or run the command against it with --server URL");
-            }
-            throw new StoreException(dir + ": cannot open the store (" + firstLine(e.getMessage()) + ")");
-        }
-        IssuerStore s = new IssuerStore(dir, c, lockFile, lock);
+        Database d = Database.open(dir);
+        IssuerStore s = new IssuerStore(d);
         try {
             s.migrate();
         } catch (RuntimeException e) {
-            s.close();
+            d.close();
             throw e;
         }
         return s;
     }
 
     public Path dir() {
-        return dir;
+        return db.dir();
     }
 
     private void migrate() {
         tx(() -> {
-            try (Statement st = db.createStatement()) {
+            try (Statement st = db.connection().createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS meta(k VARCHAR(64) PRIMARY KEY, v VARCHAR(1024) NOT NULL)");
                 Optional<String> v = metaGet("schema");
                 if (v.isPresent() && Integer.parseInt(v.get()) > SCHEMA_VERSION) {
-                    throw new StoreException(dir + ": the store has schema version " + v.get() + ", written by a newer cb4i; this one reads "
+                    throw new StoreException(db.dir() + ": the store has schema version " + v.get() + ", written by a newer cb4i; this one reads "
                             + SCHEMA_VERSION);
                 }
                 st.execute("CREATE TABLE IF NOT EXISTS members(seq BIGINT AUTO_INCREMENT PRIMARY KEY, origin VARCHAR(512) NOT NULL, "
@@ -125,9 +80,9 @@ public final class IssuerStore implements AutoCloseable {
                 st.execute("CREATE TABLE IF NOT EXISTS replay(k VARCHAR(1024) PRIMARY KEY, until_at BIGINT NOT NULL)");
                 st.execute("CREATE TABLE IF NOT EXISTS audit(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, action VARCHAR(64) NOT NULL, "
                         + "detail CLOB NOT NULL)");
-                if (v.isEmpty()) {
-                    metaPut("schema", Integer.toString(SCHEMA_VERSION));
-                }
+                UsageStore.schema(st);
+                StatementStore.schema(st);
+                metaPut("schema", Integer.toString(SCHEMA_VERSION));
             }
             return null;
         });
@@ -164,7 +119,7 @@ public final class IssuerStore implements AutoCloseable {
                 throw StoreException.conflict(origin + " is a member already; remove it first to change its keys or dates");
             }
             long seq;
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO members(origin, joined, content_keys) VALUES (?, ?, ?)",
+            try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO members(origin, joined, content_keys) VALUES (?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, origin);
                 ps.setLong(2, joined.getEpochSecond());
@@ -240,6 +195,11 @@ public final class IssuerStore implements AutoCloseable {
     // ---------------------------------------------------------------- agreements
 
     public synchronized void addAgreement(AgreementRow a) {
+        addAgreement(a, Optional.empty());
+    }
+
+    /** Adds an agreement and, when it has one, the first version of its price schedule (in force from its start). */
+    public synchronized void addAgreement(AgreementRow a, Optional<String> priceJson) {
         tx(() -> {
             if (licenseeRow(a.licensee()).isEmpty()) {
                 throw StoreException.notFound("no licensee " + a.licensee() + "; add it first with: cb4i issuer licensee add");
@@ -250,6 +210,9 @@ public final class IssuerStore implements AutoCloseable {
             update("INSERT INTO agreements(id, licensee, grant_json, not_before, not_after, created) VALUES (?, ?, ?, ?, ?, ?)", a.id(),
                     a.licensee(), a.grantJson(), a.notBefore().getEpochSecond(), a.notAfter().getEpochSecond(), a.created().getEpochSecond());
             audit(a.created(), "agreement.add", a.id() + " for " + a.licensee());
+            if (priceJson.isPresent()) {
+                update("INSERT INTO agreement_prices(agreement, from_at, schedule) VALUES (?, ?, ?)", a.id(), a.notBefore().getEpochSecond(), priceJson.get());
+            }
             return null;
         });
     }
@@ -257,7 +220,7 @@ public final class IssuerStore implements AutoCloseable {
     public synchronized List<AgreementRow> agreements(Optional<String> licensee) {
         String sql = "SELECT id, licensee, grant_json, not_before, not_after, created FROM agreements"
                 + (licensee.isPresent() ? " WHERE licensee = ?" : "") + " ORDER BY licensee, id";
-        SqlFunction<ResultSet, AgreementRow> row = rs -> new AgreementRow(rs.getString(1), rs.getString(2), rs.getString(3),
+        Database.SqlFunction<ResultSet, AgreementRow> row = rs -> new AgreementRow(rs.getString(1), rs.getString(2), rs.getString(3),
                 Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)));
         return licensee.isPresent() ? query(sql, row, licensee.get()) : query(sql, row);
     }
@@ -435,121 +398,44 @@ public final class IssuerStore implements AutoCloseable {
     private void audit(Instant at, String action, String detail) throws SQLException {
         update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", at.getEpochSecond(), action, detail);
     }
-
     // ---------------------------------------------------------------- plumbing
 
+    /** The usage the collector gathered from members' logs. */
+    public UsageStore usage() {
+        return usage;
+    }
+
+    /** Price schedule versions, closed periods and statements. */
+    public StatementStore statements() {
+        return statements;
+    }
+
     @Override
-    public synchronized void close() {
-        try {
-            if (!db.isClosed()) {
-                db.close();
-            }
-        } catch (SQLException e) {
-            // closing: nothing more to save
-        }
-        releaseQuietly(lock);
-        closeQuietly(lockFile);
+    public void close() {
+        db.close();
     }
 
-    private static void releaseQuietly(FileLock l) {
-        try {
-            if (l.isValid()) {
-                l.release();
-            }
-        } catch (java.io.IOException e) {
-            // released when the channel closes
-        }
+    private <T> T tx(Database.SqlSupplier<T> body) {
+        return db.tx(body);
     }
 
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (java.io.IOException e) {
-            // nothing held
-        }
-    }
-
-    private interface SqlSupplier<T> {
-        T get() throws SQLException;
-    }
-
-    private interface SqlFunction<A, B> {
-        B apply(A a) throws SQLException;
-    }
-
-    private <T> T tx(SqlSupplier<T> body) {
-        try {
-            db.setAutoCommit(false);
-            try {
-                T v = body.get();
-                db.commit();
-                return v;
-            } catch (SQLException | RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
-        }
-    }
-
-    private <T> List<T> query(String sql, SqlFunction<ResultSet, T> row, Object... args) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.apply(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
-        }
+    private <T> List<T> query(String sql, Database.SqlFunction<ResultSet, T> row, Object... args) {
+        return db.query(sql, row, args);
     }
 
     private void update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
-            } else {
-                ps.setObject(i + 1, args[i]);
-            }
-        }
+        db.update(sql, args);
     }
 
     private Optional<String> metaGet(String k) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT v FROM meta WHERE k = ?")) {
-            ps.setString(1, k);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
+        return db.metaGet(k);
     }
 
     private void metaPut(String k, String v) throws SQLException {
-        update("MERGE INTO meta(k, v) KEY(k) VALUES (?, ?)", k, v);
+        db.metaPut(k, v);
     }
 
     private static Optional<Instant> optInstant(ResultSet rs, int col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(v));
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unknown error";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return Database.optInstant(rs, col);
     }
 }

@@ -78,13 +78,14 @@ public final class ConfigLoader {
                 paths.add(pathRule(root, "/paths/" + i));
             }
         }
-        y.known("/log", Set.of("dir", "key", "checkpoint_interval", "checkpoint_entries"));
+        y.known("/log", Set.of("dir", "key", "checkpoint_interval", "checkpoint_entries", "checkpoint_refresh"));
         Path logDir = y.path("/log/dir", true);
         Path logKey = y.path("/log/key", false);
         Duration cpEvery = y.duration("/log/checkpoint_interval", Duration.ofSeconds(1));
         int cpEntries = y.integer("/log/checkpoint_entries", 1000, 1, 1_000_000);
         ProxyConfig.LogSettings log = logDir == null ? null
-                : new ProxyConfig.LogSettings(logDir, logKey == null ? logDir.resolve("log-key.jwk") : logKey, cpEvery, cpEntries);
+                : new ProxyConfig.LogSettings(logDir, logKey == null ? logDir.resolve("log-key.jwk") : logKey, cpEvery, cpEntries,
+                        y.duration("/log/checkpoint_refresh", ProxyConfig.LogSettings.DEFAULT_REFRESH));
         Optional<HostPort> admin = Optional.ofNullable(hostPort(root, "/admin", false));
         Optional<ProxyConfig.Tls> tls = Optional.empty();
         if (!root.at("/tls").isMissingNode()) {

@@ -82,7 +82,19 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
     }
 
     /** The receipts log: its folder, its key file, and how often a checkpoint is signed. */
-    public record LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries) {}
+    /**
+     * The receipts log's settings.
+     *
+     * @param checkpointRefresh how often a checkpoint is signed again when no entry was added ([LOG-3]), so that a
+     *     collector can tell it has seen everything up to a time
+     */
+    public record LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries, Duration checkpointRefresh) {
+        public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(5);
+
+        public LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries) {
+            this(dir, keyFile, checkpointInterval, checkpointEntries, DEFAULT_REFRESH);
+        }
+    }
 
     /** TLS termination: PEM certificate chain and key, reloaded with the configuration. */
     public record Tls(Path certificate, Path key) {}

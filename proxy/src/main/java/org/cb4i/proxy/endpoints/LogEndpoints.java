@@ -2,6 +2,7 @@ package org.cb4i.proxy.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
@@ -19,6 +20,7 @@ import org.cb4i.proxy.pipeline.SiteState;
 import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
@@ -40,6 +42,8 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     public static final int MAX_RIDS = 1000;
     /** The most entries one {@code entries} request returns ([SET-8]). */
     public static final int MAX_ENTRIES = 10_000;
+    static final int MAX_ACK_BYTES = 8192;
+    static final String ACK_TYP = "collection-ack+jwt";
     private static final HexFormat HEX = HexFormat.of();
 
     private final ReceiptLog log;
@@ -57,6 +61,10 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         String path = target.path();
         if (!path.startsWith("/.well-known/cb4i/logs/")) {
             return false;
+        }
+        if (path.equals(base + "acknowledgements") && req.method() == HttpMethod.POST) {
+            acknowledgement(req, st);
+            return true;
         }
         if (!path.startsWith(base) || req.method() != HttpMethod.GET) {
             reply(req, 404, problem("no such log endpoint: logs here are under " + base));
@@ -200,6 +208,76 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 reply(req, 200, ar.result());
             }
         });
+    }
+
+    /**
+     * A collector's signed acknowledgement of the checkpoint it has collected up to ([SET-9]): checked against the
+     * collective's collector key and this log's tree, and kept (the latest per collective) in the log's folder under
+     * {@code acks/}, where the log's retention reads it.
+     */
+    private void acknowledgement(HttpServerRequest req, SiteState st) {
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = new boolean[1];
+        req.handler(b -> {
+            if (body.length() + b.length() > MAX_ACK_BYTES) {
+                tooLarge[0] = true;
+            } else {
+                body.appendBuffer(b);
+            }
+        });
+        req.endHandler(v -> {
+            if (tooLarge[0]) {
+                reply(req, 413, problem("an acknowledgement is at most " + MAX_ACK_BYTES + " bytes"));
+                return;
+            }
+            String text = body.toString(StandardCharsets.US_ASCII).strip();
+            String iss;
+            long size;
+            String root;
+            try {
+                CompactJws.Parsed jws = CompactJws.parse(text, ACK_TYP, MAX_ACK_BYTES, "acknowledgement");
+                iss = jws.payload().path("iss").asText();
+                Optional<KeySet> keys = st.collectorKeys(iss);
+                if (keys.isEmpty()) {
+                    reply(req, 403, problem("no collector key is configured for " + CompactJws.printable(iss), org.cb4i.sdk.Reason.UNKNOWN_KEY));
+                    return;
+                }
+                CompactJws.verify(jws, keys.get(), "acknowledgement");
+                size = jws.payload().path("size").asLong(-1);
+                root = jws.payload().path("root").asText();
+                if (!log.logId().equals(jws.payload().path("log_id").asText()) || size < 1) {
+                    reply(req, 400, problem("the acknowledgement must name this log (" + log.logId() + ") and a size of at least 1"));
+                    return;
+                }
+            } catch (Cb4iException e) {
+                reply(req, e.reason().httpStatus() == 401 ? 400 : e.reason().httpStatus(), problem("acknowledgement refused: " + e.getMessage(), e.reason()));
+                return;
+            }
+            long published = log.checkpoint().map(Checkpoint::size).orElse(0L);
+            if (size > published) {
+                reply(req, 400, problem("the acknowledgement covers " + size + " entries; the latest checkpoint has " + published));
+                return;
+            }
+            vertx.executeBlocking(() -> {
+                if (!HEX.formatHex(log.tree().root(size)).equals(root)) {
+                    return false;
+                }
+                java.nio.file.Path dir = log.dir().resolve("acks");
+                java.nio.file.Files.createDirectories(dir);
+                String name = HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(iss.getBytes(StandardCharsets.UTF_8)), 0, 8) + ".jwt";
+                org.cb4i.sdk.files.AtomicFiles.write(dir.resolve(name), (text + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+                return true;
+            }, false).onComplete(ar -> {
+                if (ar.failed()) {
+                    reply(req, 503, problem("the acknowledgement could not be kept: " + ar.cause().getMessage()));
+                } else if (!ar.result()) {
+                    reply(req, 400, problem("the acknowledgement's root is not this log's root at " + size + " entries"));
+                } else {
+                    req.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end();
+                }
+            });
+        });
+        req.resume();
     }
 
     /** Entries [from, to) as the collector of {@code issuer} may see them: in full when its licenses made them. */

@@ -151,6 +151,11 @@ public final class SiteState {
         return issuer[0];
     }
 
+    /** The collector keys a collective named to this site, if it named any. */
+    public Optional<KeySet> collectorKeys(String issuer) {
+        return Optional.ofNullable(collectorKeys.get(issuer));
+    }
+
     /** Whether any collective has named a collector key to this site. */
     public boolean hasCollectors() {
         return !collectorKeys.isEmpty();

@@ -94,6 +94,7 @@ public final class ReceiptLog implements AutoCloseable {
     private final Clock clock;
     private final Duration checkpointInterval;
     private final int checkpointEntries;
+    private final Duration checkpointRefresh;
     final Consumer<String> events;
     final FileChannel channel;
     private final FileLock lock;
@@ -142,6 +143,7 @@ public final class ReceiptLog implements AutoCloseable {
         this.clock = clock;
         this.checkpointInterval = s.checkpointInterval();
         this.checkpointEntries = s.checkpointEntries();
+        this.checkpointRefresh = s.checkpointRefresh();
         this.events = events;
         this.channel = channel;
         this.lock = lock;
@@ -330,7 +332,9 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     private void writeLoop() {
-        Instant lastCheckpoint = clock.instant();
+        // A restart after a long stop re-signs the checkpoint at once: its time then says the log holds nothing newer.
+        Checkpoint last = checkpoint;
+        Instant lastCheckpoint = last != null ? last.time() : clock.instant();
         long sinceCheckpoint = uncovered;
         long lastFlush = 0;
         List<Pending> batch = new ArrayList<>();
@@ -355,6 +359,13 @@ public final class ReceiptLog implements AutoCloseable {
                 }
                 boolean due = sinceCheckpoint > 0 && (sinceCheckpoint >= checkpointEntries
                         || !clock.instant().isBefore(lastCheckpoint.plus(checkpointInterval)));
+                // [LOG-3]: with nothing new, the checkpoint is signed again now and then, so that its time says how
+                // recently the log was known to hold nothing more (a collector closing a month needs that).
+                boolean refresh = !clock.instant().isBefore(lastCheckpoint.plus(checkpointRefresh)) && !closing;
+                if (refresh && !due && failure == null) {
+                    publishCheckpoint();
+                    lastCheckpoint = clock.instant();
+                }
                 if (due && failure == null) {
                     publishCheckpoint();
                     lastCheckpoint = clock.instant();

@@ -32,15 +32,24 @@ public final class EmbeddedDefault {
     }
 
     public static ProxyConfig config(Path state, int port, int originPort) throws IOException {
+        return config(state, port, originPort, Optional.empty());
+    }
+
+    /**
+     * The same, naming the demo collective's collector key ([SET-8]) so that its collector may read the log; the log's
+     * checkpoint is then signed again every second when idle, so that a collection right after an idle spell is current.
+     */
+    public static ProxyConfig config(Path state, int port, int originPort, Optional<URI> collectorKey) throws IOException {
         collectiveKey(state);
         Path abs = state.toAbsolutePath();
         return new ProxyConfig(Optional.empty(), new HostPort("127.0.0.1", port), URI.create("http://127.0.0.1:" + originPort),
                 URI.create("http://127.0.0.1:" + port),
-                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.empty())),
+                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.empty(), collectorKey)),
                 List.of(),
                 List.of(new ProxyConfig.PathRule(PathPattern.of("/free/*"), ProxyConfig.Access.OPEN, EnumSet.noneOf(Usage.class), SignaturePolicy.REUSABLE),
                         new ProxyConfig.PathRule(PathPattern.of("/*"), ProxyConfig.Access.LICENSED, EnumSet.of(Usage.AI_TRAIN), SignaturePolicy.REUSABLE)),
-                new ProxyConfig.LogSettings(abs.resolve("proxy-log"), abs.resolve("proxy-log").resolve("log-key.jwk"), Duration.ofSeconds(1), 1000),
+                new ProxyConfig.LogSettings(abs.resolve("proxy-log"), abs.resolve("proxy-log").resolve("log-key.jwk"), Duration.ofSeconds(1), 1000,
+                        collectorKey.isPresent() ? Duration.ofSeconds(1) : ProxyConfig.LogSettings.DEFAULT_REFRESH),
                 Optional.of(new HostPort("127.0.0.1", 0)), Optional.empty(), List.of(), ProxyConfig.Limits.DEFAULT,
                 ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), new ProxyConfig.Fetching(true, true),
                 new ProxyConfig.AccessLog(abs.resolve("access.log").toString()), List.of());

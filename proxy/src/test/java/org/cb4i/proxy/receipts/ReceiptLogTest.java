@@ -40,6 +40,24 @@ public class ReceiptLogTest {
     }
 
     @Test
+    void anIdleLog_signsItsCheckpointAgain_andARestartAfterALongStopDoesSoAtOnce() throws Exception { // [LOG-3]
+        org.cb4i.sdk.MutableClock clock = new org.cb4i.sdk.MutableClock(java.time.Instant.parse("2026-11-30T23:00:00Z"));
+        ProxyConfig.LogSettings s = new ProxyConfig.LogSettings(dir, dir.resolve("log-key.jwk"), Duration.ofMillis(100), 1, Duration.ofMinutes(5));
+        try (ReceiptLog log = ReceiptLog.open(s, clock, events::add)) {
+            log.append(entry(0)).get(5, TimeUnit.SECONDS);
+            org.cb4i.sdk.Eventually.until(() -> log.checkpoint().isPresent());
+            java.time.Instant first = log.checkpoint().get().time();
+            clock.advance(Duration.ofMinutes(6));
+            org.cb4i.sdk.Eventually.until(() -> log.checkpoint().get().time().isAfter(first));
+            assertThat(log.checkpoint().get().size()).as("the same tree, signed again").isEqualTo(1);
+        }
+        clock.advance(Duration.ofHours(2));
+        try (ReceiptLog log = ReceiptLog.open(s, clock, events::add)) {
+            org.cb4i.sdk.Eventually.until(() -> log.checkpoint().get().time().equals(clock.instant()));
+        }
+    }
+
+    @Test
     void entries_surviveARestart_withTheirCheckpoint() throws Exception {
         String id;
         try (ReceiptLog log = open()) {

@@ -43,8 +43,30 @@ public final class BoundedFetcher {
      *     or a body over the size cap
      */
     public Fetched get(URI uri, String accept) {
+        return get(uri, accept, java.util.Map.of());
+    }
+
+    /** As {@link #get(URI, String)}, with more request header fields (a signature, say). */
+    public Fetched get(URI uri, String accept, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(policy.timeout()).header("Accept", accept).GET();
+        headers.forEach(b::header);
+        return send(uri, b.build(), java.util.Set.of(200));
+    }
+
+    /**
+     * POSTs {@code body} to {@code uri} under the same limits; a 200, 201, 202 or 204 answer is success.
+     *
+     * @throws InfrastructureException as {@link #get(URI, String)} does
+     */
+    public Fetched post(URI uri, String contentType, byte[] body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(policy.timeout()).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(uri, b.build(), java.util.Set.of(200, 201, 202, 204));
+    }
+
+    private Fetched send(URI uri, HttpRequest req, java.util.Set<Integer> ok) {
         check(uri);
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(policy.timeout()).header("Accept", accept).GET().build();
         HttpResponse<InputStream> resp;
         try {
             resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -56,9 +78,11 @@ public final class BoundedFetcher {
             throw new InfrastructureException(Reason.FETCH_FAILED, "fetching " + uri + " was interrupted");
         }
         try (InputStream in = resp.body()) {
-            if (resp.statusCode() != 200) {
+            if (!ok.contains(resp.statusCode())) {
+                // The problem body's detail, when there is one, says why (a refused signature, a range out of bounds).
+                String detail = new String(in.readNBytes(2048), java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
                 throw new InfrastructureException(Reason.FETCH_FAILED, "fetching " + uri + " answered HTTP " + resp.statusCode()
-                        + (resp.statusCode() / 100 == 3 ? " (redirects are not followed)" : ""));
+                        + (resp.statusCode() / 100 == 3 ? " (redirects are not followed)" : "") + (detail.isEmpty() ? "" : ": " + detail));
             }
             byte[] body = in.readNBytes(policy.maxBytes() + 1);
             if (body.length > policy.maxBytes()) {

@@ -25,7 +25,8 @@ public final class Billing {
     /**
      * An agreement's bill for a period.
      *
-     * @param lines the invoice's lines: usage lines in member then usage order, then flat lines, then minimum lines
+     * @param lines the invoice's lines: usage lines in member then usage order, then flat lines, then minimum lines, then
+     *     adjustment lines
      * @param totalMinor the sum of the lines' amounts
      * @param feeMinor the collective's fee
      * @param payouts each member's share, in member id order; with the fee they sum to the total
@@ -47,26 +48,19 @@ public final class Billing {
      *     an amount to pay out and no member to pay it to
      */
     public static Bill bill(PriceSchedule period, List<UsageTotal> usage, Collection<String> members) {
+        return bill(period, usage, List.of(), members);
+    }
+
+    /**
+     * Bills one agreement for one period, with adjustments: usage of earlier, closed periods that was collected after
+     * they closed ([SET-5]), priced as usage lines are, billed after the minimum lines and outside the minimums.
+     */
+    public static Bill bill(PriceSchedule period, List<UsageTotal> usage, List<UsageTotal> adjustments, Collection<String> members) {
         int digits = period.minorDigits();
         List<InvoiceLine> lines = new ArrayList<>();
-        List<UsageTotal> sorted = new ArrayList<>(usage);
-        sorted.sort((a, b) -> a.member().equals(b.member()) ? a.usage().compareTo(b.usage()) : a.member().compareTo(b.member()));
         Map<Usage, Long> byUsage = new TreeMap<>();
         Map<String, Long> byMember = new TreeMap<>();
-        for (UsageTotal u : sorted) {
-            if (!u.schedule().currency().equals(period.currency())) {
-                throw new IllegalArgumentException("the agreement's schedules name two currencies (" + u.schedule().currency() + " and "
-                        + period.currency() + "); an agreement is billed in one currency");
-            }
-            Rates r = u.schedule().ratesFor(u.usage());
-            BigDecimal exact = r.perRequest().orElse(BigDecimal.ZERO).multiply(BigDecimal.valueOf(u.billedRequests()))
-                    .add(r.perMib().orElse(BigDecimal.ZERO).multiply(BigDecimal.valueOf(u.billedBytes())).divide(MIB));
-            long amount = minor(exact, digits);
-            lines.add(new InvoiceLine(InvoiceLine.Kind.USAGE, Optional.of(u.member()), Optional.of(u.usage()), u.requests(), u.bytes(),
-                    u.attestedRequests(), u.requests() - u.attestedRequests(), amount));
-            byUsage.merge(u.usage(), amount, Long::sum);
-            byMember.merge(u.member(), amount, Long::sum);
-        }
+        priceLines(InvoiceLine.Kind.USAGE, period, usage, lines, byUsage, byMember);
         period.base().flat().ifPresent(f -> lines.add(flat(InvoiceLine.Kind.FLAT, Optional.empty(), minor(f, digits))));
         period.byUsage().forEach((u, r) -> r.flat().ifPresent(f -> {
             long amount = minor(f, digits);
@@ -85,6 +79,10 @@ public final class Billing {
             lines.add(flat(InvoiceLine.Kind.MINIMUM, Optional.empty(), minor(min.get(), digits) - sum));
             sum = minor(min.get(), digits);
         }
+        List<InvoiceLine> late = new ArrayList<>();
+        priceLines(InvoiceLine.Kind.ADJUSTMENT, period, adjustments, late, new TreeMap<>(), byMember);
+        lines.addAll(late);
+        sum = Math.addExact(sum, late.stream().mapToLong(InvoiceLine::amountMinor).sum());
         long fee = minor(BigDecimal.valueOf(sum).multiply(period.feePercent()).divide(HUNDRED), 0);
         List<Payout> payouts = new ArrayList<>();
         if (sum - fee > 0) {
@@ -92,6 +90,27 @@ public final class Billing {
                     .forEach((m, a) -> payouts.add(new Payout(m, a)));
         }
         return new Bill(period.currency().getCurrencyCode(), lines, sum, fee, payouts);
+    }
+
+    /** [SET-4]: one line per member, usage and schedule version, in member then usage order. */
+    private static void priceLines(InvoiceLine.Kind kind, PriceSchedule period, List<UsageTotal> usage, List<InvoiceLine> lines, Map<Usage, Long> byUsage,
+            Map<String, Long> byMember) {
+        List<UsageTotal> sorted = new ArrayList<>(usage);
+        sorted.sort((a, b) -> a.member().equals(b.member()) ? a.usage().compareTo(b.usage()) : a.member().compareTo(b.member()));
+        for (UsageTotal u : sorted) {
+            if (!u.schedule().currency().equals(period.currency())) {
+                throw new IllegalArgumentException("the agreement's schedules name two currencies (" + u.schedule().currency() + " and "
+                        + period.currency() + "); an agreement is billed in one currency");
+            }
+            Rates r = u.schedule().ratesFor(u.usage());
+            BigDecimal exact = r.perRequest().orElse(BigDecimal.ZERO).multiply(BigDecimal.valueOf(u.billedRequests()))
+                    .add(r.perMib().orElse(BigDecimal.ZERO).multiply(BigDecimal.valueOf(u.billedBytes())).divide(MIB));
+            long amount = minor(exact, period.minorDigits());
+            lines.add(new InvoiceLine(kind, Optional.of(u.member()), Optional.of(u.usage()), u.requests(), u.bytes(), u.attestedRequests(),
+                    u.requests() - u.attestedRequests(), amount));
+            byUsage.merge(u.usage(), amount, Long::sum);
+            byMember.merge(u.member(), amount, Long::sum);
+        }
     }
 
     private static Map<String, BigDecimal> weights(Allocation a, Map<String, Long> generated, Collection<String> members) {

@@ -1,4 +1,4 @@
-package org.cb4i.issuer;
+package org.cb4i.issuer.collective;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,8 +23,8 @@ import org.cb4i.sdk.key.VerificationKey;
  * {@code private_key_jwt} client assertion. Either proof is accepted once: a replayed signature or assertion is
  * refused.
  */
-public final class ClientAuthentication implements org.cb4i.issuer.http.IssuerEndpoints.ClientAuthenticator {
-    static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+public final class ClientAuthentication {
+    public static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private static final Duration MAX_ASSERTION_LIFE = Duration.ofMinutes(5);
     private static final Duration SKEW = Duration.ofSeconds(60);
 
@@ -44,7 +44,6 @@ public final class ClientAuthentication implements org.cb4i.issuer.http.IssuerEn
      * @throws OAuthException {@code invalid_client} (unknown client, no or failed proof, replay) or
      *     {@code invalid_request} (contradictory parameters)
      */
-    @Override
     public LicenseeRow authenticate(Map<String, String> form, SignedRequest request) {
         Optional<String> clientId = Optional.ofNullable(form.get("client_id"));
         LicenseeRow who;

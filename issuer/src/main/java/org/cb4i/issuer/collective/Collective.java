@@ -1,4 +1,4 @@
-package org.cb4i.issuer;
+package org.cb4i.issuer.collective;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -68,6 +68,48 @@ public final class Collective {
 
     public IssuerConfig config() {
         return config;
+    }
+
+    private SigningKey collectorKey;
+    private final Object collecting = new Object();
+
+    /**
+     * The collective's collector key ([SET-8]), read from {@link IssuerConfig#collectorKeyDir()} or generated there on
+     * first use (owner-only). Its public half goes to member proxies' {@code issuers[].collector_key}.
+     *
+     * @throws StoreException when the key folder cannot be read or written
+     */
+    public synchronized SigningKey collectorKey() {
+        if (collectorKey == null) {
+            try {
+                collectorKey = org.cb4i.sdk.key.KeyFiles.readOrGenerate(config.collectorKeyDir());
+            } catch (java.io.IOException | org.cb4i.sdk.Cb4iException e) {
+                throw new StoreException(config.collectorKeyDir() + ": cannot read or create the collector key (" + e.getMessage() + ")");
+            }
+        }
+        return collectorKey;
+    }
+
+    /** Held while collecting, and while a period is settled, so that a close sees logs that do not move. */
+    public Object collectionLock() {
+        return collecting;
+    }
+
+    /** Collects usage from every approved member log now ([SET-9]); one collection at a time. */
+    public List<org.cb4i.issuer.settlement.Collector.Result> collect() {
+        synchronized (collecting) {
+            return collector().collectAll();
+        }
+    }
+
+    /** A statement signed by the collective's key ([SET-10]). */
+    public org.cb4i.sdk.settlement.Statement sign(org.cb4i.sdk.settlement.Statement s) {
+        return s.sign(key);
+    }
+
+    /** A collector for this collective (for one log, or to look up a proxy's log ids). */
+    public org.cb4i.issuer.settlement.Collector collector() {
+        return new org.cb4i.issuer.settlement.Collector(config.id(), store, collectorKey(), config.collection().policy(), clock);
     }
 
     public IssuerStore store() {

@@ -1,4 +1,4 @@
-package org.cb4i.issuer;
+package org.cb4i.issuer.collective;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,9 +29,11 @@ public final class AdminOps {
             "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit");
 
     private final Collective collective;
+    private final SettlementAdminOps settlement;
 
     public AdminOps(Collective collective) {
         this.collective = collective;
+        this.settlement = new SettlementAdminOps(collective);
     }
 
     /**
@@ -41,11 +43,14 @@ public final class AdminOps {
      */
     public Map<String, Object> apply(JsonNode op) {
         if (op == null || !op.isObject() || !op.path("op").isTextual()) {
-            throw StoreException.invalid("an admin request is a JSON object with \"op\" (one of " + String.join(", ", OPS.stream().sorted().toList()) + ")");
+            throw StoreException.invalid("an admin request is a JSON object with \"op\" (one of " + String.join(", ", allOps()) + ")");
         }
         IssuerStore store = collective.store();
         Instant now = collective.now();
         String name = op.get("op").textValue();
+        if (SettlementAdminOps.OPS.contains(name)) {
+            return settlement.apply(name, op);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("op", name);
         switch (name) {
@@ -120,7 +125,8 @@ public final class AdminOps {
                 if (!until.isAfter(from)) {
                     throw StoreException.invalid("not_after (" + until + ") must be after not_before (" + from + ")");
                 }
-                store.addAgreement(new IssuerStore.AgreementRow(id, licensee, Json.write(grant), from, until, now));
+                store.addAgreement(new IssuerStore.AgreementRow(id, licensee, Json.write(grant), from, until, now),
+                        grant.has("price") ? Optional.of(Json.write(grant.get("price"))) : Optional.empty());
                 out.put("id", id);
                 out.put("licensee", licensee);
                 out.put("not_before", from.getEpochSecond());
@@ -199,12 +205,12 @@ public final class AdminOps {
                 out.put("entries", store.audit(last).stream().map(a -> Map.of("seq", a.seq(), "at", a.at().getEpochSecond(), "action", a.action(),
                         "detail", a.detail())).toList());
             }
-            default -> throw StoreException.invalid("unknown op \"" + name + "\"; one of " + String.join(", ", OPS.stream().sorted().toList()));
+            default -> throw StoreException.invalid("unknown op \"" + name + "\"; one of " + String.join(", ", allOps()));
         }
         return out;
     }
 
-    private static String text(JsonNode op, String name, boolean required) {
+    static String text(JsonNode op, String name, boolean required) {
         JsonNode n = op.get(name);
         if (n == null || n.isNull()) {
             if (required) {
@@ -218,12 +224,16 @@ public final class AdminOps {
         return n.textValue();
     }
 
-    private static String origin(JsonNode op) {
-        String o = text(op, "origin", true);
+    static String origin(JsonNode op) {
+        return origin(op, "origin");
+    }
+
+    static String origin(JsonNode op, String name) {
+        String o = text(op, name, true);
         try {
             return PathScope.normaliseOrigin(o);
         } catch (IllegalArgumentException e) {
-            throw StoreException.invalid("origin: " + e.getMessage());
+            throw StoreException.invalid(name + ": " + e.getMessage());
         }
     }
 
@@ -239,7 +249,7 @@ public final class AdminOps {
         }
     }
 
-    private static Optional<Instant> time(JsonNode op, String name) {
+    static Optional<Instant> time(JsonNode op, String name) {
         JsonNode n = op.get(name);
         if (n == null || n.isNull()) {
             return Optional.empty();
@@ -248,6 +258,12 @@ public final class AdminOps {
             throw StoreException.invalid(name + ": expected seconds since the epoch");
         }
         return Optional.of(Instant.ofEpochSecond(n.longValue()));
+    }
+
+    private static List<String> allOps() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(OPS);
+        all.addAll(SettlementAdminOps.OPS);
+        return List.copyOf(all);
     }
 
     /** Reads an op from JSON text, for the HTTP endpoint. */

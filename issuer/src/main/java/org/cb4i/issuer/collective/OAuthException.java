@@ -1,4 +1,4 @@
-package org.cb4i.issuer;
+package org.cb4i.issuer.collective;
 
 /**
  * A token or introspection request refused with an OAuth 2.0 error (RFC 6749 §5.2): the {@code error} code, the

@@ -1,0 +1,254 @@
+package org.cb4i.issuer.collective;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.cb4i.issuer.settlement.Collector;
+import org.cb4i.issuer.settlement.PeriodSettlement;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.StatementStore;
+import org.cb4i.issuer.store.StoreException;
+import org.cb4i.issuer.store.UsageStore;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.json.Json;
+import org.cb4i.sdk.log.CompactRange;
+import org.cb4i.sdk.settlement.PriceSchedule;
+import org.cb4i.sdk.settlement.Statement;
+
+/**
+ * The administration operations of usage collection and settlement (SPEC.md §15), shared by the CLI and
+ * {@code /admin} as {@link AdminOps} are: member logs, collection, usage, price amendments, settling a period, invoice
+ * status and credit notes.
+ */
+final class SettlementAdminOps {
+    static final Set<String> OPS = Set.of("log.add", "log.approve", "log.resolve", "log.list", "collect", "usage", "agreement.price", "settle",
+            "statement.list", "invoice.status", "credit");
+
+    private final Collective collective;
+
+    SettlementAdminOps(Collective collective) {
+        this.collective = collective;
+    }
+
+    Map<String, Object> apply(String name, JsonNode op) {
+        IssuerStore store = collective.store();
+        Instant now = collective.now();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("op", name);
+        switch (name) {
+            case "log.add" -> {
+                String member = AdminOps.origin(op, "member");
+                if (store.members().stream().noneMatch(m -> m.origin().equals(member) && m.left().isEmpty())) {
+                    throw StoreException.notFound(member + " is not a member; add it first (cb4i issuer member add)");
+                }
+                String url = op.has("url") ? AdminOps.text(op, "url", true) : member;
+                if (!url.startsWith("https://") && !url.startsWith("http://")) {
+                    throw StoreException.invalid("url: expected the proxy's base URL, e.g. https://news.example; found \"" + url + "\"");
+                }
+                List<String> ids = new ArrayList<>();
+                if (op.has("log_id")) {
+                    String id = AdminOps.text(op, "log_id", true);
+                    if (!id.matches("[A-Za-z0-9_-]{43}")) {
+                        throw StoreException.invalid("log_id: expected a log id (43 base64url characters, the log key's thumbprint)");
+                    }
+                    ids.add(id);
+                } else {
+                    try {
+                        ids.addAll(collective.collector().logIdsAt(url));
+                    } catch (Cb4iException e) {
+                        throw StoreException.invalid("cannot find the proxy's logs at " + url + "/.well-known/cb4i (" + e.getMessage()
+                                + "); name the log with --log");
+                    }
+                    if (ids.isEmpty()) {
+                        throw StoreException.invalid(url + "/.well-known/cb4i names no log");
+                    }
+                }
+                for (String id : ids) {
+                    store.usage().registerLog(id, member, url, "approved", CompactRange.empty().toText(), now);
+                }
+                out.put("member", member);
+                out.put("url", url);
+                out.put("log_ids", ids);
+            }
+            case "log.approve", "log.resolve" -> {
+                String id = AdminOps.text(op, "log_id", true);
+                UsageStore.LogRow log = store.usage().log(id).orElseThrow(() -> StoreException.notFound("no log " + id + " is registered"));
+                String from = name.equals("log.approve") ? "pending" : "flagged";
+                if (!log.state().equals(from)) {
+                    throw StoreException.conflict("log " + id + " is " + log.state() + ", not " + from);
+                }
+                store.usage().setState(id, "approved", name, now);
+                out.put("log_id", id);
+                out.put("state", "approved");
+                out.put("resumes_from", log.size());
+            }
+            case "log.list" -> {
+                List<Object> logs = new ArrayList<>();
+                for (UsageStore.LogRow l : store.usage().logs()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("log_id", l.logId());
+                    m.put("member", l.member());
+                    m.put("url", l.url());
+                    m.put("state", l.state());
+                    m.put("verified_size", l.size());
+                    l.checkpointTime().ifPresent(t -> m.put("verified_until", t.getEpochSecond()));
+                    m.put("counted", store.usage().counted(l.logId()));
+                    l.lastSuccess().ifPresent(t -> m.put("last_success", t.getEpochSecond()));
+                    l.lastError().ifPresent(e -> m.put("last_error", e));
+                    logs.add(m);
+                }
+                out.put("logs", logs);
+                out.put("alerts", store.usage().alerts(op.path("all").asBoolean(false)).stream().map(a -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("seq", a.seq());
+                    m.put("at", a.at().getEpochSecond());
+                    m.put("kind", a.kind());
+                    a.logId().ifPresent(v -> m.put("log_id", v));
+                    a.member().ifPresent(v -> m.put("member", v));
+                    m.put("detail", a.detail());
+                    a.evidence().ifPresent(v -> m.put("evidence", v));
+                    a.resolved().ifPresent(v -> m.put("resolved", v.getEpochSecond()));
+                    return m;
+                }).toList());
+            }
+            case "collect" -> out.put("results", collective.collect().stream().map(Collector.Result::toJson).toList());
+            case "usage" -> {
+                Optional<String> licensee = Optional.ofNullable(AdminOps.text(op, "licensee", false));
+                Optional<String> member = op.has("member") ? Optional.of(AdminOps.origin(op, "member")) : Optional.empty();
+                out.put("usage", store.usage().usageByDay(licensee, member, AdminOps.time(op, "since")).stream().map(u -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("day", u.day());
+                    m.put("licensee", u.licensee());
+                    m.put("member", u.member());
+                    m.put("usage", u.usage());
+                    m.put("requests", u.requests());
+                    m.put("bytes", u.bytes());
+                    m.put("attested", u.attested());
+                    m.put("billable", u.billable());
+                    return m;
+                }).toList());
+            }
+            case "agreement.price" -> {
+                String id = AdminOps.text(op, "id", true);
+                if (store.agreements(Optional.empty()).stream().noneMatch(a -> a.id().equals(id))) {
+                    throw StoreException.notFound("no agreement " + id);
+                }
+                PriceSchedule p = schedule(op.get("price"));
+                List<StatementStore.PriceVersion> versions = store.statements().prices(id);
+                if (!versions.isEmpty()) {
+                    String was = PriceSchedule.read(versions.get(0).scheduleJson(), "stored price").currency().getCurrencyCode();
+                    if (!was.equals(p.currency().getCurrencyCode())) {
+                        throw StoreException.invalid("price: currency " + p.currency() + " differs from the agreement's " + was
+                                + "; an agreement is billed in one currency (end it and make a new one)");
+                    }
+                }
+                Instant from = AdminOps.time(op, "from").orElse(now);
+                store.statements().addPrice(id, from, Json.write(op.get("price")), now);
+                out.put("id", id);
+                out.put("from", from.getEpochSecond());
+            }
+            case "settle" -> {
+                YearMonth month = month(AdminOps.text(op, "period", true));
+                PeriodSettlement.Outcome o;
+                synchronized (collective.collectionLock()) {
+                    o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).settle(month, op.path("close").asBoolean(false), op.path("allow_incomplete").asBoolean(false));
+                }
+                out.put("period", o.period());
+                out.put("closed", o.closed());
+                out.put("statements", o.statements().stream().map(Statement::compact).toList());
+                out.put("incomplete", o.incomplete().stream().map(i -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("member", i.member());
+                    m.put("log_id", i.logId());
+                    m.put("why", i.why());
+                    return m;
+                }).toList());
+                out.put("notes", o.notes());
+            }
+            case "statement.list" -> {
+                Optional<String> period = op.has("period") ? Optional.of(month(AdminOps.text(op, "period", true)).toString()) : Optional.empty();
+                out.put("statements", store.statements().statements(period).stream().map(s -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("number", s.number());
+                    m.put("kind", s.kind());
+                    m.put("party", s.party());
+                    s.agreement().ifPresent(v -> m.put("agreement", v));
+                    s.status().ifPresent(v -> m.put("status", v));
+                    s.refersTo().ifPresent(v -> m.put("refers_to", v));
+                    m.put("statement", s.jws());
+                    return m;
+                }).toList());
+            }
+            case "invoice.status" -> {
+                String number = AdminOps.text(op, "number", true);
+                String status = AdminOps.text(op, "status", true);
+                if (!Set.of("open", "paid", "overdue").contains(status)) {
+                    throw StoreException.invalid("status: expected open, paid or overdue; found \"" + status + "\"");
+                }
+                store.statements().setStatus(number, status, now);
+                out.put("number", number);
+                out.put("status", status);
+            }
+            case "credit" -> out.putAll(credit(op, now));
+            default -> throw StoreException.invalid("unknown op " + name);
+        }
+        return out;
+    }
+
+    /** A signed credit note that answers a disputed invoice line ([SET-10]); the invoice itself never changes. */
+    private Map<String, Object> credit(JsonNode op, Instant now) {
+        String number = AdminOps.text(op, "invoice", true);
+        StatementStore.StatementRow row = collective.store().statements().statement(number).filter(s -> s.kind().equals("invoice"))
+                .orElseThrow(() -> StoreException.notFound("no invoice " + number + " (credit notes answer lines of closed invoices)"));
+        Statement invoice = Statement.verify(row.jws(), iss -> collective.jwks());
+        int line = op.path("line").asInt(-1);
+        Statement.Line disputed = invoice.lines().stream().filter(l -> l.line() == line).findFirst()
+                .orElseThrow(() -> StoreException.invalid("line: invoice " + number + " has lines 1 to " + invoice.lines().size()));
+        long amount = op.path("amount_minor").asLong(-1);
+        if (!op.path("amount_minor").isIntegralNumber() || amount <= 0 || amount > disputed.amountMinor()) {
+            throw StoreException.invalid("amount_minor: expected a whole number of minor units from 1 to the line's " + disputed.amountMinor());
+        }
+        String reason = AdminOps.text(op, "reason", true);
+        String cn = invoice.period() + "-C" + String.format("%04d", collective.store().statements().count(invoice.period(), "credit_note") + 1);
+        Statement note = collective.sign(new Statement("", collective.config().id(), Statement.Kind.CREDIT_NOTE, cn, invoice.period(), now, false,
+                invoice.currency(), invoice.agreement(), invoice.licensee(), Optional.empty(), List.of(new Statement.Line(1, "credit", disputed.member(),
+                        disputed.usage(), 0, 0, 0, 0, amount, Optional.empty(), Optional.of(number + "#" + line), invoice.agreement(), invoice.licensee())),
+                amount, java.util.OptionalLong.empty(), List.of(), List.of(), List.of(), Optional.empty(), Optional.of(number + "#" + line),
+                Optional.of(reason)));
+        collective.store().statements().add(new StatementStore.NewStatement(cn, "credit_note", invoice.licensee().orElseThrow(), invoice.agreement(),
+                note.compact(), Optional.of(number)), now);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("number", cn);
+        out.put("refers_to", number + "#" + line);
+        out.put("amount_minor", amount);
+        out.put("statement", note.compact());
+        return out;
+    }
+
+    private static PriceSchedule schedule(JsonNode price) {
+        if (price == null) {
+            throw StoreException.invalid("price: required, the price schedule (SPEC.md [SET-1])");
+        }
+        try {
+            return PriceSchedule.read(price, "price");
+        } catch (MalformedInputException e) {
+            throw StoreException.invalid(e.getMessage());
+        }
+    }
+
+    private static YearMonth month(String period) {
+        try {
+            return YearMonth.parse(period);
+        } catch (DateTimeParseException e) {
+            throw StoreException.invalid("period: expected a calendar month as YYYY-MM, e.g. 2026-11; found \"" + period + "\"");
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package org.cb4i.issuer.settlement;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.UsageStore;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.fetch.BoundedFetcher;
+import org.cb4i.sdk.fetch.FetchPolicy;
+import org.cb4i.sdk.httpsig.SignatureHeaders;
+import org.cb4i.sdk.httpsig.SignaturePolicy;
+import org.cb4i.sdk.httpsig.SignedRequest;
+import org.cb4i.sdk.httpsig.WebBotAuthSigner;
+import org.cb4i.sdk.jose.CompactJws;
+import org.cb4i.sdk.json.Json;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.key.VerificationKey;
+import org.cb4i.sdk.log.Checkpoint;
+import org.cb4i.sdk.log.CompactRange;
+import org.cb4i.sdk.log.LogEntry;
+import org.cb4i.sdk.log.MerkleTree;
+
+/**
+ * The collective's collector ([SET-9]): reads every approved member log's new entries with requests signed by the
+ * collector key ([SET-8]), checks that they extend the last checkpoint it verified up to the log's new signed
+ * checkpoint, and only then counts them; then acknowledges that checkpoint to the proxy. A log that contradicts
+ * itself is flagged with the evidence kept. Synchronous; one collection at a time (callers serialise).
+ */
+public final class Collector {
+    /** Media type of a collection acknowledgement ([SET-9]). */
+    public static final String ACK_TYP = "collection-ack+jwt";
+    static final int PAGE = 10_000;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final String collectiveId;
+    private final IssuerStore store;
+    private final SigningKey collectorKey;
+    private final BoundedFetcher fetcher;
+    private final Clock clock;
+
+    public Collector(String collectiveId, IssuerStore store, SigningKey collectorKey, FetchPolicy policy, Clock clock) {
+        this.collectiveId = collectiveId;
+        this.store = store;
+        this.collectorKey = collectorKey;
+        this.fetcher = new BoundedFetcher(policy);
+        this.clock = clock;
+    }
+
+    /**
+     * What one log's collection did.
+     *
+     * @param outcome {@code collected}, {@code unchanged}, {@code failed}, {@code flagged} or {@code skipped} (not approved)
+     * @param from the verified size before
+     * @param to the verified size after
+     * @param detail what happened, for people
+     */
+    public record Result(String logId, String member, String outcome, long from, long to, String detail) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("log_id", logId);
+            m.put("member", member);
+            m.put("outcome", outcome);
+            m.put("from", from);
+            m.put("to", to);
+            m.put("detail", detail);
+            return m;
+        }
+    }
+
+    /** Looks for logs the members' proxies name that are not registered (each raises an alert), then collects every approved log. */
+    public List<Result> collectAll() {
+        discover();
+        List<Result> out = new ArrayList<>();
+        for (UsageStore.LogRow log : store.usage().logs()) {
+            out.add(collect(log));
+        }
+        return out;
+    }
+
+    /**
+     * The log ids a proxy at {@code url} names in its {@code /.well-known/cb4i}.
+     *
+     * @throws Cb4iException when the document cannot be fetched or read
+     */
+    public List<String> logIdsAt(String url) {
+        BoundedFetcher.Fetched f = fetcher.get(URI.create(trim(url) + "/.well-known/cb4i"), "application/json");
+        JsonNode d = Json.readObject(f.body(), url + "/.well-known/cb4i", org.cb4i.sdk.Reason.MALFORMED_JSON);
+        List<String> ids = new ArrayList<>();
+        d.path("logs").forEach(l -> {
+            if (l.path("log_id").isTextual()) {
+                ids.add(l.get("log_id").textValue());
+            }
+        });
+        return ids;
+    }
+
+    private void discover() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        store.usage().logs().forEach(l -> urls.putIfAbsent(l.url(), l.member()));
+        urls.forEach((url, member) -> {
+            try {
+                for (String id : logIdsAt(url)) {
+                    if (store.usage().log(id).isEmpty()) {
+                        store.usage().registerLog(id, member, url, "pending", CompactRange.empty().toText(), clock.instant());
+                        store.usage().alert(id, member, "log.new", "the proxy at " + url + " names log " + id + ", which is not registered for "
+                                + member + ": it is not collected until approved (cb4i issuer log approve --log " + id + ")", null, clock.instant());
+                    }
+                }
+            } catch (Cb4iException e) {
+                // The proxy is unreachable: collecting its logs below fails too, and says so.
+            }
+        });
+    }
+
+    /** Collects one log. */
+    public Result collect(UsageStore.LogRow log) {
+        Instant now = clock.instant();
+        if (!log.state().equals("approved")) {
+            return new Result(log.logId(), log.member(), "skipped", log.size(), log.size(), "state " + log.state()
+                    + (log.state().equals("flagged") ? ": resolve it first (cb4i issuer log resolve)" : ": approve it first (cb4i issuer log approve)"));
+        }
+        String base = trim(log.url()) + "/.well-known/cb4i/logs/" + log.logId() + "/";
+        CompactRange edge = CompactRange.parse(log.edge());
+        long from = edge.size();
+        Checkpoint cp;
+        String cpText;
+        try {
+            KeySet served = KeyFiles.parseKeySet(new String(fetcher.get(URI.create(base + "jwks"), "application/jwk-set+json").body(),
+                    StandardCharsets.UTF_8), base + "jwks");
+            // [LOG-1]: the log id is its key's thumbprint, so the key needs no other trust.
+            Optional<VerificationKey> key = served.keys().stream().filter(k -> k.thumbprint().equals(log.logId())).findFirst();
+            if (key.isEmpty()) {
+                return failed(log, from, base + "jwks does not hold the key whose thumbprint is the log id");
+            }
+            cpText = new String(fetcher.get(URI.create(base + "checkpoint"), "application/checkpoint+jwt").body(), StandardCharsets.UTF_8).strip();
+            try {
+                cp = Checkpoint.verify(cpText, KeySet.of(key.get()));
+            } catch (Cb4iException e) {
+                return flagged(log, from, "the log's checkpoint does not verify with the log's key: " + e.getMessage(), evidence("checkpoint", cpText));
+            }
+        } catch (Cb4iException e) {
+            return failed(log, from, e.getMessage());
+        }
+        if (!cp.logId().equals(log.logId())) {
+            return flagged(log, from, "the checkpoint names log " + cp.logId(), evidence("checkpoint", cpText));
+        }
+        if (cp.size() < from) {
+            return flagged(log, from, "the log's checkpoint has " + cp.size() + " entries, after one of " + from + " was verified: a log never shrinks",
+                    evidence("checkpoint", cpText, "verified", log.checkpoint().orElse("")));
+        }
+        if (cp.size() == from) {
+            if (!java.util.Arrays.equals(cp.root(), edge.root())) {
+                return flagged(log, from, "two checkpoints of " + from + " entries with different roots", evidence("checkpoint", cpText, "verified",
+                        log.checkpoint().orElse("")));
+            }
+            store.usage().verified(log.logId(), from, cpText, cp.time(), edge.toText(), now);
+            return new Result(log.logId(), log.member(), "unchanged", from, from, "no new entries");
+        }
+        Attribution attribution = new Attribution(collectiveId, store, log.member(), log.logId(), now);
+        for (long start = from; start < cp.size(); start += PAGE) {
+            long end = Math.min(start + PAGE, cp.size());
+            JsonNode page;
+            try {
+                URI url = URI.create(base + "entries?start=" + start + "&end=" + end);
+                SignatureHeaders sig = new WebBotAuthSigner(collectorKey, clock).sign(SignedRequest.of("GET", url), SignaturePolicy.PER_REQUEST);
+                page = Json.readObject(fetcher.get(url, "application/json", Map.of("Signature-Input", sig.signatureInput(), "Signature",
+                        sig.signature())).body(), url.toString(), org.cb4i.sdk.Reason.MALFORMED_JSON);
+            } catch (Cb4iException e) {
+                return failed(log, from, e.getMessage());
+            }
+            List<UsageStore.EntryRow> rows = new ArrayList<>();
+            long expect = start;
+            for (JsonNode e : page.path("entries")) {
+                if (e.path("index").asLong(-1) != expect) {
+                    return flagged(log, from, "the entries page from " + start + " skips or repeats index " + expect, evidence("checkpoint", cpText));
+                }
+                byte[] leaf;
+                if (e.path("entry").isTextual()) {
+                    byte[] bytes = e.get("entry").textValue().getBytes(StandardCharsets.UTF_8);
+                    leaf = MerkleTree.leafHash(bytes);
+                    rows.add(attribution.row(expect, HEX.formatHex(leaf), LogEntry.parse(bytes)));
+                } else if (e.path("leaf_hash").isTextual() && e.get("leaf_hash").textValue().matches("[0-9a-f]{64}")) {
+                    leaf = HEX.parseHex(e.get("leaf_hash").textValue());
+                } else {
+                    return failed(log, from, "entry " + expect + " of " + base + "entries has neither entry nor leaf_hash");
+                }
+                edge.append(leaf);
+                expect++;
+            }
+            if (expect != end) {
+                return failed(log, from, base + "entries answered " + (expect - start) + " entries for " + start + ".." + end);
+            }
+            store.usage().putEntries(rows);
+        }
+        if (!java.util.Arrays.equals(edge.root(), cp.root())) {
+            return flagged(log, from, "entries " + from + ".." + cp.size() + " do not hash to the signed root of the checkpoint (or do not extend the one "
+                    + "verified before)", evidence("checkpoint", cpText, "verified", log.checkpoint().orElse(""), "computed_root", HEX.formatHex(edge.root())));
+        }
+        store.usage().verified(log.logId(), cp.size(), cpText, cp.time(), edge.toText(), now);
+        String ack = acknowledge(base, cp);
+        return new Result(log.logId(), log.member(), "collected", from, cp.size(), (cp.size() - from) + " entries verified against the checkpoint of "
+                + cp.time() + attribution.summary() + ack);
+    }
+
+    /** Sends the proxy a signed acknowledgement of the checkpoint collected up to; its failure is reported, not fatal. */
+    private String acknowledge(String base, Checkpoint cp) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", collectiveId);
+        claims.put("log_id", cp.logId());
+        claims.put("size", cp.size());
+        claims.put("root", cp.rootHex());
+        claims.put("iat", clock.instant().getEpochSecond());
+        try {
+            fetcher.post(URI.create(base + "acknowledgements"), "application/" + ACK_TYP,
+                    CompactJws.sign(collectorKey, ACK_TYP, claims).getBytes(StandardCharsets.US_ASCII), Map.of());
+            return "; acknowledged";
+        } catch (Cb4iException e) {
+            return "; the acknowledgement was not taken (" + e.getMessage() + ")";
+        }
+    }
+
+    private Result failed(UsageStore.LogRow log, long from, String why) {
+        store.usage().failed(log.logId(), why, clock.instant());
+        return new Result(log.logId(), log.member(), "failed", from, from, why);
+    }
+
+    private Result flagged(UsageStore.LogRow log, long from, String why, String evidence) {
+        store.usage().flag(log.logId(), log.member(), why, evidence, clock.instant());
+        return new Result(log.logId(), log.member(), "flagged", from, from, why);
+    }
+
+    private static String evidence(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return Json.write(m);
+    }
+
+    private static String trim(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Caches what the store says about licenses while one log is collected. */
+    static final class Attribution {
+        final Map<String, Optional<IssuerStore.LicenseRow>> licenses = new HashMap<>();
+        final Map<String, Optional<IssuerStore.LicenseeRow>> licensees = new HashMap<>();
+        final String collectiveId;
+        final IssuerStore store;
+        final String member;
+        final String logId;
+        final Instant now;
+        long foreign;
+        long unattributed;
+
+        Attribution(String collectiveId, IssuerStore store, String member, String logId, Instant now) {
+            this.collectiveId = collectiveId;
+            this.store = store;
+            this.member = member;
+            this.logId = logId;
+            this.now = now;
+        }
+
+        UsageStore.EntryRow row(long index, String leafHex, LogEntry e) {
+            String usage = e.usages().isEmpty() ? "all" : e.usages().get(0);
+            boolean attested = e.signatureInput().isPresent() && e.signature().isPresent();
+            boolean served = e.method().equals("GET") && e.status() >= 200 && e.status() < 300 && e.complete();
+            Optional<String> note = Optional.empty();
+            Optional<String> agreement = Optional.empty();
+            if (!e.iss().equals(collectiveId)) {
+                foreign++;
+                note = Optional.of("made under another issuer's license (" + e.iss() + ")");
+            } else {
+                Optional<IssuerStore.LicenseRow> lic = licenses.computeIfAbsent(e.jti(), store::license);
+                if (lic.isEmpty()) {
+                    note = Optional.of("license " + e.jti() + " was not issued by this collective");
+                    store.usage().alert(logId, member, "entry.unknown_license", "log " + logId + " has entries under license " + e.jti()
+                            + ", which this collective did not issue; they are not billed", null, now);
+                } else if (!lic.get().licensee().equals(e.licensee())) {
+                    note = Optional.of("the entry names licensee " + e.licensee() + ", the license was issued to " + lic.get().licensee());
+                } else {
+                    Optional<IssuerStore.LicenseeRow> who = licensees.computeIfAbsent(e.licensee(), store::licensee);
+                    if (who.isEmpty() || !who.get().jkt().equals(e.jkt())) {
+                        note = Optional.of("made with key " + e.jkt() + ", not the licensee's registered key");
+                    } else if (!e.url().startsWith(member + "/") && !e.url().equals(member)) {
+                        note = Optional.of("the URL is not on the member's origin " + member);
+                    } else {
+                        agreement = Optional.of(lic.get().agreement());
+                    }
+                }
+            }
+            if (agreement.isEmpty()) {
+                unattributed++;
+            }
+            return new UsageStore.EntryRow(logId, index, leafHex, e.time(), Optional.of(e.licensee()).filter(s -> !s.isEmpty()),
+                    Optional.of(e.jti()).filter(s -> !s.isEmpty()), agreement, member, usage, e.bytes(), attested, served && agreement.isPresent(), note);
+        }
+
+        String summary() {
+            return unattributed == 0 ? "" : "; " + unattributed + " entries not billable to an agreement of this collective" + (foreign == 0 ? ""
+                    : " (" + foreign + " under another issuer's licenses)");
+        }
+    }
+}

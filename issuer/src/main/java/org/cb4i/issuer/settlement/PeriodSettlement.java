@@ -1,0 +1,308 @@
+package org.cb4i.issuer.settlement;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.StatementStore;
+import org.cb4i.issuer.store.StoreException;
+import org.cb4i.issuer.store.UsageStore;
+import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.json.Json;
+import org.cb4i.sdk.log.CompactRange;
+import org.cb4i.sdk.settlement.Billing;
+import org.cb4i.sdk.settlement.InvoiceLine;
+import org.cb4i.sdk.settlement.PriceSchedule;
+import org.cb4i.sdk.settlement.Statement;
+import org.cb4i.sdk.settlement.UsageTotal;
+import org.cb4i.sdk.terms.Usage;
+
+/**
+ * Settles one calendar month (UTC) ([SET-10]): for each priced agreement an invoice to its licensee, a payout
+ * statement for each member paid, and a summary per currency, all signed by the collective. Without closing, the
+ * statements are drafts and nothing is stored; closing stores them numbered, never to change, and marks the entries
+ * they count as settled, so that entries of the month collected later become adjustment lines of a later month.
+ * Memory does not grow with the number of entries: they are streamed and folded into per-line totals.
+ */
+public final class PeriodSettlement {
+    private final String collectiveId;
+    private final IssuerStore store;
+    private final java.util.function.UnaryOperator<Statement> signer;
+    private final org.cb4i.sdk.key.KeySet keys;
+    private final Instant now;
+
+    /**
+     * @param collectiveId the collective's id ({@code iss} of its statements)
+     * @param signer signs a statement with the collective's key
+     * @param keys the collective's public keys (stored statements are read back with them)
+     * @param now the time of the settlement (whole seconds)
+     */
+    public PeriodSettlement(String collectiveId, IssuerStore store, java.util.function.UnaryOperator<Statement> signer, org.cb4i.sdk.key.KeySet keys,
+            Instant now) {
+        this.collectiveId = collectiveId;
+        this.store = store;
+        this.signer = signer;
+        this.keys = keys;
+        this.now = now;
+    }
+
+    /** A member log whose usage for the period could not be verified to its end. */
+    public record Incomplete(String member, String logId, Optional<Instant> verifiedUntil, String why) {}
+
+    /**
+     * A settlement's statements.
+     *
+     * @param closed whether the period is closed (now, or before: then these are the stored statements)
+     * @param notes what was left out and why (agreements without a price, usage under no agreement)
+     */
+    public record Outcome(String period, boolean closed, List<Statement> statements, List<Incomplete> incomplete, List<String> notes) {}
+
+    /**
+     * Settles a period.
+     *
+     * @param close store the statements, numbered and final
+     * @param allowIncomplete close although some members' logs are not verified to the period's end (their lines say
+     *     so, with the time they are verified to)
+     * @throws StoreException (conflict) when closing a period that is closed, before an earlier period with unsettled
+     *     usage is closed, or with members' logs not verified to its end and no {@code allowIncomplete}
+     */
+    public Outcome settle(YearMonth month, boolean close, boolean allowIncomplete) {
+        String period = month.toString();
+        Instant start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Optional<Instant> closedAt = store.statements().closed(period);
+        if (closedAt.isPresent()) {
+            if (close) {
+                throw StoreException.conflict("period " + period + " was closed on " + closedAt.get() + "; a closed period never changes (late usage "
+                        + "becomes adjustment lines of the next period; a disputed line is answered with a credit note)");
+            }
+            List<Statement> stored = new ArrayList<>();
+            for (StatementStore.StatementRow r : store.statements().statements(Optional.of(period))) {
+                stored.add(Statement.verify(r.jws(), iss -> keys));
+            }
+            return new Outcome(period, true, stored, List.of(), List.of());
+        }
+        if (!end.isBefore(now.plusSeconds(1)) && close) {
+            throw StoreException.invalid("period " + period + " has not ended yet (it ends " + end + "); it can be settled as a draft, not closed");
+        }
+        List<String> closedPeriods = store.statements().closedPeriods();
+        Optional<Instant> earliest = store.usage().earliestUnsettled(start);
+        if (close && earliest.isPresent()) {
+            String p = YearMonth.from(earliest.get().atZone(ZoneOffset.UTC)).toString();
+            if (!closedPeriods.contains(p)) {
+                throw StoreException.conflict("period " + p + " has unsettled usage and is not closed: close periods in order (cb4i issuer settle --period "
+                        + p + " --close)");
+            }
+        }
+        List<Incomplete> incomplete = incomplete(end);
+        if (close && !incomplete.isEmpty() && !allowIncomplete) {
+            StringBuilder b = new StringBuilder("cannot close " + period + ": the usage of " + incomplete.size() + " member log(s) is not verified to the period's end");
+            incomplete.forEach(i -> b.append("; ").append(i.member()).append(" (log ").append(i.logId(), 0, Math.min(12, i.logId().length())).append("…): ")
+                    .append(i.why()));
+            throw StoreException.conflict(b.append(". Collect again (cb4i issuer collect), or close with --allow-incomplete to bill what is verified "
+                    + "and mark those members' lines incomplete").toString());
+        }
+        Map<String, Instant> incompleteUntil = new HashMap<>();
+        incomplete.forEach(i -> incompleteUntil.merge(i.member(), i.verifiedUntil().orElse(Instant.EPOCH), (a, b) -> a.isBefore(b) ? a : b));
+        List<String> members = new ArrayList<>(new TreeSet<>(store.members().stream()
+                .filter(m -> m.joined().isBefore(end) && m.left().map(l -> l.isAfter(start)).orElse(true)).map(IssuerStore.MemberRow::origin).toList()));
+        Map<String, UsageStore.LogRow> logs = new HashMap<>();
+        store.usage().logs().forEach(l -> logs.put(l.logId(), l));
+
+        List<Statement> invoices = new ArrayList<>();
+        Map<String, String> invoiced = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        Map<String, List<Statement.Line>> payoutLines = new TreeMap<>(); // member + " " + currency
+        Map<String, Map<String, Long>> shareByCurrency = new TreeMap<>();
+        int n = close ? store.statements().count(period, "invoice") : 0;
+        for (IssuerStore.AgreementRow a : store.agreements(Optional.empty())) {
+            List<StatementStore.PriceVersion> versions = versions(a);
+            Optional<StatementStore.PriceVersion> current = versions.stream().filter(v -> v.from().isBefore(end)).reduce((x, y) -> y);
+            boolean active = a.notBefore().isBefore(end) && a.notAfter().isAfter(start);
+            Tally tally = new Tally(start, versions.size(), logs);
+            store.usage().forEachUnsettled(a.id(), end, e -> tally.add(e, versionAt(versions, e.at())));
+            if (current.isEmpty()) {
+                if (tally.count > 0) {
+                    notes.add("agreement " + a.id() + " has no price schedule in force by " + end + ": its " + tally.count + " entries are not billed");
+                }
+                continue;
+            }
+            if (!active && tally.count == 0) {
+                continue;
+            }
+            List<PriceSchedule> schedules = new ArrayList<>();
+            for (StatementStore.PriceVersion v : versions) {
+                schedules.add(PriceSchedule.read(v.scheduleJson(), "agreement " + a.id() + " price from " + v.from()));
+            }
+            PriceSchedule periodSchedule = schedules.get(versions.indexOf(current.get()));
+            Billing.Bill bill;
+            try {
+                bill = Billing.bill(periodSchedule, tally.totals(schedules, false), tally.totals(schedules, true), members);
+            } catch (IllegalArgumentException e) {
+                notes.add("agreement " + a.id() + " is not billed: " + e.getMessage());
+                continue;
+            }
+            String number = (close ? "" : "DRAFT-") + period + "-I" + String.format("%04d", ++n);
+            List<Statement.Line> lines = new ArrayList<>();
+            int k = 0;
+            for (InvoiceLine l : bill.lines()) {
+                lines.add(new Statement.Line(++k, l.kind().token(), l.member(), l.usage().map(Usage::token), l.requests(), l.bytes(), l.attested(),
+                        l.logged(), l.amountMinor(), l.member().map(incompleteUntil::get), Optional.empty(), Optional.empty(), Optional.empty()));
+            }
+            Statement invoice = signer.apply(new Statement("", collectiveId, Statement.Kind.INVOICE, number, period, now, !close,
+                    bill.currency(), Optional.of(a.id()), Optional.of(a.licensee()), Optional.empty(), lines, bill.totalMinor(),
+                    OptionalLong.of(bill.feeMinor()), List.of(), List.of(), tally.checkpoints(), Optional.of(tally.entries()), Optional.empty(),
+                    Optional.empty()));
+            invoices.add(invoice);
+            invoiced.put(a.id(), number);
+            for (var p : bill.payouts()) {
+                payoutLines.computeIfAbsent(p.member() + " " + bill.currency(), x -> new ArrayList<>()).add(new Statement.Line(0, "share",
+                        Optional.empty(), Optional.empty(), 0, 0, 0, 0, p.amountMinor(), Optional.ofNullable(incompleteUntil.get(p.member())),
+                        Optional.of(number), Optional.of(a.id()), Optional.of(a.licensee())));
+                shareByCurrency.computeIfAbsent(bill.currency(), x -> new TreeMap<>()).merge(p.member(), p.amountMinor(), Long::sum);
+            }
+        }
+        List<Statement> all = new ArrayList<>(invoices);
+        Map<String, String> payoutNumbers = new HashMap<>();
+        int pn = close ? store.statements().count(period, "payout") : 0;
+        for (var e : payoutLines.entrySet()) {
+            String member = e.getKey().substring(0, e.getKey().lastIndexOf(' '));
+            String currency = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
+            List<Statement.Line> ls = new ArrayList<>();
+            int k = 0;
+            for (Statement.Line l : e.getValue()) {
+                ls.add(new Statement.Line(++k, l.kind(), l.member(), l.usage(), 0, 0, 0, 0, l.amountMinor(), l.incompleteUntil(), l.invoice(),
+                        l.agreement(), l.licensee()));
+            }
+            String number = (close ? "" : "DRAFT-") + period + "-P" + String.format("%04d", ++pn);
+            payoutNumbers.put(e.getKey(), number);
+            all.add(signer.apply(new Statement("", collectiveId, Statement.Kind.PAYOUT, number, period, now, !close, currency,
+                    Optional.empty(), Optional.empty(), Optional.of(member), ls, ls.stream().mapToLong(Statement.Line::amountMinor).sum(),
+                    OptionalLong.empty(), List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty())));
+        }
+        int sn = close ? store.statements().count(period, "summary") : 0;
+        for (String currency : new TreeSet<>(invoices.stream().map(Statement::currency).toList())) {
+            List<Statement.InvoiceRef> refs = invoices.stream().filter(i -> i.currency().equals(currency)).map(i -> new Statement.InvoiceRef(i.number(),
+                    i.agreement().orElseThrow(), i.licensee().orElseThrow(), i.totalMinor(), i.feeMinor().orElse(0))).toList();
+            List<Statement.Share> shares = new ArrayList<>();
+            shareByCurrency.getOrDefault(currency, Map.of()).forEach((m, amt) -> shares.add(new Statement.Share(m, amt,
+                    Optional.ofNullable(payoutNumbers.get(m + " " + currency)))));
+            long total = refs.stream().mapToLong(Statement.InvoiceRef::totalMinor).sum();
+            long fee = refs.stream().mapToLong(Statement.InvoiceRef::feeMinor).sum();
+            String number = (close ? "" : "DRAFT-") + period + "-S" + String.format("%04d", ++sn);
+            all.add(signer.apply(new Statement("", collectiveId, Statement.Kind.SUMMARY, number, period, now, !close, currency,
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), total, OptionalLong.of(fee), shares, refs, List.of(), Optional.empty(),
+                    Optional.empty(), Optional.empty())));
+        }
+        if (close) {
+            List<StatementStore.NewStatement> rows = new ArrayList<>();
+            for (Statement s : all) {
+                rows.add(new StatementStore.NewStatement(s.number(), s.kind().token(), s.licensee().or(s::member).orElse(collectiveId),
+                        s.agreement(), s.compact(), Optional.empty()));
+            }
+            store.statements().close(period, end, rows, invoiced, store.usage(), now);
+        }
+        return new Outcome(period, close, all, incomplete, notes);
+    }
+
+    /** Logs not verified to the period's end: flagged, never collected, or whose last verified checkpoint is older. */
+    private List<Incomplete> incomplete(Instant end) {
+        List<Incomplete> out = new ArrayList<>();
+        for (UsageStore.LogRow l : store.usage().logs()) {
+            if (l.state().equals("pending")) {
+                continue;
+            }
+            if (l.state().equals("flagged")) {
+                out.add(new Incomplete(l.member(), l.logId(), l.checkpointTime(), "flagged: " + l.lastError().orElse("contradicts itself")));
+            } else if (l.checkpointTime().isEmpty() || l.checkpointTime().get().isBefore(end)) {
+                out.add(new Incomplete(l.member(), l.logId(), l.checkpointTime(), "verified only to " + l.checkpointTime().map(Instant::toString)
+                        .orElse("nothing yet") + l.lastError().map(e -> "; last collection failed: " + e).orElse("")));
+            }
+        }
+        return out;
+    }
+
+    private List<StatementStore.PriceVersion> versions(IssuerStore.AgreementRow a) {
+        List<StatementStore.PriceVersion> v = store.statements().prices(a.id());
+        if (!v.isEmpty()) {
+            return v;
+        }
+        // An agreement stored before price versions were kept: its grant's price, from its start.
+        try {
+            var g = Json.readObject(a.grantJson(), "agreement " + a.id(), org.cb4i.sdk.Reason.MALFORMED_JSON);
+            return g.has("price") ? List.of(new StatementStore.PriceVersion(a.id(), a.notBefore(), Json.write(g.get("price")))) : List.of();
+        } catch (Cb4iException e) {
+            return List.of();
+        }
+    }
+
+    /** The index of the version in force at {@code t}; the first when {@code t} precedes them all. */
+    private static int versionAt(List<StatementStore.PriceVersion> versions, Instant t) {
+        int at = 0;
+        for (int i = 0; i < versions.size(); i++) {
+            if (!versions.get(i).from().isAfter(t)) {
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /** Folds an agreement's entries into per-line totals, the Merkle root over them and the checkpoints they lie under. */
+    private static final class Tally {
+        final Instant start;
+        final Map<String, UsageStore.LogRow> logs;
+        final Map<String, long[]> usage = new TreeMap<>();
+        final Map<String, long[]> late = new TreeMap<>();
+        final CompactRange root = CompactRange.empty();
+        final Map<String, UsageStore.LogRow> counted = new TreeMap<>();
+        long count;
+
+        Tally(Instant start, int versions, Map<String, UsageStore.LogRow> logs) {
+            this.start = start;
+            this.logs = logs;
+        }
+
+        void add(UsageStore.Billable e, int version) {
+            long[] t = (e.at().isBefore(start) ? late : usage).computeIfAbsent(e.member() + "\n" + e.usage() + "\n" + version, k -> new long[4]);
+            t[0]++;
+            t[1] += e.bytes();
+            if (e.attested()) {
+                t[2]++;
+                t[3] += e.bytes();
+            }
+            root.append(Statement.entryLeafHash(e.logId(), e.index(), e.leafHex()));
+            counted.putIfAbsent(e.logId(), logs.get(e.logId()));
+            count++;
+        }
+
+        List<UsageTotal> totals(List<PriceSchedule> schedules, boolean adjustments) {
+            List<UsageTotal> out = new ArrayList<>();
+            (adjustments ? late : usage).forEach((k, t) -> {
+                String[] p = k.split("\n");
+                Usage u = Usage.parse(p[1]).orElse(Usage.ALL);
+                out.add(new UsageTotal(p[0], u, schedules.get(Integer.parseInt(p[2])), t[0], t[1], t[2], t[3]));
+            });
+            return out;
+        }
+
+        List<Statement.Counted> checkpoints() {
+            List<Statement.Counted> out = new ArrayList<>();
+            counted.values().forEach(l -> out.add(new Statement.Counted(l.logId(), l.member(), l.size(),
+                    java.util.HexFormat.of().formatHex(CompactRange.parse(l.edge()).root()), l.checkpoint().orElse(""))));
+            return out;
+        }
+
+        Statement.Entries entries() {
+            return new Statement.Entries(count, java.util.HexFormat.of().formatHex(root.root()));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.cb4i.issuer.store;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Settlement's records ([SET-10]): each agreement's price schedule versions (an amendment applies from its time on),
+ * closed periods, and the statements issued for them, which are never rewritten.
+ */
+public final class StatementStore {
+    private final Database db;
+
+    StatementStore(Database db) {
+        this.db = db;
+    }
+
+    static void schema(Statement st) throws SQLException {
+        st.execute("CREATE TABLE IF NOT EXISTS agreement_prices(agreement VARCHAR(512) NOT NULL REFERENCES agreements(id), from_at BIGINT NOT NULL, "
+                + "schedule CLOB NOT NULL, PRIMARY KEY(agreement, from_at))");
+        st.execute("CREATE TABLE IF NOT EXISTS periods(period VARCHAR(7) PRIMARY KEY, closed_at BIGINT NOT NULL, seq INT NOT NULL UNIQUE)");
+        st.execute("CREATE TABLE IF NOT EXISTS statements(number VARCHAR(64) PRIMARY KEY, period VARCHAR(7) NOT NULL, kind VARCHAR(16) NOT NULL, "
+                + "party VARCHAR(512) NOT NULL, agreement VARCHAR(512), jws CLOB NOT NULL, created BIGINT NOT NULL, status VARCHAR(16), "
+                + "status_at BIGINT, refers_to VARCHAR(64))");
+    }
+
+    /** A price schedule version: in force from {@code from}. */
+    public record PriceVersion(String agreement, Instant from, String scheduleJson) {}
+
+    /** Adds a version of an agreement's price schedule. @throws StoreException (conflict) when one starts at the same second */
+    public void addPrice(String agreement, Instant from, String scheduleJson, Instant now) {
+        db.tx(() -> {
+            if (!db.query("SELECT from_at FROM agreement_prices WHERE agreement = ? AND from_at = ?", rs -> rs.getLong(1), agreement,
+                    from.getEpochSecond()).isEmpty()) {
+                throw StoreException.conflict("agreement " + agreement + " has a price schedule from " + from + " already");
+            }
+            db.update("INSERT INTO agreement_prices(agreement, from_at, schedule) VALUES (?, ?, ?)", agreement, from.getEpochSecond(), scheduleJson);
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "agreement.price", agreement + " from " + from);
+            return null;
+        });
+    }
+
+    /** An agreement's price versions, oldest first. */
+    public List<PriceVersion> prices(String agreement) {
+        return db.query("SELECT agreement, from_at, schedule FROM agreement_prices WHERE agreement = ? ORDER BY from_at",
+                rs -> new PriceVersion(rs.getString(1), Instant.ofEpochSecond(rs.getLong(2)), rs.getString(3)), agreement);
+    }
+
+    /** A stored statement. {@code status}: for invoices, {@code open}, {@code paid} or {@code overdue}. */
+    public record StatementRow(String number, String period, String kind, String party, Optional<String> agreement, String jws, Instant created,
+            Optional<String> status, Optional<String> refersTo) {}
+
+    public Optional<StatementRow> statement(String number) {
+        return statements(Optional.empty()).stream().filter(s -> s.number().equals(number)).findFirst();
+    }
+
+    /** A statement to store at a period's close. */
+    public record NewStatement(String number, String kind, String party, Optional<String> agreement, String jws, Optional<String> refersTo) {}
+
+    /**
+     * Closes a period in one transaction: records it, stores its statements (invoices open), and marks each invoiced
+     * agreement's entries settled by its invoice, so that later entries of the period become adjustments.
+     *
+     * @param invoicedAgreements agreement id to invoice number
+     * @throws StoreException (conflict) when the period is closed already
+     */
+    public void close(String period, Instant end, List<NewStatement> statements, java.util.Map<String, String> invoicedAgreements, UsageStore usage,
+            Instant now) {
+        db.tx(() -> {
+            if (closed(period).isPresent()) {
+                throw StoreException.conflict("period " + period + " was closed on " + closed(period).get() + "; a closed period never changes");
+            }
+            int seq = db.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM periods", rs -> rs.getInt(1)).get(0);
+            db.update("INSERT INTO periods(period, closed_at, seq) VALUES (?, ?, ?)", period, now.getEpochSecond(), seq);
+            for (NewStatement s : statements) {
+                insert(s, now);
+            }
+            for (var e : invoicedAgreements.entrySet()) {
+                usage.markSettled(e.getKey(), end, e.getValue());
+            }
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "period.close", period + ": " + statements.size()
+                    + " statements");
+            return null;
+        });
+    }
+
+    /** Stores one statement issued outside a close (a credit note). */
+    public void add(NewStatement s, Instant now) {
+        db.tx(() -> {
+            insert(s, now);
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "statement." + s.kind(), s.number()
+                    + s.refersTo().map(r -> " for " + r).orElse(""));
+            return null;
+        });
+    }
+
+    private void insert(NewStatement s, Instant now) throws SQLException {
+        db.update("INSERT INTO statements(number, period, kind, party, agreement, jws, created, status, status_at, refers_to) VALUES "
+                + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.number(), s.number().substring(0, 7), s.kind(), s.party(), s.agreement().orElse(null), s.jws(),
+                now.getEpochSecond(), s.kind().equals("invoice") ? "open" : null, s.kind().equals("invoice") ? now.getEpochSecond() : null,
+                s.refersTo().orElse(null));
+    }
+
+    /** Sets an invoice's status ({@code open}, {@code paid}, {@code overdue}). @throws StoreException (not found) for no such invoice */
+    public void setStatus(String number, String status, Instant now) {
+        db.tx(() -> {
+            if (db.update("UPDATE statements SET status = ?, status_at = ? WHERE number = ? AND kind = 'invoice'", status, now.getEpochSecond(),
+                    number) == 0) {
+                throw StoreException.notFound("no invoice " + number);
+            }
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "invoice.status", number + " " + status);
+            return null;
+        });
+    }
+
+    /** How many statements of a kind a period has (for numbering). */
+    public int count(String period, String kind) {
+        return db.query("SELECT COUNT(*) FROM statements WHERE period = ? AND kind = ?", rs -> rs.getInt(1), period, kind).get(0);
+    }
+
+    /** Closed periods, in order. */
+    public List<String> closedPeriods() {
+        return db.query("SELECT period FROM periods ORDER BY seq", rs -> rs.getString(1));
+    }
+
+    /** When a period was closed; empty while open. */
+    public Optional<Instant> closed(String period) {
+        return db.query("SELECT closed_at FROM periods WHERE period = ?", rs -> Instant.ofEpochSecond(rs.getLong(1)), period).stream().findFirst();
+    }
+
+    public List<StatementRow> statements(Optional<String> period) {
+        return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements"
+                + (period.isPresent() ? " WHERE period = ?" : "") + " ORDER BY created, number", rs -> new StatementRow(rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)), rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)),
+                        Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))), period.map(p -> new Object[] {p}).orElse(new Object[0]));
+    }
+}

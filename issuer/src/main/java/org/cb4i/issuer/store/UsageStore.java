@@ -1,0 +1,253 @@
+package org.cb4i.issuer.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the collector gathered ([SET-9]): the members' logs it reads (registered, approved, flagged), each log's last
+ * verified checkpoint and the right edge of its tree, every entry it read with what it means for billing, and the
+ * alerts an operator must see. An entry counts only when its index is below its log's verified size: entries are
+ * written as pages arrive and become visible in the one transaction that records the checkpoint their tree matched,
+ * so a collector killed mid-way neither loses nor double-counts anything.
+ */
+public final class UsageStore {
+    private final Database db;
+
+    UsageStore(Database db) {
+        this.db = db;
+    }
+
+    static void schema(Statement st) throws SQLException {
+        st.execute("CREATE TABLE IF NOT EXISTS member_logs(log_id VARCHAR(64) PRIMARY KEY, member VARCHAR(512) NOT NULL, url VARCHAR(1024) NOT NULL, "
+                + "state VARCHAR(16) NOT NULL, registered BIGINT NOT NULL, size BIGINT DEFAULT 0 NOT NULL, checkpoint CLOB, checkpoint_time BIGINT, "
+                + "edge CLOB NOT NULL, last_attempt BIGINT, last_success BIGINT, last_error CLOB)");
+        st.execute("CREATE TABLE IF NOT EXISTS usage_entries(log_id VARCHAR(64) NOT NULL, idx BIGINT NOT NULL, leaf VARCHAR(64) NOT NULL, "
+                + "at BIGINT NOT NULL, licensee VARCHAR(512), jti VARCHAR(256), agreement VARCHAR(512), member VARCHAR(512) NOT NULL, "
+                + "usage VARCHAR(16) NOT NULL, bytes BIGINT NOT NULL, attested BOOLEAN NOT NULL, billable BOOLEAN NOT NULL, note VARCHAR(512), "
+                + "settled VARCHAR(64), PRIMARY KEY(log_id, idx))");
+        st.execute("CREATE INDEX IF NOT EXISTS usage_by_agreement ON usage_entries(agreement, at)");
+        st.execute("CREATE TABLE IF NOT EXISTS alerts(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, log_id VARCHAR(64), "
+                + "member VARCHAR(512), kind VARCHAR(64) NOT NULL, detail CLOB NOT NULL, evidence CLOB, resolved BIGINT)");
+    }
+
+    /** A log the collector reads. {@code state}: {@code approved} (counted), {@code pending} (seen, not yet approved), {@code flagged}. */
+    public record LogRow(String logId, String member, String url, String state, Instant registered, long size, Optional<String> checkpoint,
+            Optional<Instant> checkpointTime, String edge, Optional<Instant> lastAttempt, Optional<Instant> lastSuccess, Optional<String> lastError) {}
+
+    /** One entry as the collector read it; {@code agreement} empty when the license is not one this collective issued. */
+    public record EntryRow(String logId, long index, String leafHex, Instant at, Optional<String> licensee, Optional<String> jti,
+            Optional<String> agreement, String member, String usage, long bytes, boolean attested, boolean billable, Optional<String> note) {}
+
+    /** An alert for the operator. */
+    public record Alert(long seq, Instant at, Optional<String> logId, Optional<String> member, String kind, String detail, Optional<String> evidence,
+            Optional<Instant> resolved) {}
+
+    // ---------------------------------------------------------------- logs
+
+    /**
+     * Registers a member's log. {@code state} is {@code approved} when the operator registers it, {@code pending} when
+     * the collector found it.
+     *
+     * @throws StoreException (conflict) when the log id is registered already
+     */
+    public void registerLog(String logId, String member, String url, String state, String emptyEdge, Instant now) {
+        db.tx(() -> {
+            if (log(logId).isPresent()) {
+                throw StoreException.conflict("log " + logId + " is registered already (to " + log(logId).get().member() + ")");
+            }
+            db.update("INSERT INTO member_logs(log_id, member, url, state, registered, edge) VALUES (?, ?, ?, ?, ?, ?)", logId, member, url, state,
+                    now.getEpochSecond(), emptyEdge);
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "log." + (state.equals("approved") ? "add" : "seen"),
+                    logId + " " + member + " " + url);
+            return null;
+        });
+    }
+
+    /** Sets a log's state ({@code approved} after approval or resolution), with an audit line. */
+    public void setState(String logId, String state, String action, Instant now) {
+        db.tx(() -> {
+            if (db.update("UPDATE member_logs SET state = ? WHERE log_id = ?", state, logId) == 0) {
+                throw StoreException.notFound("no log " + logId + " is registered");
+            }
+            db.update("UPDATE alerts SET resolved = ? WHERE log_id = ? AND resolved IS NULL AND kind IN ('log.contradiction', 'log.new')",
+                    now.getEpochSecond(), logId);
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), action, logId);
+            return null;
+        });
+    }
+
+    public Optional<LogRow> log(String logId) {
+        return logs("WHERE log_id = ?", logId).stream().findFirst();
+    }
+
+    public List<LogRow> logs() {
+        return logs("ORDER BY member, registered");
+    }
+
+    private List<LogRow> logs(String where, Object... args) {
+        return db.query("SELECT log_id, member, url, state, registered, size, checkpoint, checkpoint_time, edge, last_attempt, last_success, last_error "
+                + "FROM member_logs " + where, rs -> new LogRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Instant.ofEpochSecond(rs.getLong(5)), rs.getLong(6), Optional.ofNullable(rs.getString(7)), Database.optInstant(rs, 8), rs.getString(9),
+                        Database.optInstant(rs, 10), Database.optInstant(rs, 11), Optional.ofNullable(rs.getString(12))), args);
+    }
+
+    // ---------------------------------------------------------------- collection
+
+    /**
+     * Writes entries read from a log beyond its verified size; they stay invisible until {@link #verified} moves the
+     * size past them. Writing an index again replaces it (a collection that restarts reads the same entries again).
+     */
+    public void putEntries(List<EntryRow> rows) {
+        db.tx(() -> {
+            try (PreparedStatement ps = db.connection().prepareStatement("MERGE INTO usage_entries(log_id, idx, leaf, at, licensee, jti, agreement, member, "
+                    + "usage, bytes, attested, billable, note) KEY(log_id, idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (EntryRow r : rows) {
+                    Database.bind(ps, r.logId(), r.index(), r.leafHex(), r.at().getEpochSecond(), r.licensee().orElse(null), r.jti().orElse(null),
+                            r.agreement().orElse(null), r.member(), r.usage(), r.bytes(), r.attested(), r.billable(), r.note().orElse(null));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records that a log's checkpoint of {@code size} entries was verified: its entries below {@code size} count from now
+     * on, and the collector resumes from there.
+     */
+    public void verified(String logId, long size, String checkpoint, Instant checkpointTime, String edge, Instant now) {
+        db.tx(() -> {
+            db.update("UPDATE member_logs SET size = ?, checkpoint = ?, checkpoint_time = ?, edge = ?, last_attempt = ?, last_success = ?, "
+                    + "last_error = NULL WHERE log_id = ?", size, checkpoint, checkpointTime.getEpochSecond(), edge, now.getEpochSecond(),
+                    now.getEpochSecond(), logId);
+            return null;
+        });
+    }
+
+    /** Records a failed attempt (the log stays where it was; its unverified entries are dropped). */
+    public void failed(String logId, String error, Instant now) {
+        db.tx(() -> {
+            dropUnverified(logId);
+            db.update("UPDATE member_logs SET last_attempt = ?, last_error = ? WHERE log_id = ?", now.getEpochSecond(), error, logId);
+            return null;
+        });
+    }
+
+    /**
+     * Flags a log that contradicts itself: its state becomes {@code flagged}, its unverified entries are dropped, and an
+     * alert keeps the evidence. Usage it verified before stays counted; nothing more is collected until an operator
+     * resolves it.
+     */
+    public void flag(String logId, String member, String detail, String evidence, Instant now) {
+        db.tx(() -> {
+            dropUnverified(logId);
+            db.update("UPDATE member_logs SET state = 'flagged', last_attempt = ?, last_error = ? WHERE log_id = ?", now.getEpochSecond(), detail, logId);
+            insertAlert(logId, member, "log.contradiction", detail, evidence, now);
+            return null;
+        });
+    }
+
+    private void dropUnverified(String logId) throws SQLException {
+        db.update("DELETE FROM usage_entries WHERE log_id = ? AND idx >= (SELECT size FROM member_logs WHERE log_id = ?)", logId, logId);
+    }
+
+    /** Raises an alert (an unknown licensee, a log that appeared), unless the same unresolved one is open already. */
+    public void alert(String logId, String member, String kind, String detail, String evidence, Instant now) {
+        db.tx(() -> {
+            boolean open = !db.query("SELECT seq FROM alerts WHERE kind = ? AND detail = ? AND resolved IS NULL", rs -> rs.getLong(1), kind, detail).isEmpty();
+            if (!open) {
+                insertAlert(logId, member, kind, detail, evidence, now);
+            }
+            return null;
+        });
+    }
+
+    private void insertAlert(String logId, String member, String kind, String detail, String evidence, Instant now) throws SQLException {
+        db.update("INSERT INTO alerts(at, log_id, member, kind, detail, evidence) VALUES (?, ?, ?, ?, ?, ?)", now.getEpochSecond(), logId, member, kind,
+                detail, evidence);
+    }
+
+    /** Alerts, oldest first; only the unresolved ones unless {@code all}. */
+    public List<Alert> alerts(boolean all) {
+        return db.query("SELECT seq, at, log_id, member, kind, detail, evidence, resolved FROM alerts" + (all ? "" : " WHERE resolved IS NULL")
+                + " ORDER BY seq", rs -> new Alert(rs.getLong(1), Instant.ofEpochSecond(rs.getLong(2)), Optional.ofNullable(rs.getString(3)),
+                        Optional.ofNullable(rs.getString(4)), rs.getString(5), rs.getString(6), Optional.ofNullable(rs.getString(7)), Database.optInstant(rs, 8)));
+    }
+
+    // ---------------------------------------------------------------- reading usage
+
+    /** Usage of one licensee, member, usage and UTC day. */
+    public record DayUsage(String day, String licensee, String member, String usage, long requests, long bytes, long attested, long billable) {}
+
+    /**
+     * Counted usage (entries below their log's verified size) by licensee, member, usage and UTC day.
+     *
+     * @param licensee only this licensee, when present
+     * @param member only this member, when present
+     * @param since only entries at or after this time, when present
+     */
+    public List<DayUsage> usageByDay(Optional<String> licensee, Optional<String> member, Optional<Instant> since) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE e.idx < l.size");
+        licensee.ifPresent(v -> {
+            where.append(" AND e.licensee = ?");
+            args.add(v);
+        });
+        member.ifPresent(v -> {
+            where.append(" AND e.member = ?");
+            args.add(v);
+        });
+        since.ifPresent(v -> {
+            where.append(" AND e.at >= ?");
+            args.add(v.getEpochSecond());
+        });
+        // UTC days as whole days since the epoch: plain integer arithmetic, the same in every SQL engine.
+        return db.query("SELECT e.at / 86400 AS utc_day, COALESCE(e.licensee, '(unknown)') AS who, e.member, e.usage, COUNT(*), SUM(e.bytes), "
+                + "SUM(CASE WHEN e.attested THEN 1 ELSE 0 END), SUM(CASE WHEN e.billable THEN 1 ELSE 0 END) FROM usage_entries e JOIN member_logs l "
+                + "ON e.log_id = l.log_id" + where + " GROUP BY utc_day, who, e.member, e.usage ORDER BY utc_day, who, e.member, e.usage",
+                rs -> new DayUsage(java.time.LocalDate.ofEpochDay(rs.getLong(1)).toString(), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)), args.toArray());
+    }
+
+    /** How many entries of a log count (below its verified size). */
+    public long counted(String logId) {
+        return db.query("SELECT COUNT(*) FROM usage_entries e JOIN member_logs l ON e.log_id = l.log_id WHERE e.log_id = ? AND e.idx < l.size",
+                rs -> rs.getLong(1), logId).get(0);
+    }
+
+    /** A counted, billable entry of an agreement, as settlement reads it. */
+    public record Billable(String logId, long index, String leafHex, Instant at, String member, String usage, long bytes, boolean attested) {}
+
+    /**
+     * Streams an agreement's counted, billable entries not yet settled and made before {@code end}, in (log id, index)
+     * order, to {@code sink}, without holding them in memory.
+     */
+    public void forEachUnsettled(String agreement, Instant end, java.util.function.Consumer<Billable> sink) {
+        db.forEach("SELECT e.log_id, e.idx, e.leaf, e.at, e.member, e.usage, e.bytes, e.attested FROM usage_entries e JOIN member_logs l "
+                + "ON e.log_id = l.log_id WHERE e.idx < l.size AND e.agreement = ? AND e.billable AND e.settled IS NULL AND e.at < ? "
+                + "ORDER BY e.log_id, e.idx", rs -> {
+                    sink.accept(new Billable(rs.getString(1), rs.getLong(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5),
+                            rs.getString(6), rs.getLong(7), rs.getBoolean(8)));
+                    return null;
+                }, agreement, end.getEpochSecond());
+    }
+
+    /** The earliest time of a counted, billable, unsettled entry before {@code before}, of any agreement. */
+    public Optional<Instant> earliestUnsettled(Instant before) {
+        return db.query("SELECT MIN(e.at) FROM usage_entries e JOIN member_logs l ON e.log_id = l.log_id WHERE e.idx < l.size AND e.billable "
+                + "AND e.settled IS NULL AND e.at < ?", rs -> Database.optInstant(rs, 1), before.getEpochSecond()).get(0);
+    }
+
+    /** Marks an agreement's entries that {@link #forEachUnsettled} gave as settled by {@code statement}; inside the close's transaction. */
+    void markSettled(String agreement, Instant end, String statement) throws SQLException {
+        db.update("UPDATE usage_entries e SET settled = ? WHERE agreement = ? AND billable AND settled IS NULL AND at < ? "
+                + "AND idx < (SELECT l.size FROM member_logs l WHERE l.log_id = e.log_id)", statement, agreement, end.getEpochSecond());
+    }
+}

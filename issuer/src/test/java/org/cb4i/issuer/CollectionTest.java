@@ -1,0 +1,224 @@
+package org.cb4i.issuer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cb4i.issuer.config.IssuerConfig;
+import org.cb4i.sdk.json.Json;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.log.LogEntry;
+import org.cb4i.sdk.settlement.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The collector against logs that misbehave ([SET-9]): it counts an entry only under a checkpoint signed by the log's
+ * key that extends the last one it verified; a log whose entries do not hash to the signed root, that forks, shrinks
+ * or is signed by another key is flagged with the evidence and its unverified usage held out; a new log id waits for
+ * approval; entries under licenses the collective did not issue are alerted and not billed; nothing is counted twice.
+ * And settlement by the stored usage ([SET-2] [SET-5] [SET-10]): prices by entry time across an amendment, a month
+ * with no usage but a minimum.
+ */
+class CollectionTest extends IssuerFixture {
+    FakeMemberLog log;
+    String jti;
+
+    @Override
+    Issuer startIssuer() throws Exception {
+        IssuerConfig cfg = new IssuerConfig(Optional.empty(), "127.0.0.1", 0, ID, ID, java.net.URI.create("https://licenses.collective.example"),
+                dir.resolve("collective/private.jwk"), dir.resolve("store"), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
+                Duration.ofDays(60), 1024, Duration.ofDays(1), 16 * 1024).withCollection(new IssuerConfig.Collection(Duration.ZERO, true, true));
+        Issuer i = Issuer.start(cfg, clock, line -> { });
+        base = "http://127.0.0.1:" + i.port();
+        return i;
+    }
+
+    @AfterEach
+    void stopLog() {
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    /** A member behind a fake log, registered for collection, and a license the collective issued. */
+    void member() throws Exception {
+        log = new FakeMemberLog();
+        var content = KeyFiles.generate(KeyAlgorithm.ED25519);
+        ok(Map.of("op", "member.add", "origin", log.origin(), "content_keys", KeySet.of(content.publicKey()).toJsonObject(), "joined", 0));
+        ok(Map.of("op", "log.add", "member", log.origin(), "url", log.origin()));
+        jti = issuer.collective().issue("crawler-co", Optional.empty()).claims().id();
+    }
+
+    JsonNode ok(Object op) throws Exception {
+        HttpResponse<String> r = admin(op);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r);
+    }
+
+    byte[] entry(int i, String license, Instant at, boolean attested) {
+        return new LogEntry("r" + i, at, ID, "crawler-co", license, crawler.thumbprint(), "GET", log.origin() + "/a/" + i, 200, 1000,
+                Optional.empty(), "00".repeat(32), List.of("ai-train"), attested ? Optional.of("sig1=()") : Optional.empty(),
+                attested ? Optional.of("sig1=:AA==:") : Optional.empty(), true).toBytes();
+    }
+
+    void add(int n, Instant at) {
+        for (int k = 0; k < n; k++) {
+            log.entries.add(entry(log.entries.size(), jti, at, false));
+        }
+        log.sign(log.logKey, clock.instant());
+    }
+
+    String outcome() throws Exception {
+        return ok(Map.of("op", "collect")).get("results").get(0).get("outcome").asText();
+    }
+
+    long counted() throws Exception {
+        return ok(Map.of("op", "log.list")).get("logs").get(0).get("counted").asLong();
+    }
+
+    @Test
+    void entriesUnderASignedCheckpoint_areCounted_once_andAcknowledged() throws Exception {
+        member();
+        add(5, clock.instant());
+        assertThat(outcome()).isEqualTo("collected");
+        assertThat(counted()).isEqualTo(5);
+        assertThat(log.acks.get()).isEqualTo(1);
+        assertThat(outcome()).as("nothing new").isEqualTo("unchanged");
+        add(3, clock.instant());
+        assertThat(outcome()).isEqualTo("collected");
+        assertThat(counted()).as("nothing counted twice").isEqualTo(8);
+        JsonNode usage = ok(Map.of("op", "usage")).get("usage");
+        assertThat(usage).hasSize(1);
+        assertThat(usage.get(0).get("requests").asLong()).isEqualTo(8);
+        assertThat(usage.get(0).get("billable").asLong()).isEqualTo(8);
+    }
+
+    @Test
+    void entriesThatDoNotHashToTheSignedRoot_areFlagged_andNotCounted_untilResolved() throws Exception {
+        member();
+        add(4, clock.instant());
+        log.entries.set(2, entry(2, jti, clock.instant().plusSeconds(1), false)); // changed after the checkpoint was signed
+        assertThat(outcome()).isEqualTo("flagged");
+        assertThat(counted()).isZero();
+        JsonNode alerts = ok(Map.of("op", "log.list")).get("alerts");
+        assertThat(alerts.get(0).get("kind").asText()).isEqualTo("log.contradiction");
+        assertThat(alerts.get(0).get("evidence").asText()).contains("computed_root", log.checkpoint);
+        assertThat(outcome()).as("a flagged log is not read until resolved").isEqualTo("skipped");
+        log.entries.set(2, entry(2, jti, clock.instant(), false));
+        log.sign(log.logKey, clock.instant());
+        ok(Map.of("op", "log.resolve", "log_id", log.logId));
+        assertThat(outcome()).isEqualTo("collected");
+        assertThat(counted()).isEqualTo(4);
+    }
+
+    @Test
+    void aLogThatForksShrinksOrIsSignedByAnotherKey_isFlagged_andKeepsWhatWasVerified() throws Exception {
+        member();
+        add(3, clock.instant());
+        assertThat(outcome()).isEqualTo("collected");
+        // A fork: the first entry rewritten, two appended, all signed again.
+        log.entries.set(0, entry(0, jti, clock.instant().minusSeconds(60), false));
+        add(2, clock.instant());
+        assertThat(outcome()).isEqualTo("flagged");
+        assertThat(counted()).as("the verified usage stays counted").isEqualTo(3);
+        assertThat(ok(Map.of("op", "log.list")).get("logs").get(0).get("last_error").asText()).contains("do not hash to the signed root");
+
+        log.entries.set(0, entry(0, jti, clock.instant(), false));
+        log.entries.subList(3, log.entries.size()).clear();
+        log.entries.remove(2);
+        log.sign(log.logKey, clock.instant());
+        ok(Map.of("op", "log.resolve", "log_id", log.logId));
+        assertThat(outcome()).as("a log never shrinks").isEqualTo("flagged");
+        assertThat(ok(Map.of("op", "log.list")).get("logs").get(0).get("last_error").asText()).contains("never shrinks");
+
+        log.entries.add(2, entry(2, jti, clock.instant(), false));
+        log.entries.set(2, entry(9, jti, clock.instant(), false));
+        log.sign(log.logKey, clock.instant());
+        ok(Map.of("op", "log.resolve", "log_id", log.logId));
+        assertThat(outcome()).as("two checkpoints of one size with different roots").isEqualTo("flagged");
+
+        log.entries.set(2, entry(2, jti, clock.instant(), false));
+        log.sign(KeyFiles.generate(KeyAlgorithm.ED25519), clock.instant());
+        ok(Map.of("op", "log.resolve", "log_id", log.logId));
+        assertThat(outcome()).as("a checkpoint signed by another key").isEqualTo("flagged");
+        assertThat(counted()).isEqualTo(3);
+    }
+
+    @Test
+    void aNewLogId_raisesAnAlert_andIsNotCountedUntilApproved() throws Exception {
+        member();
+        add(1, clock.instant());
+        log.extraLogIds.add("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        JsonNode results = ok(Map.of("op", "collect")).get("results");
+        assertThat(results).hasSize(2);
+        JsonNode list = ok(Map.of("op", "log.list"));
+        assertThat(list.get("alerts")).anySatisfy(a -> assertThat(a.get("kind").asText()).isEqualTo("log.new"));
+        assertThat(list.get("logs")).anySatisfy(l -> assertThat(l.get("state").asText()).isEqualTo("pending"));
+        assertThat(results).anySatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("skipped"));
+    }
+
+    @Test
+    void entriesUnderALicenseTheCollectiveDidNotIssue_areAlerted_andNotBilled() throws Exception {
+        member();
+        log.entries.add(entry(0, "forged-license", clock.instant(), false));
+        log.entries.add(entry(1, jti, clock.instant(), false));
+        log.sign(log.logKey, clock.instant());
+        assertThat(outcome()).isEqualTo("collected");
+        JsonNode u = ok(Map.of("op", "usage")).get("usage").get(0);
+        assertThat(u.get("requests").asLong()).isEqualTo(2);
+        assertThat(u.get("billable").asLong()).isEqualTo(1);
+        assertThat(ok(Map.of("op", "log.list")).get("alerts")).anySatisfy(a -> assertThat(a.get("detail").asText()).contains("forged-license"));
+    }
+
+    @Test
+    void aProxyThatIsDown_failsTheCollection_andCountsNothing() throws Exception {
+        member();
+        add(2, clock.instant());
+        log.down = true;
+        assertThat(outcome()).isEqualTo("failed");
+        assertThat(counted()).isZero();
+        log.down = false;
+        assertThat(outcome()).isEqualTo("collected");
+        assertThat(counted()).isEqualTo(2);
+    }
+
+    @Test
+    void anAmendmentMidMonth_pricesEachEntryByItsTime_andAMonthWithoutUsageBillsItsMinimum() throws Exception {
+        member();
+        ok(Map.of("op", "agreement.price", "id", "a1", "price", Map.of("currency", "EUR", "per_request", "0.50", "minimum", "3"),
+                "from", Instant.parse("2026-06-15T00:00:00Z").getEpochSecond()));
+        HttpResponse<String> other = admin(Map.of("op", "agreement.price", "id", "a1", "price", Map.of("currency", "USD", "per_request", "1"),
+                "from", Instant.parse("2026-06-20T00:00:00Z").getEpochSecond()));
+        assertThat(other.statusCode()).as("currencies mixed within one agreement").isEqualTo(400);
+        add(2, Instant.parse("2026-06-10T00:00:00Z")); // at 0.001 (the agreement's first schedule)
+        add(3, Instant.parse("2026-06-16T00:00:00Z")); // at 0.50
+        clock.set(Instant.parse("2026-07-01T00:10:00Z"));
+        log.sign(log.logKey, clock.instant());
+        assertThat(outcome()).isEqualTo("collected");
+        JsonNode june = ok(Map.of("op", "settle", "period", "2026-06", "close", true));
+        Statement invoice = Statement.verify(june.get("statements").get(0).asText(), iss -> issuer.collective().jwks());
+        assertThat(invoice.lines()).extracting(Statement.Line::amountMinor).containsExactly(0L, 150L, 150L); // 2 x 0.001 -> 0; 3 x 0.50; minimum 3
+        assertThat(invoice.lines().get(2).kind()).isEqualTo("minimum");
+
+        clock.set(Instant.parse("2026-08-01T00:10:00Z"));
+        log.sign(log.logKey, clock.instant());
+        assertThat(outcome()).isEqualTo("unchanged");
+        JsonNode july = ok(Map.of("op", "settle", "period", "2026-07", "close", true));
+        Statement empty = Statement.verify(july.get("statements").get(0).asText(), iss -> issuer.collective().jwks());
+        assertThat(empty.lines()).extracting(Statement.Line::kind).containsExactly("minimum");
+        assertThat(empty.totalMinor()).isEqualTo(300);
+        Statement summary = Statement.verify(july.get("statements").get(july.get("statements").size() - 1).asText(), iss -> issuer.collective().jwks());
+        assertThat(summary.kind()).isEqualTo(Statement.Kind.SUMMARY);
+        assertThat(summary.payouts()).extracting(Statement.Share::member, Statement.Share::amountMinor)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(log.origin(), 300L)); // [SET-7]: nothing to weigh, shared equally
+        assertThat(admin(Map.of("op", "settle", "period", "2026-07", "close", true)).statusCode()).as("a closed period never changes").isEqualTo(409);
+    }
+}
