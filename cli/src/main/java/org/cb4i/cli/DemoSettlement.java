@@ -19,6 +19,7 @@ import org.cb4i.issuer.Issuer;
 import org.cb4i.issuer.collective.AdminOps;
 import org.cb4i.proxy.Proxy;
 import org.cb4i.sdk.dataset.ManifestRecord;
+import org.cb4i.issuer.settlement.StatementFiles;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.log.Checkpoint;
 import org.cb4i.sdk.log.LogEntry;

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cb4i.cli.IssuerCommand.AdminCommand;
+import org.cb4i.issuer.settlement.StatementFiles;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.settlement.PriceSchedule;
 import org.cb4i.sdk.settlement.Statement;
@@ -200,7 +200,8 @@ final class SettlementCommands {
 
         @Override
         Map<String, Object> op() {
-            return IssuerCommand.op("settle", "period", period, "close", close ? Boolean.TRUE : null, "allow_incomplete", allowIncomplete ? Boolean.TRUE : null);
+            return IssuerCommand.op("settle", "period", period, "close", close ? Boolean.TRUE : null, "allow_incomplete", allowIncomplete ? Boolean.TRUE : null,
+                    "out", out.toAbsolutePath().toString());
         }
 
         @Override
@@ -214,16 +215,24 @@ final class SettlementCommands {
                 return super.show(w, answer);
             }
             org.cb4i.sdk.key.KeySet keys = org.cb4i.sdk.key.KeySet.of(org.cb4i.sdk.key.KeyFiles.readSigningKey(configForKeys().key()).publicKey());
-            List<Statement> statements = new ArrayList<>();
-            for (JsonNode s : answer.path("statements")) {
-                statements.add(Statement.verify(s.asText(), iss -> keys)); // read back as any holder would: signature and members checked
+            JsonNode briefs = answer.path("briefs");
+            int summaries = 0;
+            for (JsonNode b : briefs) {
+                summaries += b.path("kind").asText().equals("summary") ? 1 : 0;
             }
-            Files.createDirectories(out);
-            boolean several = statements.stream().filter(s -> s.kind() == Statement.Kind.SUMMARY).count() > 1;
-            for (Statement s : statements) {
-                StatementFiles.write(out, s, several);
-                StatementFiles.text(s).forEach(w::println);
-                w.println();
+            boolean several = summaries > 1;
+            for (JsonNode b : briefs) {
+                // A few statements are shown whole, read back from their files as any holder would (signature checked);
+                // a large month only in brief.
+                Path file = out.resolve(b.path("kind").asText().equals("summary") ? (several ? "summary-" + b.path("currency").asText() : "summary") + ".jwt"
+                        : b.path("number").asText() + "." + b.path("kind").asText() + ".jwt");
+                if (briefs.size() <= 20 && Files.isRegularFile(file)) {
+                    StatementFiles.text(Statement.verify(Files.readString(file, StandardCharsets.US_ASCII), iss -> keys)).forEach(w::println);
+                    w.println();
+                } else {
+                    w.println(b.path("kind").asText() + " " + b.path("number").asText() + " " + b.path("party").asText() + ": "
+                            + StatementFiles.amount(b.path("total_minor").asLong(), b.path("currency").asText()) + " " + b.path("currency").asText());
+                }
             }
             for (JsonNode i : answer.path("incomplete")) {
                 w.println("incomplete: " + i.path("member").asText() + " log " + i.path("log_id").asText() + ": " + i.path("why").asText());
@@ -232,7 +241,7 @@ final class SettlementCommands {
                 w.println("note: " + n.asText());
             }
             w.println((answer.path("closed").asBoolean() ? "period " + period + " is closed; " : "draft (nothing stored; --close makes it final); ")
-                    + statements.size() + " statements written to " + out + " (.jwt signed, .json, .csv, .html)");
+                    + briefs.size() + " statements written to " + out + " (.jwt signed, .json, .csv, .html)");
             return ExitCodes.OK;
         }
     }

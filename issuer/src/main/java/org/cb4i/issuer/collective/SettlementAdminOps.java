@@ -157,13 +157,29 @@ final class SettlementAdminOps {
             }
             case "settle" -> {
                 YearMonth month = month(AdminOps.text(op, "period", true));
+                Optional<java.nio.file.Path> dir = op.has("out") ? Optional.of(java.nio.file.Path.of(AdminOps.text(op, "out", true))) : Optional.empty();
+                StatementWriter writer = new StatementWriter(dir);
                 PeriodSettlement.Outcome o;
                 synchronized (collective.collectionLock()) {
-                    o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).settle(month, op.path("close").asBoolean(false), op.path("allow_incomplete").asBoolean(false));
+                    o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).settle(month,
+                            op.path("close").asBoolean(false), op.path("allow_incomplete").asBoolean(false), writer::accept);
                 }
+                writer.finish();
                 out.put("period", o.period());
                 out.put("closed", o.closed());
-                out.put("statements", o.statements().stream().map(Statement::compact).toList());
+                dir.ifPresent(d -> out.put("out", d.toString()));
+                out.put("briefs", o.statements().stream().map(b -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("number", b.number());
+                    m.put("kind", b.kind().token());
+                    m.put("party", b.party());
+                    m.put("currency", b.currency());
+                    m.put("total_minor", b.totalMinor());
+                    return m;
+                }).toList());
+                if (dir.isEmpty()) {
+                    out.put("statements", writer.kept);
+                }
                 out.put("incomplete", o.incomplete().stream().map(i -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("member", i.member());
@@ -231,6 +247,66 @@ final class SettlementAdminOps {
         out.put("amount_minor", amount);
         out.put("statement", note.compact());
         return out;
+    }
+
+    /**
+     * Where a settlement's statements go: into a folder (their .jwt, .json, .csv and .html, written by the process that
+     * holds the store), or, without one, into the answer, up to {@link #MAX_IN_ANSWER} of them.
+     */
+    static final class StatementWriter {
+        static final int MAX_IN_ANSWER = 2000;
+        final Optional<java.nio.file.Path> dir;
+        final List<String> kept = new ArrayList<>();
+        final List<Statement> summaries = new ArrayList<>();
+        final org.cb4i.sdk.files.AtomicFiles.Batch batch = new org.cb4i.sdk.files.AtomicFiles.Batch(256, 4);
+
+        StatementWriter(Optional<java.nio.file.Path> dir) {
+            this.dir = dir;
+            dir.ifPresent(d -> {
+                try {
+                    java.nio.file.Files.createDirectories(d);
+                } catch (java.io.IOException e) {
+                    throw StoreException.invalid("out: cannot create " + d + " (" + e.getMessage() + ")");
+                }
+            });
+        }
+
+        void accept(Statement s) {
+            if (dir.isEmpty()) {
+                if (kept.size() == MAX_IN_ANSWER) {
+                    throw StoreException.invalid("the period has more than " + MAX_IN_ANSWER + " statements: name a folder to write them to (--out)");
+                }
+                kept.add(s.compact());
+            } else if (s.kind() == Statement.Kind.SUMMARY) {
+                summaries.add(s); // named once it is known whether there are several (one per currency)
+            } else {
+                write(s, false);
+            }
+        }
+
+        /** Writes the summaries and waits for every file to be on disk. @throws StoreException naming the files that could not be written */
+        void finish() {
+            summaries.forEach(s -> write(s, summaries.size() > 1));
+            List<org.cb4i.sdk.files.AtomicFiles.Batch.Failure> failed;
+            try {
+                failed = batch.finish();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while writing the statements");
+            }
+            if (!failed.isEmpty()) {
+                throw new StoreException(failed.size() + " statement files could not be written, e.g. " + failed.get(0).target() + " ("
+                        + failed.get(0).error().getMessage() + "); the statements are stored: write them again with settle --period P --out DIR");
+            }
+        }
+
+        private void write(Statement s, boolean several) {
+            try {
+                org.cb4i.issuer.settlement.StatementFiles.write(batch, dir.get(), s, several);
+            } catch (java.io.IOException e) {
+                throw new StoreException(dir.get() + ": cannot write statement " + s.number() + " (" + e.getMessage() + ")");
+            }
+        }
     }
 
     private static PriceSchedule schedule(JsonNode price) {

@@ -168,18 +168,19 @@ public final class Collector {
             store.usage().verified(log.logId(), from, cpText, cp.time(), edge.toText(), now);
             return new Result(log.logId(), log.member(), "unchanged", from, from, "no new entries");
         }
+        store.usage().discardUnverified(log.logId());
         Attribution attribution = new Attribution(collectiveId, store, log.member(), log.logId(), now);
+        // The next page is fetched while this one is checked and stored: the two halves of the work overlap.
+        java.util.concurrent.CompletableFuture<JsonNode> next = fetchPage(base, from, cp.size());
         for (long start = from; start < cp.size(); start += PAGE) {
             long end = Math.min(start + PAGE, cp.size());
             JsonNode page;
             try {
-                URI url = URI.create(base + "entries?start=" + start + "&end=" + end);
-                SignatureHeaders sig = new WebBotAuthSigner(collectorKey, clock).sign(SignedRequest.of("GET", url), SignaturePolicy.PER_REQUEST);
-                page = Json.readObject(fetcher.get(url, "application/json", Map.of("Signature-Input", sig.signatureInput(), "Signature",
-                        sig.signature())).body(), url.toString(), org.cb4i.sdk.Reason.MALFORMED_JSON);
-            } catch (Cb4iException e) {
-                return failed(log, from, e.getMessage());
+                page = next.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                return failed(log, from, e.getCause() instanceof Cb4iException c ? c.getMessage() : String.valueOf(e.getCause()));
             }
+            next = end < cp.size() ? fetchPage(base, end, cp.size()) : null;
             List<UsageStore.EntryRow> rows = new ArrayList<>();
             long expect = start;
             for (JsonNode e : page.path("entries")) {
@@ -212,6 +213,16 @@ public final class Collector {
         String ack = acknowledge(base, cp);
         return new Result(log.logId(), log.member(), "collected", from, cp.size(), (cp.size() - from) + " entries verified against the checkpoint of "
                 + cp.time() + attribution.summary() + ack);
+    }
+
+    /** Fetches the entries page from {@code start} (at most {@link #PAGE} entries, up to {@code size}) on another thread. */
+    private java.util.concurrent.CompletableFuture<JsonNode> fetchPage(String base, long start, long size) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            URI url = URI.create(base + "entries?start=" + start + "&end=" + Math.min(start + PAGE, size));
+            SignatureHeaders sig = new WebBotAuthSigner(collectorKey, clock).sign(SignedRequest.of("GET", url), SignaturePolicy.PER_REQUEST);
+            return Json.readObject(fetcher.get(url, "application/json", Map.of("Signature-Input", sig.signatureInput(), "Signature",
+                    sig.signature())).body(), url.toString(), org.cb4i.sdk.Reason.MALFORMED_JSON);
+        });
     }
 
     /** Sends the proxy a signed acknowledgement of the checkpoint collected up to; its failure is reported, not fatal. */

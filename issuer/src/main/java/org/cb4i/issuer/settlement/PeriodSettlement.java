@@ -5,7 +5,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,24 +57,44 @@ public final class PeriodSettlement {
     /** A member log whose usage for the period could not be verified to its end. */
     public record Incomplete(String member, String logId, Optional<Instant> verifiedUntil, String why) {}
 
+    /** One statement in brief: what the settlement made, without its lines. */
+    public record Brief(String number, Statement.Kind kind, String party, String currency, long totalMinor) {}
+
     /**
-     * A settlement's statements.
+     * What a settlement made; the statements themselves went to the sink as they were signed.
      *
-     * @param closed whether the period is closed (now, or before: then these are the stored statements)
+     * @param closed whether the period is closed (now, or before: then the sink was given the stored statements)
      * @param notes what was left out and why (agreements without a price, usage under no agreement)
      */
-    public record Outcome(String period, boolean closed, List<Statement> statements, List<Incomplete> incomplete, List<String> notes) {}
+    public record Outcome(String period, boolean closed, List<Brief> statements, List<Incomplete> incomplete, List<String> notes) {}
+
+    /** A member's shares of the period's invoices in one currency, kept compact: 10,000 members x 100 invoices is a million. */
+    private static final class Shares {
+        int n;
+        int[] invoice = new int[8];
+        long[] amount = new long[8];
+
+        void add(int invoiceIndex, long minor) {
+            if (n == invoice.length) {
+                invoice = java.util.Arrays.copyOf(invoice, n * 2);
+                amount = java.util.Arrays.copyOf(amount, n * 2);
+            }
+            invoice[n] = invoiceIndex;
+            amount[n++] = minor;
+        }
+    }
 
     /**
      * Settles a period.
      *
+     * @param sink receives each statement as it is signed (the caller writes it out); none is kept in memory
      * @param close store the statements, numbered and final
      * @param allowIncomplete close although some members' logs are not verified to the period's end (their lines say
      *     so, with the time they are verified to)
      * @throws StoreException (conflict) when closing a period that is closed, before an earlier period with unsettled
      *     usage is closed, or with members' logs not verified to its end and no {@code allowIncomplete}
      */
-    public Outcome settle(YearMonth month, boolean close, boolean allowIncomplete) {
+    public Outcome settle(YearMonth month, boolean close, boolean allowIncomplete, java.util.function.Consumer<Statement> sink) {
         String period = month.toString();
         Instant start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
@@ -85,10 +104,12 @@ public final class PeriodSettlement {
                 throw StoreException.conflict("period " + period + " was closed on " + closedAt.get() + "; a closed period never changes (late usage "
                         + "becomes adjustment lines of the next period; a disputed line is answered with a credit note)");
             }
-            List<Statement> stored = new ArrayList<>();
-            for (StatementStore.StatementRow r : store.statements().statements(Optional.of(period))) {
-                stored.add(Statement.verify(r.jws(), iss -> keys));
-            }
+            List<Brief> stored = new ArrayList<>();
+            store.statements().forEachStatement(period, jws -> {
+                Statement st = Statement.verify(jws, iss -> keys);
+                sink.accept(st);
+                stored.add(brief(st));
+            });
             return new Outcome(period, true, stored, List.of(), List.of());
         }
         if (!end.isBefore(now.plusSeconds(1)) && close) {
@@ -117,18 +138,43 @@ public final class PeriodSettlement {
                 .filter(m -> m.joined().isBefore(end) && m.left().map(l -> l.isAfter(start)).orElse(true)).map(IssuerStore.MemberRow::origin).toList()));
         Map<String, UsageStore.LogRow> logs = new HashMap<>();
         store.usage().logs().forEach(l -> logs.put(l.logId(), l));
+        Map<String, String> roots = new HashMap<>(); // each log's verified root, computed once for every invoice
 
-        List<Statement> invoices = new ArrayList<>();
-        Map<String, String> invoiced = new LinkedHashMap<>();
+        List<Brief> made = new ArrayList<>();
+        // Stored a few at a time: one transaction (one forced commit) per statement would make a large month wait on the disk.
+        List<StatementStore.NewStatement> pending = new ArrayList<>();
+        long[] pendingChars = {0};
+        Runnable flush = () -> {
+            if (!pending.isEmpty()) {
+                store.statements().addClosing(pending, now);
+                pending.clear();
+                pendingChars[0] = 0;
+            }
+        };
+        java.util.function.Consumer<Statement> emit = st -> {
+            if (close) {
+                pending.add(new StatementStore.NewStatement(st.number(), st.kind().token(), party(st), st.agreement(), st.compact(), Optional.empty()));
+                pendingChars[0] += st.compact().length();
+                if (pending.size() >= 500 || pendingChars[0] >= (32 << 20)) {
+                    flush.run();
+                }
+            }
+            sink.accept(st);
+            made.add(brief(st));
+        };
+        if (close) {
+            store.statements().beginClose(period);
+        }
+        List<Statement.InvoiceRef> invoiceRefs = new ArrayList<>();
+        List<String> invoiceCurrencies = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        Map<String, List<Statement.Line>> payoutLines = new TreeMap<>(); // member + " " + currency
-        Map<String, Map<String, Long>> shareByCurrency = new TreeMap<>();
+        Map<String, Shares> shares = new TreeMap<>(); // member + " " + currency
         int n = close ? store.statements().count(period, "invoice") : 0;
         for (IssuerStore.AgreementRow a : store.agreements(Optional.empty())) {
             List<StatementStore.PriceVersion> versions = versions(a);
             Optional<StatementStore.PriceVersion> current = versions.stream().filter(v -> v.from().isBefore(end)).reduce((x, y) -> y);
             boolean active = a.notBefore().isBefore(end) && a.notAfter().isAfter(start);
-            Tally tally = new Tally(start, versions.size(), logs);
+            Tally tally = new Tally(start, logs, roots);
             store.usage().forEachUnsettled(a.id(), end, e -> tally.add(e, versionAt(versions, e.at())));
             if (current.isEmpty()) {
                 if (tally.count > 0) {
@@ -158,60 +204,70 @@ public final class PeriodSettlement {
                 lines.add(new Statement.Line(++k, l.kind().token(), l.member(), l.usage().map(Usage::token), l.requests(), l.bytes(), l.attested(),
                         l.logged(), l.amountMinor(), l.member().map(incompleteUntil::get), Optional.empty(), Optional.empty(), Optional.empty()));
             }
-            Statement invoice = signer.apply(new Statement("", collectiveId, Statement.Kind.INVOICE, number, period, now, !close,
+            emit.accept(signer.apply(new Statement("", collectiveId, Statement.Kind.INVOICE, number, period, now, !close,
                     bill.currency(), Optional.of(a.id()), Optional.of(a.licensee()), Optional.empty(), lines, bill.totalMinor(),
                     OptionalLong.of(bill.feeMinor()), List.of(), List.of(), tally.checkpoints(), Optional.of(tally.entries()), Optional.empty(),
-                    Optional.empty()));
-            invoices.add(invoice);
-            invoiced.put(a.id(), number);
+                    Optional.empty())));
+            int index = invoiceRefs.size();
+            invoiceRefs.add(new Statement.InvoiceRef(number, a.id(), a.licensee(), bill.totalMinor(), bill.feeMinor()));
+            invoiceCurrencies.add(bill.currency());
             for (var p : bill.payouts()) {
-                payoutLines.computeIfAbsent(p.member() + " " + bill.currency(), x -> new ArrayList<>()).add(new Statement.Line(0, "share",
-                        Optional.empty(), Optional.empty(), 0, 0, 0, 0, p.amountMinor(), Optional.ofNullable(incompleteUntil.get(p.member())),
-                        Optional.of(number), Optional.of(a.id()), Optional.of(a.licensee())));
-                shareByCurrency.computeIfAbsent(bill.currency(), x -> new TreeMap<>()).merge(p.member(), p.amountMinor(), Long::sum);
+                shares.computeIfAbsent(p.member() + " " + bill.currency(), x -> new Shares()).add(index, p.amountMinor());
             }
         }
-        List<Statement> all = new ArrayList<>(invoices);
         Map<String, String> payoutNumbers = new HashMap<>();
+        Map<String, Map<String, Long>> shareByCurrency = new TreeMap<>();
         int pn = close ? store.statements().count(period, "payout") : 0;
-        for (var e : payoutLines.entrySet()) {
+        for (var e : shares.entrySet()) {
             String member = e.getKey().substring(0, e.getKey().lastIndexOf(' '));
             String currency = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
-            List<Statement.Line> ls = new ArrayList<>();
-            int k = 0;
-            for (Statement.Line l : e.getValue()) {
-                ls.add(new Statement.Line(++k, l.kind(), l.member(), l.usage(), 0, 0, 0, 0, l.amountMinor(), l.incompleteUntil(), l.invoice(),
-                        l.agreement(), l.licensee()));
+            Shares sh = e.getValue();
+            List<Statement.Line> ls = new ArrayList<>(sh.n);
+            long total = 0;
+            for (int i = 0; i < sh.n; i++) {
+                Statement.InvoiceRef inv = invoiceRefs.get(sh.invoice[i]);
+                ls.add(new Statement.Line(i + 1, "share", Optional.empty(), Optional.empty(), 0, 0, 0, 0, sh.amount[i],
+                        Optional.ofNullable(incompleteUntil.get(member)), Optional.of(inv.number()), Optional.of(inv.agreement()), Optional.of(inv.licensee())));
+                total += sh.amount[i];
             }
             String number = (close ? "" : "DRAFT-") + period + "-P" + String.format("%04d", ++pn);
             payoutNumbers.put(e.getKey(), number);
-            all.add(signer.apply(new Statement("", collectiveId, Statement.Kind.PAYOUT, number, period, now, !close, currency,
-                    Optional.empty(), Optional.empty(), Optional.of(member), ls, ls.stream().mapToLong(Statement.Line::amountMinor).sum(),
-                    OptionalLong.empty(), List.of(), List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty())));
+            shareByCurrency.computeIfAbsent(currency, x -> new TreeMap<>()).put(member, total);
+            emit.accept(signer.apply(new Statement("", collectiveId, Statement.Kind.PAYOUT, number, period, now, !close, currency,
+                    Optional.empty(), Optional.empty(), Optional.of(member), ls, total, OptionalLong.empty(), List.of(), List.of(), List.of(),
+                    Optional.empty(), Optional.empty(), Optional.empty())));
         }
         int sn = close ? store.statements().count(period, "summary") : 0;
-        for (String currency : new TreeSet<>(invoices.stream().map(Statement::currency).toList())) {
-            List<Statement.InvoiceRef> refs = invoices.stream().filter(i -> i.currency().equals(currency)).map(i -> new Statement.InvoiceRef(i.number(),
-                    i.agreement().orElseThrow(), i.licensee().orElseThrow(), i.totalMinor(), i.feeMinor().orElse(0))).toList();
-            List<Statement.Share> shares = new ArrayList<>();
-            shareByCurrency.getOrDefault(currency, Map.of()).forEach((m, amt) -> shares.add(new Statement.Share(m, amt,
+        for (String currency : new java.util.TreeSet<>(invoiceCurrencies)) {
+            List<Statement.InvoiceRef> refs = new ArrayList<>();
+            for (int i = 0; i < invoiceRefs.size(); i++) {
+                if (invoiceCurrencies.get(i).equals(currency)) {
+                    refs.add(invoiceRefs.get(i));
+                }
+            }
+            List<Statement.Share> paid = new ArrayList<>();
+            shareByCurrency.getOrDefault(currency, Map.of()).forEach((m, amt) -> paid.add(new Statement.Share(m, amt,
                     Optional.ofNullable(payoutNumbers.get(m + " " + currency)))));
             long total = refs.stream().mapToLong(Statement.InvoiceRef::totalMinor).sum();
             long fee = refs.stream().mapToLong(Statement.InvoiceRef::feeMinor).sum();
             String number = (close ? "" : "DRAFT-") + period + "-S" + String.format("%04d", ++sn);
-            all.add(signer.apply(new Statement("", collectiveId, Statement.Kind.SUMMARY, number, period, now, !close, currency,
-                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), total, OptionalLong.of(fee), shares, refs, List.of(), Optional.empty(),
+            emit.accept(signer.apply(new Statement("", collectiveId, Statement.Kind.SUMMARY, number, period, now, !close, currency,
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of(), total, OptionalLong.of(fee), paid, refs, List.of(), Optional.empty(),
                     Optional.empty(), Optional.empty())));
         }
         if (close) {
-            List<StatementStore.NewStatement> rows = new ArrayList<>();
-            for (Statement s : all) {
-                rows.add(new StatementStore.NewStatement(s.number(), s.kind().token(), s.licensee().or(s::member).orElse(collectiveId),
-                        s.agreement(), s.compact(), Optional.empty()));
-            }
-            store.statements().close(period, end, rows, invoiced, store.usage(), now);
+            flush.run();
+            store.statements().close(period, end, store.usage(), now);
         }
-        return new Outcome(period, close, all, incomplete, notes);
+        return new Outcome(period, close, made, incomplete, notes);
+    }
+
+    private String party(Statement s) {
+        return s.licensee().or(s::member).orElse(collectiveId);
+    }
+
+    private Brief brief(Statement s) {
+        return new Brief(s.number(), s.kind(), party(s), s.currency(), s.totalMinor());
     }
 
     /** Logs not verified to the period's end: flagged, never collected, or whose last verified checkpoint is older. */
@@ -264,11 +320,13 @@ public final class PeriodSettlement {
         final Map<String, long[]> late = new TreeMap<>();
         final CompactRange root = CompactRange.empty();
         final Map<String, UsageStore.LogRow> counted = new TreeMap<>();
+        final Map<String, String> roots;
         long count;
 
-        Tally(Instant start, int versions, Map<String, UsageStore.LogRow> logs) {
+        Tally(Instant start, Map<String, UsageStore.LogRow> logs, Map<String, String> roots) {
             this.start = start;
             this.logs = logs;
+            this.roots = roots;
         }
 
         void add(UsageStore.Billable e, int version) {
@@ -296,8 +354,8 @@ public final class PeriodSettlement {
 
         List<Statement.Counted> checkpoints() {
             List<Statement.Counted> out = new ArrayList<>();
-            counted.values().forEach(l -> out.add(new Statement.Counted(l.logId(), l.member(), l.size(),
-                    java.util.HexFormat.of().formatHex(CompactRange.parse(l.edge()).root()), l.checkpoint().orElse(""))));
+            counted.values().forEach(l -> out.add(new Statement.Counted(l.logId(), l.member(), l.size(), roots.computeIfAbsent(l.logId(),
+                    id -> java.util.HexFormat.of().formatHex(CompactRange.parse(l.edge()).root())))));
             return out;
         }
 

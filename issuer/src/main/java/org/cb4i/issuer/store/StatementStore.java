@@ -24,6 +24,9 @@ public final class StatementStore {
         st.execute("CREATE TABLE IF NOT EXISTS statements(number VARCHAR(64) PRIMARY KEY, period VARCHAR(7) NOT NULL, kind VARCHAR(16) NOT NULL, "
                 + "party VARCHAR(512) NOT NULL, agreement VARCHAR(512), jws CLOB NOT NULL, created BIGINT NOT NULL, status VARCHAR(16), "
                 + "status_at BIGINT, refers_to VARCHAR(64))");
+        // A close writes its statements as they are made, marked closing, and makes them final in one last
+        // transaction; a close that was interrupted leaves only closing rows, which the next close removes.
+        st.execute("ALTER TABLE statements ADD COLUMN IF NOT EXISTS closing BOOLEAN DEFAULT FALSE NOT NULL");
     }
 
     /** A price schedule version: in force from {@code from}. */
@@ -53,35 +56,58 @@ public final class StatementStore {
             Optional<String> status, Optional<String> refersTo) {}
 
     public Optional<StatementRow> statement(String number) {
-        return statements(Optional.empty()).stream().filter(s -> s.number().equals(number)).findFirst();
+        return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements WHERE number = ? AND NOT closing",
+                rs -> new StatementRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)),
+                        rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)), Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))),
+                number).stream().findFirst();
+    }
+
+    /** A period's stored statements streamed to {@code sink} (a closed period's can be large). */
+    public void forEachStatement(String period, java.util.function.Consumer<String> sink) {
+        db.forEach("SELECT jws FROM statements WHERE period = ? AND NOT closing ORDER BY created, number", rs -> {
+            sink.accept(rs.getString(1));
+            return null;
+        }, period);
     }
 
     /** A statement to store at a period's close. */
     public record NewStatement(String number, String kind, String party, Optional<String> agreement, String jws, Optional<String> refersTo) {}
 
+    /** Starts closing a period: removes what an interrupted close of it left. */
+    public void beginClose(String period) {
+        db.tx(() -> {
+            db.update("DELETE FROM statements WHERE period = ? AND closing", period);
+            return null;
+        });
+    }
+
+    /** Stores statements of a close in progress, in one transaction; they count only once {@link #close} makes the period final. */
+    public void addClosing(List<NewStatement> statements, Instant now) {
+        db.tx(() -> {
+            for (NewStatement s : statements) {
+                insert(s, now, true);
+            }
+            return null;
+        });
+    }
+
     /**
-     * Closes a period in one transaction: records it, stores its statements (invoices open), and marks each invoiced
-     * agreement's entries settled by its invoice, so that later entries of the period become adjustments.
+     * Closes a period in one transaction: records it, makes the statements {@link #addClosing} stored final (invoices
+     * open), and marks the entries it settled ({@link UsageStore#markSettled}), so that later entries of the period
+     * become adjustments.
      *
-     * @param invoicedAgreements agreement id to invoice number
      * @throws StoreException (conflict) when the period is closed already
      */
-    public void close(String period, Instant end, List<NewStatement> statements, java.util.Map<String, String> invoicedAgreements, UsageStore usage,
-            Instant now) {
+    public void close(String period, Instant end, UsageStore usage, Instant now) {
         db.tx(() -> {
             if (closed(period).isPresent()) {
                 throw StoreException.conflict("period " + period + " was closed on " + closed(period).get() + "; a closed period never changes");
             }
             int seq = db.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM periods", rs -> rs.getInt(1)).get(0);
             db.update("INSERT INTO periods(period, closed_at, seq) VALUES (?, ?, ?)", period, now.getEpochSecond(), seq);
-            for (NewStatement s : statements) {
-                insert(s, now);
-            }
-            for (var e : invoicedAgreements.entrySet()) {
-                usage.markSettled(e.getKey(), end, e.getValue());
-            }
-            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "period.close", period + ": " + statements.size()
-                    + " statements");
+            int n = db.update("UPDATE statements SET closing = FALSE WHERE period = ? AND closing", period);
+            usage.markSettled(end);
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "period.close", period + ": " + n + " statements");
             return null;
         });
     }
@@ -89,18 +115,18 @@ public final class StatementStore {
     /** Stores one statement issued outside a close (a credit note). */
     public void add(NewStatement s, Instant now) {
         db.tx(() -> {
-            insert(s, now);
+            insert(s, now, false);
             db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "statement." + s.kind(), s.number()
                     + s.refersTo().map(r -> " for " + r).orElse(""));
             return null;
         });
     }
 
-    private void insert(NewStatement s, Instant now) throws SQLException {
-        db.update("INSERT INTO statements(number, period, kind, party, agreement, jws, created, status, status_at, refers_to) VALUES "
-                + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.number(), s.number().substring(0, 7), s.kind(), s.party(), s.agreement().orElse(null), s.jws(),
+    private void insert(NewStatement s, Instant now, boolean closing) throws SQLException {
+        db.update("INSERT INTO statements(number, period, kind, party, agreement, jws, created, status, status_at, refers_to, closing) VALUES "
+                + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.number(), s.number().substring(0, 7), s.kind(), s.party(), s.agreement().orElse(null), s.jws(),
                 now.getEpochSecond(), s.kind().equals("invoice") ? "open" : null, s.kind().equals("invoice") ? now.getEpochSecond() : null,
-                s.refersTo().orElse(null));
+                s.refersTo().orElse(null), closing);
     }
 
     /** Sets an invoice's status ({@code open}, {@code paid}, {@code overdue}). @throws StoreException (not found) for no such invoice */
@@ -117,7 +143,7 @@ public final class StatementStore {
 
     /** How many statements of a kind a period has (for numbering). */
     public int count(String period, String kind) {
-        return db.query("SELECT COUNT(*) FROM statements WHERE period = ? AND kind = ?", rs -> rs.getInt(1), period, kind).get(0);
+        return db.query("SELECT COUNT(*) FROM statements WHERE period = ? AND kind = ? AND NOT closing", rs -> rs.getInt(1), period, kind).get(0);
     }
 
     /** Closed periods, in order. */
@@ -132,7 +158,7 @@ public final class StatementStore {
 
     public List<StatementRow> statements(Optional<String> period) {
         return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements"
-                + (period.isPresent() ? " WHERE period = ?" : "") + " ORDER BY created, number", rs -> new StatementRow(rs.getString(1), rs.getString(2),
+                + " WHERE NOT closing" + (period.isPresent() ? " AND period = ?" : "") + " ORDER BY created, number", rs -> new StatementRow(rs.getString(1), rs.getString(2),
                         rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)), rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)),
                         Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))), period.map(p -> new Object[] {p}).orElse(new Object[0]));
     }

@@ -30,7 +30,10 @@ public final class UsageStore {
         st.execute("CREATE TABLE IF NOT EXISTS usage_entries(log_id VARCHAR(64) NOT NULL, idx BIGINT NOT NULL, leaf VARCHAR(64) NOT NULL, "
                 + "at BIGINT NOT NULL, licensee VARCHAR(512), jti VARCHAR(256), agreement VARCHAR(512), member VARCHAR(512) NOT NULL, "
                 + "usage VARCHAR(16) NOT NULL, bytes BIGINT NOT NULL, attested BOOLEAN NOT NULL, billable BOOLEAN NOT NULL, note VARCHAR(512), "
-                + "settled VARCHAR(64), PRIMARY KEY(log_id, idx))");
+                + "PRIMARY KEY(log_id, idx))");
+        // What the last closed period settled, per log: entries before period_end and below size. Periods close in
+        // order and a log only grows, so this one line per log says which entries are settled without touching them.
+        st.execute("CREATE TABLE IF NOT EXISTS settled_up_to(log_id VARCHAR(64) PRIMARY KEY, size BIGINT NOT NULL, period_end BIGINT NOT NULL)");
         st.execute("CREATE INDEX IF NOT EXISTS usage_by_agreement ON usage_entries(agreement, at)");
         st.execute("CREATE TABLE IF NOT EXISTS alerts(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, log_id VARCHAR(64), "
                 + "member VARCHAR(512), kind VARCHAR(64) NOT NULL, detail CLOB NOT NULL, evidence CLOB, resolved BIGINT)");
@@ -100,13 +103,24 @@ public final class UsageStore {
     // ---------------------------------------------------------------- collection
 
     /**
+     * Drops what a collection stopped part-way left beyond a log's verified size (a crash, a kill): the next collection
+     * reads those entries again from there.
+     */
+    public void discardUnverified(String logId) {
+        db.tx(() -> {
+            dropUnverified(logId);
+            return null;
+        });
+    }
+
+    /**
      * Writes entries read from a log beyond its verified size; they stay invisible until {@link #verified} moves the
-     * size past them. Writing an index again replaces it (a collection that restarts reads the same entries again).
+     * size past them. A collection starts with {@link #discardUnverified}, so an index is written once.
      */
     public void putEntries(List<EntryRow> rows) {
         db.tx(() -> {
-            try (PreparedStatement ps = db.connection().prepareStatement("MERGE INTO usage_entries(log_id, idx, leaf, at, licensee, jti, agreement, member, "
-                    + "usage, bytes, attested, billable, note) KEY(log_id, idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO usage_entries(log_id, idx, leaf, at, licensee, jti, agreement, member, "
+                    + "usage, bytes, attested, billable, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (EntryRow r : rows) {
                     Database.bind(ps, r.logId(), r.index(), r.leafHex(), r.at().getEpochSecond(), r.licensee().orElse(null), r.jti().orElse(null),
                             r.agreement().orElse(null), r.member(), r.usage(), r.bytes(), r.attested(), r.billable(), r.note().orElse(null));
@@ -231,8 +245,8 @@ public final class UsageStore {
      */
     public void forEachUnsettled(String agreement, Instant end, java.util.function.Consumer<Billable> sink) {
         db.forEach("SELECT e.log_id, e.idx, e.leaf, e.at, e.member, e.usage, e.bytes, e.attested FROM usage_entries e JOIN member_logs l "
-                + "ON e.log_id = l.log_id WHERE e.idx < l.size AND e.agreement = ? AND e.billable AND e.settled IS NULL AND e.at < ? "
-                + "ORDER BY e.log_id, e.idx", rs -> {
+                + "ON e.log_id = l.log_id LEFT JOIN settled_up_to s ON s.log_id = e.log_id WHERE e.idx < l.size AND e.agreement = ? AND e.billable "
+                + "AND e.at < ? AND " + UNSETTLED + " ORDER BY e.log_id, e.idx", rs -> {
                     sink.accept(new Billable(rs.getString(1), rs.getLong(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5),
                             rs.getString(6), rs.getLong(7), rs.getBoolean(8)));
                     return null;
@@ -241,13 +255,19 @@ public final class UsageStore {
 
     /** The earliest time of a counted, billable, unsettled entry before {@code before}, of any agreement. */
     public Optional<Instant> earliestUnsettled(Instant before) {
-        return db.query("SELECT MIN(e.at) FROM usage_entries e JOIN member_logs l ON e.log_id = l.log_id WHERE e.idx < l.size AND e.billable "
-                + "AND e.settled IS NULL AND e.at < ?", rs -> Database.optInstant(rs, 1), before.getEpochSecond()).get(0);
+        return db.query("SELECT MIN(e.at) FROM usage_entries e JOIN member_logs l ON e.log_id = l.log_id LEFT JOIN settled_up_to s "
+                + "ON s.log_id = e.log_id WHERE e.idx < l.size AND e.billable AND e.at < ? AND " + UNSETTLED, rs -> Database.optInstant(rs, 1),
+                before.getEpochSecond()).get(0);
     }
 
-    /** Marks an agreement's entries that {@link #forEachUnsettled} gave as settled by {@code statement}; inside the close's transaction. */
-    void markSettled(String agreement, Instant end, String statement) throws SQLException {
-        db.update("UPDATE usage_entries e SET settled = ? WHERE agreement = ? AND billable AND settled IS NULL AND at < ? "
-                + "AND idx < (SELECT l.size FROM member_logs l WHERE l.log_id = e.log_id)", statement, agreement, end.getEpochSecond());
+    /** An entry no closed period settled: made after the last close's period, or read after it (beyond its size then). */
+    private static final String UNSETTLED = "(s.log_id IS NULL OR e.at >= s.period_end OR e.idx >= s.size)";
+
+    /**
+     * Records, inside a close's transaction, that every log's counted entries made before {@code end} are settled: those
+     * read later (beyond each log's size now) become adjustments of a later period.
+     */
+    void markSettled(Instant end) throws SQLException {
+        db.update("MERGE INTO settled_up_to(log_id, size, period_end) KEY(log_id) SELECT log_id, size, ? FROM member_logs", end.getEpochSecond());
     }
 }

@@ -75,8 +75,8 @@ public record Statement(String compact, String issuer, Kind kind, String number,
     /** An invoice a summary covers. */
     public record InvoiceRef(String number, String agreement, String licensee, long totalMinor, long feeMinor) {}
 
-    /** A log checkpoint a statement counted up to. */
-    public record Counted(String logId, String member, long size, String rootHex, String checkpoint) {}
+    /** A log's tree a statement counted up to: its size and root, as the collector verified them under the log's signed checkpoint. */
+    public record Counted(String logId, String member, long size, String rootHex) {}
 
     /** The entries a statement counts: how many, and the RFC 9162 root over their {@link #entryLeaf}s in (log id, index) order. */
     public record Entries(long count, String rootHex) {}
@@ -192,8 +192,8 @@ public record Statement(String compact, String issuer, Kind kind, String number,
             }).toList());
         }
         if (!checkpoints.isEmpty()) {
-            m.put("checkpoints", checkpoints.stream().map(c -> ordered("log_id", c.logId(), "member", c.member(), "size", c.size(), "root", c.rootHex(),
-                    "checkpoint", c.checkpoint())).toList());
+            m.put("checkpoints", checkpoints.stream().map(c -> ordered("log_id", c.logId(), "member", c.member(), "size", c.size(), "root", c.rootHex()))
+                    .toList());
         }
         entries.ifPresent(e -> m.put("entries", ordered("count", e.count(), "root", e.rootHex())));
         return m;
@@ -238,7 +238,7 @@ public record Statement(String compact, String issuer, Kind kind, String number,
         }
         List<Counted> cps = new ArrayList<>();
         for (JsonNode k : c.has("checkpoints") ? array(c, "checkpoints") : List.<JsonNode>of()) {
-            cps.add(new Counted(text(k, "log_id"), text(k, "member"), number(k, "size"), text(k, "root"), text(k, "checkpoint")));
+            cps.add(new Counted(text(k, "log_id"), text(k, "member"), number(k, "size"), text(k, "root")));
         }
         Optional<Entries> entries = c.has("entries") ? Optional.of(new Entries(number(c.get("entries"), "count"), text(c.get("entries"), "root")))
                 : Optional.empty();

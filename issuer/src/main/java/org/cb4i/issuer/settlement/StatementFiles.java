@@ -1,4 +1,4 @@
-package org.cb4i.cli;
+package org.cb4i.issuer.settlement;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,13 +15,13 @@ import org.cb4i.sdk.settlement.Statement;
 
 /**
  * A statement's files ([SET-10]): the signed JWS, its claims as JSON, its lines as CSV for accounting, and a printable
- * HTML page; and its text for a terminal. Amounts are shown in major units beside the exact {@code _minor} integers.
+ * HTML page (invoices, credit notes, the summary); and its text for a terminal. Amounts are shown in major units beside the exact {@code _minor} integers.
  */
-final class StatementFiles {
+public final class StatementFiles {
     private StatementFiles() {}
 
     /** The file name stem: {@code <number>.invoice}, {@code <number>.payout}, {@code summary} (or {@code summary-<currency>} when several). */
-    static String stem(Statement s, boolean severalSummaries) {
+    public static String stem(Statement s, boolean severalSummaries) {
         return switch (s.kind()) {
             case SUMMARY -> severalSummaries ? "summary-" + s.currency() : "summary";
             case CREDIT_NOTE -> s.number() + ".credit";
@@ -29,22 +29,43 @@ final class StatementFiles {
         };
     }
 
-    /** Writes {@code stem.jwt}, {@code .json}, {@code .csv} and {@code .html} into {@code dir}, each atomically; returns the JWS file. */
-    static Path write(Path dir, Statement s, boolean severalSummaries) throws IOException {
-        String stem = stem(s, severalSummaries);
-        AtomicFiles.write(dir.resolve(stem + ".jwt"), (s.compact() + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
-        AtomicFiles.write(dir.resolve(stem + ".json"), (Json.writePretty(s.claims()) + "\n").getBytes(StandardCharsets.UTF_8), false, true);
-        AtomicFiles.write(dir.resolve(stem + ".csv"), csv(s).getBytes(StandardCharsets.UTF_8), false, true);
-        AtomicFiles.write(dir.resolve(stem + ".html"), html(s).getBytes(StandardCharsets.UTF_8), false, true);
-        return dir.resolve(stem + ".jwt");
+    /**
+     * Writes {@code stem.jwt}, {@code .json}, {@code .csv} and (but for payouts) a printable {@code .html} into {@code dir},
+     * each atomically; returns the JWS file.
+     */
+    public static Path write(Path dir, Statement s, boolean severalSummaries) throws IOException {
+        for (var f : files(s, severalSummaries).entrySet()) {
+            AtomicFiles.write(dir.resolve(f.getKey()), f.getValue(), false, true);
+        }
+        return dir.resolve(stem(s, severalSummaries) + ".jwt");
     }
 
-    static String amount(long minor, String currency) {
+    /** The same files staged in a batch (each replaced atomically when the batch commits): for the many statements of a month. */
+    public static void write(AtomicFiles.Batch batch, Path dir, Statement s, boolean severalSummaries) throws IOException {
+        for (var f : files(s, severalSummaries).entrySet()) {
+            batch.write(dir.resolve(f.getKey()), f.getValue());
+        }
+    }
+
+    private static java.util.Map<String, byte[]> files(Statement s, boolean severalSummaries) {
+        String stem = stem(s, severalSummaries);
+        java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+        m.put(stem + ".jwt", (s.compact() + "\n").getBytes(StandardCharsets.US_ASCII));
+        m.put(stem + ".json", (Json.writePretty(s.claims()) + "\n").getBytes(StandardCharsets.UTF_8));
+        m.put(stem + ".csv", csv(s).getBytes(StandardCharsets.UTF_8));
+        if (s.kind() != Statement.Kind.PAYOUT) {
+            // A printable page for invoices, credit notes and the summary; a member's payout reads as well from its CSV.
+            m.put(stem + ".html", html(s).getBytes(StandardCharsets.UTF_8));
+        }
+        return m;
+    }
+
+    public static String amount(long minor, String currency) {
         int digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
         return BigDecimal.valueOf(minor, digits).toPlainString();
     }
 
-    static String csv(Statement s) {
+    public static String csv(Statement s) {
         StringBuilder b = new StringBuilder("number,period,kind,line,line_kind,member,usage,invoice,agreement,licensee,requests,bytes,attested,logged,"
                 + "amount_minor,amount,currency,incomplete_until\r\n");
         for (Statement.Line l : s.lines()) {
@@ -74,7 +95,7 @@ final class StatementFiles {
     }
 
     /** What {@code cb4i issuer settle} and the demo print for one statement. */
-    static List<String> text(Statement s) {
+    public static List<String> text(Statement s) {
         List<String> out = new ArrayList<>();
         String head = switch (s.kind()) {
             case INVOICE -> "invoice " + s.number() + " to " + s.licensee().orElse("?") + " (agreement " + s.agreement().orElse("?") + ")";
@@ -105,7 +126,7 @@ final class StatementFiles {
         return out;
     }
 
-    static String html(Statement s) {
+    public static String html(Statement s) {
         StringBuilder rows = new StringBuilder();
         for (Statement.Line l : s.lines()) {
             rows.append("<tr><td>").append(l.line()).append("</td><td>").append(esc(l.kind())).append("</td><td>")
@@ -135,12 +156,33 @@ final class StatementFiles {
                         .findFirst().orElse("")
                 + "<tr><th colspan=7>total</th><th class=n>" + amount(s.totalMinor(), s.currency()) + "</th></tr></tfoot></table>\n"
                 + "<footer>" + s.entries().map(e -> esc(e.count() + " log entries; their Merkle root " + e.rootHex()) + "<br>").orElse("")
-                + s.checkpoints().stream().map(c -> esc("log " + c.logId() + " of " + c.member() + ": checkpoint of " + c.size() + " entries, root "
-                        + c.rootHex())).reduce((a, b) -> a + "<br>" + b).orElse("")
+                + s.checkpoints().stream().map(c -> esc("log " + c.logId() + " of " + c.member() + ": counted up to " + c.size() + " entries, root "
+                        + c.rootHex())).collect(java.util.stream.Collectors.joining("<br>"))
                 + "<br>Check it: cb4i statement check " + esc(stem(s, false)) + ".jwt --trust trust.json</footer>\n</body></html>\n";
     }
 
     private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String r = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                default -> null;
+            };
+            if (r != null && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (r != null) {
+                    b.append(r);
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? s : b.toString();
     }
 }

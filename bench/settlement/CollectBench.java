@@ -1,0 +1,109 @@
+// Collection at scale ([SET-9]): a member proxy's receipts log of N entries (written straight into the log, as the
+// proxy would have), served by a real proxy on loopback, read and verified by the collective's collector, with
+// entries/s against the floor of hashing the same entry bytes once (openssl dgst -sha256 over entries.log).
+//   java -Xmx1g -cp cli/target/cb4i.jar bench/settlement/CollectBench.java DIR N
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.cb4i.issuer.collective.AdminOps;
+import org.cb4i.issuer.collective.Collective;
+import org.cb4i.issuer.config.IssuerConfig;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.proxy.Proxy;
+import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.receipts.ReceiptLog;
+import org.cb4i.proxy.sample.EmbeddedDefault;
+import org.cb4i.sdk.json.Json;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.cb4i.sdk.key.SigningKey;
+import org.cb4i.sdk.log.LogEntry;
+
+public class CollectBench {
+    public static void main(String[] a) throws Exception {
+        Path dir = Path.of(a[0]);
+        long n = Long.parseLong(a[1]);
+        Files.createDirectories(dir);
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String member = "http://127.0.0.1:" + port;
+        Path state = dir.resolve("proxy");
+        SigningKey collectiveKey = KeyFiles.readOrGenerate(state.resolve("collective"));
+        Files.createDirectories(dir.resolve("collective"));
+        KeyFiles.writeKeyPair(dir.resolve("collective"), collectiveKey, true);
+        IssuerConfig ic = new IssuerConfig(Optional.empty(), "127.0.0.1", 0, EmbeddedDefault.COLLECTIVE, EmbeddedDefault.COLLECTIVE,
+                java.net.URI.create("http://127.0.0.1:1"), dir.resolve("collective/private.jwk"), dir.resolve("issuer-store"),
+                dir.resolve("issuer-store/admin.token"), Duration.ofDays(30), Duration.ofSeconds(60), Duration.ofDays(2), 1024, Duration.ofDays(1),
+                65536).withCollection(new IssuerConfig.Collection(Duration.ZERO, true, true));
+        IssuerStore store = IssuerStore.open(ic.store());
+        Collective c = new Collective(ic, store, collectiveKey, Clock.systemUTC());
+        AdminOps ops = new AdminOps(c);
+        SigningKey crawler = KeyFiles.generate(KeyAlgorithm.ED25519);
+        SigningKey content = KeyFiles.generate(KeyAlgorithm.ED25519);
+        ops.apply(Json.mapper().valueToTree(Map.of("op", "member.add", "origin", member, "content_keys", KeySet.of(content.publicKey()).toJsonObject(),
+                "joined", 0)));
+        ops.apply(Json.mapper().valueToTree(Map.of("op", "licensee.add", "id", "ai-lab", "jwk", crawler.publicKey().toJsonObject())));
+        ops.apply(Json.mapper().valueToTree(Map.of("op", "agreement.add", "id", "a1", "licensee", "ai-lab", "grant", Map.of("usages", List.of("ai-train"),
+                "price", Map.of("currency", "EUR", "per_request", "0.001")), "not_before", 0, "not_after", Instant.now().plusSeconds(86400).getEpochSecond())));
+        String jti = c.issue("ai-lab", Optional.empty()).claims().id();
+
+        Path collectorJwks = dir.resolve("collector.jwks.json");
+        Files.writeString(collectorJwks, Json.write(KeySet.of(c.collectorKey().publicKey()).toJsonObject()));
+        ProxyConfig pc = EmbeddedDefault.config(state, port, 1, Optional.of(collectorJwks.toUri()));
+        long t0 = System.nanoTime();
+        try (ReceiptLog log = ReceiptLog.open(pc.log(), Clock.systemUTC(), System.out::println)) {
+            CompletableFuture<Long> last = null;
+            for (long i = log.size(); i < n; i++) {
+                String rid = log.newRid();
+                byte[] e = new LogEntry(rid, Instant.now(), EmbeddedDefault.COLLECTIVE, "ai-lab", jti, crawler.thumbprint(), "GET", member + "/articles/" + i
+                        + ".html", 200, 21583, Optional.empty(), "ab".repeat(32), List.of("ai-train"), Optional.empty(), Optional.empty(), true).toBytes();
+                last = log.append(rid, e);
+                if (i % 50_000 == 49_999) {
+                    last.get();
+                }
+            }
+            if (last != null) {
+                last.get();
+            }
+        }
+        System.out.printf("log of %d entries written in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        Path entries = state.resolve("proxy-log/entries.log");
+        Proxy proxy = Proxy.start(pc, Clock.systemUTC(), line -> { });
+        ops.apply(Json.mapper().valueToTree(Map.of("op", "log.add", "member", member, "url", member)));
+
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long w0 = System.nanoTime();
+        List<org.cb4i.issuer.settlement.Collector.Result> results = c.collect();
+        double wall = (System.nanoTime() - w0) / 1e9;
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        results.forEach(r -> System.out.println(r.outcome() + ": " + r.detail()));
+        long counted = store.usage().counted(results.get(0).logId());
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        long floorStart = System.nanoTime();
+        Process p = new ProcessBuilder("openssl", "dgst", "-sha256", entries.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
+        double floor = (System.nanoTime() - floorStart) / 1e9;
+        System.out.printf("collected and verified %d entries (%d MB of entries) in %.1f s wall, %.1f s CPU (collector and proxy, one process): "
+                + "%.0f entries/s%n", counted, Files.size(entries) / 1_000_000, wall, cpu, counted / wall);
+        System.out.printf("floor: openssl dgst -sha256 over entries.log: %.2f s (%.0f entries/s); ratio %.1fx%n", floor, counted / floor, wall / floor);
+        System.out.printf("heap in use after collection: %.0f MiB (max %d MiB)%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576);
+        proxy.close();
+        store.close();
+    }
+}
