@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "statement", mixinStandardHelpOptions = true, description = "Settlement statements: check one you received.",
         subcommands = {StatementCommand.Check.class})
 final class StatementCommand {
-    @Command(name = "check", mixinStandardHelpOptions = true, description = "Check a statement's signature and sums, and an invoice against your "
-            + "crawl's receipts. Exit 0: it holds; 1: it does not; 2: bad input.")
+    @Command(name = "check", mixinStandardHelpOptions = true, description = "Check a statement's signature and sums, an invoice against your "
+            + "crawl's receipts (--dataset), a payout against your proxy's log (--log). Exit 0: it holds; 1: it does not; 2: bad input.")
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -37,6 +37,10 @@ final class StatementCommand {
                 + "receipts you hold.")
         Path dataset;
 
+        @Option(names = "--log", paramLabel = "DIR", description = "Your proxy's receipts log folder (its log.dir): match a payout statement, "
+                + "or an invoice's lines of your content, against the entries your proxy recorded.")
+        Path log;
+
         @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json.")
         String format;
 
@@ -49,7 +53,12 @@ final class StatementCommand {
                 throw new java.nio.file.NoSuchFileException(dataset.resolve("manifest.jsonl").toString(), null, "no manifest (a dataset folder holds manifest.jsonl)");
             }
             String text = Files.readString(statement, StandardCharsets.US_ASCII);
-            StatementCheck.Result r = StatementCheck.check(text, TrustStore.read(trust), Optional.ofNullable(dataset));
+            if (log != null && !Files.isRegularFile(log.resolve("entries.log"))) {
+                throw new java.nio.file.NoSuchFileException(log.resolve("entries.log").toString(), null, "no receipts log (a proxy's log.dir holds entries.log)");
+            }
+            Optional<StatementCheck.MemberLog> memberLog = log == null ? Optional.empty()
+                    : Optional.of(sink -> org.cb4i.proxy.receipts.EntryFile.forEach(log, (i, entry) -> sink.accept(entry)));
+            StatementCheck.Result r = StatementCheck.check(text, TrustStore.read(trust), Optional.ofNullable(dataset), memberLog);
             PrintWriter out = spec.commandLine().getOut();
             if (format.equals("json")) {
                 Map<String, Object> m = new LinkedHashMap<>();

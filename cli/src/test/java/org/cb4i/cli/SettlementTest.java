@@ -279,6 +279,29 @@ class SettlementTest {
         assertThat(summary.arithmeticProblems()).isEmpty();
         assertThat(out.resolve("2026-11-I0001.invoice.csv")).content().contains("2026-11-I0001,2026-11,invoice," + lineA.line() + ",usage," + memberA);
         assertThat(out.resolve("2026-11-I0001.invoice.html")).content().contains("<h1>invoice 2026-11-I0001</h1>");
+        // [SET-11] Each member checks its payout statement against its own proxy's log: A's holds; B's counts 4 of the 7
+        // entries its log holds for November (3 were made after the collector last reached it).
+        Path trust = dir.resolve("trust.json");
+        ok("trust", "add", "--trust", trust.toString(), "--collective", COLLECTIVE, "--keys", dir.resolve("collective.jwks.json").toString());
+        String payoutA = null;
+        String payoutB = null;
+        try (var files = Files.list(out)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".payout.jwt")).toList()) {
+                String member = Statement.verify(Files.readString(f), iss -> keys).member().orElseThrow();
+                if (member.equals(memberA)) {
+                    payoutA = f.toString();
+                } else {
+                    payoutB = f.toString();
+                }
+            }
+        }
+        Run checkA = cb4i("statement", "check", payoutA, "--trust", trust.toString(), "--log", a.log().dir().toString());
+        assertThat(checkA.exit()).as(checkA.out() + checkA.err()).isZero();
+        assertThat(checkA.out()).contains("licensee crawler-co: 5 entries counted, 5 in your log");
+        Run checkB = cb4i("statement", "check", payoutB, "--trust", trust.toString(), "--log", dir.resolve("log-b").toString());
+        assertThat(checkB.exit()).as(checkB.out()).isEqualTo(1);
+        assertThat(checkB.out()).contains("the statement counts 4 entries, your log holds 7");
+
         Run twice = cb4i("issuer", "settle", "--config", cfg, "--period", "2026-11", "--close", "--out", out.toString());
         assertThat(twice.exit()).as("a closed period never changes").isEqualTo(1);
 

@@ -73,13 +73,17 @@ public final class PeriodSettlement {
         int n;
         int[] invoice = new int[8];
         long[] amount = new long[8];
+        /** The member's own usage lines of that invoice (this period's, not adjustments): requests, bytes, attested. */
+        long[][] counts = new long[8][];
 
-        void add(int invoiceIndex, long minor) {
+        void add(int invoiceIndex, long minor, long[] usage) {
             if (n == invoice.length) {
                 invoice = java.util.Arrays.copyOf(invoice, n * 2);
                 amount = java.util.Arrays.copyOf(amount, n * 2);
+                counts = java.util.Arrays.copyOf(counts, n * 2);
             }
             invoice[n] = invoiceIndex;
+            counts[n] = usage;
             amount[n++] = minor;
         }
     }
@@ -211,8 +215,18 @@ public final class PeriodSettlement {
             int index = invoiceRefs.size();
             invoiceRefs.add(new Statement.InvoiceRef(number, a.id(), a.licensee(), bill.totalMinor(), bill.feeMinor()));
             invoiceCurrencies.add(bill.currency());
+            Map<String, long[]> usageOf = new HashMap<>();
+            for (InvoiceLine l : bill.lines()) {
+                if (l.kind() == InvoiceLine.Kind.USAGE) {
+                    long[] u = usageOf.computeIfAbsent(l.member().orElseThrow(), x -> new long[3]);
+                    u[0] += l.requests();
+                    u[1] += l.bytes();
+                    u[2] += l.attested();
+                }
+            }
             for (var p : bill.payouts()) {
-                shares.computeIfAbsent(p.member() + " " + bill.currency(), x -> new Shares()).add(index, p.amountMinor());
+                shares.computeIfAbsent(p.member() + " " + bill.currency(), x -> new Shares()).add(index, p.amountMinor(),
+                        usageOf.getOrDefault(p.member(), new long[3]));
             }
         }
         Map<String, String> payoutNumbers = new HashMap<>();
@@ -226,7 +240,8 @@ public final class PeriodSettlement {
             long total = 0;
             for (int i = 0; i < sh.n; i++) {
                 Statement.InvoiceRef inv = invoiceRefs.get(sh.invoice[i]);
-                ls.add(new Statement.Line(i + 1, "share", Optional.empty(), Optional.empty(), 0, 0, 0, 0, sh.amount[i],
+                long[] u = sh.counts[i];
+                ls.add(new Statement.Line(i + 1, "share", Optional.empty(), Optional.empty(), u[0], u[1], u[2], u[0] - u[2], sh.amount[i],
                         Optional.ofNullable(incompleteUntil.get(member)), Optional.of(inv.number()), Optional.of(inv.agreement()), Optional.of(inv.licensee())));
                 total += sh.amount[i];
             }

@@ -49,6 +49,12 @@ public final class StatementCheck {
         }
     }
 
+    /** A member's own receipts log, entry by entry (the cli reads a proxy's log folder; the verifier knows no proxy). */
+    @FunctionalInterface
+    public interface MemberLog {
+        void forEach(java.util.function.Consumer<byte[]> entry) throws IOException;
+    }
+
     /**
      * Checks a statement.
      *
@@ -56,6 +62,16 @@ public final class StatementCheck {
      * @throws IOException when the manifest cannot be read
      */
     public static Result check(String compact, TrustStore trust, Optional<Path> dataset) throws IOException {
+        return check(compact, trust, dataset, Optional.empty());
+    }
+
+    /**
+     * Checks a statement, and with {@code memberLog} a payout statement (or an invoice's lines of the member's content)
+     * against the member's own log.
+     *
+     * @throws IOException when the manifest or the log cannot be read
+     */
+    public static Result check(String compact, TrustStore trust, Optional<Path> dataset, Optional<MemberLog> memberLog) throws IOException {
         List<Finding> out = new ArrayList<>();
         Statement s;
         try {
@@ -77,7 +93,72 @@ public final class StatementCheck {
                 againstDataset(s, dataset.get(), out);
             }
         }
+        if (memberLog.isPresent()) {
+            againstMemberLog(s, memberLog.get(), out);
+        }
         return new Result(Optional.of(s), out);
+    }
+
+    /** [SET-11]: what the statement counts of a member's content against the member's own log, per licensee (and usage). */
+    private static void againstMemberLog(Statement s, MemberLog log, List<Finding> out) throws IOException {
+        if (s.kind() != Statement.Kind.PAYOUT && s.kind() != Statement.Kind.INVOICE) {
+            out.add(new Finding(true, "--log checks a payout statement, or an invoice's lines of your content; this is a " + s.kind().token()));
+            return;
+        }
+        YearMonth month = YearMonth.parse(s.period());
+        Instant start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        boolean payout = s.kind() == Statement.Kind.PAYOUT;
+        Map<String, Long> held = new TreeMap<>();
+        java.util.Set<String> origins = new java.util.TreeSet<>();
+        long[] read = {0};
+        long[] unreadable = {0};
+        log.forEach(bytes -> {
+            read[0]++;
+            LogEntry e;
+            try {
+                e = LogEntry.parse(bytes);
+            } catch (Cb4iException x) {
+                unreadable[0]++;
+                return;
+            }
+            boolean billable = e.method().equals("GET") && e.status() >= 200 && e.status() < 300 && e.complete();
+            if (!billable || !e.iss().equals(s.issuer()) || e.time().isBefore(start) || !e.time().isBefore(end)) {
+                return;
+            }
+            String origin = origin(e.url());
+            if (payout ? !origin.equals(s.member().orElse("")) : !e.licensee().equals(s.licensee().orElse(""))) {
+                return;
+            }
+            origins.add(origin);
+            String usage = e.usages().isEmpty() ? "all" : e.usages().get(0);
+            held.merge(payout ? e.licensee() : origin + " " + usage, 1L, Long::sum);
+        });
+        Map<String, Long> billed = new TreeMap<>();
+        for (Statement.Line l : s.lines()) {
+            if (payout) {
+                billed.merge(l.licensee().orElse(""), l.requests(), Long::sum);
+            } else if (l.kind().equals("usage") && origins.contains(l.member().orElse(""))) {
+                billed.merge(l.member().orElse("") + " " + l.usage().orElse(""), l.requests(), Long::sum);
+            }
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>(billed.keySet());
+        keys.addAll(held.keySet());
+        for (String k : keys) {
+            long b = billed.getOrDefault(k, 0L);
+            long h = held.getOrDefault(k, 0L);
+            String who = payout ? "licensee " + k : k.replace(" ", ", ");
+            if (b == h) {
+                out.add(new Finding(false, who + ": " + b + " entries counted, " + h + " in your log"));
+            } else {
+                out.add(new Finding(true, who + ": the statement counts " + b + " entries, your log holds " + h + (h > b
+                        ? " (entries not counted: collected after the close, or under a license the collective does not recognise)"
+                        : " (counted entries your log does not hold)")));
+            }
+        }
+        out.add(new Finding(unreadable[0] > 0, "your log: " + read[0] + " entries read" + (unreadable[0] > 0 ? " (" + unreadable[0]
+                + " not JSON)" : "") + ", " + held.values().stream().mapToLong(Long::longValue).sum() + " billable ones of " + s.period() + " under "
+                + s.issuer() + "'s licenses"));
     }
 
     private static void againstDataset(Statement s, Path dir, List<Finding> out) throws IOException {
