@@ -191,7 +191,11 @@ public final class Collector {
                 if (e.path("entry").isTextual()) {
                     byte[] bytes = e.get("entry").textValue().getBytes(StandardCharsets.UTF_8);
                     leaf = MerkleTree.leafHash(bytes);
-                    rows.add(attribution.row(expect, HEX.formatHex(leaf), LogEntry.parse(bytes)));
+                    try {
+                        rows.add(attribution.row(expect, HEX.formatHex(leaf), LogEntry.parse(bytes)));
+                    } catch (Cb4iException x) {
+                        attribution.unreadable++; // still a leaf of the signed tree, but nothing to bill: counted in the result
+                    }
                 } else if (e.path("leaf_hash").isTextual() && e.get("leaf_hash").textValue().matches("[0-9a-f]{64}")) {
                     leaf = HEX.parseHex(e.get("leaf_hash").textValue());
                 } else {
@@ -275,6 +279,7 @@ public final class Collector {
         final Instant now;
         long foreign;
         long unattributed;
+        long unreadable;
 
         Attribution(String collectiveId, IssuerStore store, String member, String logId, Instant now) {
             this.collectiveId = collectiveId;
@@ -294,11 +299,16 @@ public final class Collector {
                 foreign++;
                 note = Optional.of("made under another issuer's license (" + e.iss() + ")");
             } else {
-                Optional<IssuerStore.LicenseRow> lic = licenses.computeIfAbsent(e.jti(), store::license);
+                Optional<IssuerStore.LicenseRow> lic = licenses.computeIfAbsent(e.jti(), jti -> {
+                    Optional<IssuerStore.LicenseRow> found = store.license(jti);
+                    if (found.isEmpty()) { // alerted once a license, not once an entry
+                        store.usage().alert(logId, member, "entry.unknown_license", "log " + logId + " has entries under license " + jti
+                                + ", which this collective did not issue; they are not billed", null, now);
+                    }
+                    return found;
+                });
                 if (lic.isEmpty()) {
                     note = Optional.of("license " + e.jti() + " was not issued by this collective");
-                    store.usage().alert(logId, member, "entry.unknown_license", "log " + logId + " has entries under license " + e.jti()
-                            + ", which this collective did not issue; they are not billed", null, now);
                 } else if (!lic.get().licensee().equals(e.licensee())) {
                     note = Optional.of("the entry names licensee " + e.licensee() + ", the license was issued to " + lic.get().licensee());
                 } else {
@@ -320,8 +330,8 @@ public final class Collector {
         }
 
         String summary() {
-            return unattributed == 0 ? "" : "; " + unattributed + " entries not billable to an agreement of this collective" + (foreign == 0 ? ""
-                    : " (" + foreign + " under another issuer's licenses)");
+            return (unattributed == 0 ? "" : "; " + unattributed + " entries not billable to an agreement of this collective" + (foreign == 0 ? ""
+                    : " (" + foreign + " under another issuer's licenses)")) + (unreadable == 0 ? "" : "; " + unreadable + " entries are not JSON");
         }
     }
 }
