@@ -64,7 +64,8 @@ public class SettleBench {
                 byte[] leaf = MerkleTree.leafHash((logId + l).getBytes());
                 edge.append(leaf);
                 rows.add(new UsageStore.EntryRow(logId, l, HexFormat.of().formatHex(leaf), at, Optional.of("lab-" + l), Optional.of("jti-" + l),
-                        Optional.of("a-" + l), member, "ai-train", 20_000 + 37L * m + l, (m + l) % 3 == 0, true, Optional.empty()));
+                        Optional.of("a-" + l), member, "ai-train", 20_000 + 37L * m + l, (m + l) % 3 == 0, true, Optional.empty(), Optional.empty(),
+                        Optional.empty()));
             }
             store.usage().putEntries(rows);
             store.usage().verified(logId, licensees, "", now.minusSeconds(600), edge.toText(), now);

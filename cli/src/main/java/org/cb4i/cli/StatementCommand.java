@@ -41,6 +41,19 @@ final class StatementCommand {
                 + "or an invoice's lines of your content, against the entries your proxy recorded.")
         Path log;
 
+        @Option(names = "--online", description = "Fetch every entry the invoice counted from the issuer (it answers only you: the request is "
+                + "signed with --key) and check each: in the invoice's entries root, made with your key, and with --dataset a receipt you hold.")
+        boolean online;
+
+        @Option(names = "--issuer", paramLabel = "URL", description = "With --online: the collective's issuer (its public URL).")
+        java.net.URI issuer;
+
+        @Option(names = "--key", paramLabel = "FILE", description = "With --online: your private key (the one your licenses are bound to).")
+        Path key;
+
+        @Option(names = "--fetch-from-private-addresses", description = "With --online: allow plain http and private addresses (testing on loopback).")
+        boolean privateFetch;
+
         @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text (default) or json.")
         String format;
 
@@ -58,7 +71,16 @@ final class StatementCommand {
             }
             Optional<StatementCheck.MemberLog> memberLog = log == null ? Optional.empty()
                     : Optional.of(sink -> org.cb4i.proxy.receipts.EntryFile.forEach(log, (i, entry) -> sink.accept(entry)));
-            StatementCheck.Result r = StatementCheck.check(text, TrustStore.read(trust), Optional.ofNullable(dataset), memberLog);
+            Optional<StatementCheck.Online> fetched = Optional.empty();
+            if (online) {
+                if (issuer == null || key == null) {
+                    throw new IllegalArgumentException("--online needs --issuer URL and --key FILE (the key your licenses are bound to)");
+                }
+                fetched = Optional.of(fetchBilled(text.strip()));
+            } else if (issuer != null || key != null) {
+                throw new IllegalArgumentException("--issuer and --key go with --online");
+            }
+            StatementCheck.Result r = StatementCheck.check(text, TrustStore.read(trust), Optional.ofNullable(dataset), memberLog, fetched);
             PrintWriter out = spec.commandLine().getOut();
             if (format.equals("json")) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -73,6 +95,38 @@ final class StatementCommand {
             }
             out.flush();
             return r.ok() ? ExitCodes.OK : ExitCodes.REFUSED;
+        }
+
+        /** [SET-12]: every entry the invoice counted, page by page, each request signed with the licensee's key. */
+        private StatementCheck.Online fetchBilled(String compact) throws java.io.IOException {
+            org.cb4i.sdk.key.SigningKey k = org.cb4i.sdk.key.KeyFiles.readSigningKey(key);
+            String number = org.cb4i.sdk.jose.CompactJws.readUnchecked(compact, org.cb4i.sdk.settlement.Statement.MAX_CHARS, "statement").payload()
+                    .path("number").asText();
+            org.cb4i.sdk.fetch.FetchPolicy p = org.cb4i.sdk.fetch.FetchPolicy.strict().withMaxBytes(64 << 20)
+                    .namingSettings("--fetch-from-private-addresses", "--fetch-from-private-addresses");
+            p = privateFetch ? p.allowPlainHttp().allowPrivateAddresses() : p;
+            org.cb4i.sdk.fetch.BoundedFetcher fetcher = new org.cb4i.sdk.fetch.BoundedFetcher(p);
+            String base = issuer.toString().replaceAll("/+$", "") + "/statements/" + java.net.URLEncoder.encode(number, StandardCharsets.UTF_8) + "/entries";
+            java.util.List<StatementCheck.BilledEntry> all = new java.util.ArrayList<>();
+            long count = Long.MAX_VALUE;
+            for (long start = 0; start < count; start += 10_000) {
+                java.net.URI url = java.net.URI.create(base + "?start=" + start + "&end=" + (start + 10_000));
+                org.cb4i.sdk.httpsig.SignatureHeaders sig = new org.cb4i.sdk.httpsig.WebBotAuthSigner(k, java.time.Clock.systemUTC())
+                        .sign(org.cb4i.sdk.httpsig.SignedRequest.of("GET", url), org.cb4i.sdk.httpsig.SignaturePolicy.PER_REQUEST);
+                com.fasterxml.jackson.databind.JsonNode page = Json.readObject(fetcher.get(url, "application/json", Map.of("Signature-Input",
+                        sig.signatureInput(), "Signature", sig.signature())).body(), url.toString(), org.cb4i.sdk.Reason.MALFORMED_JSON);
+                count = page.path("count").asLong();
+                for (com.fasterxml.jackson.databind.JsonNode e : page.path("entries")) {
+                    java.util.List<byte[]> proof = new java.util.ArrayList<>();
+                    e.path("inclusion_proof").forEach(h -> proof.add(java.util.HexFormat.of().parseHex(h.asText())));
+                    all.add(new StatementCheck.BilledEntry(e.path("position").asLong(), e.path("log_id").asText(), e.path("index").asLong(),
+                            e.path("leaf").asText(), Optional.ofNullable(e.path("rid").textValue()), Optional.ofNullable(e.path("jkt").textValue()), proof));
+                }
+                if (page.path("entries").isEmpty()) {
+                    break;
+                }
+            }
+            return new StatementCheck.Online(all, k.thumbprint());
         }
     }
 }

@@ -62,7 +62,13 @@ public final class ClientAuthentication {
         return who;
     }
 
-    private LicenseeRow bySignature(SignedRequest request) {
+    /**
+     * The licensee whose registered key signed {@code request} (Web Bot Auth per request, never replayed): for the token
+     * endpoint, and for a licensee reading what its invoice counted ([SET-12]).
+     *
+     * @throws OAuthException {@code invalid_client} when no registered key signed it, or the signature is refused or replayed
+     */
+    public LicenseeRow bySignature(SignedRequest request) {
         VerifiedSignature sig;
         try {
             sig = signatures.verify(request, SignaturePolicy.PER_REQUEST, (keyId, agents) -> Optional.of(VerificationKey.fromJson(

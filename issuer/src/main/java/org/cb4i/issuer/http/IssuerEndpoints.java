@@ -70,9 +70,19 @@ public final class IssuerEndpoints {
             case "/status/1" -> get(req, () -> statusList(req));
             case "/.well-known/cb4i" -> get(req, () -> send(req.response(), 200, "application/json", Json.write(discovery()), "no-cache"));
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
-            default -> problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                    + " (endpoints: /token /introspect /jwks /repertoire /status/1 /.well-known/cb4i /admin)");
+            default -> {
+                if (path.startsWith("/statements/") && path.endsWith("/entries")) {
+                    get(req, () -> invoiceEntries(req, path.substring("/statements/".length(), path.length() - "/entries".length())));
+                    return;
+                }
+                notFound(req, path);
+            }
         }
+    }
+
+    private void notFound(HttpServerRequest req, String path) {
+        problem(req.response(), 404, "not_found", "no such endpoint: " + path
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1 /.well-known/cb4i /statements/NUMBER/entries /admin)");
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -109,6 +119,41 @@ public final class IssuerEndpoints {
         } catch (StoreException e) {
             oauthError(req, new OAuthException("server_error", 503, e.getMessage()));
         }
+    }
+
+    /**
+     * [SET-12]: the entries a closed invoice counted, with inclusion proofs in its entries root, for the licensee alone
+     * (a request signed per request with its registered key). Off the request thread: a large invoice takes a while.
+     */
+    private void invoiceEntries(HttpServerRequest req, String number) {
+        long start;
+        long end;
+        try {
+            start = req.getParam("start") == null ? 0 : Long.parseLong(req.getParam("start"));
+            end = req.getParam("end") == null ? start + org.cb4i.issuer.settlement.InvoiceEntries.MAX_PAGE : Long.parseLong(req.getParam("end"));
+        } catch (NumberFormatException e) {
+            problem(req.response(), 400, "invalid_request", "start and end are positions in the invoice's entries: ?start=N&end=M");
+            return;
+        }
+        String host = req.authority() == null ? "" : req.authority().toString();
+        SignedRequest signed = SignedRequest.received(req.method().name(), collective.config().publicUrl().getScheme(), host, req.uri(),
+                name -> req.headers().getAll(name));
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            LicenseeRow who = auth.bySignature(signed);
+            return org.cb4i.issuer.settlement.InvoiceEntries.page(collective.store(), collective.jwks(), number, who.id(), start, end);
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                send(req.response(), 200, "application/json", Json.write(ar.result()), "no-store");
+            } else if (ar.cause() instanceof OAuthException e) {
+                req.response().putHeader("WWW-Authenticate", "Signature");
+                problem(req.response(), 401, "unauthorized", e.getMessage());
+            } else if (ar.cause() instanceof StoreException e) {
+                adminRefused(req, e);
+            } else {
+                log.accept("internal error on " + req.path() + ": " + ar.cause());
+                problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+            }
+        });
     }
 
     private void introspect(HttpServerRequest req, Buffer body) {

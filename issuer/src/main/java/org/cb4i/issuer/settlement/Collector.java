@@ -326,7 +326,8 @@ public final class Collector {
                 unattributed++;
             }
             return new UsageStore.EntryRow(logId, index, leafHex, e.time(), Optional.of(e.licensee()).filter(s -> !s.isEmpty()),
-                    Optional.of(e.jti()).filter(s -> !s.isEmpty()), agreement, member, usage, e.bytes(), attested, served && agreement.isPresent(), note);
+                    Optional.of(e.jti()).filter(s -> !s.isEmpty()), agreement, member, usage, e.bytes(), attested, served && agreement.isPresent(), note,
+                    Optional.of(e.jkt()).filter(s -> !s.isEmpty()), Optional.of(e.rid()).filter(s -> !s.isEmpty()));
         }
 
         String summary() {

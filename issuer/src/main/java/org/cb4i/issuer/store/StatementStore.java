@@ -106,7 +106,7 @@ public final class StatementStore {
             int seq = db.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM periods", rs -> rs.getInt(1)).get(0);
             db.update("INSERT INTO periods(period, closed_at, seq) VALUES (?, ?, ?)", period, now.getEpochSecond(), seq);
             int n = db.update("UPDATE statements SET closing = FALSE WHERE period = ? AND closing", period);
-            usage.markSettled(end);
+            usage.markSettled(period, end);
             db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "period.close", period + ": " + n + " statements");
             return null;
         });

@@ -30,10 +30,13 @@ public final class UsageStore {
         st.execute("CREATE TABLE IF NOT EXISTS usage_entries(log_id VARCHAR(64) NOT NULL, idx BIGINT NOT NULL, leaf VARCHAR(64) NOT NULL, "
                 + "at BIGINT NOT NULL, licensee VARCHAR(512), jti VARCHAR(256), agreement VARCHAR(512), member VARCHAR(512) NOT NULL, "
                 + "usage VARCHAR(16) NOT NULL, bytes BIGINT NOT NULL, attested BOOLEAN NOT NULL, billable BOOLEAN NOT NULL, note VARCHAR(512), "
-                + "PRIMARY KEY(log_id, idx))");
+                + "jkt VARCHAR(64), rid VARCHAR(64), PRIMARY KEY(log_id, idx))");
         // What the last closed period settled, per log: entries before period_end and below size. Periods close in
         // order and a log only grows, so this one line per log says which entries are settled without touching them.
         st.execute("CREATE TABLE IF NOT EXISTS settled_up_to(log_id VARCHAR(64) PRIMARY KEY, size BIGINT NOT NULL, period_end BIGINT NOT NULL)");
+        // The same, kept for every closed period: which entries each period's statements counted ([SET-12]).
+        st.execute("CREATE TABLE IF NOT EXISTS period_logs(period VARCHAR(7) NOT NULL, log_id VARCHAR(64) NOT NULL, size BIGINT NOT NULL, "
+                + "period_end BIGINT NOT NULL, PRIMARY KEY(period, log_id))");
         st.execute("CREATE INDEX IF NOT EXISTS usage_by_agreement ON usage_entries(agreement, at)");
         st.execute("CREATE TABLE IF NOT EXISTS alerts(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, log_id VARCHAR(64), "
                 + "member VARCHAR(512), kind VARCHAR(64) NOT NULL, detail CLOB NOT NULL, evidence CLOB, resolved BIGINT)");
@@ -45,7 +48,8 @@ public final class UsageStore {
 
     /** One entry as the collector read it; {@code agreement} empty when the license is not one this collective issued. */
     public record EntryRow(String logId, long index, String leafHex, Instant at, Optional<String> licensee, Optional<String> jti,
-            Optional<String> agreement, String member, String usage, long bytes, boolean attested, boolean billable, Optional<String> note) {}
+            Optional<String> agreement, String member, String usage, long bytes, boolean attested, boolean billable, Optional<String> note,
+            Optional<String> jkt, Optional<String> rid) {}
 
     /** An alert for the operator. */
     public record Alert(long seq, Instant at, Optional<String> logId, Optional<String> member, String kind, String detail, Optional<String> evidence,
@@ -120,10 +124,11 @@ public final class UsageStore {
     public void putEntries(List<EntryRow> rows) {
         db.tx(() -> {
             try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO usage_entries(log_id, idx, leaf, at, licensee, jti, agreement, member, "
-                    + "usage, bytes, attested, billable, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "usage, bytes, attested, billable, note, jkt, rid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (EntryRow r : rows) {
                     Database.bind(ps, r.logId(), r.index(), r.leafHex(), r.at().getEpochSecond(), r.licensee().orElse(null), r.jti().orElse(null),
-                            r.agreement().orElse(null), r.member(), r.usage(), r.bytes(), r.attested(), r.billable(), r.note().orElse(null));
+                            r.agreement().orElse(null), r.member(), r.usage(), r.bytes(), r.attested(), r.billable(), r.note().orElse(null),
+                            r.jkt().orElse(null), r.rid().orElse(null));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -267,7 +272,28 @@ public final class UsageStore {
      * Records, inside a close's transaction, that every log's counted entries made before {@code end} are settled: those
      * read later (beyond each log's size now) become adjustments of a later period.
      */
-    void markSettled(Instant end) throws SQLException {
+    void markSettled(String period, Instant end) throws SQLException {
         db.update("MERGE INTO settled_up_to(log_id, size, period_end) KEY(log_id) SELECT log_id, size, ? FROM member_logs", end.getEpochSecond());
+        db.update("INSERT INTO period_logs(period, log_id, size, period_end) SELECT ?, log_id, size, ? FROM member_logs", period, end.getEpochSecond());
+    }
+
+    /** An entry a closed invoice counted, as its licensee may see it ([SET-12]). */
+    public record InvoiceEntry(String logId, long index, String leafHex, Optional<String> rid, Optional<String> jkt, Instant at, String member,
+            String usage, long bytes, boolean attested) {}
+
+    /**
+     * Streams, in (log id, index) order, the entries a closed period's invoice of {@code agreement} counted: billable
+     * entries the period's close covered and the close before it ({@code previous}) did not.
+     */
+    public void forEachOfInvoice(String agreement, String period, Optional<String> previous, java.util.function.Consumer<InvoiceEntry> sink) {
+        db.forEach("SELECT e.log_id, e.idx, e.leaf, e.rid, e.jkt, e.at, e.member, e.usage, e.bytes, e.attested FROM usage_entries e "
+                + "JOIN period_logs p ON p.log_id = e.log_id AND p.period = ? LEFT JOIN period_logs q ON q.log_id = e.log_id AND q.period = ? "
+                + "WHERE e.agreement = ? AND e.billable AND e.at < p.period_end AND e.idx < p.size "
+                + "AND NOT (q.log_id IS NOT NULL AND e.at < q.period_end AND e.idx < q.size) ORDER BY e.log_id, e.idx", rs -> {
+                    sink.accept(new InvoiceEntry(rs.getString(1), rs.getLong(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
+                            Optional.ofNullable(rs.getString(5)), Instant.ofEpochSecond(rs.getLong(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
+                            rs.getBoolean(10)));
+                    return null;
+                }, period, previous.orElse(""), agreement);
     }
 }

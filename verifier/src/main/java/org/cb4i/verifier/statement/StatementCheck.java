@@ -49,6 +49,16 @@ public final class StatementCheck {
         }
     }
 
+    /**
+     * An entry the issuer says a closed invoice counted ([SET-12]), with its inclusion proof in the invoice's entries root.
+     *
+     * @param position its place among the invoice's entries, in (log id, index) order
+     */
+    public record BilledEntry(long position, String logId, long index, String leafHex, Optional<String> rid, Optional<String> jkt, List<byte[]> proof) {}
+
+    /** What {@code --online} fetched: every billed entry, and the thumbprint of the key the caller crawled with. */
+    public record Online(List<BilledEntry> entries, String keyThumbprint) {}
+
     /** A member's own receipts log, entry by entry (the cli reads a proxy's log folder; the verifier knows no proxy). */
     @FunctionalInterface
     public interface MemberLog {
@@ -72,6 +82,17 @@ public final class StatementCheck {
      * @throws IOException when the manifest or the log cannot be read
      */
     public static Result check(String compact, TrustStore trust, Optional<Path> dataset, Optional<MemberLog> memberLog) throws IOException {
+        return check(compact, trust, dataset, memberLog, Optional.empty());
+    }
+
+    /**
+     * Checks a statement, and with {@code online} every entry the issuer says the invoice counted: in the invoice's
+     * root, made with the caller's key, and (with {@code dataset}) among the receipts it holds.
+     *
+     * @throws IOException when the manifest or the log cannot be read
+     */
+    public static Result check(String compact, TrustStore trust, Optional<Path> dataset, Optional<MemberLog> memberLog, Optional<Online> online)
+            throws IOException {
         List<Finding> out = new ArrayList<>();
         Statement s;
         try {
@@ -96,7 +117,75 @@ public final class StatementCheck {
         if (memberLog.isPresent()) {
             againstMemberLog(s, memberLog.get(), out);
         }
+        if (online.isPresent()) {
+            againstBilled(s, online.get(), dataset, out);
+        }
         return new Result(Optional.of(s), out);
+    }
+
+    /** [SET-12]: each billed entry in the invoice's root, made with the caller's key, and held as a receipt. */
+    private static void againstBilled(Statement s, Online online, Optional<Path> dataset, List<Finding> out) throws IOException {
+        if (s.entries().isEmpty()) {
+            out.add(new Finding(true, "--online checks what an invoice counted; this statement counts no entries"));
+            return;
+        }
+        long count = s.entries().get().count();
+        byte[] root = HexFormat.of().parseHex(s.entries().get().rootHex());
+        if (online.entries().size() != count) {
+            out.add(new Finding(true, "the issuer gave " + online.entries().size() + " entries for an invoice that counts " + count));
+        }
+        java.util.Set<String> held = new java.util.HashSet<>();
+        if (dataset.isPresent()) {
+            heldReceipts(dataset.get(), held);
+        }
+        long notInRoot = 0;
+        long otherKey = 0;
+        long notHeld = 0;
+        for (BilledEntry e : online.entries()) {
+            if (!org.cb4i.sdk.log.MerkleProofs.verifyInclusion(Statement.entryLeafHash(e.logId(), e.index(), e.leafHex()), e.position(), count, e.proof(),
+                    root)) {
+                if (notInRoot++ < 5) {
+                    out.add(new Finding(true, "entry " + e.index() + " of log " + e.logId() + " is not in the invoice's entries root"));
+                }
+            }
+            if (!e.jkt().orElse("").equals(online.keyThumbprint())) {
+                if (otherKey++ < 5) {
+                    out.add(new Finding(true, "billed entry " + e.index() + " of log " + e.logId() + " was made with key " + e.jkt().orElse("(none)")
+                            + ", not yours (" + online.keyThumbprint() + ")"));
+                }
+            }
+            if (dataset.isPresent() && !held.contains(e.logId() + " " + e.index())) {
+                if (notHeld++ < 5) {
+                    out.add(new Finding(true, "billed entry " + e.index() + " of log " + e.logId() + " (receipt " + e.rid().orElse("?")
+                            + ") is not among the receipts your dataset holds"));
+                }
+            }
+        }
+        if (notInRoot + otherKey + notHeld == 0 && online.entries().size() == count) {
+            out.add(new Finding(false, "the issuer's " + count + " billed entries are each in the invoice's entries root and were made with your key"
+                    + (dataset.isPresent() ? ", and each is a receipt your dataset holds" : "")));
+        } else if (notInRoot + otherKey + notHeld > 15) {
+            out.add(new Finding(true, notInRoot + " entries outside the root, " + otherKey + " made with another key, " + notHeld + " without a receipt here"));
+        }
+    }
+
+    /** The receipts a crawl's manifest holds, as "log id SP index". */
+    private static void heldReceipts(Path dir, java.util.Set<String> held) throws IOException {
+        try (InputStream in = Files.newInputStream(dir.resolve("manifest.jsonl"))) {
+            ManifestLines lines = new ManifestLines(in, 64 << 20);
+            lines.next();
+            byte[] line;
+            while ((line = lines.next()) != null) {
+                if (line == ManifestLines.TOO_LONG) {
+                    continue;
+                }
+                try {
+                    ManifestRecord.read(line).receipt().filter(r -> r.entry().isPresent()).ifPresent(r -> held.add(r.log() + " " + r.index()));
+                } catch (Cb4iException e) {
+                    // an unreadable line holds no receipt
+                }
+            }
+        }
     }
 
     /** [SET-11]: what the statement counts of a member's content against the member's own log, per licensee (and usage). */

@@ -118,4 +118,30 @@ class StatementCheckTest {
         assertThat(problems(StatementCheck.check(invoice(3, List.of(0, 1, 2), collective, 30, fork).compact(), trust, Optional.of(dir))))
                 .anySatisfy(p -> assertThat(p).contains("shows two histories"));
     }
+
+    @Test
+    void online_billedEntriesOutsideTheRootOrWithoutAReceipt_areNamed() throws Exception { // [SET-12]
+        Statement inv = invoice(3, List.of(0, 1, 2), collective, 30, root);
+        MerkleTree t = new MerkleTree();
+        List<String> leaves = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String leaf = HexFormat.of().formatHex(MerkleTree.leafHash(entries.get(i)));
+            leaves.add(leaf);
+            t.appendLeafHash(Statement.entryLeafHash(logKey.thumbprint(), i, leaf));
+        }
+        List<StatementCheck.BilledEntry> billed = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            billed.add(new StatementCheck.BilledEntry(i, logKey.thumbprint(), i, leaves.get(i), Optional.of("r" + i), Optional.of("jkt"), t.inclusionProof(i, 3)));
+        }
+        StatementCheck.Result good = StatementCheck.check(inv.compact(), trust, Optional.of(dir), Optional.empty(),
+                Optional.of(new StatementCheck.Online(billed, "jkt")));
+        assertThat(problems(good)).isEmpty();
+        assertThat(good.findings()).anySatisfy(f -> assertThat(f.message()).contains("each is a receipt your dataset holds"));
+
+        List<StatementCheck.BilledEntry> forged = new ArrayList<>(billed);
+        forged.set(1, new StatementCheck.BilledEntry(1, logKey.thumbprint(), 7, leaves.get(1), Optional.of("r7"), Optional.of("jkt"), t.inclusionProof(1, 3)));
+        assertThat(problems(StatementCheck.check(inv.compact(), trust, Optional.of(dir), Optional.empty(), Optional.of(new StatementCheck.Online(forged, "jkt")))))
+                .anySatisfy(p -> assertThat(p).contains("entry 7 of log " + logKey.thumbprint() + " is not in the invoice's entries root"))
+                .anySatisfy(p -> assertThat(p).contains("is not among the receipts your dataset holds"));
+    }
 }
