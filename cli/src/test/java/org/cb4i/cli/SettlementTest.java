@@ -326,8 +326,10 @@ class SettlementTest {
                 "two pages were served twice", "--json");
         Statement note = Statement.verify(Json.mapper().readTree(credit.out()).get("statement").asText(), iss -> keys);
         assertThat(note.refersTo()).hasValue("2026-11-I0001#" + lineB.line());
-        assertThat(cb4i("issuer", "credit", "--config", cfg, "--invoice", "2026-11-I0001", "--line", "2", "--amount-minor", "500000", "--reason", "x")
-                .exit()).isEqualTo(2);
+        Run tooMuch = cb4i("issuer", "credit", "--config", cfg, "--invoice", "2026-11-I0001", "--line", Integer.toString(lineB.line()),
+                "--amount-minor", Long.toString(lineB.amountMinor()), "--reason", "x");
+        assertThat(tooMuch.exit()).as("credits on one line never exceed it").isEqualTo(2);
+        assertThat(tooMuch.err()).contains("less 5 credited already");
         ok("issuer", "invoice", "--config", cfg, "--number", "2026-11-I0001", "--status", "paid");
         assertThat(ok("issuer", "statements", "--config", cfg, "--period", "2026-11").out()).contains("status=paid");
     }

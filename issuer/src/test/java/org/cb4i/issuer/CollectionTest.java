@@ -220,5 +220,8 @@ class CollectionTest extends IssuerFixture {
         assertThat(summary.payouts()).extracting(Statement.Share::member, Statement.Share::amountMinor)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(log.origin(), 300L)); // [SET-7]: nothing to weigh, shared equally
         assertThat(admin(Map.of("op", "settle", "period", "2026-07", "close", true)).statusCode()).as("a closed period never changes").isEqualTo(409);
+        HttpResponse<String> earlier = admin(Map.of("op", "settle", "period", "2026-05", "close", true));
+        assertThat(earlier.statusCode()).as("periods close in order").isEqualTo(409);
+        assertThat(json(earlier).get("error_description").asText()).contains("comes before 2026-07");
     }
 }

@@ -229,8 +229,19 @@ final class SettlementAdminOps {
         Statement.Line disputed = invoice.lines().stream().filter(l -> l.line() == line).findFirst()
                 .orElseThrow(() -> StoreException.invalid("line: invoice " + number + " has lines 1 to " + invoice.lines().size()));
         long amount = op.path("amount_minor").asLong(-1);
-        if (!op.path("amount_minor").isIntegralNumber() || amount <= 0 || amount > disputed.amountMinor()) {
-            throw StoreException.invalid("amount_minor: expected a whole number of minor units from 1 to the line's " + disputed.amountMinor());
+        // Credits already given on this line count: together they never exceed it.
+        long credited = 0;
+        for (StatementStore.StatementRow r : collective.store().statements().statements(Optional.of(invoice.period()))) {
+            if (r.kind().equals("credit_note") && r.refersTo().orElse("").equals(number)) {
+                Statement c = Statement.verify(r.jws(), iss -> collective.jwks());
+                if (c.refersTo().orElse("").equals(number + "#" + line)) {
+                    credited += c.totalMinor();
+                }
+            }
+        }
+        if (!op.path("amount_minor").isIntegralNumber() || amount <= 0 || amount > disputed.amountMinor() - credited) {
+            throw StoreException.invalid("amount_minor: expected a whole number of minor units from 1 to " + (disputed.amountMinor() - credited)
+                    + " (the line's " + disputed.amountMinor() + (credited > 0 ? ", less " + credited + " credited already" : "") + ")");
         }
         String reason = AdminOps.text(op, "reason", true);
         String cn = invoice.period() + "-C" + String.format("%04d", collective.store().statements().count(invoice.period(), "credit_note") + 1);

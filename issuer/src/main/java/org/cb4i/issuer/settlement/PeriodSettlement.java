@@ -120,6 +120,11 @@ public final class PeriodSettlement {
             throw StoreException.invalid("period " + period + " has not ended yet (it ends " + end + "); it can be settled as a draft, not closed");
         }
         List<String> closedPeriods = store.statements().closedPeriods();
+        if (close && !closedPeriods.isEmpty() && period.compareTo(closedPeriods.get(closedPeriods.size() - 1)) < 0) {
+            // What the last close settled is recorded per log as of its period: closing an earlier one after it would bill twice.
+            throw StoreException.conflict("period " + period + " comes before " + closedPeriods.get(closedPeriods.size() - 1)
+                    + ", which is closed: periods close in order; its late usage is billed as adjustments of the next open period");
+        }
         Optional<Instant> earliest = store.usage().earliestUnsettled(start);
         if (close && earliest.isPresent()) {
             String p = YearMonth.from(earliest.get().atZone(ZoneOffset.UTC)).toString();
