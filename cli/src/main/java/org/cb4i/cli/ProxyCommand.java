@@ -46,7 +46,12 @@ final class ProxyCommand implements Callable<Integer> {
                 cfg = ConfigLoader.load(config);
             } else {
                 site = SampleSite.start();
-                cfg = EmbeddedDefault.config(state, port, site.port());
+                // The embedded issuer (cb4i issuer, same --state) keeps its collector key in state/issuer/collector; made
+                // here when the proxy starts first, so that its collector may read this log ([SET-8]) in either order.
+                Path collector = state.resolve("issuer").resolve("collector");
+                org.cb4i.sdk.key.KeyFiles.readOrGenerate(collector);
+                cfg = EmbeddedDefault.config(state, port, site.port(), java.util.Optional.of(collector.resolve(org.cb4i.sdk.key.KeyFiles.PUBLIC_JWKS)
+                        .toAbsolutePath().toUri()));
             }
         } catch (ConfigException e) {
             err.println("cb4i: the configuration cannot be used:");

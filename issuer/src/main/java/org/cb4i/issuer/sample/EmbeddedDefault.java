@@ -38,7 +38,9 @@ public final class EmbeddedDefault {
         return new IssuerConfig(Optional.empty(), "127.0.0.1", port, COLLECTIVE, COLLECTIVE, URI.create("http://127.0.0.1:" + port),
                 abs.resolve("collective").resolve(KeyFiles.PRIVATE_JWK), store, store.resolve("admin.token"), Duration.ofHours(1),
                 Duration.ofSeconds(10), Duration.ofHours(1), IssuerConfig.DEFAULT_STATUS_CAPACITY, IssuerConfig.DEFAULT_REPERTOIRE_VALIDITY,
-                IssuerConfig.DEFAULT_MAX_BODY_BYTES);
+                IssuerConfig.DEFAULT_MAX_BODY_BYTES)
+                // The embedded proxy is on loopback over plain http: the demo collective collects from it every minute.
+                .withCollection(new IssuerConfig.Collection(Duration.ofMinutes(1), true, true));
     }
 
     /** Adds the sample member, licensee and agreement when the store has no member yet. */
@@ -55,7 +57,8 @@ public final class EmbeddedDefault {
         ops.apply(Json.mapper().valueToTree(Map.of("op", "licensee.add", "id", LICENSEE, "jwk", crawler.publicKey().toJsonObject(),
                 "contact", "demo@crawler.example")));
         ops.apply(Json.mapper().valueToTree(Map.of("op", "agreement.add", "id", AGREEMENT, "licensee", LICENSEE, "grant",
-                Map.of("usages", List.of("ai-train")), "not_after", now.plus(Duration.ofDays(365)).getEpochSecond())));
+                Map.of("usages", List.of("ai-train"), "price", Map.of("currency", "EUR", "per_request", "0.002", "fee", "10")),
+                "not_after", now.plus(Duration.ofDays(365)).getEpochSecond())));
         return true;
     }
 }
