@@ -158,13 +158,16 @@ final class SettlementAdminOps {
             case "settle" -> {
                 YearMonth month = month(AdminOps.text(op, "period", true));
                 Optional<java.nio.file.Path> dir = op.has("out") ? Optional.of(java.nio.file.Path.of(AdminOps.text(op, "out", true))) : Optional.empty();
-                StatementWriter writer = new StatementWriter(dir);
                 PeriodSettlement.Outcome o;
-                synchronized (collective.collectionLock()) {
-                    o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).settle(month,
-                            op.path("close").asBoolean(false), op.path("allow_incomplete").asBoolean(false), writer::accept);
+                List<String> kept;
+                try (StatementWriter writer = new StatementWriter(dir)) { // its I/O threads stop however the settlement ends
+                    synchronized (collective.collectionLock()) {
+                        o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).settle(month,
+                                op.path("close").asBoolean(false), op.path("allow_incomplete").asBoolean(false), writer::accept);
+                    }
+                    writer.finish();
+                    kept = writer.kept;
                 }
-                writer.finish();
                 out.put("period", o.period());
                 out.put("closed", o.closed());
                 dir.ifPresent(d -> out.put("out", d.toString()));
@@ -178,7 +181,7 @@ final class SettlementAdminOps {
                     return m;
                 }).toList());
                 if (dir.isEmpty()) {
-                    out.put("statements", writer.kept);
+                    out.put("statements", kept);
                 }
                 out.put("incomplete", o.incomplete().stream().map(i -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -264,15 +267,17 @@ final class SettlementAdminOps {
      * Where a settlement's statements go: into a folder (their .jwt, .json, .csv and .html, written by the process that
      * holds the store), or, without one, into the answer, up to {@link #MAX_IN_ANSWER} of them.
      */
-    static final class StatementWriter {
+    static final class StatementWriter implements AutoCloseable {
         static final int MAX_IN_ANSWER = 2000;
         final Optional<java.nio.file.Path> dir;
         final List<String> kept = new ArrayList<>();
         final List<Statement> summaries = new ArrayList<>();
-        final org.cb4i.sdk.files.AtomicFiles.Batch batch = new org.cb4i.sdk.files.AtomicFiles.Batch(256, 4);
+        /** Only with a folder to write to: a batch runs threads of its own. */
+        final Optional<org.cb4i.sdk.files.AtomicFiles.Batch> batch;
 
         StatementWriter(Optional<java.nio.file.Path> dir) {
             this.dir = dir;
+            this.batch = dir.map(d -> new org.cb4i.sdk.files.AtomicFiles.Batch(256, 4));
             dir.ifPresent(d -> {
                 try {
                     java.nio.file.Files.createDirectories(d);
@@ -297,10 +302,13 @@ final class SettlementAdminOps {
 
         /** Writes the summaries and waits for every file to be on disk. @throws StoreException naming the files that could not be written */
         void finish() {
+            if (batch.isEmpty()) {
+                return;
+            }
             summaries.forEach(s -> write(s, summaries.size() > 1));
             List<org.cb4i.sdk.files.AtomicFiles.Batch.Failure> failed;
             try {
-                failed = batch.finish();
+                failed = batch.get().finish();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted while writing the statements");
@@ -313,10 +321,16 @@ final class SettlementAdminOps {
 
         private void write(Statement s, boolean several) {
             try {
-                org.cb4i.issuer.settlement.StatementFiles.write(batch, dir.get(), s, several);
+                org.cb4i.issuer.settlement.StatementFiles.write(batch.orElseThrow(), dir.get(), s, several);
             } catch (java.io.IOException e) {
                 throw new StoreException(dir.get() + ": cannot write statement " + s.number() + " (" + e.getMessage() + ")");
             }
+        }
+
+        /** Stops the batch's threads; files it staged but did not commit (a settlement that failed) are deleted. */
+        @Override
+        public void close() {
+            batch.ifPresent(org.cb4i.sdk.files.AtomicFiles.Batch::close);
         }
     }
 

@@ -39,8 +39,6 @@ import org.cb4i.sdk.log.MerkleTree;
  * itself is flagged with the evidence kept. Synchronous; one collection at a time (callers serialise).
  */
 public final class Collector {
-    /** Media type of a collection acknowledgement ([SET-9]). */
-    public static final String ACK_TYP = "collection-ack+jwt";
     static final int PAGE = 10_000;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -238,8 +236,8 @@ public final class Collector {
         claims.put("root", cp.rootHex());
         claims.put("iat", clock.instant().getEpochSecond());
         try {
-            fetcher.post(URI.create(base + "acknowledgements"), "application/" + ACK_TYP,
-                    CompactJws.sign(collectorKey, ACK_TYP, claims).getBytes(StandardCharsets.US_ASCII), Map.of());
+            fetcher.post(URI.create(base + "acknowledgements"), "application/" + Checkpoint.ACKNOWLEDGEMENT_TYP,
+                    CompactJws.sign(collectorKey, Checkpoint.ACKNOWLEDGEMENT_TYP, claims).getBytes(StandardCharsets.US_ASCII), Map.of());
             return "; acknowledged";
         } catch (Cb4iException e) {
             return "; the acknowledgement was not taken (" + e.getMessage() + ")";

@@ -28,8 +28,9 @@ import org.cb4i.sdk.terms.Usage;
 /**
  * Settles one calendar month (UTC) ([SET-10]): for each priced agreement an invoice to its licensee, a payout
  * statement for each member paid, and a summary per currency, all signed by the collective. Without closing, the
- * statements are drafts and nothing is stored; closing stores them numbered, never to change, and marks the entries
- * they count as settled, so that entries of the month collected later become adjustment lines of a later month.
+ * statements are drafts and nothing is stored; closing stores them numbered, never to change, and records how far each
+ * log was settled (its verified size and the month's end), so that entries of the month collected later become
+ * adjustment lines of a later month.
  * Memory does not grow with the number of entries: they are streamed and folded into per-line totals.
  */
 public final class PeriodSettlement {

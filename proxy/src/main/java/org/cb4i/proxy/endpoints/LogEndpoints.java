@@ -43,7 +43,6 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     /** The most entries one {@code entries} request returns ([SET-8]). */
     public static final int MAX_ENTRIES = 10_000;
     static final int MAX_ACK_BYTES = 8192;
-    static final String ACK_TYP = "collection-ack+jwt";
     private static final HexFormat HEX = HexFormat.of();
 
     private final ReceiptLog log;
@@ -235,7 +234,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
             long size;
             String root;
             try {
-                CompactJws.Parsed jws = CompactJws.parse(text, ACK_TYP, MAX_ACK_BYTES, "acknowledgement");
+                CompactJws.Parsed jws = CompactJws.parse(text, Checkpoint.ACKNOWLEDGEMENT_TYP, MAX_ACK_BYTES, "acknowledgement");
                 iss = jws.payload().path("iss").asText();
                 Optional<KeySet> keys = st.collectorKeys(iss);
                 if (keys.isEmpty()) {

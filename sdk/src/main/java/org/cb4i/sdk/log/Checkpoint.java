@@ -22,6 +22,11 @@ import org.cb4i.sdk.key.SigningKey;
  */
 public record Checkpoint(String compact, String logId, long size, byte[] root, Instant time) {
     public static final String TYP = "checkpoint+jwt";
+    /**
+     * {@code typ} of a collector's signed acknowledgement of the checkpoint it collected up to (SPEC.md [SET-9]): claims
+     * {@code iss}, {@code log_id}, {@code size}, {@code root}, {@code iat}.
+     */
+    public static final String ACKNOWLEDGEMENT_TYP = "collection-ack+jwt";
     public static final int MAX_CHARS = 4096;
 
     public Checkpoint {

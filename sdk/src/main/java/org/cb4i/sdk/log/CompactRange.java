@@ -91,11 +91,6 @@ public final class CompactRange {
         return r;
     }
 
-    /** A copy that appends independently. */
-    public CompactRange copy() {
-        return new CompactRange(size, roots);
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof CompactRange c) || c.size != size || c.roots.size() != roots.size()) {
