@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.cb4i.issuer.testing.IssuerYaml;
 import org.cb4i.sdk.crawler.TokenClient;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -119,16 +120,7 @@ class CollectiveProcessTest {
     }
 
     Path issuerConfig(int port) throws Exception {
-        Path f = dir.resolve("issuer.yaml");
-        Files.writeString(f, String.join("\n",
-                "id: " + COLLECTIVE,
-                "public_url: http://127.0.0.1:" + port,
-                "listen: 127.0.0.1:" + port,
-                "key: collective/private.jwk",
-                "store: issuer-store",
-                "token_lifetime: 1h",
-                "status: {ttl: 2s, validity: 8s}", ""));
-        return f;
+        return IssuerYaml.onPort(port).id(COLLECTIVE).with("token_lifetime: 1h", "status: {ttl: 2s, validity: 8s}").write(dir.resolve("issuer.yaml"));
     }
 
     record Answer(int status, String reason, Optional<String> receipt) {}

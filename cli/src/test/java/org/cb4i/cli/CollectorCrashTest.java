@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.cb4i.issuer.collective.AdminOps;
 import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.config.IssuerConfigLoader;
 import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.testing.IssuerYaml;
 import org.cb4i.proxy.Proxy;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.proxy.receipts.ReceiptLog;
@@ -70,8 +70,8 @@ class CollectorCrashTest {
         String member = "http://127.0.0.1:" + port;
         Path issuerYaml = dir.resolve("issuer.yaml");
         SigningKey collective = KeyFiles.readOrGenerate(dir.resolve("collective"));
-        Files.writeString(issuerYaml, String.join("\n", "id: " + EmbeddedDefault.COLLECTIVE, "public_url: http://127.0.0.1:1", "listen: 127.0.0.1:0",
-                "key: collective/private.jwk", "store: issuer-store", "collection: {interval: 0s, allow_plain_http: true, allow_private_addresses: true}", ""));
+        IssuerYaml.onPort(0).id(EmbeddedDefault.COLLECTIVE).publicUrl("http://127.0.0.1:1")
+                .with("collection: {interval: 0s, allow_plain_http: true, allow_private_addresses: true}").write(issuerYaml);
         var cfg = IssuerConfigLoader.load(issuerYaml);
         SigningKey crawler = KeyFiles.generate(KeyAlgorithm.ED25519);
         String jti;

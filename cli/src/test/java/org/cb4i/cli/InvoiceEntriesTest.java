@@ -2,7 +2,6 @@ package org.cb4i.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.config.IssuerConfigLoader;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.UsageStore;
+import org.cb4i.issuer.testing.IssuerYaml;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeyAlgorithm;
 import org.cb4i.sdk.key.KeyFiles;
@@ -44,8 +44,7 @@ class InvoiceEntriesTest {
         Instant at = last.atDay(10).atStartOfDay().toInstant(ZoneOffset.UTC);
         int port = CollectorCrashTest.freePort();
         Path yaml = dir.resolve("issuer.yaml");
-        Files.writeString(yaml, String.join("\n", "id: https://collective.example", "public_url: http://127.0.0.1:" + port, "listen: 127.0.0.1:" + port,
-                "key: collective/private.jwk", "store: issuer-store", ""));
+        IssuerYaml.onPort(port).write(yaml);
         KeyFiles.readOrGenerate(dir.resolve("collective"));
         ok("keys", "generate", "--out", dir.resolve("crawler").toString());
         SigningKey crawler = KeyFiles.readSigningKey(dir.resolve("crawler/private.jwk"));

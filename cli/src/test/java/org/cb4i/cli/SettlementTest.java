@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +23,10 @@ import java.util.List;
 import java.util.Optional;
 import org.cb4i.issuer.Issuer;
 import org.cb4i.issuer.config.IssuerConfigLoader;
+import org.cb4i.issuer.testing.IssuerYaml;
 import org.cb4i.proxy.Proxy;
 import org.cb4i.proxy.config.ConfigLoader;
+import org.cb4i.proxy.testing.ProxyYaml;
 import org.cb4i.sdk.Eventually;
 import org.cb4i.sdk.MutableClock;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
@@ -92,31 +93,20 @@ class SettlementTest {
     }
 
     Proxy proxy(String name, int port) throws Exception {
-        Path yaml = dir.resolve(name + ".yaml");
-        Files.writeString(yaml, String.join("\n",
-                "listen: 127.0.0.1:" + port,
-                "origin: http://127.0.0.1:" + origin,
-                "publisher: http://127.0.0.1:" + port,
-                "issuers:",
-                "  - id: " + COLLECTIVE,
-                "    jwks: file:collective.jwks.json",
-                "    collector_key: file:collector.jwks.json",
-                "paths:",
-                "  - match: /premium/*",
-                "    access: licensed",
-                "    usages: [ai-train]",
-                "    signature: per-request",
-                "  - match: /*",
-                "    access: licensed",
-                "    usages: [ai-train]",
-                "log:",
-                "  dir: ./log-" + name,
-                "  checkpoint_interval: 1s",
-                "  checkpoint_entries: 1",
-                "  checkpoint_refresh: 1s",
-                "access_log: off",
-                "allow_plain_http: true",
-                "allow_private_addresses: true", ""));
+        Path yaml = ProxyYaml.inFrontOf(origin).port(port).publisher("http://127.0.0.1:" + port)
+                .issuer(COLLECTIVE, "file:collective.jwks.json", "collector_key: file:collector.jwks.json")
+                .paths("""
+                        paths:
+                          - match: /premium/*
+                            access: licensed
+                            usages: [ai-train]
+                            signature: per-request
+                          - match: /*
+                            access: licensed
+                            usages: [ai-train]
+                        """)
+                .log("./log-" + name, "checkpoint_interval: 1s", "checkpoint_entries: 1", "checkpoint_refresh: 1s")
+                .write(dir.resolve(name + ".yaml"));
         Proxy p = Proxy.start(ConfigLoader.load(yaml), clock, events::add);
         running.add(p);
         return p;
@@ -164,9 +154,8 @@ class SettlementTest {
 
         int issuerPort = freePort();
         issuerYaml = dir.resolve("issuer.yaml");
-        Files.writeString(issuerYaml, String.join("\n", "id: " + COLLECTIVE, "public_url: http://127.0.0.1:" + issuerPort,
-                "listen: 127.0.0.1:" + issuerPort, "key: collective/private.jwk", "store: issuer-store", "token_lifetime: 30d",
-                "status: {ttl: 60s, validity: 60d}", "collection: {interval: 0s, allow_plain_http: true, allow_private_addresses: true}", ""));
+        IssuerYaml.onPort(issuerPort).id(COLLECTIVE).with("token_lifetime: 30d", "status: {ttl: 60s, validity: 60d}",
+                "collection: {interval: 0s, allow_plain_http: true, allow_private_addresses: true}").write(issuerYaml);
         SigningKey collective = KeyFiles.readOrGenerate(dir.resolve("collective"));
         issuer = Issuer.start(IssuerConfigLoader.load(issuerYaml), clock, events::add);
         running.add(issuer::stop);

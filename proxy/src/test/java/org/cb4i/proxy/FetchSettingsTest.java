@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.cb4i.proxy.config.ConfigLoader;
+import org.cb4i.proxy.testing.ProxyYaml;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.status.StatusList;
 import org.cb4i.sdk.status.StatusListToken;
@@ -36,7 +37,7 @@ class FetchSettingsTest {
     ProxyConfig.Fetching fetching(String yaml) throws Exception {
         try (ProxyHarness h = new ProxyHarness(dir)) {
             Path f = dir.resolve("p.yaml");
-            Files.writeString(f, h.config("").replace("fetch_from_private_addresses: true\n", "") + yaml);
+            Files.writeString(f, h.config("").replace(ProxyYaml.LOOPBACK_FETCHING, "") + yaml);
             return ConfigLoader.load(f).fetching();
         }
     }
@@ -55,7 +56,7 @@ class FetchSettingsTest {
     void aPlainHttpStatusList_isRefused_naming_allow_plain_http_inTheAnswerAndInReadyz() throws Exception {
         try (ProxyHarness h = new ProxyHarness(dir)) {
             Path f = dir.resolve("proxy.yaml");
-            Files.writeString(f, h.config("").replace("fetch_from_private_addresses: true\n", "allow_private_addresses: true\n"));
+            Files.writeString(f, h.config("").replace(ProxyYaml.LOOPBACK_FETCHING, "allow_private_addresses: true\n"));
             h.configFile = f;
             h.proxy = Proxy.start(ConfigLoader.load(f), java.time.Clock.systemUTC(), h.events::add);
             URI uri = URI.create("http://127.0.0.1:" + h.origin.port() + "/status/1");

@@ -26,6 +26,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.cb4i.proxy.config.ConfigLoader;
+import org.cb4i.proxy.testing.ProxyYaml;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -82,37 +83,15 @@ final class ProxyHarness implements AutoCloseable {
 
     /** The issue's example configuration, with the origin's port, plus extra YAML lines. */
     String config(String extra) {
-        return """
-                listen: 127.0.0.1:0
-                origin: http://127.0.0.1:%d
-                publisher: %s
-                issuers:
-                  - id: %s
-                    jwks: file:issuer.jwks.json
-                    token_endpoint: https://collective.example/token
-                paths:
-                  - match: /free/*
-                    access: open
-                  - match: /private/*
-                    access: deny
-                  - match: /premium/*
-                    access: licensed
-                    usages: [ai-train]
-                    signature: per-request
-                  - match: /*
-                    access: licensed
-                    usages: [ai-train]
-                log:
-                  dir: ./proxy-log
-                  checkpoint_interval: 1s
-                  checkpoint_entries: 2
-                admin: 127.0.0.1:0
-                access_log: off
-                fetch_from_private_addresses: true
-                origin_timeouts:
-                  connect: 1s
-                  response: 1s
-                """.formatted(origin.port(), PUBLISHER, ISSUER) + extra;
+        return ProxyYaml.inFrontOf(origin.port()).publisher(PUBLISHER)
+                .issuer(ISSUER, "file:issuer.jwks.json", "token_endpoint: https://collective.example/token")
+                .with("""
+                        admin: 127.0.0.1:0
+                        origin_timeouts:
+                          connect: 1s
+                          response: 1s
+                        """)
+                .with(extra).text();
     }
 
     ProxyHarness start(String extra) throws Exception {

@@ -1,6 +1,7 @@
 package org.cb4i.sdk.crawler;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import org.cb4i.sdk.json.Json;
 import org.netpreserve.jwarc.WarcCompression;
 import org.netpreserve.jwarc.WarcRecord;
@@ -21,17 +25,33 @@ import org.netpreserve.jwarc.WarcWriter;
  * it stopped: {@code data.warc.gz} (one gzip member per record) and {@code records.jsonl} (one line per URL
  * finished, written after its WARC record). On reopening, a torn last line is dropped and the WARC is cut back to
  * the end of the last record a line names, so the two always agree.
+ *
+ * <p>A journal line is the URL's manifest record ({@link ManifestRecord}, without its id) with what only a resumed
+ * crawl needs beside it: the links found on the page ({@code links}) and why its text or credential could not be
+ * read ({@code text_error}, {@code credential_error}).
  */
 final class CrawlJournal implements AutoCloseable {
+    /** One finished URL: its record, the links it led to, and notes kept for the crawl's own use. */
+    record Line(ManifestRecord record, List<String> links, Map<String, String> notes) {
+        Line {
+            links = List.copyOf(links);
+            notes = Map.copyOf(notes);
+        }
+
+        Line(ManifestRecord record) {
+            this(record, List.of(), Map.of());
+        }
+    }
+
     static final String WARC = "data.warc.gz";
     static final String RECORDS = "records.jsonl";
 
     private final FileChannel warcChannel;
     private final WarcWriter warc;
     private final FileChannel records;
-    private final List<ObjectNode> done;
+    private final List<Line> done;
 
-    private CrawlJournal(FileChannel warcChannel, WarcWriter warc, FileChannel records, List<ObjectNode> done) {
+    private CrawlJournal(FileChannel warcChannel, WarcWriter warc, FileChannel records, List<Line> done) {
         this.warcChannel = warcChannel;
         this.warc = warc;
         this.records = records;
@@ -42,7 +62,7 @@ final class CrawlJournal implements AutoCloseable {
     static CrawlJournal open(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path recordsFile = dir.resolve(RECORDS);
-        List<ObjectNode> done = new ArrayList<>();
+        List<Line> done = new ArrayList<>();
         long keep = 0;
         long warcEnd = 0;
         if (Files.exists(recordsFile)) {
@@ -56,13 +76,14 @@ final class CrawlJournal implements AutoCloseable {
                 try {
                     JsonNode n = Json.readTree(line);
                     if (n instanceof ObjectNode o) {
-                        done.add(o);
-                        JsonNode w = o.get("warc");
-                        if (w != null) {
-                            warcEnd = Math.max(warcEnd, w.path("offset").asLong() + w.path("length").asLong());
+                        Line read = read(o);
+                        done.add(read);
+                        if (read.record().warc().isPresent()) {
+                            ManifestRecord.Warc w = read.record().warc().get();
+                            warcEnd = Math.max(warcEnd, w.offset() + w.length());
                         }
                     }
-                } catch (IOException e) {
+                } catch (IOException | MalformedInputException e) {
                     break; // a torn line: everything from here was not completed
                 }
                 start = i + 1;
@@ -81,25 +102,21 @@ final class CrawlJournal implements AutoCloseable {
     }
 
     /** The lines of URLs finished in earlier runs. */
-    List<ObjectNode> done() {
+    List<Line> done() {
         return done;
     }
 
-    /** Writes a WARC record and returns its {@code {offset, length}}. */
-    ObjectNode writeWarc(WarcRecord record) throws IOException {
+    /** Writes a WARC record and returns where it is. */
+    ManifestRecord.Warc writeWarc(WarcRecord record) throws IOException {
         long offset = warcChannel.position();
         warc.write(record);
-        ObjectNode w = Json.mapper().createObjectNode();
-        w.put("file", WARC);
-        w.put("offset", offset);
-        w.put("length", warcChannel.position() - offset);
-        return w;
+        return new ManifestRecord.Warc(WARC, offset, warcChannel.position() - offset, java.util.Optional.of(record.id().toString()));
     }
 
     /** Appends a finished URL's line (after its WARC record, if any), durably. */
-    void append(ObjectNode line) throws IOException {
+    void append(Line line) throws IOException {
         warcChannel.force(false);
-        ByteBuffer b = ByteBuffer.wrap((Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer b = ByteBuffer.wrap((Json.write(write(line)) + "\n").getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
             records.write(b);
         }
@@ -139,5 +156,25 @@ final class CrawlJournal implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(file.getParent() + ": cannot record the license used", e);
         }
+    }
+
+    private static ObjectNode write(Line line) {
+        ObjectNode o = Json.readObject(line.record().toBytes(), "a record", org.cb4i.sdk.Reason.MALFORMED_JSON);
+        ArrayNode links = o.putArray("links");
+        line.links().forEach(links::add);
+        line.notes().forEach(o::put);
+        return o;
+    }
+
+    private static Line read(ObjectNode o) {
+        List<String> links = new ArrayList<>();
+        o.path("links").forEach(l -> links.add(l.asText()));
+        Map<String, String> notes = new java.util.LinkedHashMap<>();
+        for (String n : List.of("text_error", "credential_error")) {
+            if (o.hasNonNull(n)) {
+                notes.put(n, o.get(n).asText());
+            }
+        }
+        return new Line(ManifestRecord.of(o), links, notes);
     }
 }

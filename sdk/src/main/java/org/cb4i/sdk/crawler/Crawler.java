@@ -1,8 +1,5 @@
 package org.cb4i.sdk.crawler;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -25,18 +22,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.credential.HtmlCredentials;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.httpsig.WebBotAuthSigner;
 import org.cb4i.sdk.jose.CompactJws;
-import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.SigningKey;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.sdk.text.CanonicalText;
@@ -146,14 +144,14 @@ public final class Crawler {
         ArrayDeque<Pending> frontier = new ArrayDeque<>();
         Set<String> seen = new HashSet<>();
         try (CrawlJournal journal = CrawlJournal.open(s.out())) {
-            for (ObjectNode line : journal.done()) {
-                seen.add(line.path("url").asText());
-                count(counts, line);
+            for (CrawlJournal.Line line : journal.done()) {
+                seen.add(line.record().url());
+                count(counts, line.record());
             }
-            for (ObjectNode line : journal.done()) {
-                for (JsonNode l : line.path("links")) {
-                    if (seen.add(l.asText())) {
-                        frontier.add(new Pending(URI.create(l.asText()), 0));
+            for (CrawlJournal.Line line : journal.done()) {
+                for (String l : line.links()) {
+                    if (seen.add(l)) {
+                        frontier.add(new Pending(URI.create(l), 0));
                     }
                 }
             }
@@ -172,14 +170,14 @@ public final class Crawler {
                 Sites.Host host = sites.get(p.url());
                 waitFor(host);
                 counts.queued = frontier.size();
-                ObjectNode line = fetch(p, host, frontier, seen, scope, journal);
+                CrawlJournal.Line line = fetch(p, host, frontier, seen, scope, journal);
                 if (line == null) {
                     continue; // requeued (429, transient failure)
                 }
                 journal.append(line);
-                count(counts, line);
+                count(counts, line.record());
                 counts.queued = frontier.size();
-                progress.update(counts, p.url().toString(), line.path("outcome").asText());
+                progress.update(counts, p.url().toString(), line.record().outcome().orElse(""));
             }
             counts.queued = frontier.size();
             new Evidence(s, http, signer, () -> token).write(journal.done(), tokensUsed, sites.all());
@@ -187,16 +185,14 @@ public final class Crawler {
         return counts;
     }
 
-    private static void count(Counts c, ObjectNode line) {
-        switch (line.path("outcome").asText()) {
+    private static void count(Counts c, ManifestRecord line) {
+        switch (line.outcome().orElse("")) {
             case "fetched" -> c.fetched++;
             case "refused" -> c.refused++;
             case "skipped" -> c.skipped++;
             default -> c.failed++;
         }
-        if (line.has("reason")) {
-            c.reasons.merge(line.get("reason").asText(), 1, Integer::sum);
-        }
+        line.reason().ifPresent(r -> c.reasons.merge(r, 1, Integer::sum));
     }
 
     /** The first pending URL whose host may be asked now, else the one whose host is free soonest. */
@@ -282,13 +278,11 @@ public final class Crawler {
 
     // ------------------------------------------------------------------ one URL
 
-    private ObjectNode fetch(Pending p, Sites.Host host, ArrayDeque<Pending> frontier, Set<String> seen, Set<String> scope, CrawlJournal journal)
+    private CrawlJournal.Line fetch(Pending p, Sites.Host host, ArrayDeque<Pending> frontier, Set<String> seen, Set<String> scope, CrawlJournal journal)
             throws IOException, TokenClient.Refused {
         URI url = p.url();
-        ObjectNode line = Json.mapper().createObjectNode();
-        line.put("url", url.toString());
         Instant at = s.clock().instant();
-        line.put("fetched_at", at.getEpochSecond());
+        ManifestRecord.Builder line = new ManifestRecord.Builder(url.toString(), at.getEpochSecond());
         String pathAndQuery = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
         if (!host.robots.isAllowed(pathAndQuery)) {
@@ -320,8 +314,7 @@ public final class Crawler {
             throw new IOException("interrupted");
         }
         int status = resp.statusCode();
-        line.put("status", status);
-        line.put("license", claims.id());
+        line.status(status).license(claims.id());
         if (body.length > MAX_BODY_BYTES) {
             return failed(line, "TOO_LARGE", "larger than " + MAX_BODY_BYTES + " bytes; not kept");
         }
@@ -335,29 +328,26 @@ public final class Crawler {
             return failed(line, Answers.reasonOf(body).orElse("QUOTA_EXCEEDED"), "still " + status + " after " + MAX_ATTEMPTS + " attempts");
         }
         if (status == 401 || status == 402 || status == 403) {
-            line.put("outcome", "refused");
-            line.put("reason", Answers.reasonOf(body).orElse("HTTP_" + status));
-            line.put("detail", Answers.detailOf(body));
-            return line;
+            line.outcome("refused", Optional.of(Answers.reasonOf(body).orElse("HTTP_" + status)), Optional.of(Answers.detailOf(body)));
+            return new CrawlJournal.Line(line.build());
         }
         if (status >= 300 && status < 400) {
             Optional<String> loc = resp.headers().firstValue("Location");
-            line.put("outcome", "skipped");
-            line.put("reason", "REDIRECT");
+            line.outcome("skipped", Optional.of("REDIRECT"), Optional.empty());
+            List<String> links = new ArrayList<>();
             if (loc.isPresent()) {
                 try {
                     URI target = normalise(url.resolve(loc.get()));
-                    line.put("location", target.toString());
-                    ArrayNode links = line.putArray("links");
+                    line.location(target.toString());
                     if (scope.contains(origin(target)) && seen.add(target.toString())) {
                         frontier.add(new Pending(target, 0));
                         links.add(target.toString());
                     }
                 } catch (IllegalArgumentException e) {
-                    line.put("detail", "unusable Location");
+                    line.detail("unusable Location");
                 }
             }
-            return line;
+            return new CrawlJournal.Line(line.build(), links, Map.of());
         }
         if (status >= 500) {
             return retryOrFail(p, frontier, line, "ORIGIN_" + status, "the site answered " + status);
@@ -367,41 +357,32 @@ public final class Crawler {
         }
         // 200: keep it, with its evidence.
         String contentType = resp.headers().firstValue("Content-Type").orElse("application/octet-stream");
-        line.put("outcome", "fetched");
-        line.put("content_type", contentType);
-        line.put("bytes", body.length);
-        line.put("bytes_sha256", sha256Hex(body));
+        line.outcome("fetched", Optional.empty(), Optional.empty()).content(contentType, body.length, sha256Hex(body));
         Optional<String> receipt = resp.headers().firstValue("CB4I-Receipt");
         receipt.ifPresent(r -> {
             Matcher m = RECEIPT.matcher(r);
             if (m.find()) {
-                ObjectNode rc = line.putObject("receipt");
-                rc.put("log", m.group(1));
-                rc.put("rid", m.group(2));
-                rc.put("origin", host.origin);
+                line.receipt(ManifestRecord.Receipt.named(m.group(1), m.group(2), host.origin));
             }
         });
-        resp.headers().firstValue("Content-Credential").ifPresent(c -> line.put("credential", c.strip()));
-        ArrayNode links = line.putArray("links");
+        resp.headers().firstValue("Content-Credential").ifPresent(c -> line.credential(c.strip()));
+        List<String> links = new ArrayList<>();
+        Map<String, String> notes = new LinkedHashMap<>();
         if (contentType.toLowerCase(Locale.ROOT).startsWith("text/html")) {
             String html = new String(body, Answers.charsetOf(contentType));
             Document doc = Jsoup.parse(html, url.toString());
             try {
                 CanonicalText.Result text = CanonicalText.of(doc);
-                ObjectNode t = line.putObject("text");
-                t.put("sha256", text.textSha256());
-                t.put("paragraphs", text.paragraphs().size());
-                t.put("paragraphs_root", text.paragraphsRoot());
-                ArrayNode ds = t.putArray("paragraph_digests");
-                text.paragraphDigests().forEach(ds::add);
+                line.text(new ManifestRecord.Text(text.textSha256(), OptionalInt.of(text.paragraphs().size()), Optional.of(text.paragraphsRoot()),
+                        Optional.empty(), text.paragraphDigests()));
             } catch (Cb4iException e) {
-                line.put("text_error", e.getMessage());
+                notes.put("text_error", e.getMessage());
             }
-            if (!line.has("credential")) {
+            if (line.credential().isEmpty()) {
                 try {
-                    HtmlCredentials.extract(doc).ifPresent(c -> line.put("credential", c));
+                    HtmlCredentials.extract(doc).ifPresent(line::credential);
                 } catch (Cb4iException e) {
-                    line.put("credential_error", e.reason().name() + ": " + e.getMessage());
+                    notes.put("credential_error", e.reason().name() + ": " + e.getMessage());
                 }
             }
             for (Element a : doc.select("a[href]")) {
@@ -428,15 +409,12 @@ public final class Crawler {
         WarcResponse.Builder wb = new WarcResponse.Builder(url).date(at).body(hb.build());
         receipt.ifPresent(r -> wb.addHeader("WARC-Cb4i-Receipt", r));
         wb.addHeader("WARC-Cb4i-License", claims.id());
-        wb.addHeader("WARC-Cb4i-Bytes-Sha256", line.get("bytes_sha256").asText());
-        WarcResponse record = wb.build();
-        ObjectNode w = journal.writeWarc(record);
-        w.put("record_id", record.id().toString());
-        line.set("warc", w);
-        return line;
+        wb.addHeader("WARC-Cb4i-Bytes-Sha256", line.bytesSha256().orElseThrow());
+        line.warc(journal.writeWarc(wb.build()));
+        return new CrawlJournal.Line(line.build(), links, notes);
     }
 
-    private ObjectNode retryOrFail(Pending p, ArrayDeque<Pending> frontier, ObjectNode line, String reason, String detail) {
+    private CrawlJournal.Line retryOrFail(Pending p, ArrayDeque<Pending> frontier, ManifestRecord.Builder line, String reason, String detail) {
         if (p.attempts() + 1 < MAX_ATTEMPTS) {
             sites.known(p.url()).nextAllowed = s.clock().instant().plusSeconds(1L << p.attempts());
             frontier.addLast(new Pending(p.url(), p.attempts() + 1));
@@ -445,18 +423,12 @@ public final class Crawler {
         return failed(line, reason, detail);
     }
 
-    private static ObjectNode failed(ObjectNode line, String reason, String detail) {
-        line.put("outcome", "failed");
-        line.put("reason", reason);
-        line.put("detail", detail);
-        return line;
+    private static CrawlJournal.Line failed(ManifestRecord.Builder line, String reason, String detail) {
+        return new CrawlJournal.Line(line.outcome("failed", Optional.of(reason), Optional.of(detail)).build());
     }
 
-    private static ObjectNode skipped(ObjectNode line, String reason, String detail) {
-        line.put("outcome", "skipped");
-        line.put("reason", reason);
-        line.put("detail", detail);
-        return line;
+    private static CrawlJournal.Line skipped(ManifestRecord.Builder line, String reason, String detail) {
+        return new CrawlJournal.Line(line.outcome("skipped", Optional.of(reason), Optional.of(detail)).build());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,7 +1,7 @@
 package org.cb4i.sdk.crawler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,16 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.dataset.ManifestHeader;
+import org.cb4i.sdk.dataset.ManifestRecord;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -65,7 +68,7 @@ final class Evidence {
         this.token = token;
     }
 
-    void write(List<ObjectNode> records, List<String> tokens, Collection<Sites.Host> hosts) throws IOException {
+    void write(List<CrawlJournal.Line> lines, List<String> tokens, Collection<Sites.Host> hosts) throws IOException {
         // Status lists named by the licenses, as the issuer serves them now.
         List<String> lists = new ArrayList<>();
         Set<URI> listUris = new LinkedHashSet<>();
@@ -91,43 +94,41 @@ final class Evidence {
                     h.terms.map(t -> new ManifestHeader.Terms(t.get("url"), t.get("sha256"))), h.policy.token()));
         }
         // Receipts, grouped by (site, log), proven in bulk.
-        Map<String, List<ObjectNode>> byLog = new LinkedHashMap<>();
-        for (ObjectNode r : records) {
-            JsonNode rc = r.get("receipt");
-            if (rc != null) {
-                byLog.computeIfAbsent(rc.path("origin").asText() + " " + rc.path("log").asText(), k -> new ArrayList<>()).add(r);
-            }
+        Map<String, List<ManifestRecord.Receipt>> byLog = new LinkedHashMap<>();
+        for (CrawlJournal.Line line : lines) {
+            line.record().receipt().ifPresent(rc ->
+                    byLog.computeIfAbsent(rc.origin().orElse("") + " " + rc.log(), k -> new ArrayList<>()).add(rc));
         }
         Map<String, ManifestHeader.Log> logs = new LinkedHashMap<>();
-        for (Map.Entry<String, List<ObjectNode>> e : byLog.entrySet()) {
+        Map<String, ManifestRecord.Receipt> proven = new HashMap<>();
+        for (Map.Entry<String, List<ManifestRecord.Receipt>> e : byLog.entrySet()) {
             String origin = e.getKey().split(" ")[0];
             String logId = e.getKey().split(" ")[1];
-            logs.put(logId, prove(origin, logId, e.getValue()));
+            logs.put(logId, prove(origin, logId, e.getValue(), proven));
         }
         ManifestHeader header = new ManifestHeader(1, "cb4i crawl (" + Crawler.PRODUCT + ", key " + s.key().thumbprint() + ")", s.usage().token(),
                 s.clock().instant().getEpochSecond(), tokens, lists, reps, sites, logs);
-        Set<String> keep = Set.of("url", "fetched_at", "status", "outcome", "reason", "detail", "content_type", "bytes", "bytes_sha256", "text",
-                "credential", "license", "receipt", "warc", "location");
-        StringBuilder out = new StringBuilder(new String(header.toBytes(), StandardCharsets.UTF_8)).append('\n');
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(header.toBytes());
+        out.write('\n');
         int n = 0;
-        for (ObjectNode r : records) {
-            ObjectNode line = Json.mapper().createObjectNode();
-            line.put("id", ++n);
-            r.fields().forEachRemaining(f -> {
-                if (keep.contains(f.getKey())) {
-                    line.set(f.getKey(), f.getValue());
-                }
-            });
-            out.append(Json.write(line)).append('\n');
+        for (CrawlJournal.Line line : lines) {
+            ManifestRecord r = line.record().withId(++n);
+            if (r.receipt().isPresent()) {
+                ManifestRecord.Receipt rc = r.receipt().get();
+                r = r.withReceipt(proven.getOrDefault(rc.origin().orElse("") + " " + rc.log() + " " + rc.rid(), rc));
+            }
+            out.write(r.toBytes());
+            out.write('\n');
         }
-        AtomicFiles.write(s.out().resolve(MANIFEST), out.toString().getBytes(StandardCharsets.UTF_8), false, true);
+        AtomicFiles.write(s.out().resolve(MANIFEST), out.toByteArray(), false, true);
     }
 
     /**
-     * Fetches entries and inclusion proofs for the receipts of one log, checks them, and puts them on the records;
-     * returns what the manifest's header says of the log.
+     * Fetches entries and inclusion proofs for the receipts of one log and checks them; puts each receipt as proven
+     * (or with why not) in {@code proven} under "origin log rid"; returns what the manifest's header says of the log.
      */
-    private ManifestHeader.Log prove(String origin, String logId, List<ObjectNode> records) {
+    private ManifestHeader.Log prove(String origin, String logId, List<ManifestRecord.Receipt> receipts, Map<String, ManifestRecord.Receipt> proven) {
         String base = origin + "/.well-known/cb4i/logs/" + logId + "/";
         String jwksText = get(URI.create(base + "jwks"), "application/jwk-set+json");
         KeySet keys = null;
@@ -142,8 +143,8 @@ final class Evidence {
                 jwksError = Optional.of(e.getMessage());
             }
         }
-        Map<String, ObjectNode> byRid = new LinkedHashMap<>();
-        records.forEach(r -> byRid.put(r.get("receipt").get("rid").asText(), r));
+        Map<String, ManifestRecord.Receipt> byRid = new LinkedHashMap<>();
+        receipts.forEach(r -> byRid.put(r.rid(), r));
         List<String> todo = new ArrayList<>(byRid.keySet());
         List<String> checkpoints = new ArrayList<>();
         Set<String> seenCheckpoints = new LinkedHashSet<>();
@@ -158,7 +159,7 @@ final class Evidence {
                         .map(r -> "rid=" + URLEncoder.encode(r, StandardCharsets.UTF_8)).toList())));
                 if (answer == null) {
                     for (String rid : batch) {
-                        ((ObjectNode) byRid.get(rid).get("receipt")).put("error", "the log did not answer " + base + "proofs");
+                        byRid.computeIfPresent(rid, (k, r) -> r.failed("the log did not answer " + base + "proofs"));
                     }
                     continue;
                 }
@@ -175,37 +176,38 @@ final class Evidence {
                     checkpoints.add(cpText);
                 }
                 for (JsonNode en : answer.path("entries")) {
-                    ObjectNode r = byRid.get(en.path("rid").asText());
+                    String rid = en.path("rid").asText();
+                    ManifestRecord.Receipt r = byRid.get(rid);
                     if (r == null) {
                         continue;
                     }
-                    ObjectNode rc = (ObjectNode) r.get("receipt");
-                    rc.put("entry", en.path("entry").asText());
-                    rc.put("index", en.path("index").asLong());
-                    rc.set("inclusion_proof", en.path("inclusion_proof"));
-                    if (cp != null) {
-                        rc.put("tree_size", cp.size());
-                        rc.put("checkpoint", cpText);
-                        List<byte[]> proof = new ArrayList<>();
+                    List<byte[]> proof = new ArrayList<>();
+                    try {
                         en.path("inclusion_proof").forEach(h -> proof.add(HexFormat.of().parseHex(h.asText())));
-                        boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(en.path("entry").asText().getBytes(StandardCharsets.UTF_8)),
-                                en.path("index").asLong(), cp.size(), proof, cp.root());
-                        rc.put("proof_checked", ok);
+                    } catch (IllegalArgumentException e) {
+                        byRid.put(rid, r.failed("the log's inclusion proof is not SHA-256 hashes in hex"));
+                        continue;
+                    }
+                    String entry = en.path("entry").asText();
+                    long index = en.path("index").asLong();
+                    if (cp != null) {
+                        boolean ok = MerkleProofs.verifyInclusion(MerkleTree.leafHash(entry.getBytes(StandardCharsets.UTF_8)), index, cp.size(),
+                                proof, cp.root());
+                        byRid.put(rid, r.proven(entry, index, proof, OptionalLong.of(cp.size()), Optional.of(cpText), Optional.of(ok)));
+                    } else {
+                        byRid.put(rid, r.proven(entry, index, proof, OptionalLong.empty(), Optional.empty(), Optional.empty()));
                     }
                 }
                 answer.path("pending").forEach(p -> stillPending.add(p.asText()));
-                answer.path("unknown").forEach(u -> {
-                    ObjectNode r = byRid.get(u.asText());
-                    if (r != null) {
-                        ((ObjectNode) r.get("receipt")).put("error", "the log does not know this receipt for this crawler's key");
-                    }
-                });
+                answer.path("unknown").forEach(u ->
+                        byRid.computeIfPresent(u.asText(), (k, r) -> r.failed("the log does not know this receipt for this crawler's key")));
             }
             todo = stillPending;
         }
         for (String rid : todo) {
-            ((ObjectNode) byRid.get(rid).get("receipt")).put("error", "not covered by a checkpoint when the crawl ended");
+            byRid.computeIfPresent(rid, (k, r) -> r.failed("not covered by a checkpoint when the crawl ended"));
         }
+        byRid.forEach((rid, r) -> proven.put(origin + " " + logId + " " + rid, r));
         return new ManifestHeader.Log(origin, jwks, jwksError, checkpoints, checkpointError);
     }
 

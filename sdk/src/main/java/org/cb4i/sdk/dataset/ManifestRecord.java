@@ -1,25 +1,27 @@
 package org.cb4i.sdk.dataset;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.ArrayList;
+import java.io.UncheckedIOException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.cb4i.sdk.MalformedInputException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.json.Json;
 
 /**
- * One record line of a manifest ([DST-1]) as the record checks read it: the members they use, taken in one pass
- * of the shared strict parser (duplicate members, depth, string length and UTF-8 are refused as anywhere else in
- * cb4i). Members it does not know are skipped, as [DST-1] says. No JSON tree is built and the receipt's proof is
- * decoded from the parser's buffer: on a re-verification, where credentials repeat, building the tree and the
- * strings of the proof was half of the work.
+ * One record line of a manifest ([DST-1]): what {@code cb4i crawl} writes ({@link Builder}, {@link #toBytes}) and what
+ * the record checks read ({@link #read}). Reading takes one pass of the shared strict parser (duplicate members,
+ * depth, string length and UTF-8 are refused as anywhere else in cb4i); members it does not know are skipped, as
+ * [DST-1] says, so a line written by another tool reads back without them. No JSON tree is built and the receipt's
+ * proof is decoded from the parser's buffer: on a re-verification, where credentials repeat, building the tree and
+ * the strings of the proof was half of the work.
  *
  * <p>Nothing here judges the record: a member of the wrong type reads as absent (or, for text members, as the text
  * of the value), and the checks say what is missing. The one judgement made while reading is the proof's: a hash
@@ -29,8 +31,13 @@ import org.cb4i.sdk.json.Json;
  * @param id the record's id, when it has one a number can be read from
  * @param url its URL ("" when absent)
  * @param fetchedAt its {@code fetched_at}, when that is a number within a long's range (truncated toward zero)
+ * @param status the HTTP status the site answered, when it was asked
  * @param outcome its {@code outcome}, when present: lines whose outcome is not {@code fetched} are not dataset records
+ * @param reason why it was refused, skipped or failed (a {@code Reason} name or the crawler's own), when it was
+ * @param detail what the site or the crawler said of it, when something
+ * @param location where a redirect pointed, when it did
  * @param contentType its {@code content_type} ("" when absent)
+ * @param bytes how many bytes the site sent, when fetched
  * @param bytesSha256 its {@code bytes_sha256}, when that is a string
  * @param text its {@code text} member, when present
  * @param credential its {@code credential}, when present
@@ -38,16 +45,20 @@ import org.cb4i.sdk.json.Json;
  * @param receipt its {@code receipt}, when present
  * @param warc where its content is stored, when it names a WARC file
  */
-public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt, Optional<String> outcome, String contentType,
+public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt, OptionalInt status, Optional<String> outcome,
+        Optional<String> reason, Optional<String> detail, Optional<String> location, String contentType, OptionalLong bytes,
         Optional<String> bytesSha256, Optional<Text> text, Optional<String> credential, Optional<String> license,
         Optional<Receipt> receipt, Optional<Warc> warc) {
 
     /**
      * @param sha256 the canonical text's digest as stated ("" when absent)
+     * @param paragraphs how many paragraphs the canonical text has, when stated
+     * @param paragraphsRoot the Merkle root of the paragraph digests ([CAN-4]), when stated
      * @param kept the text a pipeline kept of the page, when it cut the page down
      * @param paragraphDigests the page's paragraph digests as stated (empty when absent)
      */
-    public record Text(String sha256, Optional<String> kept, List<String> paragraphDigests) {
+    public record Text(String sha256, OptionalInt paragraphs, Optional<String> paragraphsRoot, Optional<String> kept,
+            List<String> paragraphDigests) {
         public Text {
             paragraphDigests = List.copyOf(paragraphDigests);
         }
@@ -56,17 +67,39 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
     /**
      * @param log the log id ("" when absent)
      * @param rid the receipt id ("" when absent)
+     * @param origin the site whose proxy issued it, when stated (the crawler asks that origin for the proof)
      * @param entry the log entry as logged (its exact text is what the Merkle leaf hashes), when a string
      * @param index the entry's index in the log (0 when absent)
      * @param inclusionProof the proof's hashes, decoded (empty when absent or when {@code proofProblem} is present)
      * @param proofProblem what is wrong with the proof as written, when something is
+     * @param treeSize the size of the tree the proof is for, when stated
      * @param checkpoint the compact checkpoint the proof is for, when a string
+     * @param proofChecked whether the writer found the proof to lead to the checkpoint's root, when it checked
      * @param error why the crawler got no receipt, when it says
      */
-    public record Receipt(String log, String rid, Optional<String> entry, long index, List<byte[]> inclusionProof,
-            Optional<String> proofProblem, Optional<String> checkpoint, Optional<String> error) {
+    public record Receipt(String log, String rid, Optional<String> origin, Optional<String> entry, long index, List<byte[]> inclusionProof,
+            Optional<String> proofProblem, OptionalLong treeSize, Optional<String> checkpoint, Optional<Boolean> proofChecked,
+            Optional<String> error) {
         public Receipt {
             inclusionProof = List.copyOf(inclusionProof);
+        }
+
+        /** A receipt as a response names it ({@code CB4I-Receipt}), before its entry and proof are fetched. */
+        public static Receipt named(String log, String rid, String origin) {
+            return new Receipt(log, rid, Optional.of(origin), Optional.empty(), 0, List.of(), Optional.empty(), OptionalLong.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        /** This receipt with its entry and inclusion proof as the log gave them (checkpoint and check when there is one). */
+        public Receipt proven(String entry, long index, List<byte[]> proof, OptionalLong treeSize, Optional<String> checkpoint,
+                Optional<Boolean> checked) {
+            return new Receipt(log, rid, origin, Optional.of(entry), index, proof, Optional.empty(), treeSize, checkpoint, checked, error);
+        }
+
+        /** This receipt with why it could not be proven. */
+        public Receipt failed(String why) {
+            return new Receipt(log, rid, origin, entry, index, inclusionProof, proofProblem, treeSize, checkpoint, proofChecked,
+                    Optional.of(why));
         }
     }
 
@@ -98,7 +131,7 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
                     j = skipSpace(line, j + 1);
                     if (j < line.length && line[j] == '{') {
                         try (JsonParser p = Json.mapper().getFactory().createParser(line, j, line.length - j)) {
-                            return readWarc(p, p.nextToken());
+                            return ManifestRecordParser.readWarc(p, p.nextToken());
                         } catch (IOException | RuntimeException e) {
                             return Optional.empty();
                         }
@@ -124,8 +157,8 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
      */
     public static ManifestRecord read(byte[] line) {
         try (JsonParser p = Json.mapper().getFactory().createParser(line)) {
-            return read(p, line);
-        } catch (NotAnObject e) {
+            return ManifestRecordParser.read(p, line);
+        } catch (ManifestRecordParser.NotAnObject e) {
             throw new MalformedInputException(Reason.MALFORMED_JSON, e.getMessage());
         } catch (IOException | RuntimeException e) { // Jackson's number parsers throw NumberFormatException for some input
             throw new MalformedInputException(Reason.MALFORMED_JSON, "not JSON", e);
@@ -135,281 +168,221 @@ public record ManifestRecord(OptionalLong id, String url, OptionalLong fetchedAt
     /** The same reading of a record already parsed into a tree (a library caller's, a test's). */
     public static ManifestRecord of(ObjectNode record) {
         try (JsonParser p = Json.mapper().treeAsTokens(record)) {
-            return read(p, null);
-        } catch (NotAnObject e) {
+            return ManifestRecordParser.read(p, null);
+        } catch (ManifestRecordParser.NotAnObject e) {
             throw new MalformedInputException(Reason.MALFORMED_JSON, e.getMessage());
         } catch (IOException | RuntimeException e) {
             throw new MalformedInputException(Reason.MALFORMED_JSON, "not JSON", e);
         }
     }
 
-    /** @param line the bytes {@code p} reads, when it reads bytes (their proof hashes are decoded in place) */
-    private static ManifestRecord read(JsonParser p, byte[] line) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            throw new NotAnObject();
+    /** This record with its id, as the manifest numbers it. */
+    public ManifestRecord withId(long n) {
+        return new ManifestRecord(OptionalLong.of(n), url, fetchedAt, status, outcome, reason, detail, location, contentType, bytes,
+                bytesSha256, text, credential, license, receipt, warc);
+    }
+
+    /** This record with another receipt (the same receipt once proven). */
+    public ManifestRecord withReceipt(Receipt r) {
+        return new ManifestRecord(id, url, fetchedAt, status, outcome, reason, detail, location, contentType, bytes, bytesSha256, text,
+                credential, license, Optional.of(r), warc);
+    }
+
+    /**
+     * The line, without its newline: members in the order [DST-1] lists them, each only when present. What reading
+     * did not keep (members this type does not know, a proof that was not hashes) is not written.
+     */
+    public byte[] toBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            if (id.isPresent()) {
+                g.writeNumberField("id", id.getAsLong());
+            }
+            g.writeStringField("url", url);
+            if (fetchedAt.isPresent()) {
+                g.writeNumberField("fetched_at", fetchedAt.getAsLong());
+            }
+            if (status.isPresent()) {
+                g.writeNumberField("status", status.getAsInt());
+            }
+            string(g, "outcome", outcome);
+            string(g, "reason", reason);
+            string(g, "detail", detail);
+            string(g, "location", location);
+            if (!contentType.isEmpty()) {
+                g.writeStringField("content_type", contentType);
+            }
+            if (bytes.isPresent()) {
+                g.writeNumberField("bytes", bytes.getAsLong());
+            }
+            string(g, "bytes_sha256", bytesSha256);
+            if (text.isPresent()) {
+                Text t = text.get();
+                g.writeObjectFieldStart("text");
+                g.writeStringField("sha256", t.sha256());
+                if (t.paragraphs().isPresent()) {
+                    g.writeNumberField("paragraphs", t.paragraphs().getAsInt());
+                }
+                string(g, "paragraphs_root", t.paragraphsRoot());
+                string(g, "kept", t.kept());
+                g.writeArrayFieldStart("paragraph_digests");
+                for (String d : t.paragraphDigests()) {
+                    g.writeString(d);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            string(g, "credential", credential);
+            string(g, "license", license);
+            if (receipt.isPresent()) {
+                writeReceipt(g, receipt.get());
+            }
+            if (warc.isPresent()) {
+                Warc w = warc.get();
+                g.writeObjectFieldStart("warc");
+                g.writeStringField("file", w.file());
+                g.writeNumberField("offset", w.offset());
+                if (w.length() > 0) {
+                    g.writeNumberField("length", w.length());
+                }
+                string(g, "record_id", w.recordId());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // into memory: not expected
         }
+        return out.toByteArray();
+    }
+
+    private static void writeReceipt(JsonGenerator g, Receipt r) throws IOException {
+        g.writeObjectFieldStart("receipt");
+        g.writeStringField("log", r.log());
+        g.writeStringField("rid", r.rid());
+        string(g, "origin", r.origin());
+        if (r.entry().isPresent()) {
+            g.writeStringField("entry", r.entry().get());
+            g.writeNumberField("index", r.index());
+            g.writeArrayFieldStart("inclusion_proof");
+            for (byte[] h : r.inclusionProof()) {
+                g.writeString(HexFormat.of().formatHex(h));
+            }
+            g.writeEndArray();
+        }
+        if (r.treeSize().isPresent()) {
+            g.writeNumberField("tree_size", r.treeSize().getAsLong());
+        }
+        string(g, "checkpoint", r.checkpoint());
+        if (r.proofChecked().isPresent()) {
+            g.writeBooleanField("proof_checked", r.proofChecked().get());
+        }
+        string(g, "error", r.error());
+        g.writeEndObject();
+    }
+
+    private static void string(JsonGenerator g, String name, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(name, value.get());
+        }
+    }
+
+    /** A record built member by member, as a crawler learns them. */
+    public static final class Builder {
         OptionalLong id = OptionalLong.empty();
         String url = "";
         OptionalLong fetchedAt = OptionalLong.empty();
+        OptionalInt status = OptionalInt.empty();
         Optional<String> outcome = Optional.empty();
+        Optional<String> reason = Optional.empty();
+        Optional<String> detail = Optional.empty();
+        Optional<String> location = Optional.empty();
         String contentType = "";
+        OptionalLong bytes = OptionalLong.empty();
         Optional<String> bytesSha256 = Optional.empty();
         Optional<Text> text = Optional.empty();
         Optional<String> credential = Optional.empty();
         Optional<String> license = Optional.empty();
         Optional<Receipt> receipt = Optional.empty();
         Optional<Warc> warc = Optional.empty();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "id" -> id = t.isScalarValue() && t != JsonToken.VALUE_NULL ? OptionalLong.of(asLong(p, t)) : skip(p, OptionalLong.empty());
-                case "url" -> url = text(p, t, "");
-                case "fetched_at" -> fetchedAt = integral(p, t);
-                case "outcome" -> outcome = Optional.of(text(p, t, "null"));
-                case "content_type" -> contentType = text(p, t, "");
-                case "bytes_sha256" -> bytesSha256 = string(p, t);
-                case "text" -> text = Optional.of(readText(p, t));
-                case "credential" -> credential = Optional.ofNullable(text(p, t, null));
-                case "license" -> license = Optional.ofNullable(text(p, t, null));
-                case "receipt" -> receipt = Optional.of(readReceipt(p, t, line));
-                case "warc" -> warc = readWarc(p, t);
-                default -> p.skipChildren();
-            }
-        }
-        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-            throw new IOException("trailing content after the record");
-        }
-        return new ManifestRecord(id, url, fetchedAt, outcome, contentType, bytesSha256, text, credential, license, receipt, warc);
-    }
 
-    private static Text readText(JsonParser p, JsonToken t) throws IOException {
-        String sha256 = "";
-        Optional<String> kept = Optional.empty();
-        List<String> digests = new ArrayList<>();
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return new Text(sha256, kept, digests);
+        public Builder() {
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "sha256" -> sha256 = text(p, v, "null");
-                case "kept" -> kept = string(p, v);
-                case "paragraph_digests" -> {
-                    if (v == JsonToken.START_ARRAY) {
-                        for (JsonToken d; (d = p.nextToken()) != JsonToken.END_ARRAY; ) {
-                            digests.add(text(p, d, "null"));
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-        return new Text(sha256, kept, digests);
-    }
 
-    private static Receipt readReceipt(JsonParser p, JsonToken t, byte[] line) throws IOException {
-        String log = "";
-        String rid = "";
-        Optional<String> entry = Optional.empty();
-        long index = 0;
-        List<byte[]> proof = new ArrayList<>(32);
-        String problem = null;
-        Optional<String> checkpoint = Optional.empty();
-        Optional<String> error = Optional.empty();
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return new Receipt(log, rid, entry, index, List.of(), Optional.empty(), checkpoint, error);
+        /** Starts a record for a URL fetched (or considered) at a time, in seconds since the epoch. */
+        public Builder(String url, long fetchedAt) {
+            this.url = url;
+            this.fetchedAt = OptionalLong.of(fetchedAt);
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "log" -> log = text(p, v, "null");
-                case "rid" -> rid = text(p, v, "null");
-                case "entry" -> entry = string(p, v);
-                case "index" -> index = asLong(p, v);
-                case "checkpoint" -> checkpoint = string(p, v);
-                case "error" -> error = Optional.of(text(p, v, "null"));
-                case "inclusion_proof" -> {
-                    proof.clear();
-                    problem = null;
-                    if (v != JsonToken.START_ARRAY) {
-                        p.skipChildren();
-                        problem = "the receipt's inclusion_proof is not an array of SHA-256 hashes";
-                        continue;
-                    }
-                    int i = 0;
-                    for (JsonToken h; (h = p.nextToken()) != JsonToken.END_ARRAY; i++) {
-                        byte[] hash = null;
-                        if (h == JsonToken.VALUE_STRING) {
-                            hash = line != null ? hash(line, p.currentTokenLocation().getByteOffset()) : null;
-                            if (hash == null) { // not plain digits in the line: the string as JSON reads it decides
-                                hash = hash(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                            }
-                        }
-                        if (hash == null && problem == null) {
-                            problem = "the receipt's inclusion_proof[" + i + "] is not a SHA-256 hash in hex (64 hex digits)";
-                        } else if (hash != null) {
-                            proof.add(hash);
-                        }
-                        p.skipChildren();
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-        return new Receipt(log, rid, entry, index, problem == null ? proof : List.of(), Optional.ofNullable(problem), checkpoint, error);
-    }
 
-    private static Optional<Warc> readWarc(JsonParser p, JsonToken t) throws IOException {
-        if (t != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return Optional.empty();
+        public Builder status(int s) {
+            status = OptionalInt.of(s);
+            return this;
         }
-        String file = null;
-        long offset = 0;
-        long length = 0;
-        Optional<String> recordId = Optional.empty();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "file" -> file = string(p, v).orElse(null);
-                case "offset" -> offset = asLong(p, v);
-                case "length" -> length = asLong(p, v);
-                case "record_id" -> recordId = string(p, v);
-                default -> p.skipChildren();
-            }
-        }
-        return file == null ? Optional.empty() : Optional.of(new Warc(file, offset, length, recordId));
-    }
 
-    /** The value when it is a string. */
-    private static Optional<String> string(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            return Optional.of(p.getText());
+        public Builder license(String jti) {
+            license = Optional.of(jti);
+            return this;
         }
-        p.skipChildren();
-        return Optional.empty();
-    }
 
-    /** The text of a value, as Jackson's {@code asText} gives it: a scalar's text, {@code ifNull} for null, "" for an object or array. */
-    private static String text(JsonParser p, JsonToken t, String ifNull) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return ifNull;
+        /** The outcome ({@code fetched}, {@code refused}, {@code skipped}, {@code failed}) with why, for all but fetched. */
+        public Builder outcome(String o, Optional<String> why, Optional<String> what) {
+            outcome = Optional.of(o);
+            reason = why;
+            detail = what;
+            return this;
         }
-        if (t.isScalarValue()) {
-            return p.getText();
-        }
-        p.skipChildren();
-        return "";
-    }
 
-    /** A value as Jackson's {@code asLong} reads it (a number, a string of one, true as 1), 0 for anything else or out of range. */
-    private static long asLong(JsonParser p, JsonToken t) throws IOException {
-        if (t.isNumeric()) {
-            return integral(p, t).orElse(0);
+        public Builder detail(String d) {
+            detail = Optional.of(d);
+            return this;
         }
-        if (t.isScalarValue()) {
-            return p.getValueAsLong(0);
-        }
-        p.skipChildren();
-        return 0;
-    }
 
-    /** A number within a long's range, fractions truncated toward zero; empty for anything else. */
-    private static OptionalLong integral(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-                return OptionalLong.of(p.getLongValue());
-            }
-            BigInteger b = p.getBigIntegerValue();
-            return b.bitLength() < 64 ? OptionalLong.of(b.longValue()) : OptionalLong.empty();
+        public Builder location(String l) {
+            location = Optional.of(l);
+            return this;
         }
-        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            BigDecimal d = p.getDecimalValue();
-            return d.compareTo(MIN) >= 0 && d.compareTo(MAX) <= 0 ? OptionalLong.of(d.longValue()) : OptionalLong.empty();
-        }
-        p.skipChildren();
-        return OptionalLong.empty();
-    }
 
-    private static final BigDecimal MIN = BigDecimal.valueOf(Long.MIN_VALUE);
-    private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
-
-    private static <T> T skip(JsonParser p, T value) throws IOException {
-        p.skipChildren();
-        return value;
-    }
-
-    private static final byte[] NIBBLE = new byte[128];
-
-    static {
-        java.util.Arrays.fill(NIBBLE, (byte) -1);
-        for (int i = 0; i < 10; i++) {
-            NIBBLE['0' + i] = (byte) i;
+        /** What was fetched: its media type, size and digest. */
+        public Builder content(String type, long size, String sha256) {
+            contentType = type;
+            bytes = OptionalLong.of(size);
+            bytesSha256 = Optional.of(sha256);
+            return this;
         }
-        for (int i = 0; i < 6; i++) {
-            NIBBLE['a' + i] = (byte) (10 + i);
-            NIBBLE['A' + i] = (byte) (10 + i);
-        }
-    }
 
-    /**
-     * A SHA-256 hash from 64 hex digits in the parser's buffer, or null for anything else. By table: HexFormat's
-     * parser showed at 6% of a re-verification; a branch-free version (arithmetic, validity gathered on the side)
-     * measured 12% slower than this.
-     */
-    static byte[] hash(char[] c, int off, int len) {
-        if (len != 64) {
-            return null;
+        public Builder text(Text t) {
+            text = Optional.of(t);
+            return this;
         }
-        byte[] out = new byte[32];
-        for (int i = 0; i < 32; i++) {
-            char a = c[off + 2 * i];
-            char b = c[off + 2 * i + 1];
-            int hi = a < 128 ? NIBBLE[a] : -1;
-            int lo = b < 128 ? NIBBLE[b] : -1;
-            if ((hi | lo) < 0) {
-                return null;
-            }
-            out[i] = (byte) (hi << 4 | lo);
-        }
-        return out;
-    }
 
-    /**
-     * A SHA-256 hash from the string whose opening quote is at {@code quote} in the line, when the line holds exactly 64
-     * hex digits between its quotes; null otherwise (then the string as JSON decodes it decides, escapes and all). Read
-     * from the line's bytes, the parser skips the string instead of decoding it: the proof's 1,200-odd characters were
-     * decoded twice, into characters and then into bytes.
-     */
-    static byte[] hash(byte[] line, long quote) {
-        if (quote < 0 || quote + 65 >= line.length || line[(int) quote] != '"' || line[(int) quote + 65] != '"') {
-            return null;
+        public Builder credential(String c) {
+            credential = Optional.of(c);
+            return this;
         }
-        int off = (int) quote + 1;
-        byte[] out = new byte[32];
-        for (int i = 0; i < 32; i++) {
-            int hi = NIBBLE[line[off + 2 * i] & 0x7F] | (line[off + 2 * i] >> 7);
-            int lo = NIBBLE[line[off + 2 * i + 1] & 0x7F] | (line[off + 2 * i + 1] >> 7);
-            if ((hi | lo) < 0) {
-                return null;
-            }
-            out[i] = (byte) (hi << 4 | lo);
-        }
-        return out;
-    }
 
-    /** Thrown inside {@link #read(JsonParser)} for a line that is JSON but not an object. */
-    private static final class NotAnObject extends IOException {
-        NotAnObject() {
-            super("not a JSON object");
+        public Builder receipt(Receipt r) {
+            receipt = Optional.of(r);
+            return this;
+        }
+
+        public Builder warc(Warc w) {
+            warc = Optional.of(w);
+            return this;
+        }
+
+        /** The credential, when one was set. */
+        public Optional<String> credential() {
+            return credential;
+        }
+
+        public Optional<String> bytesSha256() {
+            return bytesSha256;
+        }
+
+        public ManifestRecord build() {
+            return new ManifestRecord(id, url, fetchedAt, status, outcome, reason, detail, location, contentType, bytes, bytesSha256, text,
+                    credential, license, receipt, warc);
         }
     }
 }

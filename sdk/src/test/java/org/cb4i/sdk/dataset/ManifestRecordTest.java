@@ -88,7 +88,7 @@ class ManifestRecordTest {
                 } catch (IllegalArgumentException e) {
                     want = null;
                 }
-                assertThat(ManifestRecord.hash(s, 0, 64)).as("U+%04X at %d", c, place).isEqualTo(want);
+                assertThat(ManifestRecordParser.hash(s, 0, 64)).as("U+%04X at %d", c, place).isEqualTo(want);
             }
         }
         Random random = new Random(3);
@@ -97,18 +97,18 @@ class ManifestRecordTest {
             random.nextBytes(b);
             String hex = HexFormat.of().formatHex(b);
             char[] buf = ("xx" + (random.nextBoolean() ? hex : hex.toUpperCase()) + "yy").toCharArray();
-            assertThat(ManifestRecord.hash(buf, 2, 64)).isEqualTo(b);
+            assertThat(ManifestRecordParser.hash(buf, 2, 64)).isEqualTo(b);
             byte[] line = ("[\"" + new String(buf, 2, 64) + "\"]").getBytes(StandardCharsets.ISO_8859_1);
-            assertThat(ManifestRecord.hash(line, 1)).isEqualTo(b);
+            assertThat(ManifestRecordParser.hash(line, 1)).isEqualTo(b);
         }
         for (int c = 0; c < 0x100; c++) { // the line's bytes: every byte in one place, UTF-8 lead and continuation bytes too
             byte[] line = ("[\"" + "0123456789abcdef".repeat(4) + "\"]").getBytes(StandardCharsets.ISO_8859_1);
             line[2 + 17] = (byte) c;
             boolean digit = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-            assertThat(ManifestRecord.hash(line, 1) != null).as("byte %02x", c).isEqualTo(digit);
+            assertThat(ManifestRecordParser.hash(line, 1) != null).as("byte %02x", c).isEqualTo(digit);
         }
-        assertThat(ManifestRecord.hash(("[\"" + "00".repeat(32) + "\"]").getBytes(StandardCharsets.ISO_8859_1), 0)).as("not at a quote").isNull();
-        assertThat(ManifestRecord.hash(("[\"" + "00".repeat(32) + "0\"]").getBytes(StandardCharsets.ISO_8859_1), 1)).as("65 digits").isNull();
+        assertThat(ManifestRecordParser.hash(("[\"" + "00".repeat(32) + "\"]").getBytes(StandardCharsets.ISO_8859_1), 0)).as("not at a quote").isNull();
+        assertThat(ManifestRecordParser.hash(("[\"" + "00".repeat(32) + "0\"]").getBytes(StandardCharsets.ISO_8859_1), 1)).as("65 digits").isNull();
     }
 
     @Test
@@ -124,6 +124,32 @@ class ManifestRecordTest {
                 .as("invalid UTF-8").isInstanceOf(MalformedInputException.class);
         assertThatThrownBy(() -> ManifestRecord.read(new byte[] {'{', '"', 'z', '"', ':', '"', (byte) 0xC3, '"', '}'}))
                 .as("invalid UTF-8 in a member that is skipped").isInstanceOf(MalformedInputException.class);
+    }
+
+    @Test
+    void aRecordBuiltAsTheCrawlerBuildsIt_readsBackAsItWasWritten() throws Exception {
+        byte[] h = new byte[32];
+        h[0] = 7;
+        ManifestRecord.Receipt rc = ManifestRecord.Receipt.named("L", "R", "https://s.example")
+                .proven("{\"rid\":\"R\"}", 3, List.of(h, new byte[32]), java.util.OptionalLong.of(9), java.util.Optional.of("cp"), java.util.Optional.of(true));
+        ManifestRecord written = new ManifestRecord.Builder("https://s.example/caf\u00e9", 1_780_000_000L).status(200).license("lic")
+                .outcome("fetched", java.util.Optional.empty(), java.util.Optional.empty()).content("text/html", 12, "ab".repeat(32))
+                .text(new ManifestRecord.Text("t", java.util.OptionalInt.of(2), java.util.Optional.of("root"), java.util.Optional.empty(), List.of("d1", "d2")))
+                .credential("c.c.c").receipt(rc).warc(new ManifestRecord.Warc("data.warc.gz", 5, 6, java.util.Optional.of("urn:uuid:x"))).build().withId(4);
+        byte[] line = written.toBytes();
+        ManifestRecord read = ManifestRecord.read(line);
+        assertThat(read).usingRecursiveComparison().isEqualTo(written);
+        assertThat(read.toBytes()).as("written again, the same bytes").isEqualTo(line);
+        assertThat(Json.readTree(new String(line, StandardCharsets.UTF_8)).get("receipt").get("inclusion_proof").get(0).asText())
+                .isEqualTo(HexFormat.of().formatHex(h));
+
+        ManifestRecord refused = new ManifestRecord.Builder("https://s.example/b", 1L)
+                .outcome("refused", java.util.Optional.of("LICENSE_REQUIRED"), java.util.Optional.of("402")).build();
+        assertThat(new String(refused.toBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"url\":\"https://s.example/b\",\"fetched_at\":1,\"outcome\":\"refused\",\"reason\":\"LICENSE_REQUIRED\",\"detail\":\"402\"}");
+        ManifestRecord unproven = new ManifestRecord.Builder("u", 2L).receipt(ManifestRecord.Receipt.named("L", "R", "o").failed("not covered")).build();
+        assertThat(new String(unproven.toBytes(), StandardCharsets.UTF_8)).as("no entry: no index, no proof")
+                .isEqualTo("{\"url\":\"u\",\"fetched_at\":2,\"receipt\":{\"log\":\"L\",\"rid\":\"R\",\"origin\":\"o\",\"error\":\"not covered\"}}");
     }
 
     @Test
