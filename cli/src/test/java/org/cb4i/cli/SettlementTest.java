@@ -95,16 +95,6 @@ class SettlementTest {
     Proxy proxy(String name, int port) throws Exception {
         Path yaml = ProxyYaml.inFrontOf(origin).port(port).publisher("http://127.0.0.1:" + port)
                 .issuer(COLLECTIVE, "file:collective.jwks.json", "collector_key: file:collector.jwks.json")
-                .paths("""
-                        paths:
-                          - match: /premium/*
-                            access: licensed
-                            usages: [ai-train]
-                            signature: per-request
-                          - match: /*
-                            access: licensed
-                            usages: [ai-train]
-                        """)
                 .log("./log-" + name, "checkpoint_interval: 1s", "checkpoint_entries: 1", "checkpoint_refresh: 1s")
                 .write(dir.resolve(name + ".yaml"));
         Proxy p = Proxy.start(ConfigLoader.load(yaml), clock, events::add);
