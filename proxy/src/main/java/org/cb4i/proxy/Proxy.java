@@ -29,6 +29,9 @@ import org.cb4i.proxy.config.ConfigLoader;
 import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.proxy.pipeline.ProxyShared;
+import org.cb4i.proxy.quota.LocalQuotaStore;
+import org.cb4i.proxy.quota.QuotaStore;
+import org.cb4i.proxy.quota.RedisQuotaStore;
 import org.cb4i.proxy.pipeline.SiteState;
 
 /**
@@ -86,15 +89,20 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_log_entries", "entries in the receipts log", log::size);
         metrics.gauge("cb4i_proxy_log_writable", "1 when the receipts log can record", () -> log.writable() ? 1 : 0);
         metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines dropped under load", access::dropped);
-        ProxyShared shared = new ProxyShared(state, log, metrics, access, clock, events);
+        int cores = Runtime.getRuntime().availableProcessors();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
+        QuotaStore quotas = config.quota().redis().isPresent() ? new RedisQuotaStore(vertx, config.quota(), clock, events) : new LocalQuotaStore(clock);
+        metrics.gauge("cb4i_proxy_quota_store_up", "1 when quota counters are where the configuration puts them (always, for quota.store: local)",
+                () -> quotas.up() ? 1 : 0);
+        metrics.gauge("cb4i_proxy_quota_decided_without_store", "licensed requests decided without the shared quota store (counted locally, or refused)",
+                quotas::decidedWithoutStore);
+        ProxyShared shared = new ProxyShared(state, log, quotas, metrics, access, clock, events);
         // Cache counters of the current configuration's verifiers (they restart from zero on a reload).
         metrics.gauge("cb4i_proxy_token_cache_hits", "license verifications answered from the cache", () -> shared.state().tokens().cacheCounters().hits());
         metrics.gauge("cb4i_proxy_token_cache_misses", "license verifications that checked a signature", () -> shared.state().tokens().cacheCounters().misses());
         metrics.gauge("cb4i_proxy_token_cache_size", "verified licenses held", () -> shared.state().tokens().cacheCounters().size());
         metrics.gauge("cb4i_proxy_signature_cache_hits", "request signatures answered from the cache", () -> shared.state().signatures().cacheCounters().hits());
         metrics.gauge("cb4i_proxy_signature_cache_misses", "request signatures verified", () -> shared.state().signatures().cacheCounters().misses());
-        int cores = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
         try {
             int port = config.listen().port() == 0 ? freePort(config.listen().host()) : config.listen().port();
             // One instance per event loop, deployed together so that Vert.x spreads them over the loops and
@@ -107,7 +115,8 @@ public final class Proxy implements AutoCloseable {
             }, new DeploymentOptions().setInstances(cores)));
             Integer adminPort = null;
             if (config.admin().isPresent()) {
-                HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics, () -> notReady(log, shared)));
+                HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics, () -> notReady(log, shared),
+                        () -> shared.quotas().warning()));
                 adminPort = admin.actualPort();
             }
             Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
@@ -115,6 +124,7 @@ public final class Proxy implements AutoCloseable {
             p.refreshRemoteKeys(KEY_REFRESH);
             return p;
         } catch (Exception e) {
+            quotas.close();
             await(vertx.close());
             log.close();
             access.close();
@@ -127,6 +137,9 @@ public final class Proxy implements AutoCloseable {
     private static String notReady(ReceiptLog log, ProxyShared shared) {
         if (!log.writable()) {
             return "receipts log unavailable: " + log.failure().orElse("closing");
+        }
+        if (shared.quotas().refusing()) {
+            return shared.quotas().warning().orElse("quota store unavailable");
         }
         var lists = shared.state().statusListsUnavailable();
         if (lists.isEmpty()) {
@@ -162,8 +175,9 @@ public final class Proxy implements AutoCloseable {
     public void reload(ProxyConfig next) throws Exception {
         SiteState state = SiteState.build(next, clock, blocking);
         ProxyConfig cur = config();
-        if (!next.listen().equals(cur.listen()) || !next.log().dir().equals(cur.log().dir()) || !next.admin().equals(cur.admin())) {
-            events.accept("config: listen, admin and log.dir changes take effect at the next restart");
+        if (!next.listen().equals(cur.listen()) || !next.log().dir().equals(cur.log().dir()) || !next.admin().equals(cur.admin())
+                || !next.quota().equals(cur.quota())) {
+            events.accept("config: listen, admin, log.dir and quota changes take effect at the next restart");
         }
         if (next.tls().isPresent()) {
             var t = next.tls().get();
@@ -296,6 +310,7 @@ public final class Proxy implements AutoCloseable {
         // off. When the drain time ran out, the requests still counted as in flight were cut off.
         boolean drained = System.nanoTime() - t0 < DRAIN.toNanos();
         long cutOff = drained ? 0 : Math.max(0, Math.min(inFlight, shared.inFlight()));
+        shared.quotas().close();
         try {
             await(vertx.close());
         } catch (Exception e) {

@@ -88,4 +88,25 @@ class ConfigTest {
         assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining(f + ":").hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("none.yaml"))).hasMessageContaining("no such file");
     }
+
+    @Test
+    void aSharedQuotaStore_mustNameItsPolicyForWhenItIsUnreachable() throws Exception {
+        KeyFiles.writeKeyPair(dir.resolve("k"), KeyFiles.generate(KeyAlgorithm.ED25519), false);
+        Files.copy(dir.resolve("k/public.jwks"), dir.resolve("issuer.jwks.json"));
+        Path f = dir.resolve("q.yaml");
+        Files.writeString(f, ISSUE_EXAMPLE + "quota:\n  store: redis://127.0.0.1:6379\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f + ":").hasMessageContaining("quota.on_store_unavailable").hasMessageContaining("local_limits")
+                .hasMessageContaining("there is no default");
+        Files.writeString(f, ISSUE_EXAMPLE + "quota:\n  store: memcached://x\n  on_store_unavailable: sometimes\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).hasMessageContaining("expected local or a Redis URL")
+                .hasMessageContaining("expected local_limits or deny; found \"sometimes\"");
+        Files.writeString(f, ISSUE_EXAMPLE + "quota:\n  store: redis://:secret@10.0.0.5:6380/2\n  on_store_unavailable: deny\n  timeout: 100ms\n");
+        ProxyConfig.QuotaSettings q = ConfigLoader.load(f).quota();
+        assertThat(q.redis()).hasValue(java.net.URI.create("redis://:secret@10.0.0.5:6380/2"));
+        assertThat(q.onUnavailable()).hasValue(ProxyConfig.OnStoreUnavailable.DENY);
+        assertThat(q.timeout()).isEqualTo(java.time.Duration.ofMillis(100));
+        Files.writeString(f, ISSUE_EXAMPLE);
+        assertThat(ConfigLoader.load(f).quota()).as("the default: this process's memory").isEqualTo(ProxyConfig.QuotaSettings.LOCAL);
+    }
 }

@@ -140,6 +140,32 @@ final class ProxyHarness implements AutoCloseable {
                 "User-Agent", "GPTBot/1.2");
     }
 
+    /** A licensed GET with the crawler's key to another proxy in front of the same origin (a second instance). */
+    HttpResponse<byte[]> licensedGetAt(int port, String path, String token) throws Exception {
+        URI url = URI.create("http://127.0.0.1:" + port + path);
+        SignatureHeaders sig = new WebBotAuthSigner(crawler, Clock.systemUTC()).reusableFor(SignedRequest.of("GET", url));
+        return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).header("Authorization", "License " + token)
+                .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).header("User-Agent", "GPTBot/1.2").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Another proxy instance of the same site (its own folder and log), started from this configuration plus {@code extra}. */
+    Proxy instance(String name, String extra) throws Exception {
+        Path d = dir.resolve(name);
+        Files.createDirectories(d);
+        Files.copy(dir.resolve("issuer.jwks.json"), d.resolve("issuer.jwks.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path f = d.resolve("proxy.yaml");
+        Files.writeString(f, config(extra));
+        return Proxy.start(ConfigLoader.load(f), Clock.systemUTC(), events::add);
+    }
+
+    /** What an admin path of {@code p} answers: status and body. */
+    String admin(Proxy p, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.adminPort().orElseThrow() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
     HttpResponse<byte[]> licensedGet(String path, String token) throws Exception {
         return licensedGet(path, token, crawler, SignaturePolicy.REUSABLE);
     }

@@ -68,6 +68,7 @@ public enum Reason {
     LICENSE_REQUIRED(402, null),
     PATH_DENIED(403, null),
     QUOTA_EXCEEDED(429, null),
+    QUOTA_UNAVAILABLE(503, "server_error"),
     BODY_TOO_LARGE(413, null),
     LOG_UNAVAILABLE(503, "server_error"),
     ORIGIN_UNREACHABLE(502, null),

@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private ProxyConfig read(JsonNode root) {
         y.known("", Set.of("listen", "origin", "publisher", "issuers", "repertoires", "paths", "log", "admin", "tls",
                 "trusted_forwarders", "limits", "origin_timeouts", "content_usage", "forward_credentials", "licensee_header",
-                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents"));
+                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota"));
         HostPort listen = hostPort(root, "/listen", true);
         URI origin = y.uri("/origin", true, Set.of("http", "https"));
         URI publisher = y.uri("/publisher", true, Set.of("http", "https"));
@@ -134,12 +134,55 @@ public final class ConfigLoader {
                 : accessLog.equals("off") || accessLog.equals("stdout") ? new ProxyConfig.AccessLog(accessLog)
                 : new ProxyConfig.AccessLog(y.base().resolve(accessLog).toString());
         List<String> agents = y.strings("/ai_user_agents");
+        ProxyConfig.QuotaSettings quota = quota(root);
         if (!y.hasErrors() && (listen == null || origin == null || publisher == null || log == null)) {
             y.error("", "incomplete configuration");
         }
         return !y.hasErrors() ? new ProxyConfig(Optional.of(y.file().toAbsolutePath()), listen, origin, publisher, issuers, repertoires, paths,
                 log, admin, tls, forwarders, limits, timeouts, Optional.ofNullable(cu), forwardCredentials,
-                Optional.ofNullable(licenseeHeader), fetching, al, agents) : null;
+                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota) : null;
+    }
+
+    /** The {@code quota:} block: {@code store: local | redis://…}, and with Redis the policy for when it is unreachable. */
+    private ProxyConfig.QuotaSettings quota(JsonNode root) {
+        if (root.at("/quota").isMissingNode()) {
+            return ProxyConfig.QuotaSettings.LOCAL;
+        }
+        y.known("/quota", Set.of("store", "on_store_unavailable", "timeout"));
+        String store = y.text("/quota/store", false);
+        Duration timeout = y.duration("/quota/timeout", ProxyConfig.QuotaSettings.DEFAULT_TIMEOUT);
+        String policy = y.text("/quota/on_store_unavailable", false);
+        if (store == null || store.equals("local")) {
+            if (policy != null) {
+                y.error("/quota/on_store_unavailable", "applies only to a shared store (store: redis://…); a local store is always reachable");
+            }
+            return ProxyConfig.QuotaSettings.LOCAL;
+        }
+        Optional<ProxyConfig.OnStoreUnavailable> on = Optional.empty();
+        if (policy == null) {
+            y.error("/quota/on_store_unavailable", "a shared quota store needs a policy for when it cannot be reached: local_limits (each instance "
+                    + "counts alone and may grant the whole quota) or deny (licensed requests with a quota are refused, 503); there is no default");
+        } else {
+            switch (policy) {
+                case "local_limits" -> on = Optional.of(ProxyConfig.OnStoreUnavailable.LOCAL_LIMITS);
+                case "deny" -> on = Optional.of(ProxyConfig.OnStoreUnavailable.DENY);
+                default -> y.error("/quota/on_store_unavailable", "expected local_limits or deny; found \"" + policy + "\"");
+            }
+        }
+        URI redis = null;
+        try {
+            redis = new URI(store);
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        if (redis == null || !("redis".equals(redis.getScheme()) || "rediss".equals(redis.getScheme())) || redis.getHost() == null) {
+            y.error("/quota/store", "expected local or a Redis URL such as redis://127.0.0.1:6379 (rediss:// for TLS); found \"" + store + "\"");
+            return ProxyConfig.QuotaSettings.LOCAL;
+        }
+        if (timeout.isZero() || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+            y.error("/quota/timeout", "expected a duration above 0 and at most 10s (each licensed request may wait this long)");
+        }
+        return new ProxyConfig.QuotaSettings(Optional.of(redis), on, timeout);
     }
 
     private ProxyConfig.PathRule pathRule(JsonNode root, String at) {

@@ -21,12 +21,13 @@ import org.cb4i.sdk.terms.Usage;
  * @param repertoires the repertoire ids accepted in {@code aud}; empty means the issuers' ids
  * @param paths the policy, in file order (the longest matching pattern wins)
  * @param admin where metrics and health are served, off the public listener
+ * @param quota where quota counters live
  */
 public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI publisher, List<Issuer> issuers,
         List<String> repertoires, List<PathRule> paths, LogSettings log, Optional<HostPort> admin, Optional<Tls> tls,
         List<Cidr> trustedForwarders, Limits limits, OriginTimeouts originTimeouts, Optional<String> contentUsage,
         boolean forwardCredentials, Optional<String> licenseeHeader, Fetching fetching,
-        AccessLog accessLog, List<String> aiUserAgents) {
+        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota) {
 
     public ProxyConfig {
         issuers = List.copyOf(issuers);
@@ -110,6 +111,26 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
     /** How long the proxy waits for the origin. */
     public record OriginTimeouts(Duration connect, Duration response) {
         public static final OriginTimeouts DEFAULT = new OriginTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    }
+
+    /** What a proxy does with licensed requests that have a quota when its shared quota store cannot be reached. */
+    public enum OnStoreUnavailable {
+        /** Count in this instance's memory: each instance may grant the whole quota. */
+        LOCAL_LIMITS,
+        /** Refuse them ({@code QUOTA_UNAVAILABLE}, 503) until the store answers again. */
+        DENY
+    }
+
+    /**
+     * Where quota counters live ({@code quota:}).
+     *
+     * @param redis the Redis the site's instances share ({@code store: redis://…}); empty: this process's memory
+     * @param onUnavailable required with Redis: there is no safe default between over-granting and refusing
+     * @param timeout how long a decision waits for Redis before the policy applies
+     */
+    public record QuotaSettings(Optional<URI> redis, Optional<OnStoreUnavailable> onUnavailable, Duration timeout) {
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
+        public static final QuotaSettings LOCAL = new QuotaSettings(Optional.empty(), Optional.empty(), DEFAULT_TIMEOUT);
     }
 
     /** Where the JSON access log goes: {@code stdout}, {@code off}, or a file. */

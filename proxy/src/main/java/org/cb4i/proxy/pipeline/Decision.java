@@ -2,8 +2,10 @@ package org.cb4i.proxy.pipeline;
 
 import java.util.OptionalLong;
 import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.quota.QuotaKey;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.httpsig.VerifiedSignature;
+import org.cb4i.sdk.token.Quota;
 import org.cb4i.sdk.token.VerifiedLicense;
 
 /** What {@link LicenseGate} decided for a request on a licensed path (a closed set, each with what it needs). */
@@ -15,8 +17,11 @@ public sealed interface Decision {
      * A licensed request, served under its license and recorded.
      *
      * @param rid the receipt id reserved for the response
+     * @param quotaKey what the response's bytes count against ([TOK-10])
+     * @param quota the limits that applied (the license's, or smaller when another live license of the key says so)
      */
-    record Licensed(VerifiedLicense license, VerifiedSignature signature, ProxyConfig.PathRule rule, String rid) implements Decision {}
+    record Licensed(VerifiedLicense license, VerifiedSignature signature, ProxyConfig.PathRule rule, String rid, QuotaKey quotaKey, Quota quota)
+            implements Decision {}
 
     /**
      * Refused, with the reason's status ([ENF-4]).

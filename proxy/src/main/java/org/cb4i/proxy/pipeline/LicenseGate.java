@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.cb4i.proxy.config.ProxyConfig;
+import org.cb4i.proxy.quota.QuotaKey;
+import org.cb4i.proxy.quota.QuotaStore;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -16,6 +18,7 @@ import org.cb4i.sdk.httpsig.VerifiedSignature;
 import org.cb4i.sdk.status.StatusValue;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.sdk.token.LicenseClaims;
+import org.cb4i.sdk.token.Quota;
 import org.cb4i.sdk.token.VerifiedLicense;
 
 /**
@@ -75,28 +78,46 @@ final class LicenseGate {
             return denied(e.reason(), e.getMessage());
         }
         if (held.isPresent()) {
-            return Future.succeededFuture(afterStatus(lic, sig, rule, held.get()));
+            return afterStatus(x.st, lic, sig, rule, held.get());
         }
-        return vertx.executeBlocking(() -> x.st.status.statusOf(c), false).map(status -> afterStatus(lic, sig, rule, status))
+        return vertx.executeBlocking(() -> x.st.status.statusOf(c), false).compose(status -> afterStatus(x.st, lic, sig, rule, status))
                 .otherwise(t -> new Decision.Denied(t instanceof Cb4iException e ? e.reason() : Reason.STATUS_UNAVAILABLE,
                         t instanceof Cb4iException ? t.getMessage() : "the status list could not be read"));
     }
 
-    private Decision afterStatus(VerifiedLicense lic, VerifiedSignature sig, ProxyConfig.PathRule rule, StatusValue status) {
+    private Future<Decision> afterStatus(SiteState st, VerifiedLicense lic, VerifiedSignature sig, ProxyConfig.PathRule rule, StatusValue status) {
         LicenseClaims c = lic.claims();
         if (status != StatusValue.VALID) {
-            return new Decision.Denied(status.reason(), "license " + c.id() + " is " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+            return denied(status.reason(), "license " + c.id() + " is " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')
                     + " in the collective's status list");
         }
-        OptionalLong wait = shared.quotas().acquire(c.id(), c.quota());
-        if (wait.isPresent()) {
-            return new Decision.Denied(Reason.QUOTA_EXCEEDED, "license " + c.id() + " quota on this site (" + c.quota().describe() + ") is used up", wait);
+        QuotaKey key = QuotaKey.of(c, st.publisherOrigin);
+        Quota quota = shared.liveLicenses().effective(key, c, shared.clock().instant(), other -> stillValid(st, other));
+        return shared.quotas().acquire(key, quota).transform(ar -> {
+            if (ar.failed()) {
+                return denied(Reason.QUOTA_UNAVAILABLE, ar.cause() instanceof QuotaStore.Unavailable ? ar.cause().getMessage()
+                        : "the quota counters cannot be had");
+            }
+            OptionalLong wait = ar.result();
+            if (wait.isPresent()) {
+                return Future.succeededFuture(new Decision.Denied(Reason.QUOTA_EXCEEDED, "the quota of " + key.describe() + " (" + quota.describe()
+                        + (quota.equals(c.quota()) ? "" : ", the smallest of its live licenses") + ") is used up", wait));
+            }
+            String rid = shared.log().newRid();
+            if (rid == null) {
+                return denied(Reason.LOG_UNAVAILABLE, "the receipts log cannot record usage now; licensed content is not served unmetered");
+            }
+            return Future.succeededFuture(new Decision.Licensed(lic, sig, rule, rid, key, quota));
+        });
+    }
+
+    /** Whether another license of a quota key may still be used, as far as the status list held says (not held: yes). */
+    private static boolean stillValid(SiteState st, LicenseClaims other) {
+        try {
+            return st.status.statusIfHeld(other).map(v -> v == StatusValue.VALID).orElse(true);
+        } catch (Cb4iException e) {
+            return true;
         }
-        String rid = shared.log().newRid();
-        if (rid == null) {
-            return new Decision.Denied(Reason.LOG_UNAVAILABLE, "the receipts log cannot record usage now; licensed content is not served unmetered");
-        }
-        return new Decision.Licensed(lic, sig, rule, rid);
     }
 
     private static Future<Decision> denied(Reason r, String detail) {

@@ -5,16 +5,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.cb4i.proxy.admin.AccessLogWriter;
 import org.cb4i.proxy.admin.ProxyMetrics;
+import org.cb4i.proxy.quota.LiveLicenses;
+import org.cb4i.proxy.quota.QuotaStore;
 import org.cb4i.proxy.receipts.ReceiptLog;
 
 /**
  * What every event loop's handler shares: the current {@link SiteState} (swapped on reload), the receipts log,
- * quota counters, metrics, the access log, the clock, and the operator's event stream. Thread-safe.
+ * the quota store, metrics, the access log, the clock, and the operator's event stream. Thread-safe.
  */
 public final class ProxyShared {
     private final AtomicReference<SiteState> state;
     private final ReceiptLog log;
-    private final QuotaLimiter quotas;
+    private final QuotaStore quotas;
+    private final LiveLicenses liveLicenses = new LiveLicenses();
     private final ProxyMetrics metrics;
     private final AccessLogWriter accessLog;
     private final Clock clock;
@@ -22,10 +25,11 @@ public final class ProxyShared {
     private final java.util.concurrent.atomic.LongAdder started = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder finished = new java.util.concurrent.atomic.LongAdder();
 
-    public ProxyShared(SiteState initial, ReceiptLog log, ProxyMetrics metrics, AccessLogWriter accessLog, Clock clock, Consumer<String> events) {
+    public ProxyShared(SiteState initial, ReceiptLog log, QuotaStore quotas, ProxyMetrics metrics, AccessLogWriter accessLog, Clock clock,
+            Consumer<String> events) {
         this.state = new AtomicReference<>(initial);
         this.log = log;
-        this.quotas = new QuotaLimiter(clock);
+        this.quotas = quotas;
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.clock = clock;
@@ -45,8 +49,13 @@ public final class ProxyShared {
         return log;
     }
 
-    public QuotaLimiter quotas() {
+    public QuotaStore quotas() {
         return quotas;
+    }
+
+    /** The live licenses of each quota key, for the smaller-quota rule ([TOK-10]). */
+    public LiveLicenses liveLicenses() {
+        return liveLicenses;
     }
 
     public ProxyMetrics metrics() {

@@ -27,7 +27,7 @@ final class ReceiptRecorder {
                 lic.rule().usageTokens(),
                 perRequest ? Optional.of(lic.signature().signatureInput()) : Optional.empty(),
                 perRequest ? Optional.of(lic.signature().signature()) : Optional.empty(), complete);
-        shared.quotas().addBytes(c.id(), c.quota(), metered.bytes());
+        shared.quotas().addBytes(lic.quotaKey(), lic.quota(), metered.bytes());
         byte[] bytes = entry.toBytes();
         shared.log().append(lic.rid(), bytes).whenComplete((seq, err) -> {
             if (err != null) {

@@ -28,6 +28,19 @@ public record Quota(OptionalDouble rps, OptionalLong requestsPerDay, OptionalLon
         return rps.isEmpty() && requestsPerDay.isEmpty() && bytesPerDay.isEmpty();
     }
 
+    /**
+     * The limits two live licenses of one licensee on one site impose together ([TOK-10]): of each kind, the smaller
+     * (an absent member is no limit, so the other's applies).
+     */
+    public Quota and(Quota other) {
+        return new Quota(rps.isEmpty() ? other.rps : other.rps.isEmpty() ? rps : OptionalDouble.of(Math.min(rps.getAsDouble(), other.rps.getAsDouble())),
+                min(requestsPerDay, other.requestsPerDay), min(bytesPerDay, other.bytesPerDay));
+    }
+
+    private static OptionalLong min(OptionalLong a, OptionalLong b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : OptionalLong.of(Math.min(a.getAsLong(), b.getAsLong()));
+    }
+
     /** A one-line description for people, e.g. {@code 2 req/s, 50000 req/day}; "none" when empty. */
     public String describe() {
         java.util.List<String> parts = new java.util.ArrayList<>();

@@ -97,13 +97,32 @@ public final class TokenChecks {
             });
             denied(fetch(bed, "/licensed/secret/" + mark(), disallowed), "PATH_NOT_LICENSED");
         }));
+        // Quota checks use a licensee of their own: under [TOK-10] a quota binds every live license of its licensee.
         c.add(new Check("a used-up requests_per_day quota is QUOTA_EXCEEDED (429) with Retry-After", List.of("TOK-10", "ENF-3", "ENF-4"), bed -> {
-            String token = bed.license(x -> x.putObject("quota").put("requests_per_day", 2));
+            String sub = "quota-crawler-" + mark();
+            String token = bed.license(x -> x.put("sub", sub).putObject("quota").put("requests_per_day", 2));
             served(fetch(bed, token));
             served(fetch(bed, token));
             HttpExchange.Response r = fetch(bed, token);
             denied(r, "QUOTA_EXCEEDED");
             that(r.header("Retry-After").orElse("").matches("\\d+"), "a quota denial carries Retry-After in seconds; got " + r.header("Retry-After"));
+        }));
+        c.add(new Check("a quota is the licensee's, not the license's: a second license of the licensee gets no second quota", List.of("TOK-10"), bed -> {
+            String sub = "quota-crawler-" + mark();
+            String first = bed.license(x -> x.put("sub", sub).putObject("quota").put("requests_per_day", 2));
+            String second = bed.license(x -> x.put("sub", sub).putObject("quota").put("requests_per_day", 2));
+            served(fetch(bed, first));
+            served(fetch(bed, second));
+            denied(fetch(bed, second), "QUOTA_EXCEEDED");
+            denied(fetch(bed, first), "QUOTA_EXCEEDED");
+        }));
+        c.add(new Check("of two live licenses of one licensee with different quotas, the smaller applies", List.of("TOK-10"), bed -> {
+            String sub = "quota-crawler-" + mark();
+            String big = bed.license(x -> x.put("sub", sub).putObject("quota").put("requests_per_day", 5));
+            String small = bed.license(x -> x.put("sub", sub).putObject("quota").put("requests_per_day", 1));
+            served(fetch(bed, big));
+            denied(fetch(bed, small), "QUOTA_EXCEEDED");
+            denied(fetch(bed, big), "QUOTA_EXCEEDED");
         }));
         c.add(new Check("unknown claims are ignored", List.of("TOK-12"), bed ->
                 served(fetch(bed, bed.license(x -> x.put("x_future_claim", "ignored").putObject("x_other").put("a", 1))))));

@@ -1,7 +1,8 @@
-package org.cb4i.proxy.pipeline;
+package org.cb4i.proxy.quota;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,12 +11,10 @@ import java.util.OptionalLong;
 import org.cb4i.sdk.token.Quota;
 
 /**
- * A license's quota on this site ([TOK-10]): a token bucket for {@code rps} (burst of one second), and counters
- * of requests and bytes per UTC day. Counters are per license ({@code jti}), bounded in number, and kept in
- * memory: one proxy instance enforces its own share (a cluster would share them through Redis; not built).
- * Thread-safe.
+ * Quota counters in this process's memory ({@code quota.store: local}, the default): exact for one instance; behind a
+ * load balancer each instance grants the whole quota. Bounded in number of keys. Thread-safe.
  */
-public final class QuotaLimiter {
+public final class LocalQuotaStore implements QuotaStore {
     private static final class Counter {
         double tokens = -1;
         long lastNanos;
@@ -25,22 +24,23 @@ public final class QuotaLimiter {
     }
 
     private final Clock clock;
-    private final Cache<String, Counter> counters = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofDays(2)).build();
+    private final Cache<QuotaKey, Counter> counters = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(Duration.ofDays(2)).build();
 
-    public QuotaLimiter(Clock clock) {
+    public LocalQuotaStore(Clock clock) {
         this.clock = clock;
     }
 
-    /**
-     * Takes one request from the license's quota.
-     *
-     * @return empty when the request may go ahead, else how many seconds to wait ({@code Retry-After})
-     */
-    public OptionalLong acquire(String jti, Quota quota) {
+    @Override
+    public Future<OptionalLong> acquire(QuotaKey key, Quota quota) {
+        return Future.succeededFuture(take(key, quota));
+    }
+
+    /** {@link #acquire}, answered at once. */
+    public OptionalLong take(QuotaKey key, Quota quota) {
         if (quota.isEmpty()) {
             return OptionalLong.empty();
         }
-        Counter c = counters.get(jti, k -> new Counter());
+        Counter c = counters.get(key, k -> new Counter());
         synchronized (c) {
             Instant now = clock.instant();
             rollDay(c, now);
@@ -70,12 +70,12 @@ public final class QuotaLimiter {
         }
     }
 
-    /** Counts bytes served under a license, once its response completes. */
-    public void addBytes(String jti, Quota quota, long bytes) {
+    @Override
+    public void addBytes(QuotaKey key, Quota quota, long bytes) {
         if (quota.bytesPerDay().isEmpty()) {
             return;
         }
-        Counter c = counters.get(jti, k -> new Counter());
+        Counter c = counters.get(key, k -> new Counter());
         synchronized (c) {
             rollDay(c, clock.instant());
             c.bytes += bytes;
@@ -91,7 +91,8 @@ public final class QuotaLimiter {
         }
     }
 
-    private static long secondsToMidnight(Instant now) {
+    /** Seconds until the next UTC day, when daily counters start again (at least 1). */
+    static long secondsToMidnight(Instant now) {
         return Math.max(1, Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))).toSeconds());
     }
 }
