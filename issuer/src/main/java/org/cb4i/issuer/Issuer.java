@@ -22,6 +22,7 @@ import org.cb4i.issuer.collective.ClientAuthentication;
 import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.issuer.http.IssuerEndpoints;
+import org.cb4i.issuer.http.StatusChangeStream;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.sdk.files.AtomicFiles;
 import org.cb4i.sdk.jose.Base64Url;
@@ -38,6 +39,7 @@ public final class Issuer implements AutoCloseable {
     private final IssuerStore store;
     private final Collective collective;
     private final Requests requests;
+    private final StatusChangeStream changes;
 
     /** Requests taken and answered, so that a stop can say whether it drained them. */
     private static final class Requests {
@@ -49,7 +51,8 @@ public final class Issuer implements AutoCloseable {
         }
     }
 
-    private Issuer(Vertx vertx, HttpServer server, IssuerStore store, Collective collective, Requests requests) {
+    private Issuer(Vertx vertx, HttpServer server, IssuerStore store, Collective collective, Requests requests, StatusChangeStream changes) {
+        this.changes = changes;
         this.vertx = vertx;
         this.server = server;
         this.store = store;
@@ -71,8 +74,9 @@ public final class Issuer implements AutoCloseable {
         try {
             String token = adminToken(config.adminToken());
             Collective collective = new Collective(config, store, key, clock);
-            IssuerEndpoints endpoints = new IssuerEndpoints(collective, new ClientAuthentication(collective, clock), token, log);
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4));
+            StatusChangeStream changes = new StatusChangeStream(vertx, collective, log).start();
+            IssuerEndpoints endpoints = new IssuerEndpoints(collective, new ClientAuthentication(collective, clock), token, changes, log);
             HttpServer[] server = new HttpServer[1];
             Requests requests = new Requests();
             await(vertx.deployVerticle(new VerticleBase() {
@@ -103,7 +107,7 @@ public final class Issuer implements AutoCloseable {
                     }
                 }));
             }
-            return new Issuer(vertx, server[0], store, collective, requests);
+            return new Issuer(vertx, server[0], store, collective, requests, changes);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -164,7 +168,9 @@ public final class Issuer implements AutoCloseable {
     /** Stops accepting, lets requests in flight finish (up to 5 s), closes the store, and says how it went. */
     public Stopped stop() {
         long t0 = System.nanoTime();
-        long inFlight = requests.inFlight();
+        int listening = changes.subscribers();
+        changes.close(); // the change streams end at once: they are not requests to drain
+        long inFlight = Math.max(0, requests.inFlight() - listening);
         try {
             await(server.shutdown(Duration.ofSeconds(5)));
         } catch (Exception e) {

@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.status.StatusListToken;
 import org.cb4i.sdk.status.StatusValue;
 import org.junit.jupiter.api.Test;
 
-/** Revocation, suspension and strikes as the status list and introspection show them, now and in the past ([ISS-4], [ISS-5], [ISS-7], [ISS-8], [STS-2], [STS-7]). */
+/** Revocation, suspension and strikes as the status list and introspection show them, now and in the past ([ISS-4], [ISS-5], [ISS-7], [ISS-8], [STS-2], [STS-7]), and the change stream that announces them ([STS-8]). */
 class StatusTest extends IssuerFixture {
     @Test
     void revocationSuspensionAndStrikesReachTheStatusList() throws Exception { // [ISS-4] [ISS-7] [ISS-8] [STS-2]
@@ -42,6 +45,55 @@ class StatusTest extends IssuerFixture {
                 .contains("collective is on strike");
         admin(Map.of("op", "resume", "all", true));
         assertThat(statusOf(t2)).isEqualTo(StatusValue.VALID);
+    }
+
+    @Test
+    void theChangeStreamAnnouncesEveryChange_firstTheCurrentOne() throws Exception { // [STS-8]
+        assertThat(get("/.well-known/cb4i").body()).contains("\"status_changes\":\"https://licenses.collective.example/status/changes\"");
+        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/status/changes")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader b = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                for (String l; (l = b.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                // the stream ends with the test
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        obtain();
+        long first = nextSeq(lines);
+        admin(Map.of("op", "strike", "all", true));
+        long struck = nextSeq(lines);
+        assertThat(struck).isGreaterThan(first);
+        admin(Map.of("op", "resume", "all", true));
+        assertThat(nextSeq(lines)).isGreaterThan(struck);
+        r.body().close();
+    }
+
+    /** The seq of the next status event, read within 2 s. */
+    static long nextSeq(java.util.concurrent.BlockingQueue<String> lines) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+        String event = "";
+        while (System.nanoTime() < deadline) {
+            String l = lines.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (l == null) {
+                continue;
+            }
+            if (l.startsWith("event:")) {
+                event = l.substring(6).strip();
+            } else if (l.startsWith("data:") && event.equals("status")) {
+                com.fasterxml.jackson.databind.JsonNode d = Json.mapper().readTree(l.substring(5));
+                assertThat(d.get("uri").asText()).endsWith("/status/1");
+                return d.get("seq").asLong();
+            }
+        }
+        throw new AssertionError("no status event within 2 s");
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.cb4i.proxy.pipeline.ProxyShared;
 import org.cb4i.proxy.quota.LocalQuotaStore;
 import org.cb4i.proxy.quota.QuotaStore;
 import org.cb4i.proxy.quota.RedisQuotaStore;
+import org.cb4i.proxy.status.StatusChangeSubscriber;
 import org.cb4i.proxy.pipeline.SiteState;
 
 /**
@@ -120,6 +121,12 @@ public final class Proxy implements AutoCloseable {
                 adminPort = admin.actualPort();
             }
             Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
+            p.listenForStatusChanges(config);
+            metrics.gauge("cb4i_proxy_status_streams_connected", "issuer status change streams open now ([STS-8])",
+                    () -> p.statusStreams.stream().filter(StatusChangeSubscriber::connected).count());
+            metrics.gauge("cb4i_proxy_status_pushed_refreshes", "status lists fetched because a change stream announced a change",
+                    () -> p.statusStreams.stream().mapToLong(StatusChangeSubscriber::refreshes).sum());
+            vertx.setPeriodic(5_000, id -> p.statusStreams.forEach(StatusChangeSubscriber::watch));
             p.watchConfig();
             p.refreshRemoteKeys(KEY_REFRESH);
             return p;
@@ -130,6 +137,22 @@ public final class Proxy implements AutoCloseable {
             access.close();
             blocking.shutdownNow();
             throw e;
+        }
+    }
+
+    /** The issuers' status change streams listened to ([STS-8]); replaced when a reload names other streams. */
+    private final List<StatusChangeSubscriber> statusStreams = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void listenForStatusChanges(ProxyConfig c) {
+        java.util.Set<java.net.URI> wanted = new java.util.LinkedHashSet<>();
+        c.issuers().forEach(i -> i.statusChanges().ifPresent(wanted::add));
+        if (wanted.equals(statusStreams.stream().map(StatusChangeSubscriber::stream).collect(java.util.stream.Collectors.toSet()))) {
+            return;
+        }
+        statusStreams.forEach(StatusChangeSubscriber::close);
+        statusStreams.clear();
+        for (java.net.URI u : wanted) {
+            statusStreams.add(new StatusChangeSubscriber(u, c.fetching().policy(), uri -> shared.state().refreshStatusList(uri), events).start());
         }
     }
 
@@ -188,6 +211,7 @@ public final class Proxy implements AutoCloseable {
             }
         }
         shared.swap(state);
+        listenForStatusChanges(next);
         events.accept("config: reloaded (" + next.paths().size() + " path rules, " + next.issuers().size() + " issuers)");
     }
 
@@ -311,6 +335,7 @@ public final class Proxy implements AutoCloseable {
         boolean drained = System.nanoTime() - t0 < DRAIN.toNanos();
         long cutOff = drained ? 0 : Math.max(0, Math.min(inFlight, shared.inFlight()));
         shared.quotas().close();
+        statusStreams.forEach(StatusChangeSubscriber::close);
         try {
             await(vertx.close());
         } catch (Exception e) {

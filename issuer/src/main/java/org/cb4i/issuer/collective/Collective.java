@@ -252,6 +252,11 @@ public final class Collective {
                 StatusList.decode(2, s.lst()));
     }
 
+    /** The status list's change number ([STS-8]): it grows with every strike, suspension, revocation or reinstatement. */
+    public long statusSeq() {
+        return store.statusSeq();
+    }
+
     /**
      * The status list in force at {@code t} ([STS-7]), signed with {@code iat} when it took effect and {@code exp}
      * when it was replaced (or, for the list still in force, now + validity), so that they bracket {@code t};

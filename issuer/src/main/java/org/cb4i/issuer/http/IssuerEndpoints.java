@@ -42,8 +42,11 @@ public final class IssuerEndpoints {
     private final byte[] adminToken;
     private final Consumer<String> log;
 
-    public IssuerEndpoints(Collective collective, ClientAuthentication auth, String adminToken, Consumer<String> log) {
+    private final StatusChangeStream statusChanges;
+
+    public IssuerEndpoints(Collective collective, ClientAuthentication auth, String adminToken, StatusChangeStream statusChanges, Consumer<String> log) {
         this.collective = collective;
+        this.statusChanges = statusChanges;
         this.auth = auth;
         this.admin = new AdminOps(collective);
         this.adminToken = adminToken.getBytes(StandardCharsets.US_ASCII);
@@ -68,6 +71,7 @@ public final class IssuerEndpoints {
             case "/jwks" -> get(req, () -> send(req.response(), 200, "application/jwk-set+json", Json.write(collective.jwks().toJsonObject()), "no-cache"));
             case "/repertoire" -> get(req, () -> repertoire(req));
             case "/status/1" -> get(req, () -> statusList(req));
+            case "/status/changes" -> get(req, () -> statusChanges.subscribe(req));
             case "/.well-known/cb4i" -> get(req, () -> send(req.response(), 200, "application/json", Json.write(discovery()), "no-cache"));
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
             default -> {
@@ -82,7 +86,7 @@ public final class IssuerEndpoints {
 
     private void notFound(HttpServerRequest req, String path) {
         problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                + " (endpoints: /token /introspect /jwks /repertoire /status/1 /.well-known/cb4i /statements/NUMBER/entries /admin)");
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1 /status/changes /.well-known/cb4i /statements/NUMBER/entries /admin)");
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -244,6 +248,7 @@ public final class IssuerEndpoints {
         m.put("repertoire_uri", c.repertoireUri().toString());
         m.put("status_lists", List.of(c.statusListUri().toString()));
         m.put("status_ttl", c.statusTtl().toSeconds());
+        m.put("status_changes", c.publicUrl().toString().replaceAll("/+$", "") + "/status/changes");
         m.put("grant_types_supported", List.of("client_credentials"));
         m.put("token_endpoint_auth_methods_supported", List.of("web-bot-auth", "private_key_jwt"));
         m.put("keys", collective.jwks().toJsonObject());

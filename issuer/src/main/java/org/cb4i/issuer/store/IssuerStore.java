@@ -348,6 +348,14 @@ public final class IssuerStore implements AutoCloseable {
     }
 
     /**
+     * A number that grows with every change of the status list (the newest snapshot's sequence number): what the change
+     * stream ([STS-8]) announces. Read from the database, so a change made by any process holding it is seen.
+     */
+    public synchronized long statusSeq() {
+        return query("SELECT MAX(seq) FROM status_history", rs -> rs.getLong(1)).stream().findFirst().orElse(0L);
+    }
+
+    /**
      * The status list that was in force at {@code t}, with the time it was replaced (if it was), or empty when
      * {@code t} is before the first list. Several changes within one second: the last of that second counts.
      */

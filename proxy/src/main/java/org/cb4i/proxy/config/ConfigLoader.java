@@ -58,13 +58,14 @@ public final class ConfigLoader {
         } else {
             for (int i = 0; i < is.size(); i++) {
                 String at = "/issuers/" + i;
-                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key"));
+                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key", "status_changes"));
                 String id = y.text(at + "/id", true);
                 URI jwks = jwksUri(root, at + "/jwks");
                 URI token = y.uri(at + "/token_endpoint", false, Set.of("http", "https"));
                 URI collector = root.at(at + "/collector_key").isMissingNode() ? null : jwksUri(root, at + "/collector_key");
+                URI changes = y.uri(at + "/status_changes", false, Set.of("http", "https"));
                 if (id != null && jwks != null) {
-                    issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token), Optional.ofNullable(collector)));
+                    issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token), Optional.ofNullable(collector), Optional.ofNullable(changes)));
                 }
             }
         }

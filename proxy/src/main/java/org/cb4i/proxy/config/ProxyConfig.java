@@ -60,10 +60,16 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
      *
      * @param collectorKey the collective's collector key set ([SET-8]): requests signed with it may read the log's
      *     entries made under this collective's licenses
+     * @param statusChanges the collective's status change stream ([STS-8], its {@code /.well-known/cb4i}
+     *     {@code status_changes}): the proxy listens, and fetches a list again as soon as it changes
      */
-    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey) {
+    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges) {
         public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint) {
-            this(id, jwks, tokenEndpoint, Optional.empty());
+            this(id, jwks, tokenEndpoint, Optional.empty(), Optional.empty());
+        }
+
+        public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey) {
+            this(id, jwks, tokenEndpoint, collectorKey, Optional.empty());
         }
     }
 

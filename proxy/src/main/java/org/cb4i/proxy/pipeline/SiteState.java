@@ -175,4 +175,9 @@ public final class SiteState {
             return m;
         }).toList();
     }
+
+    /** Fetches a status list this site uses again now (its issuer announced a change, [STS-8]); blocks. */
+    public boolean refreshStatusList(java.net.URI uri) {
+        return status.refreshNow(uri);
+    }
 }

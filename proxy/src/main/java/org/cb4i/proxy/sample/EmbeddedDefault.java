@@ -19,10 +19,13 @@ import org.cb4i.sdk.terms.Usage;
  * The configuration {@code cb4i proxy} runs with no arguments: the sample site as origin, a demo collective
  * whose key is generated on first run under the state folder (never a key shipped in the jar), {@code /free/*}
  * open, everything else licensed for {@code ai-train}, state under the state folder. Status lists may be fetched
- * from loopback addresses, so that licenses from {@code cb4i issuer}'s embedded default (on 127.0.0.1:8090) work.
+ * from loopback addresses, so that licenses from {@code cb4i issuer}'s embedded default (on 127.0.0.1:8090) work, and
+ * the proxy listens to that issuer's status change stream ([STS-8]), so that a strike there reaches it at once.
  */
 public final class EmbeddedDefault {
     public static final String COLLECTIVE = "https://demo-collective.example";
+    /** Where the embedded issuer announces status list changes. */
+    public static final URI STATUS_CHANGES = URI.create("http://127.0.0.1:8090/status/changes");
 
     private EmbeddedDefault() {}
 
@@ -44,7 +47,8 @@ public final class EmbeddedDefault {
         Path abs = state.toAbsolutePath();
         return new ProxyConfig(Optional.empty(), new HostPort("127.0.0.1", port), URI.create("http://127.0.0.1:" + originPort),
                 URI.create("http://127.0.0.1:" + port),
-                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.empty(), collectorKey)),
+                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.empty(), collectorKey,
+                        Optional.of(STATUS_CHANGES))),
                 List.of(),
                 List.of(new ProxyConfig.PathRule(PathPattern.of("/free/*"), ProxyConfig.Access.OPEN, EnumSet.noneOf(Usage.class), SignaturePolicy.REUSABLE),
                         new ProxyConfig.PathRule(PathPattern.of("/*"), ProxyConfig.Access.LICENSED, EnumSet.of(Usage.AI_TRAIN), SignaturePolicy.REUSABLE)),

@@ -97,6 +97,29 @@ public final class StatusListCache {
         return Optional.of(statusOf(license));
     }
 
+    /**
+     * Fetches a list in use again now, because its issuer said it changed ([STS-8]); the newer list replaces the one
+     * held as any refresh does ([STS-5]). Blocks: never call it on an event loop.
+     *
+     * @return whether a list was fetched: false when this cache has not used {@code uri} (nothing to refresh) or the
+     *     fetch failed (the list held keeps answering, and the next use retries as usual)
+     */
+    public boolean refreshNow(URI uri) {
+        Entry e = entries.get(uri);
+        if (e == null || e.issuer == null) {
+            return false;
+        }
+        synchronized (e) {
+            try {
+                refresh(e, uri, e.issuer);
+                return true;
+            } catch (Cb4iException ex) {
+                e.lastError = ex.getMessage();
+                return false;
+            }
+        }
+    }
+
     /** The last good list for {@code uri}, if one was ever fetched (a crawler stores it as evidence). */
     public Optional<StatusListToken> lastGood(URI uri) {
         Entry e = entries.get(uri);
@@ -122,6 +145,7 @@ public final class StatusListCache {
 
     private StatusListToken current(URI uri, String issuer) {
         Entry e = entries.computeIfAbsent(uri, u -> new Entry());
+        e.issuer = issuer;
         Instant now = clock.instant();
         StatusListToken good = e.good;
         if (good != null && now.isBefore(e.freshUntil)) {
@@ -194,6 +218,7 @@ public final class StatusListCache {
         volatile Instant refreshFrom = Instant.MAX;
         volatile Instant retryAt = Instant.MIN;
         volatile String lastError = "";
+        volatile String issuer;
         private boolean refreshing;
 
         synchronized boolean startRefresh() {
