@@ -252,4 +252,46 @@ final class IssuerAdminCommands {
             return IssuerCommand.op("audit", "last", last);
         }
     }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = "Copy the configured store (stopped) into an empty PostgreSQL database, e.g. --to postgresql://cb4i@db.example:5432/cb4i; "
+                    + "then set store: to that URL in the configuration. The source is read, not changed (its schema is brought up to date first).")
+    static final class Migrate implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        IssuerCommand.Target target;
+
+        @Option(names = "--to", required = true, paramLabel = "URL", description = "The target database: postgresql://user[:password]@host:port/database "
+                + "(the password may come from PGPASSWORD instead).")
+        String to;
+
+        @Override
+        public Integer call() throws Exception {
+            java.io.PrintWriter out = spec.commandLine().getOut();
+            var cfg = target.config();
+            org.cb4i.issuer.store.StoreLocation dest;
+            try {
+                dest = org.cb4i.issuer.store.StoreLocation.parse(to, Path.of(""));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--to: " + e.getMessage());
+            }
+            if (!(dest instanceof org.cb4i.issuer.store.StoreLocation.Postgres)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--to: expected a database URL, postgresql://…; found \"" + to + "\"");
+            }
+            Map<String, Long> rows = org.cb4i.issuer.store.StoreCopy.copy(cfg.store(), dest);
+            long total = rows.values().stream().mapToLong(Long::longValue).sum();
+            out.println("copied " + cfg.store() + " into " + dest + ": " + total + " rows");
+            rows.forEach((t, n) -> {
+                if (n > 0) {
+                    out.printf("  %-16s %,d%n", t, n);
+                }
+            });
+            out.println("Next: set store: " + dest + " in " + (target.configFile == null ? "the issuer's configuration" : target.configFile)
+                    + " (with the password, or PGPASSWORD in the issuer's environment), and keep " + cfg.adminToken().getFileName() + " and "
+                    + "collector/ beside the configuration.");
+            return 0;
+        }
+    }
 }

@@ -150,7 +150,7 @@ public final class Issuer implements AutoCloseable {
      * @param served requests answered since the start
      * @param store the store's folder, released
      */
-    public record Stopped(long inFlight, long cutOff, long served, Path store, Duration took) {
+    public record Stopped(long inFlight, long cutOff, long served, org.cb4i.issuer.store.StoreLocation store, Duration took) {
         /** The lines {@code cb4i issuer} prints when it stops. */
         public java.util.List<String> describe() {
             return java.util.List.of("stopped in " + took.toMillis() + " ms: " + inFlight + " request" + (inFlight == 1 ? "" : "s")
@@ -184,7 +184,7 @@ public final class Issuer implements AutoCloseable {
             // closing anyway
         }
         store.close();
-        return new Stopped(inFlight, cutOff, requests.finished.sum(), store.dir(), Duration.ofNanos(System.nanoTime() - t0));
+        return new Stopped(inFlight, cutOff, requests.finished.sum(), store.location(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static <T> T await(Future<T> f) throws Exception {

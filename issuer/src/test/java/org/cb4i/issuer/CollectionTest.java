@@ -34,8 +34,8 @@ class CollectionTest extends IssuerFixture {
     @Override
     Issuer startIssuer() throws Exception {
         IssuerConfig cfg = new IssuerConfig(Optional.empty(), "127.0.0.1", 0, ID, ID, java.net.URI.create("https://licenses.collective.example"),
-                dir.resolve("collective/private.jwk"), dir.resolve("store"), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofDays(60), 1024, Duration.ofDays(1), 16 * 1024).withCollection(new IssuerConfig.Collection(Duration.ZERO, true, true));
+                dir.resolve("collective/private.jwk"), store(), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
+                Duration.ofDays(60), 1024, Duration.ofDays(1), 16 * 1024, new IssuerConfig.Collection(Duration.ZERO, true, true));
         Issuer i = Issuer.start(cfg, clock, line -> { });
         base = "http://127.0.0.1:" + i.port();
         return i;

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.cb4i.issuer.config.IssuerConfig;
+import org.cb4i.issuer.store.StoreLocation;
+import org.cb4i.issuer.testing.TestDatabase;
 import org.cb4i.sdk.MutableClock;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
@@ -66,10 +68,24 @@ abstract class IssuerFixture {
                 "not_after", clock.instant().plus(Duration.ofDays(30)).getEpochSecond()));
     }
 
+    /**
+     * Where the issuer under test keeps its state: the embedded store in {@code dir/store}, or, in the build's second run
+     * of these tests ({@code -Dcb4i.test.store=postgresql}), a fresh PostgreSQL database, so that every test here holds
+     * on both stores.
+     */
+    StoreLocation store() {
+        if (store == null) {
+            store = TestDatabase.ON_POSTGRES ? TestDatabase.create() : new StoreLocation.Folder(dir.resolve("store"));
+        }
+        return store;
+    }
+
+    StoreLocation store;
+
     Issuer startIssuer() throws Exception {
         IssuerConfig cfg = new IssuerConfig(Optional.empty(), "127.0.0.1", 0, ID, ID, URI.create("https://licenses.collective.example"),
-                dir.resolve("collective/private.jwk"), dir.resolve("store"), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofHours(2), 1024, Duration.ofDays(1), 16 * 1024);
+                dir.resolve("collective/private.jwk"), store(), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
+                Duration.ofHours(2), 1024, Duration.ofDays(1), 16 * 1024, IssuerConfig.Collection.DEFAULT);
         Issuer i = Issuer.start(cfg, clock, line -> { });
         base = "http://127.0.0.1:" + i.port();
         return i;
@@ -79,6 +95,9 @@ abstract class IssuerFixture {
     void stop() {
         if (issuer != null) {
             issuer.close();
+        }
+        if (store instanceof StoreLocation.Postgres pg) {
+            TestDatabase.drop(pg);
         }
     }
 

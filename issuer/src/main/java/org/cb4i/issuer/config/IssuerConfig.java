@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.cb4i.issuer.store.StoreLocation;
 
 /**
  * What an issuer runs with (README, "The issuer").
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param publicUrl the base URL crawlers and proxies reach the issuer at (status list URIs and the token endpoint
  *     are built from it)
  * @param key the collective's private signing key (a JWK file)
- * @param store the store's folder
+ * @param store where its state is: the embedded store's folder, or a PostgreSQL database several instances share
  * @param adminToken the file holding the admin bearer token (created, owner-only, when absent)
  * @param tokenLifetime longest life of a license token, unless an agreement says shorter
  * @param statusTtl the {@code ttl} of status lists: how soon a revocation or strike reaches every proxy
@@ -29,7 +30,7 @@ import java.util.Optional;
  * @param collection how usage is collected from members' proxies
  */
 public record IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key,
-        Path store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
+        StoreLocation store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
         Duration repertoireValidity, int maxBodyBytes, Collection collection) {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(1);
     public static final Duration DEFAULT_STATUS_TTL = Duration.ofSeconds(60);
@@ -59,12 +60,20 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
         }
     }
 
+    /** With the embedded store in a folder. */
+    public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, Path store,
+            Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
+            int maxBodyBytes, Collection collection) {
+        this(file, host, port, id, repertoireId, publicUrl, key, new StoreLocation.Folder(store), adminToken, tokenLifetime, statusTtl,
+                statusValidity, statusCapacity, repertoireValidity, maxBodyBytes, collection);
+    }
+
     /** Without a collection section: collection every hour, https and public addresses only. */
     public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, Path store,
             Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
             int maxBodyBytes) {
-        this(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity, statusCapacity,
-                repertoireValidity, maxBodyBytes, Collection.DEFAULT);
+        this(file, host, port, id, repertoireId, publicUrl, key, new StoreLocation.Folder(store), adminToken, tokenLifetime, statusTtl,
+                statusValidity, statusCapacity, repertoireValidity, maxBodyBytes, Collection.DEFAULT);
     }
 
     /** The same configuration collecting as {@code c} says. */
@@ -73,9 +82,17 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
                 statusCapacity, repertoireValidity, maxBodyBytes, c);
     }
 
-    /** The collective's collector key folder ([SET-8]): in the store folder, generated on first use. */
+    /**
+     * Where this instance keeps files beside its store: the embedded store's folder, or, with PostgreSQL, the
+     * configuration file's folder (every instance of a collective needs the same admin token and collector key there).
+     */
+    public Path localState() {
+        return store instanceof StoreLocation.Folder f ? f.dir() : file.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+    }
+
+    /** The collective's collector key folder ([SET-8]): beside the store ({@link #localState}), generated on first use. */
     public Path collectorKeyDir() {
-        return store.resolve("collector");
+        return localState().resolve("collector");
     }
 
     public IssuerConfig {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import org.cb4i.issuer.store.StoreLocation;
 import org.cb4i.sdk.config.ConfigException;
 import org.cb4i.sdk.config.YamlConfig;
 
@@ -52,7 +53,15 @@ public final class IssuerConfigLoader {
             }
         }
         Path key = y.path("/key", true);
-        Path store = y.path("/store", true);
+        String storeText = y.text("/store", true);
+        StoreLocation store = null;
+        if (storeText != null) {
+            try {
+                store = StoreLocation.parse(storeText, y.base());
+            } catch (IllegalArgumentException e) {
+                y.error("/store", e.getMessage());
+            }
+        }
         Path adminToken = y.path("/admin_token", false);
         Duration lifetime = positive(y, "/token_lifetime", IssuerConfig.DEFAULT_TOKEN_LIFETIME);
         y.known("/status", Set.of("ttl", "validity", "capacity"));
@@ -70,7 +79,7 @@ public final class IssuerConfigLoader {
                 y.bool("/collection/allow_private_addresses", false));
         y.throwIfErrors();
         return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
-                adminToken == null ? store.resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection);
+                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection);
     }
 
     private static Duration positive(YamlConfig y, String at, Duration dflt) {
@@ -80,5 +89,10 @@ public final class IssuerConfigLoader {
             return dflt;
         }
         return d;
+    }
+
+    /** The folder beside the store for the admin token: the store's folder, or with a database the configuration's. */
+    private static Path localState(StoreLocation store, Path file) {
+        return store instanceof StoreLocation.Folder f ? f.dir() : file.toAbsolutePath().getParent();
     }
 }

@@ -16,40 +16,82 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
 
 /**
- * The issuer's embedded H2 database under one folder: opening it (one process at a time), transactions, queries and
- * the schema's version. Every store of the issuer ({@link IssuerStore}, {@link UsageStore}, {@link StatementStore})
- * works through one instance, whose monitor serialises all access to the one connection.
+ * The issuer's database: the embedded H2 store under one folder (one process at a time), or PostgreSQL (several
+ * issuer instances at once). Opening it brings its schema up to date with Flyway, from the same migrations for both
+ * ({@code db/migration}); then transactions, queries and the schema's version. Every store of the issuer
+ * ({@link IssuerStore}, {@link UsageStore}, {@link StatementStore}) works through one instance, whose monitor
+ * serialises this process's use of its one connection.
+ *
+ * <p>On PostgreSQL every transaction first takes one transaction-scoped advisory lock, so that the transactions of all
+ * instances run one at a time, as one process's do: a status index, a replay marker or a status list snapshot is
+ * decided by one instance with every other's committed changes in view ([ISS-6]). The issuer's writes are a few
+ * milliseconds each (licenses, administration), so one queue for them costs nothing a collective would notice. A lost
+ * connection (the server restarted) fails the operation at hand with a {@link StoreException} that says so, and the
+ * next operation connects again.
  */
 final class Database implements AutoCloseable {
-    private final Path dir;
-    private final Connection db;
+    /** The advisory lock every PostgreSQL transaction of the issuer takes ("cb4i" in ASCII). */
+    private static final long WRITE_LOCK = 0x63623469L;
+
+    private final StoreLocation where;
     private final FileChannel lockFile;
     private final FileLock lock;
+    private Connection db;
+    private boolean broken;
 
-    private Database(Path dir, Connection db, FileChannel lockFile, FileLock lock) {
-        this.dir = dir;
+    private Database(StoreLocation where, Connection db, FileChannel lockFile, FileLock lock) {
+        this.where = where;
         this.db = db;
         this.lockFile = lockFile;
         this.lock = lock;
     }
 
-    Path dir() {
-        return dir;
+    StoreLocation location() {
+        return where;
     }
 
-    Connection connection() {
+    boolean postgres() {
+        return where instanceof StoreLocation.Postgres;
+    }
+
+    /** The connection, connected again first when the last one was lost. */
+    synchronized Connection connection() throws SQLException {
+        if (broken || db == null || db.isClosed()) {
+            closeQuietly(db);
+            db = null;
+            try {
+                db = connect(where);
+            } catch (SQLException e) {
+                throw new SQLException(firstLine(e.getMessage()), "08001", e); // could not connect, whatever the server said
+            }
+            broken = false;
+        }
         return db;
     }
 
     /**
-     * Opens (creating when absent) the store in {@code dir}.
+     * Opens the store, creating it when absent and migrating its schema.
      *
-     * @throws StoreException when the folder cannot be used, the store is in use by another process, or was
-     *     written by a newer cb4i
+     * @throws StoreException when the folder cannot be used, the store is in use by another process, the database
+     *     cannot be reached, or the store was written by a newer cb4i
      */
-    static Database open(Path dir) {
+    static Database open(StoreLocation where) {
+        if (where instanceof StoreLocation.Postgres pg) {
+            migrate(where, pg.jdbcUrl(), pg.user(), pg.password().orElse(null));
+            try {
+                return new Database(where, connect(where), null, null);
+            } catch (SQLException e) {
+                throw new StoreException(where + ": cannot connect (" + firstLine(e.getMessage()) + ")");
+            }
+        }
+        Path dir = ((StoreLocation.Folder) where).dir();
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
@@ -73,33 +115,88 @@ final class Database implements AutoCloseable {
             throw new StoreException(dir + ": the store is in use by another process (a running issuer?). "
                     + "Stop it, or run the command against it with --server URL");
         }
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("issuer") + ";WRITE_DELAY=0;FILE_LOCK=FILE";
-        Connection c;
         try {
-            c = DriverManager.getConnection(url, "cb4i", "");
-        } catch (SQLException e) {
+            migrate(where, h2Url(dir), "cb4i", "");
+            return new Database(where, connect(where), lockFile, lock);
+        } catch (SQLException | RuntimeException e) {
             releaseQuietly(lock);
             closeQuietly(lockFile);
-            if (e.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN
+            if (e instanceof SQLException sql && sql.getErrorCode() == 90020) { // DATABASE_ALREADY_OPEN
                 throw new StoreException(dir + ": the store is in use by another process (a running issuer?). "
                         + "Stop it, or run the command against it with --server URL");
             }
-            throw new StoreException(dir + ": cannot open the store (" + firstLine(e.getMessage()) + ")");
+            throw e instanceof StoreException se ? se : new StoreException(dir + ": cannot open the store (" + firstLine(e.getMessage()) + ")");
         }
-        return new Database(dir, c, lockFile, lock);
+    }
+
+    private static String h2Url(Path dir) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("issuer") + ";WRITE_DELAY=0;FILE_LOCK=FILE";
+    }
+
+    private static Connection connect(StoreLocation where) throws SQLException {
+        if (where instanceof StoreLocation.Postgres pg) {
+            java.util.Properties p = new java.util.Properties();
+            p.setProperty("user", pg.user());
+            pg.password().ifPresent(pw -> p.setProperty("password", pw));
+            p.setProperty("connectTimeout", "5");
+            p.setProperty("socketTimeout", "60");
+            p.setProperty("ApplicationName", "cb4i issuer");
+            return DriverManager.getConnection(pg.jdbcUrl(), p);
+        }
+        return DriverManager.getConnection(h2Url(((StoreLocation.Folder) where).dir()), "cb4i", "");
+    }
+
+    /**
+     * Brings the schema up to date (Flyway; it takes its own lock, so instances that start together migrate once). A
+     * store made before Flyway kept its history is taken as it is (its tables are re-declared IF NOT EXISTS), and a
+     * store whose schema is newer than this cb4i's migrations is refused rather than used half-understood.
+     */
+    private static void migrate(StoreLocation where, String url, String user, String password) {
+        try {
+            Flyway flyway = Flyway.configure(Database.class.getClassLoader()).dataSource(url, user, password)
+                    .locations("classpath:db/migration").baselineOnMigrate(true).baselineVersion("0")
+                    .baselineDescription("a store made before its schema history was kept").load();
+            MigrationInfoService info = flyway.info();
+            MigrationInfo[] known = info.all();
+            MigrationInfo current = info.current();
+            String newest = known.length == 0 ? "0" : known[known.length - 1].getVersion().getVersion();
+            for (MigrationInfo m : info.applied()) {
+                if (m.getState() == MigrationState.FUTURE_SUCCESS) {
+                    throw new StoreException(where + ": the store's schema is at version " + current.getVersion() + ", written by a newer cb4i;"
+                            + " this one knows versions up to " + newest);
+                }
+            }
+            flyway.migrate();
+        } catch (FlywayException e) {
+            throw new StoreException(where + ": cannot prepare the store's schema (" + firstLine(rootMessage(e)) + ")");
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() != null ? c.getMessage() : t.getMessage();
     }
 
     @Override
     public synchronized void close() {
+        closeQuietly(db);
+        if (lock != null) {
+            releaseQuietly(lock);
+            closeQuietly(lockFile);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
         try {
-            if (!db.isClosed()) {
-                db.close();
+            if (c != null && !c.isClosed()) {
+                c.close();
             }
         } catch (SQLException e) {
             // closing: nothing more to save
         }
-        releaseQuietly(lock);
-        closeQuietly(lockFile);
     }
 
     private static void releaseQuietly(FileLock l) {
@@ -120,6 +217,19 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The error an operation reports: a lost or refused connection says the database cannot be reached (and the next
+     * operation connects again); anything else is the database's own message.
+     */
+    private StoreException failure(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (postgres() && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+            broken = true;
+            return new StoreException(where + ": the database cannot be reached now (" + firstLine(e.getMessage()) + "); try again");
+        }
+        return new StoreException(where + ": store error (" + firstLine(e.getMessage()) + ")");
+    }
+
     interface SqlSupplier<T> {
         T get() throws SQLException;
     }
@@ -130,24 +240,39 @@ final class Database implements AutoCloseable {
 
     synchronized <T> T tx(SqlSupplier<T> body) {
         try {
-            db.setAutoCommit(false);
+            Connection c = connection();
+            c.setAutoCommit(false);
             try {
+                if (postgres()) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                        ps.setLong(1, WRITE_LOCK);
+                        ps.execute();
+                    }
+                }
                 T v = body.get();
-                db.commit();
+                c.commit();
                 return v;
             } catch (SQLException | RuntimeException e) {
-                db.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    // the connection is gone: nothing was committed
+                }
                 throw e;
             } finally {
-                db.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException lost) {
+                    broken = true;
+                }
             }
         } catch (SQLException e) {
-            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
+            throw failure(e);
         }
     }
 
     synchronized <T> List<T> query(String sql, SqlFunction<ResultSet, T> row, Object... args) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, args);
             List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -157,13 +282,13 @@ final class Database implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
+            throw failure(e);
         }
     }
 
     /** Runs a query and hands each row to {@code row} as it is read, without keeping them: for results of any size. */
     synchronized void forEach(String sql, SqlFunction<ResultSet, Void> row, Object... args) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, args);
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -172,12 +297,12 @@ final class Database implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException(dir + ": store error (" + firstLine(e.getMessage()) + ")");
+            throw failure(e);
         }
     }
 
     synchronized int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
@@ -186,7 +311,7 @@ final class Database implements AutoCloseable {
     static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             if (args[i] == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
+                ps.setNull(i + 1, Types.NULL); // the column's type decides (PostgreSQL refuses a varchar null in a bigint column)
             } else {
                 ps.setObject(i + 1, args[i]);
             }
@@ -194,7 +319,7 @@ final class Database implements AutoCloseable {
     }
 
     synchronized Optional<String> metaGet(String k) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT v FROM meta WHERE k = ?")) {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT v FROM meta WHERE k = ?")) {
             ps.setString(1, k);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -203,7 +328,8 @@ final class Database implements AutoCloseable {
     }
 
     synchronized void metaPut(String k, String v) throws SQLException {
-        update("MERGE INTO meta(k, v) KEY(k) VALUES (?, ?)", k, v);
+        update("MERGE INTO meta t USING (SELECT CAST(? AS VARCHAR(64)) AS k, CAST(? AS VARCHAR(1024)) AS v) s ON t.k = s.k "
+                + "WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT (k, v) VALUES (s.k, s.v)", k, v);
     }
 
     static Optional<Instant> optInstant(ResultSet rs, int col) throws SQLException {

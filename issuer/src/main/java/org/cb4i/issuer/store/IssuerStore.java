@@ -24,7 +24,6 @@ import java.util.Optional;
  * not of page views. Times are whole seconds.
  */
 public final class IssuerStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
 
     private final Database db;
     private final UsageStore usage;
@@ -37,55 +36,27 @@ public final class IssuerStore implements AutoCloseable {
     }
 
     /**
-     * Opens (creating when absent) the store in {@code dir}.
+     * Opens (creating when absent) the embedded store in {@code dir}.
      *
      * @throws StoreException when the folder cannot be used, the store is in use by another process, or was
      *     written by a newer cb4i
      */
     public static IssuerStore open(Path dir) {
-        Database d = Database.open(dir);
-        IssuerStore s = new IssuerStore(d);
-        try {
-            s.migrate();
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
-        return s;
+        return open(new StoreLocation.Folder(dir));
     }
 
-    public Path dir() {
-        return db.dir();
+    /**
+     * Opens the store at {@code where}, creating or migrating its schema.
+     *
+     * @throws StoreException when it cannot be used (in use, unreachable, written by a newer cb4i)
+     */
+    public static IssuerStore open(StoreLocation where) {
+        return new IssuerStore(Database.open(where));
     }
 
-    private void migrate() {
-        tx(() -> {
-            try (Statement st = db.connection().createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS meta(k VARCHAR(64) PRIMARY KEY, v VARCHAR(1024) NOT NULL)");
-                Optional<String> v = metaGet("schema");
-                if (v.isPresent() && Integer.parseInt(v.get()) > SCHEMA_VERSION) {
-                    throw new StoreException(db.dir() + ": the store has schema version " + v.get() + ", written by a newer cb4i; this one reads "
-                            + SCHEMA_VERSION);
-                }
-                st.execute("CREATE TABLE IF NOT EXISTS members(seq BIGINT AUTO_INCREMENT PRIMARY KEY, origin VARCHAR(512) NOT NULL, "
-                        + "joined BIGINT NOT NULL, left_at BIGINT, content_keys CLOB NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS licensees(id VARCHAR(512) PRIMARY KEY, jwk CLOB NOT NULL, jkt VARCHAR(64) NOT NULL, "
-                        + "contact VARCHAR(512), created BIGINT NOT NULL, suspension VARCHAR(32))");
-                st.execute("CREATE TABLE IF NOT EXISTS agreements(id VARCHAR(512) PRIMARY KEY, licensee VARCHAR(512) NOT NULL REFERENCES licensees(id), "
-                        + "grant_json CLOB NOT NULL, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL, created BIGINT NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS licenses(jti VARCHAR(64) PRIMARY KEY, licensee VARCHAR(512) NOT NULL REFERENCES licensees(id), "
-                        + "agreement VARCHAR(512) NOT NULL REFERENCES agreements(id), idx INT NOT NULL UNIQUE, iat BIGINT NOT NULL, exp BIGINT NOT NULL, "
-                        + "revoked BOOLEAN DEFAULT FALSE NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS status_history(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, lst CLOB NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS replay(k VARCHAR(1024) PRIMARY KEY, until_at BIGINT NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS audit(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, action VARCHAR(64) NOT NULL, "
-                        + "detail CLOB NOT NULL)");
-                UsageStore.schema(st);
-                StatementStore.schema(st);
-                metaPut("schema", Integer.toString(SCHEMA_VERSION));
-            }
-            return null;
-        });
+    /** Where the store is. */
+    public StoreLocation location() {
+        return db.location();
     }
 
     // ---------------------------------------------------------------- rows
@@ -120,7 +91,7 @@ public final class IssuerStore implements AutoCloseable {
             }
             long seq;
             try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO members(origin, joined, content_keys) VALUES (?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
+                    new String[] {"seq"})) {
                 ps.setString(1, origin);
                 ps.setLong(2, joined.getEpochSecond());
                 ps.setString(3, contentKeysJson);

@@ -17,18 +17,6 @@ public final class StatementStore {
         this.db = db;
     }
 
-    static void schema(Statement st) throws SQLException {
-        st.execute("CREATE TABLE IF NOT EXISTS agreement_prices(agreement VARCHAR(512) NOT NULL REFERENCES agreements(id), from_at BIGINT NOT NULL, "
-                + "schedule CLOB NOT NULL, PRIMARY KEY(agreement, from_at))");
-        st.execute("CREATE TABLE IF NOT EXISTS periods(period VARCHAR(7) PRIMARY KEY, closed_at BIGINT NOT NULL, seq INT NOT NULL UNIQUE)");
-        st.execute("CREATE TABLE IF NOT EXISTS statements(number VARCHAR(64) PRIMARY KEY, period VARCHAR(7) NOT NULL, kind VARCHAR(16) NOT NULL, "
-                + "party VARCHAR(512) NOT NULL, agreement VARCHAR(512), jws CLOB NOT NULL, created BIGINT NOT NULL, status VARCHAR(16), "
-                + "status_at BIGINT, refers_to VARCHAR(64))");
-        // A close writes its statements as they are made, marked closing, and makes them final in one last
-        // transaction; a close that was interrupted leaves only closing rows, which the next close removes.
-        st.execute("ALTER TABLE statements ADD COLUMN IF NOT EXISTS closing BOOLEAN DEFAULT FALSE NOT NULL");
-    }
-
     /** A price schedule version: in force from {@code from}. */
     public record PriceVersion(String agreement, Instant from, String scheduleJson) {}
 

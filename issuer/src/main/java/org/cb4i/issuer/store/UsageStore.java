@@ -23,25 +23,6 @@ public final class UsageStore {
         this.db = db;
     }
 
-    static void schema(Statement st) throws SQLException {
-        st.execute("CREATE TABLE IF NOT EXISTS member_logs(log_id VARCHAR(64) PRIMARY KEY, member VARCHAR(512) NOT NULL, url VARCHAR(1024) NOT NULL, "
-                + "state VARCHAR(16) NOT NULL, registered BIGINT NOT NULL, size BIGINT DEFAULT 0 NOT NULL, checkpoint CLOB, checkpoint_time BIGINT, "
-                + "edge CLOB NOT NULL, last_attempt BIGINT, last_success BIGINT, last_error CLOB)");
-        st.execute("CREATE TABLE IF NOT EXISTS usage_entries(log_id VARCHAR(64) NOT NULL, idx BIGINT NOT NULL, leaf VARCHAR(64) NOT NULL, "
-                + "at BIGINT NOT NULL, licensee VARCHAR(512), jti VARCHAR(256), agreement VARCHAR(512), member VARCHAR(512) NOT NULL, "
-                + "usage VARCHAR(16) NOT NULL, bytes BIGINT NOT NULL, attested BOOLEAN NOT NULL, billable BOOLEAN NOT NULL, note VARCHAR(512), "
-                + "jkt VARCHAR(64), rid VARCHAR(64), PRIMARY KEY(log_id, idx))");
-        // What the last closed period settled, per log: entries before period_end and below size. Periods close in
-        // order and a log only grows, so this one line per log says which entries are settled without touching them.
-        st.execute("CREATE TABLE IF NOT EXISTS settled_up_to(log_id VARCHAR(64) PRIMARY KEY, size BIGINT NOT NULL, period_end BIGINT NOT NULL)");
-        // The same, kept for every closed period: which entries each period's statements counted ([SET-12]).
-        st.execute("CREATE TABLE IF NOT EXISTS period_logs(period VARCHAR(7) NOT NULL, log_id VARCHAR(64) NOT NULL, size BIGINT NOT NULL, "
-                + "period_end BIGINT NOT NULL, PRIMARY KEY(period, log_id))");
-        st.execute("CREATE INDEX IF NOT EXISTS usage_by_agreement ON usage_entries(agreement, at)");
-        st.execute("CREATE TABLE IF NOT EXISTS alerts(seq BIGINT AUTO_INCREMENT PRIMARY KEY, at BIGINT NOT NULL, log_id VARCHAR(64), "
-                + "member VARCHAR(512), kind VARCHAR(64) NOT NULL, detail CLOB NOT NULL, evidence CLOB, resolved BIGINT)");
-    }
-
     /** A log the collector reads. {@code state}: {@code approved} (counted), {@code pending} (seen, not yet approved), {@code flagged}. */
     public record LogRow(String logId, String member, String url, String state, Instant registered, long size, Optional<String> checkpoint,
             Optional<Instant> checkpointTime, String edge, Optional<Instant> lastAttempt, Optional<Instant> lastSuccess, Optional<String> lastError) {}
@@ -273,7 +254,9 @@ public final class UsageStore {
      * read later (beyond each log's size now) become adjustments of a later period.
      */
     void markSettled(String period, Instant end) throws SQLException {
-        db.update("MERGE INTO settled_up_to(log_id, size, period_end) KEY(log_id) SELECT log_id, size, ? FROM member_logs", end.getEpochSecond());
+        db.update("MERGE INTO settled_up_to t USING (SELECT log_id, size, CAST(? AS BIGINT) AS period_end FROM member_logs) s ON t.log_id = s.log_id "
+                + "WHEN MATCHED THEN UPDATE SET size = s.size, period_end = s.period_end "
+                + "WHEN NOT MATCHED THEN INSERT (log_id, size, period_end) VALUES (s.log_id, s.size, s.period_end)", end.getEpochSecond());
         db.update("INSERT INTO period_logs(period, log_id, size, period_end) SELECT ?, log_id, size, ? FROM member_logs", period, end.getEpochSecond());
     }
 
