@@ -198,6 +198,7 @@ public final class AdminOps {
                         .map(l -> l.id() + " (" + l.suspension().get() + ")").toList());
                 out.put("licenses", store.licenses(Optional.empty()).size());
                 out.put("status_list", collective.config().statusListUri().toString());
+                out.put("status_lists", collective.statusLists());
                 out.put("status_ttl_seconds", collective.config().statusTtl().toSeconds());
             }
             case "audit" -> {

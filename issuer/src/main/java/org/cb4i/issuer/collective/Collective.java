@@ -128,7 +128,14 @@ public final class Collective {
     // ------------------------------------------------------------------ licenses
 
     /** A license as issued: the token and what it was issued under. */
-    public record Issued(String token, LicenseClaims claims, LicenseRow row) {}
+    /** @param superseded licenses of the same licensee and agreement revoked by this one (over the live limit, [ISS-9]) */
+    public record Issued(String token, LicenseClaims claims, LicenseRow row, List<String> superseded) {}
+
+    /** Where a license's status is: list {@code idx / capacity + 1}, at {@code idx % capacity} ([ISS-9]). */
+    public StatusReference statusReference(long idx) {
+        int cap = config.statusCapacity();
+        return new StatusReference(idx % cap, config.statusListUri((int) (idx / cap) + 1));
+    }
 
     /**
      * Issues a license to {@code licenseeId} under one of its agreements in force ([ISS-3]).
@@ -176,19 +183,25 @@ public final class Collective {
             exp = agreement.notAfter();
         }
         String jti = randomId();
-        LicenseRow row;
+        IssuerStore.Added added;
+        IssuerConfig.Limits l = config.limits();
         try {
-            row = store.addLicense(jti, licenseeId, agreement.id(), now, exp, config.statusCapacity());
+            added = store.addLicense(jti, licenseeId, agreement.id(), now, exp,
+                    new IssuerStore.Limits(config.statusCapacity(), l.statusMaxLists(), l.tokensPerHour(), l.livePerAgreement()), this::encodeStatus);
         } catch (StoreException e) {
             if (e.kind() == StoreException.Kind.CONFLICT) {
                 throw new OAuthException("unauthorized_client", 400, e.getMessage() + "; no license is issued until the collective resumes");
             }
+            if (e.kind() == StoreException.Kind.LIMITED) {
+                throw new OAuthException("slow_down", 429, e.getMessage(), e.retryAfterSeconds());
+            }
             throw e;
         }
+        LicenseRow row = added.row();
         LicenseClaims claims = new LicenseClaims(config.id(), licenseeId, List.of(config.repertoireId()), jti, now, now, exp,
                 new Confirmation(VerificationKey.fromJson(licensee.jwkJson())), grant.usages(), grant.paths(), grant.quota(), grant.agreement(),
-                Optional.of(new StatusReference(row.idx(), config.statusListUri())));
-        return new Issued(LicenseTokens.issue(claims, key), claims, row);
+                Optional.of(statusReference(row.idx())));
+        return new Issued(LicenseTokens.issue(claims, key), claims, row, added.superseded());
     }
 
     private static boolean inForce(AgreementRow a, Instant now) {
@@ -210,7 +223,7 @@ public final class Collective {
             return out;
         }
         LicenseClaims c = v.claims();
-        StatusValue status = c.status().map(s -> statusOf((int) s.idx())).orElse(StatusValue.VALID);
+        StatusValue status = store.license(c.id()).map(r -> statusOf(r.idx())).orElse(StatusValue.VALID);
         Instant now = clock.instant();
         boolean timely = !now.isBefore(c.notBefore()) && now.isBefore(c.expiresAt());
         boolean active = timely && status == StatusValue.VALID && store.license(c.id()).isPresent();
@@ -239,53 +252,69 @@ public final class Collective {
 
     // ------------------------------------------------------------------ status
 
-    private StatusValue statusOf(int idx) {
-        StatusList list = StatusList.decode(2, store.currentStatus().lst());
-        return idx < list.size() ? list.status(idx) : StatusValue.INVALID;
+    private StatusValue statusOf(long idx) {
+        int cap = config.statusCapacity();
+        StatusList list = StatusList.decode(2, store.currentStatus((int) (idx / cap) + 1).lst());
+        int i = (int) (idx % cap);
+        return i < list.size() ? list.status(i) : StatusValue.INVALID;
     }
 
-    /** The status list as it stands, signed now ([STS-4]): {@code iat} now, {@code exp} now + validity. */
-    public StatusListToken currentStatusList() {
+    /** How many status lists the issuer serves ([ISS-9]). */
+    public int statusLists() {
+        return Math.max(1, store.statusLists());
+    }
+
+    /** Status list {@code n} as it stands, signed now ([STS-4]): {@code iat} now, {@code exp} now + validity. */
+    public StatusListToken currentStatusList(int n) {
         Instant now = now();
-        IssuerStore.StatusSnapshot s = store.currentStatus();
-        return StatusListToken.sign(key, config.statusListUri(), now, now.plus(config.statusValidity()), config.statusTtl(),
+        IssuerStore.StatusSnapshot s = store.currentStatus(n);
+        return StatusListToken.sign(key, config.statusListUri(n), now, now.plus(config.statusValidity()), config.statusTtl(),
                 StatusList.decode(2, s.lst()));
     }
 
-    /** The status list's change number ([STS-8]): it grows with every strike, suspension, revocation or reinstatement. */
-    public long statusSeq() {
-        return store.statusSeq();
+    /** The first status list as it stands. */
+    public StatusListToken currentStatusList() {
+        return currentStatusList(1);
+    }
+
+    /** Each status list's change number ([STS-8]): it grows with every strike, suspension, revocation or reinstatement. */
+    public Map<Integer, Long> statusSeqs() {
+        return store.statusSeqs();
     }
 
     /**
-     * The status list in force at {@code t} ([STS-7]), signed with {@code iat} when it took effect and {@code exp}
+     * Status list {@code n} in force at {@code t} ([STS-7]), signed with {@code iat} when it took effect and {@code exp}
      * when it was replaced (or, for the list still in force, now + validity), so that they bracket {@code t};
-     * empty when {@code t} is before the first list or in the future.
+     * empty when {@code t} is before the list's first version or in the future.
      */
-    public Optional<StatusListToken> statusListAt(Instant t) {
+    public Optional<StatusListToken> statusListAt(int n, Instant t) {
         Instant now = now();
         if (t.isAfter(now)) {
             return Optional.empty();
         }
-        return store.statusAt(t).map(s -> StatusListToken.sign(key, config.statusListUri(), s.at(),
+        return store.statusAt(n, t).map(s -> StatusListToken.sign(key, config.statusListUri(n), s.at(),
                 s.until().orElse(now.plus(config.statusValidity())), config.statusTtl(), StatusList.decode(2, s.lst())));
     }
 
-    private String encodeStatus(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll) {
+    /** The lists as the licenses' states make them: one per {@code status.capacity} indices, at least one. */
+    private List<String> encodeStatus(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll) {
         Map<String, StatusValue> withheld = new LinkedHashMap<>();
         for (LicenseeRow l : licensees) {
             l.suspension().ifPresent(s -> withheld.put(l.id(), SUSPENSIONS.getOrDefault(s, StatusValue.SUSPENDED)));
         }
-        StatusList list = StatusList.create(2, config.statusCapacity());
+        int cap = config.statusCapacity();
+        long highest = licenses.stream().mapToLong(LicenseRow::idx).max().orElse(0);
+        List<StatusList> lists = new ArrayList<>();
+        for (long n = 0; n <= highest / cap; n++) {
+            lists.add(StatusList.create(2, cap));
+        }
         for (LicenseRow l : licenses) {
             StatusValue v = l.revoked() ? StatusValue.INVALID
                     : withheld.containsKey(l.licensee()) ? withheld.get(l.licensee())
                     : strikeAll ? StatusValue.SUSPENDED : StatusValue.VALID;
-            if (l.idx() < list.size()) {
-                list.set(l.idx(), v);
-            }
+            lists.get((int) (l.idx() / cap)).set((int) (l.idx() % cap), v);
         }
-        return list.encode();
+        return lists.stream().map(StatusList::encode).toList();
     }
 
     /** Revokes one license for good ([ISS-7]). */

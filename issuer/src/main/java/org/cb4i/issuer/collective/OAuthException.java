@@ -9,11 +9,22 @@ public final class OAuthException extends RuntimeException {
 
     private final String error;
     private final int status;
+    private final long retryAfterSeconds;
 
     public OAuthException(String error, int status, String description) {
+        this(error, status, description, 0);
+    }
+
+    /** @param retryAfterSeconds sent as {@code Retry-After} when above 0 (a rate limit, [ISS-9]) */
+    public OAuthException(String error, int status, String description, long retryAfterSeconds) {
         super(description);
         this.error = error;
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /**

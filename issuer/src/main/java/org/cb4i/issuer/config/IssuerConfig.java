@@ -28,10 +28,11 @@ import org.cb4i.issuer.store.StoreLocation;
  * @param repertoireValidity {@code exp - iat} of a served repertoire
  * @param maxBodyBytes largest request body accepted
  * @param collection how usage is collected from members' proxies
+ * @param limits how many status lists and licenses the issuer gives ([ISS-9])
  */
 public record IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key,
         StoreLocation store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
-        Duration repertoireValidity, int maxBodyBytes, Collection collection) {
+        Duration repertoireValidity, int maxBodyBytes, Collection collection, Limits limits) {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(1);
     public static final Duration DEFAULT_STATUS_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STATUS_VALIDITY = Duration.ofHours(24);
@@ -68,6 +69,26 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
                 statusValidity, statusCapacity, repertoireValidity, maxBodyBytes, collection);
     }
 
+    /**
+     * How many licenses the issuer gives ([ISS-9]).
+     *
+     * @param statusMaxLists status lists at most: a new list opens when the last is full
+     * @param tokensPerHour licenses one licensee may be given per hour (every instance counts in the store)
+     * @param livePerAgreement live licenses one licensee may hold under one agreement; a new one beyond it supersedes
+     *     (revokes at once) the oldest
+     */
+    public record Limits(int statusMaxLists, int tokensPerHour, int livePerAgreement) {
+        public static final Limits DEFAULT = new Limits(256, 60, 4);
+    }
+
+    /** With the default limits. */
+    public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, StoreLocation store,
+            Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
+            int maxBodyBytes, Collection collection) {
+        this(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity, statusCapacity,
+                repertoireValidity, maxBodyBytes, collection, Limits.DEFAULT);
+    }
+
     /** Without a collection section: collection every hour, https and public addresses only. */
     public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, Path store,
             Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
@@ -79,7 +100,13 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
     /** The same configuration collecting as {@code c} says. */
     public IssuerConfig withCollection(Collection c) {
         return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
-                statusCapacity, repertoireValidity, maxBodyBytes, c);
+                statusCapacity, repertoireValidity, maxBodyBytes, c, limits);
+    }
+
+    /** The same configuration with other limits. */
+    public IssuerConfig withLimits(Limits l) {
+        return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
+                statusCapacity, repertoireValidity, maxBodyBytes, collection, l);
     }
 
     /**
@@ -105,9 +132,14 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
         }
     }
 
-    /** The status list every license of this issuer names. */
+    /** The first status list (licenses name the list of their index, {@link #statusListUri(int)}). */
     public URI statusListUri() {
-        return URI.create(base() + "/status/1");
+        return statusListUri(1);
+    }
+
+    /** Status list {@code n} (from 1). */
+    public URI statusListUri(int n) {
+        return URI.create(base() + "/status/" + n);
     }
 
     public URI tokenEndpoint() {

@@ -29,7 +29,7 @@ public final class IssuerConfigLoader {
 
     public static IssuerConfig load(Path file) throws ConfigException {
         YamlConfig y = YamlConfig.load(file, "issuer configuration", "id:, public_url:, listen:, key:, store:, …");
-        y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "status",
+        y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "token_limits", "status",
                 "repertoire_validity", "max_body_bytes", "collection"));
         String id = y.text("/id", true);
         String repertoire = y.text("/repertoire_id", false);
@@ -64,13 +64,17 @@ public final class IssuerConfigLoader {
         }
         Path adminToken = y.path("/admin_token", false);
         Duration lifetime = positive(y, "/token_lifetime", IssuerConfig.DEFAULT_TOKEN_LIFETIME);
-        y.known("/status", Set.of("ttl", "validity", "capacity"));
+        y.known("/status", Set.of("ttl", "validity", "capacity", "max_lists"));
         Duration ttl = positive(y, "/status/ttl", IssuerConfig.DEFAULT_STATUS_TTL);
         Duration validity = positive(y, "/status/validity", IssuerConfig.DEFAULT_STATUS_VALIDITY);
         if (validity.compareTo(ttl) <= 0) {
             y.error("/status/validity", "must be longer than status.ttl, or proxies would fail closed between two refreshes");
         }
         int capacity = y.integer("/status/capacity", IssuerConfig.DEFAULT_STATUS_CAPACITY, 16, 1 << 24);
+        IssuerConfig.Limits dl = IssuerConfig.Limits.DEFAULT;
+        y.known("/token_limits", Set.of("per_hour", "live_per_agreement"));
+        IssuerConfig.Limits limits = new IssuerConfig.Limits(y.integer("/status/max_lists", dl.statusMaxLists(), 1, 65_536),
+                y.integer("/token_limits/per_hour", dl.tokensPerHour(), 1, 1_000_000), y.integer("/token_limits/live_per_agreement", dl.livePerAgreement(), 1, 10_000));
         Duration repValidity = positive(y, "/repertoire_validity", IssuerConfig.DEFAULT_REPERTOIRE_VALIDITY);
         int maxBody = y.integer("/max_body_bytes", IssuerConfig.DEFAULT_MAX_BODY_BYTES, 1024, 16 * 1024 * 1024);
         y.known("/collection", Set.of("interval", "allow_plain_http", "allow_private_addresses"));
@@ -79,7 +83,7 @@ public final class IssuerConfigLoader {
                 y.bool("/collection/allow_private_addresses", false));
         y.throwIfErrors();
         return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
-                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection);
+                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection, limits);
     }
 
     private static Duration positive(YamlConfig y, String at, Duration dflt) {

@@ -30,7 +30,7 @@ import org.cb4i.sdk.status.StatusListToken;
 /**
  * The issuer's HTTP interface (SPEC.md §13), one method per endpoint:
  * {@code POST /token} (RSL OLP, client credentials), {@code POST /introspect} (RFC 7662), {@code GET /jwks},
- * {@code GET /repertoire[?time=]}, {@code GET /status/1[?time=]}, {@code GET /.well-known/cb4i}, and the
+ * {@code GET /repertoire[?time=]}, {@code GET /status/N[?time=]}, {@code GET /.well-known/cb4i}, and the
  * authenticated {@code POST /admin}. Runs on a worker context: the store is called directly.
  */
 public final class IssuerEndpoints {
@@ -70,11 +70,17 @@ public final class IssuerEndpoints {
             case "/admin" -> post(req, body -> admin(req, body));
             case "/jwks" -> get(req, () -> send(req.response(), 200, "application/jwk-set+json", Json.write(collective.jwks().toJsonObject()), "no-cache"));
             case "/repertoire" -> get(req, () -> repertoire(req));
-            case "/status/1" -> get(req, () -> statusList(req));
             case "/status/changes" -> get(req, () -> statusChanges.subscribe(req));
             case "/.well-known/cb4i" -> get(req, () -> send(req.response(), 200, "application/json", Json.write(discovery()), "no-cache"));
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
             default -> {
+                if (path.matches("/status/[1-9][0-9]{0,5}")) {
+                    int n = Integer.parseInt(path.substring("/status/".length()));
+                    if (n <= collective.statusLists()) {
+                        get(req, () -> statusList(req, n));
+                        return;
+                    }
+                }
                 if (path.startsWith("/statements/") && path.endsWith("/entries")) {
                     get(req, () -> invoiceEntries(req, path.substring("/statements/".length(), path.length() - "/entries".length())));
                     return;
@@ -86,7 +92,7 @@ public final class IssuerEndpoints {
 
     private void notFound(HttpServerRequest req, String path) {
         problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                + " (endpoints: /token /introspect /jwks /repertoire /status/1 /status/changes /.well-known/cb4i /statements/NUMBER/entries /admin)");
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /admin)");
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -205,6 +211,7 @@ public final class IssuerEndpoints {
             case INVALID -> 400;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case LIMITED -> 429;
             case FAILURE -> 503;
         };
         problem(req.response(), status, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
@@ -219,16 +226,16 @@ public final class IssuerEndpoints {
         send(req.response(), 200, Repertoire.MEDIA_TYPE, r.compact(), "no-cache");
     }
 
-    private void statusList(HttpServerRequest req) {
+    private void statusList(HttpServerRequest req, int n) {
         Optional<Instant> t = time(req);
         if (t == null) {
             return;
         }
         if (t.isEmpty()) {
-            send(req.response(), 200, StatusListToken.MEDIA_TYPE, collective.currentStatusList().compact(), "no-cache");
+            send(req.response(), 200, StatusListToken.MEDIA_TYPE, collective.currentStatusList(n).compact(), "no-cache");
             return;
         }
-        Optional<StatusListToken> past = collective.statusListAt(t.get());
+        Optional<StatusListToken> past = collective.statusListAt(n, t.get());
         if (past.isEmpty()) {
             problem(req.response(), 404, "not_kept", "no status list is kept for time " + t.get().getEpochSecond()
                     + " (before the first list, or in the future)");
@@ -246,7 +253,11 @@ public final class IssuerEndpoints {
         m.put("introspection_endpoint", c.introspectionEndpoint().toString());
         m.put("jwks_uri", c.jwksUri().toString());
         m.put("repertoire_uri", c.repertoireUri().toString());
-        m.put("status_lists", List.of(c.statusListUri().toString()));
+        List<String> lists = new java.util.ArrayList<>();
+        for (int n = 1; n <= collective.statusLists(); n++) {
+            lists.add(c.statusListUri(n).toString());
+        }
+        m.put("status_lists", lists);
         m.put("status_ttl", c.statusTtl().toSeconds());
         m.put("status_changes", c.publicUrl().toString().replaceAll("/+$", "") + "/status/changes");
         m.put("grant_types_supported", List.of("client_credentials"));
@@ -369,6 +380,9 @@ public final class IssuerEndpoints {
         m.put("error", e.error());
         m.put("error_description", e.getMessage());
         HttpServerResponse r = req.response();
+        if (e.retryAfterSeconds() > 0) {
+            r.putHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
         if (e.error().equals("invalid_client")) {
             // RFC 9421 §5.1: what a signature on this request must cover.
             r.putHeader("Accept-Signature", "sig1=(\"@method\" \"@target-uri\" \"@authority\");tag=\"web-bot-auth\"");

@@ -12,10 +12,11 @@ import org.cb4i.sdk.json.Json;
 /**
  * The change stream of the status list ([STS-8]), {@code GET /status/changes}: server-sent events that tell proxies
  * "the list changed, fetch it now", so that a strike reaches them in well under a second instead of within the list's
- * {@code ttl}. Each event is {@code event: status}, {@code id: <seq>}, {@code data: {"uri", "seq"}}; a subscriber
- * first gets the current {@code seq}, then every change, and a comment every 15 s so that it can tell a dead stream.
+ * {@code ttl}. Each event is {@code event: status}, {@code id: <seq>}, {@code data: {"uri", "seq"}}, one per list that
+ * changed; a subscriber first gets each list's current {@code seq}, then every change, and a comment every 15 s so
+ * that it can tell a dead stream.
  *
- * <p>Changes are read from the store (its newest snapshot's sequence number, every 100 ms, off the request threads),
+ * <p>Changes are read from the store (each list's newest snapshot's sequence number, every 100 ms, off the request threads),
  * so a change made through another process holding the same store is announced too. A subscriber that cannot keep up
  * (its write queue is full) is dropped; it reconnects and gets the current {@code seq} again.
  */
@@ -29,7 +30,7 @@ public final class StatusChangeStream {
     private final Collective collective;
     private final Consumer<String> log;
     private final Set<HttpServerResponse> subscribers = ConcurrentHashMap.newKeySet();
-    private volatile long seq = -1;
+    private volatile java.util.Map<Integer, Long> seqs = java.util.Map.of();
     private volatile boolean polling;
     private long pollTimer = -1;
     private long heartbeatTimer = -1;
@@ -42,7 +43,7 @@ public final class StatusChangeStream {
 
     /** Starts watching the store. */
     public StatusChangeStream start() {
-        seq = collective.statusSeq();
+        seqs = collective.statusSeqs();
         pollTimer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
         heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> subscribers.forEach(r -> send(r, ": keep-alive\n\n")));
         return this;
@@ -53,15 +54,22 @@ public final class StatusChangeStream {
             return;
         }
         polling = true;
-        vertx.executeBlocking(collective::statusSeq, false).onComplete(ar -> {
+        vertx.executeBlocking(collective::statusSeqs, false).onComplete(ar -> {
             polling = false;
             if (ar.failed()) {
                 log.accept("status change stream: cannot read the store: " + ar.cause().getMessage());
                 return;
             }
-            if (ar.result() != seq) {
-                seq = ar.result();
-                String e = event(seq);
+            java.util.Map<Integer, Long> before = seqs;
+            seqs = ar.result();
+            StringBuilder events = new StringBuilder();
+            seqs.forEach((n, q) -> {
+                if (!q.equals(before.get(n))) {
+                    events.append(event(n, q));
+                }
+            });
+            if (events.length() > 0) {
+                String e = events.toString();
                 subscribers.forEach(r -> send(r, e));
             }
         });
@@ -79,12 +87,13 @@ public final class StatusChangeStream {
         subscribers.add(r);
         r.closeHandler(v -> subscribers.remove(r));
         r.exceptionHandler(t -> subscribers.remove(r));
-        send(r, "retry: 1000\n\n" + event(seq));
+        StringBuilder first = new StringBuilder("retry: 1000\n\n");
+        seqs.forEach((n, q) -> first.append(event(n, q)));
+        send(r, first.toString());
     }
 
-    private String event(long n) {
-        return "id: " + n + "\nevent: status\ndata: " + Json.write(ordered(collective.config().statusListUri().toString(), n))
-                + "\n\n";
+    private String event(int list, long n) {
+        return "id: " + n + "\nevent: status\ndata: " + Json.write(ordered(collective.config().statusListUri(list).toString(), n)) + "\n\n";
     }
 
     private static java.util.Map<String, Object> ordered(String uri, long n) {

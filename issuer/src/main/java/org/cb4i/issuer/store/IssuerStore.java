@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -199,11 +200,29 @@ public final class IssuerStore implements AutoCloseable {
     // ---------------------------------------------------------------- licenses
 
     /**
-     * Records a license about to be issued and allocates its status index, in one transaction.
+     * How many licenses the issuer gives and keeps live ([ISS-9]).
      *
-     * @throws StoreException when every index of the status list is taken
+     * @param capacity indices per status list
+     * @param maxLists status lists at most (a new one opens when the last fills)
+     * @param perHour token requests a licensee may have answered per hour (every instance counts in the store)
+     * @param perAgreement live licenses a licensee may hold under one agreement: a new one beyond it supersedes the oldest,
+     *     which is revoked at once
      */
-    public synchronized LicenseRow addLicense(String jti, String licensee, String agreement, Instant iat, Instant exp, int capacity) {
+    public record Limits(int capacity, int maxLists, int perHour, int perAgreement) {}
+
+    /** A license recorded, and the licenses it superseded (revoked in the same transaction). */
+    public record Added(LicenseRow row, List<String> superseded) {}
+
+    /**
+     * Records a license about to be issued and allocates its status index, in one transaction: refused when the
+     * licensee is withheld or over its hourly rate; the oldest live licenses of its agreement beyond the limit revoked;
+     * a new status list opened when the last one is full.
+     *
+     * @throws StoreException {@code CONFLICT} when withheld, {@code LIMITED} over the rate, {@code FAILURE} when every
+     *     list is full
+     */
+    public synchronized Added addLicense(String jti, String licensee, String agreement, Instant iat, Instant exp, Limits limits,
+            StatusEncoder encoder) {
         return tx(() -> {
             // Checked again here, in the same transaction as the new index: a strike or suspension that lands while
             // a token request is being answered must not let a license out that the status list does not withhold.
@@ -211,15 +230,40 @@ public final class IssuerStore implements AutoCloseable {
                     || licenseeRow(licensee).flatMap(LicenseeRow::suspension).isPresent()) {
                 throw StoreException.conflict("licensee " + licensee + " is suspended or the collective is on strike");
             }
-            int idx = Integer.parseInt(metaGet("next_idx").orElse("0"));
-            if (idx >= capacity) {
-                throw new StoreException("the status list is full (" + capacity + " licenses); raise status.capacity in the issuer configuration");
+            long window = iat.getEpochSecond() / 3600 * 3600;
+            update("DELETE FROM token_requests WHERE window_start < ?", window - 86_400);
+            int asked = query("SELECT n FROM token_requests WHERE licensee = ? AND window_start = ?", rs -> rs.getInt(1), licensee, window)
+                    .stream().findFirst().orElse(0);
+            if (asked >= limits.perHour()) {
+                throw StoreException.limited("licensee " + licensee + " was given " + asked + " licenses this hour, the most the collective gives"
+                        + " one licensee in an hour; renew a license shortly before it expires rather than ask for more", window + 3600 - iat.getEpochSecond());
             }
-            metaPut("next_idx", Integer.toString(idx + 1));
+            update("MERGE INTO token_requests t USING (SELECT CAST(? AS VARCHAR(512)) AS licensee, CAST(? AS BIGINT) AS window_start) s "
+                    + "ON t.licensee = s.licensee AND t.window_start = s.window_start WHEN MATCHED THEN UPDATE SET n = t.n + 1 "
+                    + "WHEN NOT MATCHED THEN INSERT (licensee, window_start, n) VALUES (s.licensee, s.window_start, 1)", licensee, window);
+            List<String> live = query("SELECT jti FROM licenses WHERE licensee = ? AND agreement = ? AND revoked = FALSE AND exp > ? ORDER BY iat, idx",
+                    rs -> rs.getString(1), licensee, agreement, iat.getEpochSecond());
+            List<String> superseded = new ArrayList<>();
+            for (int k = 0; k <= live.size() - limits.perAgreement(); k++) {
+                superseded.add(live.get(k));
+                update("UPDATE licenses SET revoked = TRUE WHERE jti = ?", live.get(k));
+                audit(iat, "license.supersede", live.get(k) + " of " + licensee + " under " + agreement + ", by " + jti);
+            }
+            long idx = Long.parseLong(metaGet("next_idx").orElse("0"));
+            long total = (long) limits.capacity() * limits.maxLists();
+            if (idx >= total) {
+                throw new StoreException("every status list is full (" + limits.maxLists() + " lists of " + limits.capacity()
+                        + " licenses); raise status.max_lists or status.capacity in the issuer configuration");
+            }
+            metaPut("next_idx", Long.toString(idx + 1));
             update("INSERT INTO licenses(jti, licensee, agreement, idx, iat, exp) VALUES (?, ?, ?, ?, ?, ?)", jti, licensee, agreement, idx,
                     iat.getEpochSecond(), exp.getEpochSecond());
-            audit(iat, "license.issue", jti + " to " + licensee + " under " + agreement + " (idx " + idx + ")");
-            return new LicenseRow(jti, licensee, agreement, idx, iat, exp, false);
+            audit(iat, "license.issue", jti + " to " + licensee + " under " + agreement + " (list " + (idx / limits.capacity() + 1) + ", idx "
+                    + idx % limits.capacity() + ")");
+            if (!superseded.isEmpty() || idx % limits.capacity() == 0) {
+                snapshot(iat, encoder); // a revocation to publish, or a new list to open
+            }
+            return new Added(new LicenseRow(jti, licensee, agreement, (int) idx, iat, exp, false), superseded);
         });
     }
 
@@ -247,7 +291,8 @@ public final class IssuerStore implements AutoCloseable {
      * transaction.
      */
     public interface StatusEncoder {
-        String encode(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll);
+        /** The encoded lists ({@code lst}), list 1 first: as many as the licenses' indices need, at least one. */
+        List<String> encode(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll);
     }
 
     public synchronized void revoke(String jti, Instant now, StatusEncoder encoder) {
@@ -304,43 +349,57 @@ public final class IssuerStore implements AutoCloseable {
         });
     }
 
+    /** Records every list whose encoding changed (or that is new), each as a snapshot of its own. */
     private void snapshot(Instant now, StatusEncoder encoder) throws SQLException {
         List<LicenseRow> ls = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses ORDER BY idx", IssuerStore::licenseOf);
         List<LicenseeRow> ps = query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees ORDER BY id", IssuerStore::licenseeOf);
-        String lst = encoder.encode(ls, ps, Boolean.parseBoolean(metaGet("strike_all").orElse("false")));
-        update("INSERT INTO status_history(at, lst) VALUES (?, ?)", now.getEpochSecond(), lst);
+        List<String> lists = encoder.encode(ls, ps, Boolean.parseBoolean(metaGet("strike_all").orElse("false")));
+        for (int n = 1; n <= lists.size(); n++) {
+            Optional<String> current = query("SELECT lst FROM status_history WHERE list_no = ? ORDER BY seq DESC LIMIT 1", rs -> rs.getString(1), n)
+                    .stream().findFirst();
+            if (current.isEmpty() || !current.get().equals(lists.get(n - 1))) {
+                update("INSERT INTO status_history(at, lst, list_no) VALUES (?, ?, ?)", now.getEpochSecond(), lists.get(n - 1), n);
+            }
+        }
     }
 
-    /** The newest status list. */
-    public synchronized StatusSnapshot currentStatus() {
-        return query("SELECT at, lst FROM status_history ORDER BY seq DESC LIMIT 1",
-                rs -> new StatusSnapshot(Instant.ofEpochSecond(rs.getLong(1)), rs.getString(2), Optional.empty()))
-                .stream().findFirst().orElseThrow(() -> new StoreException("no status list yet"));
+    /** How many status lists there are (at least one, once the issuer has started). */
+    public synchronized int statusLists() {
+        return query("SELECT MAX(list_no) FROM status_history", rs -> rs.getInt(1)).stream().findFirst().orElse(0);
+    }
+
+    /** The newest of status list {@code n}. */
+    public synchronized StatusSnapshot currentStatus(int n) {
+        return query("SELECT at, lst FROM status_history WHERE list_no = ? ORDER BY seq DESC LIMIT 1",
+                rs -> new StatusSnapshot(Instant.ofEpochSecond(rs.getLong(1)), rs.getString(2), Optional.empty()), n)
+                .stream().findFirst().orElseThrow(() -> StoreException.notFound("no status list " + n));
     }
 
     /**
-     * A number that grows with every change of the status list (the newest snapshot's sequence number): what the change
-     * stream ([STS-8]) announces. Read from the database, so a change made by any process holding it is seen.
+     * For each status list, a number that grows with every change of it (its newest snapshot's sequence number): what
+     * the change stream ([STS-8]) announces. Read from the database, so a change made by any process holding it is seen.
      */
-    public synchronized long statusSeq() {
-        return query("SELECT MAX(seq) FROM status_history", rs -> rs.getLong(1)).stream().findFirst().orElse(0L);
+    public synchronized Map<Integer, Long> statusSeqs() {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        query("SELECT list_no, MAX(seq) FROM status_history GROUP BY list_no", rs -> out.put(rs.getInt(1), rs.getLong(2)));
+        return out;
     }
 
     /**
-     * The status list that was in force at {@code t}, with the time it was replaced (if it was), or empty when
-     * {@code t} is before the first list. Several changes within one second: the last of that second counts.
+     * Status list {@code n} as it was in force at {@code t}, with the time it was replaced (if it was), or empty when
+     * {@code t} is before its first version. Several changes within one second: the last of that second counts.
      */
-    public synchronized Optional<StatusSnapshot> statusAt(Instant t) {
+    public synchronized Optional<StatusSnapshot> statusAt(int n, Instant t) {
         long s = t.getEpochSecond();
-        Optional<StatusSnapshot> at = query("SELECT at, lst FROM status_history WHERE at <= ? ORDER BY seq DESC LIMIT 1",
-                rs -> new StatusSnapshot(Instant.ofEpochSecond(rs.getLong(1)), rs.getString(2), Optional.empty()), s).stream().findFirst();
+        Optional<StatusSnapshot> at = query("SELECT at, lst FROM status_history WHERE list_no = ? AND at <= ? ORDER BY seq DESC LIMIT 1",
+                rs -> new StatusSnapshot(Instant.ofEpochSecond(rs.getLong(1)), rs.getString(2), Optional.empty()), n, s).stream().findFirst();
         if (at.isEmpty()) {
             return at;
         }
-        Optional<Instant> next = query("SELECT MIN(at) FROM status_history WHERE at > ?", rs -> {
+        Optional<Instant> next = query("SELECT MIN(at) FROM status_history WHERE list_no = ? AND at > ?", rs -> {
             long v = rs.getLong(1);
             return rs.wasNull() ? null : Instant.ofEpochSecond(v);
-        }, s).stream().filter(java.util.Objects::nonNull).findFirst();
+        }, n, s).stream().filter(java.util.Objects::nonNull).findFirst();
         return Optional.of(new StatusSnapshot(at.get().at(), at.get().lst(), next));
     }
 
