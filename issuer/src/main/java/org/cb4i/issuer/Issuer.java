@@ -22,6 +22,7 @@ import org.cb4i.issuer.collective.ClientAuthentication;
 import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.config.IssuerConfig;
 import org.cb4i.issuer.http.IssuerEndpoints;
+import org.cb4i.issuer.http.Operations;
 import org.cb4i.issuer.http.StatusChangeStream;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.sdk.files.AtomicFiles;
@@ -40,6 +41,8 @@ public final class Issuer implements AutoCloseable {
     private final Collective collective;
     private final Requests requests;
     private final StatusChangeStream changes;
+    private final Operations ops;
+    private final Integer opsPort;
 
     /** Requests taken and answered, so that a stop can say whether it drained them. */
     private static final class Requests {
@@ -51,8 +54,11 @@ public final class Issuer implements AutoCloseable {
         }
     }
 
-    private Issuer(Vertx vertx, HttpServer server, IssuerStore store, Collective collective, Requests requests, StatusChangeStream changes) {
+    private Issuer(Vertx vertx, HttpServer server, IssuerStore store, Collective collective, Requests requests, StatusChangeStream changes,
+            Operations ops, Integer opsPort) {
         this.changes = changes;
+        this.ops = ops;
+        this.opsPort = opsPort;
         this.vertx = vertx;
         this.server = server;
         this.store = store;
@@ -76,6 +82,7 @@ public final class Issuer implements AutoCloseable {
             Collective collective = new Collective(config, store, key, clock);
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4));
             StatusChangeStream changes = new StatusChangeStream(vertx, collective, log).start();
+            Operations ops = new Operations(clock, config.operations().accessLog(), collective, changes::subscribers);
             IssuerEndpoints endpoints = new IssuerEndpoints(collective, new ClientAuthentication(collective, clock), token, changes, log);
             HttpServer[] server = new HttpServer[1];
             Requests requests = new Requests();
@@ -86,16 +93,31 @@ public final class Issuer implements AutoCloseable {
                             .setMaxInitialLineLength(8192).setMaxHeaderSize(16384).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS));
                     return server[0].requestHandler(req -> {
                         requests.started.increment();
-                        req.response().endHandler(v -> requests.finished.increment()); // answered, or closed by the client
+                        long t0 = System.nanoTime();
+                        req.response().endHandler(v -> { // answered, or closed by the client
+                            requests.finished.increment();
+                            ops.answered(req, req.response().getStatusCode(), System.nanoTime() - t0);
+                        });
                         endpoints.handle(req);
                     }).listen();
                 }
             }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
             log.accept("listening on " + config.host() + ":" + server[0].actualPort() + " as " + config.id());
+            Integer opsPort = null;
+            if (config.operations().listenHost().isPresent()) {
+                HttpServer o = await(ops.serve(vertx, config.operations().listenHost().get(), config.operations().listenPort(), store::ping));
+                opsPort = o.actualPort();
+                log.accept("metrics and health on " + config.operations().listenHost().get() + ":" + opsPort + " (/metrics /healthz /readyz)");
+            }
             if (!config.collection().interval().isZero()) {
                 Vertx v = vertx;
                 // [SET-9]: usage is collected on a timer, off the request threads; a round that finds nothing to read is quiet.
-                vertx.setPeriodic(config.collection().interval().toMillis(), id -> v.executeBlocking(collective::collect, false).onComplete(ar -> {
+                String instance = java.util.UUID.randomUUID().toString();
+                Duration lease = config.collection().interval().plusMinutes(1);
+                // One instance collects at a time: each round is taken under a lease in the store, held a round and a minute.
+                vertx.setPeriodic(config.collection().interval().toMillis(), id -> v.executeBlocking(() -> store.lease("collector", instance,
+                        clock.instant(), clock.instant().plus(lease)) ? collective.collect() : java.util.List.<org.cb4i.issuer.settlement.Collector.Result>of(),
+                        false).onComplete(ar -> {
                     if (ar.failed()) {
                         log.accept("collection failed: " + ar.cause().getMessage());
                         return;
@@ -107,7 +129,7 @@ public final class Issuer implements AutoCloseable {
                     }
                 }));
             }
-            return new Issuer(vertx, server[0], store, collective, requests, changes);
+            return new Issuer(vertx, server[0], store, collective, requests, changes, ops, opsPort);
         } catch (Exception e) {
             if (vertx != null) {
                 vertx.close();
@@ -136,6 +158,11 @@ public final class Issuer implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** The operations listener's port (/metrics, /healthz, /readyz), when {@code admin_listen} is set. */
+    public java.util.Optional<Integer> adminPort() {
+        return java.util.Optional.ofNullable(opsPort);
     }
 
     public Collective collective() {
@@ -183,6 +210,7 @@ public final class Issuer implements AutoCloseable {
         } catch (Exception e) {
             // closing anyway
         }
+        ops.close();
         store.close();
         return new Stopped(inFlight, cutOff, requests.finished.sum(), store.location(), Duration.ofNanos(System.nanoTime() - t0));
     }

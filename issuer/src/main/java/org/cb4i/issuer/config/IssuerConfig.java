@@ -29,10 +29,11 @@ import org.cb4i.issuer.store.StoreLocation;
  * @param maxBodyBytes largest request body accepted
  * @param collection how usage is collected from members' proxies
  * @param limits how many status lists and licenses the issuer gives ([ISS-9])
+ * @param operations what the issuer tells its operator: metrics and health, the access log
  */
 public record IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key,
         StoreLocation store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
-        Duration repertoireValidity, int maxBodyBytes, Collection collection, Limits limits) {
+        Duration repertoireValidity, int maxBodyBytes, Collection collection, Limits limits, Operations operations) {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(1);
     public static final Duration DEFAULT_STATUS_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STATUS_VALIDITY = Duration.ofHours(24);
@@ -81,6 +82,25 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
         public static final Limits DEFAULT = new Limits(256, 60, 4);
     }
 
+    /**
+     * What the issuer tells its operator.
+     *
+     * @param listen where {@code /metrics} (Prometheus), {@code /healthz} and {@code /readyz} are served, off the public
+     *     listener ({@code admin_listen: host:port}); empty: not served
+     * @param accessLog {@code off}, {@code stdout} or a file: one JSON line per request answered
+     */
+    public record Operations(Optional<String> listenHost, int listenPort, String accessLog) {
+        public static final Operations NONE = new Operations(Optional.empty(), 0, "off");
+    }
+
+    /** Without an operations listener or access log. */
+    public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, StoreLocation store,
+            Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
+            int maxBodyBytes, Collection collection, Limits limits) {
+        this(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity, statusCapacity,
+                repertoireValidity, maxBodyBytes, collection, limits, Operations.NONE);
+    }
+
     /** With the default limits. */
     public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, StoreLocation store,
             Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
@@ -100,13 +120,13 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
     /** The same configuration collecting as {@code c} says. */
     public IssuerConfig withCollection(Collection c) {
         return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
-                statusCapacity, repertoireValidity, maxBodyBytes, c, limits);
+                statusCapacity, repertoireValidity, maxBodyBytes, c, limits, operations);
     }
 
     /** The same configuration with other limits. */
     public IssuerConfig withLimits(Limits l) {
         return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
-                statusCapacity, repertoireValidity, maxBodyBytes, collection, l);
+                statusCapacity, repertoireValidity, maxBodyBytes, collection, l, operations);
     }
 
     /**

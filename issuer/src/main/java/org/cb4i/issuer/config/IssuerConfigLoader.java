@@ -29,7 +29,7 @@ public final class IssuerConfigLoader {
 
     public static IssuerConfig load(Path file) throws ConfigException {
         YamlConfig y = YamlConfig.load(file, "issuer configuration", "id:, public_url:, listen:, key:, store:, …");
-        y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "token_limits", "status",
+        y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "token_limits", "admin_listen", "access_log", "status",
                 "repertoire_validity", "max_body_bytes", "collection"));
         String id = y.text("/id", true);
         String repertoire = y.text("/repertoire_id", false);
@@ -63,6 +63,26 @@ public final class IssuerConfigLoader {
             }
         }
         Path adminToken = y.path("/admin_token", false);
+        IssuerConfig.Operations operations = IssuerConfig.Operations.NONE;
+        String opsListen = y.text("/admin_listen", false);
+        String accessLog = y.text("/access_log", false);
+        Optional<String> opsHost = Optional.empty();
+        int opsPort = 0;
+        if (opsListen != null) {
+            int colon = opsListen.lastIndexOf(':');
+            try {
+                opsPort = Integer.parseInt(opsListen.substring(colon + 1));
+                opsHost = Optional.of(colon > 0 ? opsListen.substring(0, colon).replace("[", "").replace("]", "") : "");
+                if (colon <= 0 || opsPort < 0 || opsPort > 65535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                y.error("/admin_listen", "expected host:port for /metrics, /healthz and /readyz, e.g. 127.0.0.1:9091; found \"" + opsListen + "\"");
+            }
+        }
+        String al = accessLog == null || accessLog.equals("off") || accessLog.equals("stdout") ? (accessLog == null ? "off" : accessLog)
+                : y.base().resolve(accessLog).toString();
+        operations = new IssuerConfig.Operations(opsHost, opsPort, al);
         Duration lifetime = positive(y, "/token_lifetime", IssuerConfig.DEFAULT_TOKEN_LIFETIME);
         y.known("/status", Set.of("ttl", "validity", "capacity", "max_lists"));
         Duration ttl = positive(y, "/status/ttl", IssuerConfig.DEFAULT_STATUS_TTL);
@@ -83,7 +103,7 @@ public final class IssuerConfigLoader {
                 y.bool("/collection/allow_private_addresses", false));
         y.throwIfErrors();
         return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
-                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection, limits);
+                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection, limits, operations);
     }
 
     private static Duration positive(YamlConfig y, String at, Duration dflt) {

@@ -55,6 +55,11 @@ public final class IssuerStore implements AutoCloseable {
         return new IssuerStore(Database.open(where));
     }
 
+    /** Whether the store answers now (a trivial query): what {@code /readyz} reports. Throws {@link StoreException} when not. */
+    public synchronized void ping() {
+        query("SELECT 1", rs -> rs.getInt(1));
+    }
+
     /** Where the store is. */
     public StoreLocation location() {
         return db.location();
@@ -416,6 +421,28 @@ public final class IssuerStore implements AutoCloseable {
                 return false;
             }
             update("INSERT INTO replay(k, until_at) VALUES (?, ?)", key, until.getEpochSecond());
+            return true;
+        });
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    /**
+     * Takes (or renews) the lease {@code name} for {@code holder} until {@code until}: true when it is now held by
+     * {@code holder}, false while another holder's lease runs. Instances of one issuer take turns through it ([ISS-6]).
+     */
+    public synchronized boolean lease(String name, String holder, Instant now, Instant until) {
+        return tx(() -> {
+            Optional<String[]> cur = query("SELECT holder, until_at FROM leases WHERE name = ?", rs -> new String[] {rs.getString(1),
+                    Long.toString(rs.getLong(2))}, name).stream().findFirst();
+            if (cur.isEmpty()) {
+                update("INSERT INTO leases(name, holder, until_at) VALUES (?, ?, ?)", name, holder, until.getEpochSecond());
+                return true;
+            }
+            if (!cur.get()[0].equals(holder) && Long.parseLong(cur.get()[1]) > now.getEpochSecond()) {
+                return false;
+            }
+            update("UPDATE leases SET holder = ?, until_at = ? WHERE name = ?", holder, until.getEpochSecond(), name);
             return true;
         });
     }
