@@ -98,6 +98,10 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_quota_decided_without_store", "licensed requests decided without the shared quota store (counted locally, or refused)",
                 quotas::decidedWithoutStore);
         ProxyShared shared = new ProxyShared(state, log, quotas, metrics, access, clock, events);
+        if (config.fleetAdvertise().isPresent()) {
+            shared.fleet(new org.cb4i.proxy.fleet.LogDirectory(vertx, config.quota().redis().orElseThrow(),
+                    org.cb4i.sdk.token.PathScope.normaliseOrigin(config.publisher().toString()), events).register(log.logId(), config.fleetAdvertise().get()));
+        }
         // Cache counters of the current configuration's verifiers (they restart from zero on a reload).
         metrics.gauge("cb4i_proxy_token_cache_hits", "license verifications answered from the cache", () -> shared.state().tokens().cacheCounters().hits());
         metrics.gauge("cb4i_proxy_token_cache_misses", "license verifications that checked a signature", () -> shared.state().tokens().cacheCounters().misses());
@@ -335,6 +339,7 @@ public final class Proxy implements AutoCloseable {
         boolean drained = System.nanoTime() - t0 < DRAIN.toNanos();
         long cutOff = drained ? 0 : Math.max(0, Math.min(inFlight, shared.inFlight()));
         shared.quotas().close();
+        shared.fleet().ifPresent(org.cb4i.proxy.fleet.LogDirectory::close);
         statusStreams.forEach(StatusChangeSubscriber::close);
         try {
             await(vertx.close());

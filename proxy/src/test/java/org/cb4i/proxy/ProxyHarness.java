@@ -142,8 +142,12 @@ final class ProxyHarness implements AutoCloseable {
 
     /** A licensed GET with the crawler's key to another proxy in front of the same origin (a second instance). */
     HttpResponse<byte[]> licensedGetAt(int port, String path, String token) throws Exception {
+        return licensedGetAt(port, path, token, SignaturePolicy.REUSABLE);
+    }
+
+    HttpResponse<byte[]> licensedGetAt(int port, String path, String token, SignaturePolicy policy) throws Exception {
         URI url = URI.create("http://127.0.0.1:" + port + path);
-        SignatureHeaders sig = new WebBotAuthSigner(crawler, Clock.systemUTC()).reusableFor(SignedRequest.of("GET", url));
+        SignatureHeaders sig = new WebBotAuthSigner(crawler, Clock.systemUTC()).sign(SignedRequest.of("GET", url), policy);
         return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).header("Authorization", "License " + token)
                 .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).header("User-Agent", "GPTBot/1.2").GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());

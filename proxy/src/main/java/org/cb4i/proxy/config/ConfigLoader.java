@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private ProxyConfig read(JsonNode root) {
         y.known("", Set.of("listen", "origin", "publisher", "issuers", "repertoires", "paths", "log", "admin", "tls",
                 "trusted_forwarders", "limits", "origin_timeouts", "content_usage", "forward_credentials", "licensee_header",
-                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota"));
+                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota", "fleet"));
         HostPort listen = hostPort(root, "/listen", true);
         URI origin = y.uri("/origin", true, Set.of("http", "https"));
         URI publisher = y.uri("/publisher", true, Set.of("http", "https"));
@@ -136,12 +136,17 @@ public final class ConfigLoader {
                 : new ProxyConfig.AccessLog(y.base().resolve(accessLog).toString());
         List<String> agents = y.strings("/ai_user_agents");
         ProxyConfig.QuotaSettings quota = quota(root);
+        y.known("/fleet", Set.of("advertise"));
+        URI advertise = y.uri("/fleet/advertise", false, Set.of("http", "https"));
+        if (advertise != null && quota.redis().isEmpty() && !y.hasErrors()) {
+            y.error("/fleet/advertise", "instances find each other through the quota store's Redis: set quota.store: redis://… too");
+        }
         if (!y.hasErrors() && (listen == null || origin == null || publisher == null || log == null)) {
             y.error("", "incomplete configuration");
         }
         return !y.hasErrors() ? new ProxyConfig(Optional.of(y.file().toAbsolutePath()), listen, origin, publisher, issuers, repertoires, paths,
                 log, admin, tls, forwarders, limits, timeouts, Optional.ofNullable(cu), forwardCredentials,
-                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota) : null;
+                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota, Optional.ofNullable(advertise)) : null;
     }
 
     /** The {@code quota:} block: {@code store: local | redis://…}, and with Redis the policy for when it is unreachable. */

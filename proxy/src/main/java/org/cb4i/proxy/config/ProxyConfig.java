@@ -22,12 +22,14 @@ import org.cb4i.sdk.terms.Usage;
  * @param paths the policy, in file order (the longest matching pattern wins)
  * @param admin where metrics and health are served, off the public listener
  * @param quota where quota counters live
+ * @param fleetAdvertise where the site's other instances reach this one ({@code fleet.advertise}): it registers its
+ *     log there (in the quota store's Redis), and requests for another instance's log are forwarded to it
  */
 public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI publisher, List<Issuer> issuers,
         List<String> repertoires, List<PathRule> paths, LogSettings log, Optional<HostPort> admin, Optional<Tls> tls,
         List<Cidr> trustedForwarders, Limits limits, OriginTimeouts originTimeouts, Optional<String> contentUsage,
         boolean forwardCredentials, Optional<String> licenseeHeader, Fetching fetching,
-        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota) {
+        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota, Optional<URI> fleetAdvertise) {
 
     public ProxyConfig {
         issuers = List.copyOf(issuers);

@@ -1,6 +1,7 @@
 package org.cb4i.proxy.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import org.cb4i.proxy.pipeline.ProxyHandler;
 import org.cb4i.proxy.pipeline.RequestTarget;
 import org.cb4i.proxy.pipeline.SiteState;
+import org.cb4i.proxy.fleet.LogDirectory;
 import org.cb4i.proxy.receipts.ReceiptLog;
 import org.cb4i.sdk.Cb4iException;
 import org.cb4i.sdk.httpsig.SignaturePolicy;
@@ -49,10 +51,24 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     private final Vertx vertx;
     private final String base;
 
+    /** Set on a request one instance forwards to another, so that it is never forwarded again. */
+    static final String HOP = "CB4I-Fleet-Hop";
+
+    private final Optional<LogDirectory> fleet;
+    private final io.vertx.core.http.HttpClient fleetClient;
+
     public LogEndpoints(ReceiptLog log, Vertx vertx) {
+        this(log, vertx, Optional.empty());
+    }
+
+    /** @param fleet where the site's other instances' logs are, when it runs several behind one address */
+    public LogEndpoints(ReceiptLog log, Vertx vertx, Optional<LogDirectory> fleet) {
         this.log = log;
         this.vertx = vertx;
         this.base = "/.well-known/cb4i/logs/" + log.logId() + "/";
+        this.fleet = fleet;
+        this.fleetClient = fleet.isPresent() ? vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(2000)
+                .setKeepAlive(true)) : null;
     }
 
     @Override
@@ -64,6 +80,14 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         if (path.equals(base + "acknowledgements") && req.method() == HttpMethod.POST) {
             acknowledgement(req, st);
             return true;
+        }
+        if (!path.startsWith(base) && fleet.isPresent() && req.getHeader(HOP) == null) {
+            String rest = path.substring("/.well-known/cb4i/logs/".length());
+            String id = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+            if (!id.isEmpty()) {
+                forward(req, id);
+                return true;
+            }
         }
         if (!path.startsWith(base) || req.method() != HttpMethod.GET) {
             reply(req, 404, problem("no such log endpoint: logs here are under " + base));
@@ -354,5 +378,58 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
             req.response().setStatusCode(status).putHeader("Content-Type", status >= 400 ? "application/problem+json" : "application/json")
                     .putHeader("Cache-Control", "no-store").end(json);
         }
+    }
+
+    /**
+     * A request for another instance's log, behind one load balancer: sent on to the instance that registered it, as it
+     * came (the Host, the signature and the body unchanged, so that what was signed still verifies there), and its
+     * answer returned as it is. A log no instance has registered is a 404 that says so.
+     */
+    private void forward(HttpServerRequest req, String logId) {
+        Future<io.vertx.core.buffer.Buffer> body = req.body();
+        req.resume();
+        fleet.get().whereIs(logId).onComplete(where -> {
+            if (where.failed()) {
+                reply(req, 503, problem("the site's log directory (Redis) cannot be read now: " + where.cause().getMessage()));
+                return;
+            }
+            if (where.result().isEmpty()) {
+                reply(req, 404, problem("no instance of this site serves log " + logId + " (this one's is under " + base + ")"));
+                return;
+            }
+            URI to = where.result().get();
+            body.compose(b -> {
+                io.vertx.core.http.RequestOptions o = new io.vertx.core.http.RequestOptions().setMethod(req.method()).setURI(req.uri())
+                        .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(to.getPort() < 0 ? ("https".equals(to.getScheme()) ? 443 : 80)
+                                : to.getPort(), to.getHost()))
+                        .setSsl("https".equals(to.getScheme())).setTimeout(30_000);
+                io.vertx.core.MultiMap h = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+                req.headers().forEach(e -> {
+                    String n = e.getKey().toLowerCase(java.util.Locale.ROOT);
+                    if (!n.equals("connection") && !n.equals("keep-alive") && !n.equals("transfer-encoding") && !n.equals("content-length")) {
+                        h.add(e.getKey(), e.getValue());
+                    }
+                });
+                h.set(HOP, "1");
+                String host = req.headers().get("Host");
+                if (host != null) {
+                    o.setHost(host.contains(":") && !host.endsWith("]") ? host.substring(0, host.lastIndexOf(':')) : host);
+                    o.setPort(host.contains(":") && !host.endsWith("]") ? Integer.parseInt(host.substring(host.lastIndexOf(':') + 1)) : 80);
+                }
+                o.setHeaders(h);
+                return fleetClient.request(o).compose(r -> r.send(b)).compose(resp -> resp.body().map(rb -> {
+                    if (!req.response().ended()) {
+                        resp.headers().forEach(e -> {
+                            String n = e.getKey().toLowerCase(java.util.Locale.ROOT);
+                            if (!n.equals("connection") && !n.equals("keep-alive") && !n.equals("transfer-encoding") && !n.equals("content-length")) {
+                                req.response().headers().add(e.getKey(), e.getValue());
+                            }
+                        });
+                        req.response().setStatusCode(resp.statusCode()).end(rb);
+                    }
+                    return null;
+                }));
+            }).onFailure(t -> reply(req, 502, problem("the instance serving log " + logId + " (" + to + ") cannot be reached: " + t.getMessage())));
+        });
     }
 }

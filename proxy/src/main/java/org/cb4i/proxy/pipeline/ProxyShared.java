@@ -18,6 +18,7 @@ public final class ProxyShared {
     private final ReceiptLog log;
     private final QuotaStore quotas;
     private final LiveLicenses liveLicenses = new LiveLicenses();
+    private volatile java.util.Optional<org.cb4i.proxy.fleet.LogDirectory> fleet = java.util.Optional.empty();
     private final ProxyMetrics metrics;
     private final AccessLogWriter accessLog;
     private final Clock clock;
@@ -51,6 +52,16 @@ public final class ProxyShared {
 
     public QuotaStore quotas() {
         return quotas;
+    }
+
+    /** Where the site's other instances' logs are, when it runs several ({@code fleet.advertise}). */
+    public java.util.Optional<org.cb4i.proxy.fleet.LogDirectory> fleet() {
+        return fleet;
+    }
+
+    /** Set once at the start, before any verticle is deployed. */
+    public void fleet(org.cb4i.proxy.fleet.LogDirectory d) {
+        fleet = java.util.Optional.of(d);
     }
 
     /** The live licenses of each quota key, for the smaller-quota rule ([TOK-10]). */
