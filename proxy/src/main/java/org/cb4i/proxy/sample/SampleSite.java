@@ -47,8 +47,13 @@ public final class SampleSite implements AutoCloseable {
 
     /** Starts the site on a free loopback port, serving the bundled pages, or the files under {@code root}. */
     public static SampleSite start(Optional<Path> root) throws IOException {
+        return start(root, 0);
+    }
+
+    /** The same on loopback port {@code port} (0: any free port). */
+    public static SampleSite start(Optional<Path> root, int port) throws IOException {
         Optional<Path> base = root.map(r -> r.toAbsolutePath().normalize());
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         s.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "cb4i-sample-site");
             t.setDaemon(true);
