@@ -82,6 +82,31 @@ final class VerifyCommand implements Callable<Integer> {
             + "record) and croissant.json (Croissant 1.1 metadata describing the dataset's files and the records' provenance fields).")
     boolean croissant;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE", description = "local (default: this machine's cores) or spark "
+            + "(Apache Spark: the records judged on its partitions, the same reports; ./cb4i runs it with the verifier-spark module).")
+    String engine;
+
+    @Option(names = "--spark-master", defaultValue = "local[*]", paramLabel = "URL", description = "With --engine spark: where Spark runs "
+            + "(default ${DEFAULT-VALUE}; a cluster needs the dataset at the same path on every worker).")
+    String sparkMaster;
+
+    /** The engine that judges the records: this machine's cores, or one found on the class path by name. */
+    private org.cb4i.verifier.VerificationEngine engine(DatasetVerifier local, Usage u) {
+        if (engine.equals("local")) {
+            return local;
+        }
+        if (online) {
+            throw new IllegalArgumentException("--online asks issuers while judging; with --engine " + engine + " judge offline (the default)");
+        }
+        for (var p : java.util.ServiceLoader.load(org.cb4i.verifier.VerificationEngine.Provider.class)) {
+            if (p.name().equals(engine)) {
+                return p.create(new org.cb4i.verifier.VerificationEngine.Settings(trust, u, warcs, sparkMaster));
+            }
+        }
+        throw new IllegalArgumentException("--engine: " + (engine.equals("spark") ? "the Spark engine is not on the class path: run this through ./cb4i, "
+                + "which adds verifier-spark and Spark (mvn -B -pl verifier-spark -am package builds them)" : "expected local or spark; found \"" + engine + "\""));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
@@ -115,7 +140,8 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             });
         }
-        DatasetVerifier v = new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors(), history).withWarcFiles(warcs);
+        org.cb4i.verifier.VerificationEngine v = engine(new DatasetVerifier(store, u, Runtime.getRuntime().availableProcessors(), history)
+                .withWarcFiles(warcs), u);
         Path records = Files.createTempFile("cb4i-verify", ".json");
         boolean jsonOut = format.equals("json"); // only the JSON report lists every record
         Path dir = manifest.toAbsolutePath().getParent();

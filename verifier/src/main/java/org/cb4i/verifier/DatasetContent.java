@@ -149,6 +149,35 @@ final class DatasetContent implements Closeable {
         return Optional.ofNullable(index);
     }
 
+    /**
+     * Marks the WARC record a record names as named, as {@link #of} would while reading it: for records judged
+     * elsewhere (another process read the content), so that the WARC files' findings are the same.
+     */
+    void markNamed(ManifestRecord.Warc w) {
+        Path f = resolve(w.file());
+        if (f == null) {
+            return;
+        }
+        WarcIndex idx = index();
+        if (!idx.files().contains(f) && Files.isRegularFile(f)) {
+            return; // a file that is not one of the dataset's: of() does not read it either
+        }
+        if (w.recordId().isPresent()) {
+            idx.markNamed(w.recordId().get());
+        } else if (Files.isRegularFile(f)) {
+            idx.markNamedAt(f, w.offset());
+        }
+    }
+
+    /** The index, built now if no record has needed it yet (a session whose records were judged elsewhere). */
+    Optional<WarcIndex> indexNow() {
+        try {
+            return warcFiles().isEmpty() ? Optional.empty() : Optional.of(index());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the dataset's WARC files: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether the WARC files were read through (the manifest's places did not account for them). */
     boolean readThrough() {
         return readThrough;

@@ -1,8 +1,6 @@
 package org.cb4i.verifier;
 
-import org.cb4i.sdk.dataset.ManifestHeader;
 import org.cb4i.sdk.dataset.ManifestLines;
-import org.cb4i.sdk.dataset.ManifestRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.cb4i.sdk.MalformedInputException;
-import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.terms.Usage;
 import org.cb4i.verifier.trust.TrustStore;
 import org.cb4i.verifier.warc.WarcIndex;
@@ -30,7 +27,7 @@ import org.cb4i.verifier.warc.WarcIndex;
  * size), and hands each result, in manifest order, to a consumer. Lines that are not fetched records (a crawl's
  * refusals and skips) are counted apart: they are not part of the dataset.
  */
-public final class DatasetVerifier {
+public final class DatasetVerifier implements VerificationEngine {
     /**
      * Lines handed to a worker at once: one task per line cost a task, a future and two hand-overs per record, and
      * a re-verification ran 8-12% faster in chunks; a chunk ends early at {@link #CHUNK_BYTES} so that memory stays small.
@@ -104,6 +101,27 @@ public final class DatasetVerifier {
             header.add(f);
         }
 
+        /** [VER-8]: what reading the WARC files found, and the response records no manifest record names. */
+        void warc(WarcIndex idx, boolean readThrough) {
+            warcIndexed = true;
+            if (readThrough) {
+                header(Finding.of(FindingCode.WARC_READ_THROUGH, "the manifest's places do not account for every byte of the WARC files "
+                        + "(re-compressed, reordered or concatenated?): the files were read through and every record found by its WARC-Record-ID"));
+            }
+            for (WarcIndex.Note n : idx.notes()) {
+                header(Finding.of(FindingCode.valueOf(n.code()), n.toString()));
+            }
+            unnamedWarcRecords = idx.unnamedCount();
+            if (unnamedWarcRecords > 0) {
+                unnamedWarcListed.addAll(idx.unnamed());
+                WarcIndex.Unnamed first = unnamedWarcListed.get(0);
+                header(Finding.of(FindingCode.UNNAMED_WARC_RECORDS, unnamedWarcRecords + " response record"
+                        + (unnamedWarcRecords == 1 ? "" : "s") + " in the dataset's WARC files " + (unnamedWarcRecords == 1 ? "is" : "are")
+                        + " named by no manifest record: a pipeline that reads the WARC files would take them unverified (first: " + first.recordId()
+                        + " " + first.targetUri() + " in " + first.at() + ")"));
+            }
+        }
+
         public Summary summary() {
             return new Summary(records, notInDataset, byStatus, byPublisher, byCollective, header, warcIndexed, unnamedWarcRecords, unnamedWarcListed);
         }
@@ -141,24 +159,13 @@ public final class DatasetVerifier {
      * @param manifest the manifest file; WARC files it names are looked up beside it
      * @throws MalformedInputException when the manifest has no readable header (which file, which line)
      */
+    @Override
     public Summary verify(Path manifest, Consumer<RecordResult> each) throws IOException, InterruptedException {
-        Tally summary = new Tally();
-        Path dir = manifest.toAbsolutePath().getParent();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (InputStream raw = Files.newInputStream(manifest); DatasetContent contents = new DatasetContent(dir, warcFiles)) {
+        try (InputStream raw = Files.newInputStream(manifest);
+                DatasetSession session = DatasetSession.open(manifest, trust, usage, warcFiles, history, pool)) {
             ManifestLines in = new ManifestLines(raw, MAX_LINE_BYTES);
-            byte[] first = in.next();
-            if (first == null) {
-                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: empty; a manifest starts with its header line");
-            }
-            if (first == ManifestLines.TOO_LONG) {
-                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: the header line is longer than " + MAX_LINE_BYTES + " bytes");
-            }
-            ManifestHeader header = ManifestHeader.parse(first, manifest + ":1");
-            ManifestContext ctx = new ManifestContext(header, trust, history);
-            ctx.headerFindings().forEach(summary::header);
-            RecordVerifier verifier = new RecordVerifier(ctx, usage);
-            contents.prepare(manifest, pool);
+            in.next(); // the header, read by the session
             // Results are taken in manifest order while the workers judge the chunks read after them: up to two
             // chunks a worker are in flight, so the workers never wait for this thread to read or report.
             ArrayDeque<Future<RecordResult[]>> inFlight = new ArrayDeque<>();
@@ -176,66 +183,30 @@ public final class DatasetVerifier {
                 lines.add(line);
                 chunkBytes += line.length;
                 if (lines.size() == CHUNK_LINES || chunkBytes >= CHUNK_BYTES) {
-                    inFlight.add(submit(pool, lines, numbers, manifest, verifier, contents));
+                    inFlight.add(submit(pool, lines, numbers, session));
                     lines = new ArrayList<>(CHUNK_LINES);
                     numbers = new long[CHUNK_LINES];
                     chunkBytes = 0;
                     if (inFlight.size() >= 2 * threads + 2) {
-                        drain(inFlight, threads + 1, summary, each);
+                        drain(inFlight, threads + 1, session, each);
                     }
                 }
             }
             if (!lines.isEmpty()) {
-                inFlight.add(submit(pool, lines, numbers, manifest, verifier, contents));
+                inFlight.add(submit(pool, lines, numbers, session));
             }
-            drain(inFlight, 0, summary, each);
-            contents.built().ifPresent(idx -> warcFindings(idx, contents.readThrough(), summary));
+            drain(inFlight, 0, session, each);
+            return session.finish(false);
         } finally {
             pool.shutdownNow();
         }
-        return summary.summary();
     }
 
-    /** Record ids seen, to refuse a second record with the same id: a bit per id, so a million ids cost 125 KB. */
-    private final java.util.BitSet ids = new java.util.BitSet();
-    private final java.util.Set<Long> otherIds = new java.util.HashSet<>();
-
-    private boolean firstId(long id) {
-        if (id >= 0 && id < Integer.MAX_VALUE) {
-            boolean seen = ids.get((int) id);
-            ids.set((int) id);
-            return !seen;
-        }
-        return otherIds.add(id);
-    }
-
-    /** [VER-8]: what reading the WARC files found, and the response records no manifest record names. */
-    private static void warcFindings(WarcIndex idx, boolean readThrough, Tally summary) {
-        summary.warcIndexed = true;
-        if (readThrough) {
-            summary.header(Finding.of(FindingCode.WARC_READ_THROUGH, "the manifest's places do not account for every byte of the WARC files "
-                    + "(re-compressed, reordered or concatenated?): the files were read through and every record found by its WARC-Record-ID"));
-        }
-        for (WarcIndex.Note n : idx.notes()) {
-            summary.header(Finding.of(FindingCode.valueOf(n.code()), n.toString()));
-        }
-        summary.unnamedWarcRecords = idx.unnamedCount();
-        if (summary.unnamedWarcRecords > 0) {
-            summary.unnamedWarcListed.addAll(idx.unnamed());
-            WarcIndex.Unnamed first = summary.unnamedWarcListed.get(0);
-            summary.header(Finding.of(FindingCode.UNNAMED_WARC_RECORDS, summary.unnamedWarcRecords + " response record"
-                    + (summary.unnamedWarcRecords == 1 ? "" : "s") + " in the dataset's WARC files " + (summary.unnamedWarcRecords == 1 ? "is" : "are")
-                    + " named by no manifest record: a pipeline that reads the WARC files would take them unverified (first: " + first.recordId()
-                    + " " + first.targetUri() + " in " + first.at() + ")"));
-        }
-    }
-
-    private Future<RecordResult[]> submit(ExecutorService pool, List<byte[]> lines, long[] numbers, Path manifest, RecordVerifier verifier,
-            DatasetContent contents) {
+    private static Future<RecordResult[]> submit(ExecutorService pool, List<byte[]> lines, long[] numbers, DatasetSession session) {
         return pool.submit(() -> {
             RecordResult[] out = new RecordResult[lines.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = judge(lines.get(i), numbers[i], manifest, verifier, contents);
+                out[i] = session.judge(lines.get(i), numbers[i]);
                 lines.set(i, null); // the line is not needed once judged
             }
             return out;
@@ -243,7 +214,7 @@ public final class DatasetVerifier {
     }
 
     /** Hands on results in manifest order until at most {@code keep} chunks are still in flight. */
-    private void drain(ArrayDeque<Future<RecordResult[]>> inFlight, int keep, Tally summary, Consumer<RecordResult> each)
+    private static void drain(ArrayDeque<Future<RecordResult[]>> inFlight, int keep, DatasetSession session, Consumer<RecordResult> each)
             throws InterruptedException, IOException {
         while (inFlight.size() > keep) {
             RecordResult[] chunk;
@@ -253,48 +224,18 @@ public final class DatasetVerifier {
                 throw new IOException("verification failed: " + e.getCause(), e.getCause());
             }
             for (RecordResult r : chunk) {
-                if (r == null) {
-                    summary.notInDataset();
-                    continue;
-                }
-                if (!r.url().isEmpty() && !firstId(r.id())) {
-                    r = r.with(Finding.of(FindingCode.DUPLICATE_RECORD_ID, "another record of the manifest has id " + r.id()));
-                }
-                summary.add(r);
-                each.accept(r);
+                session.accept(r, each);
             }
         }
     }
 
-    private static boolean blank(byte[] line) {
+    /** Whether a line holds nothing but spaces and tabs (skipped, as the crawler never writes one). */
+    public static boolean blank(byte[] line) {
         for (byte b : line) {
             if (b != ' ' && b != '\t') {
                 return false;
             }
         }
         return true;
-    }
-
-    private static RecordResult judge(byte[] line, long lineNo, Path manifest, RecordVerifier v, DatasetContent contents) {
-        if (line == ManifestLines.TOO_LONG) {
-            return RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": longer than "
-                    + MAX_LINE_BYTES + " bytes; not read"));
-        }
-        ManifestRecord rec;
-        try {
-            rec = ManifestRecord.read(line);
-        } catch (MalformedInputException e) {
-            return RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": " + e.getMessage()));
-        }
-        if (rec.outcome().isPresent() && !"fetched".equals(rec.outcome().get())) {
-            return null; // a refusal or skip the crawl recorded: not a dataset record
-        }
-        try {
-            return v.verify(rec, contents.of(rec));
-        } catch (RuntimeException e) {
-            // A record the checks did not foresee is that record's failure, reported with its line; the run goes on.
-            return RecordResult.unreadable(rec.id().orElse(lineNo - 1), rec.url(), Finding.of(FindingCode.MALFORMED_RECORD, manifest + ":" + lineNo
-                    + ": the record cannot be judged (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
-        }
     }
 }

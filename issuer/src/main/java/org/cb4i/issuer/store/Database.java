@@ -37,6 +37,9 @@ import org.flywaydb.core.api.MigrationState;
  * next operation connects again.
  */
 final class Database implements AutoCloseable {
+    /** Flyway's logger (java.util.logging), held so that the level set on it stays. */
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+
     /** The advisory lock every PostgreSQL transaction of the issuer takes ("cb4i" in ASCII). */
     private static final long WRITE_LOCK = 0x63623469L;
 
@@ -152,6 +155,7 @@ final class Database implements AutoCloseable {
      * store whose schema is newer than this cb4i's migrations is refused rather than used half-understood.
      */
     private static void migrate(StoreLocation where, String url, String user, String password) {
+        FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING); // its INFO lines on every start say nothing an operator needs
         try {
             Flyway flyway = Flyway.configure(Database.class.getClassLoader()).dataSource(url, user, password)
                     .locations("classpath:db/migration").baselineOnMigrate(true).baselineVersion("0")

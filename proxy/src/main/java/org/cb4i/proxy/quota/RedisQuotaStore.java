@@ -79,6 +79,15 @@ public final class RedisQuotaStore implements QuotaStore {
             return 1
             """;
     private static final long PROBE_EVERY = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The client's own logger (java.util.logging), held so that the level set on it stays: it prints a stack trace for
+     * every connection Redis drops, and what an operator needs of that is said once, as an event, in /readyz and metrics.
+     */
+    private static final java.util.logging.Logger CLIENT_LOG = java.util.logging.Logger.getLogger("io.vertx.redis.client");
+
+    static {
+        CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
+    }
 
     private final Redis redis;
     private final String where;

@@ -422,6 +422,32 @@ public final class WarcIndex implements Closeable {
         return read(j, recordId);
     }
 
+    /**
+     * Marks the response records with this id named, as {@link #payload} does, without handing on their payload: for
+     * a verification whose workers read the content elsewhere, so that the same records count as unnamed.
+     */
+    public void markNamed(String recordId) {
+        long h = hash(recordId);
+        for (int j = firstAt(h); j < hashes.length && hashes[j] == h; j++) {
+            if (recordId.equals(idAt(j))) {
+                markNamed(j);
+            }
+        }
+    }
+
+    /** Marks the record at {@code offset} of a file of the index named, as {@link #payloadAt} does. */
+    public void markNamedAt(Path file, long offset) {
+        for (int f = 0; f < sources.size(); f++) {
+            if (sources.get(f).given().equals(file) && !sources.get(f).spooled()) {
+                int k = entryAt(f, offset);
+                if (k >= 0) {
+                    markNamed(k);
+                }
+                return;
+            }
+        }
+    }
+
     /** The payload of the record at {@code offset} of a file of the index (for manifests that give no record id). */
     public Payload payloadAt(Path file, long offset) {
         for (int f = 0; f < sources.size(); f++) {
