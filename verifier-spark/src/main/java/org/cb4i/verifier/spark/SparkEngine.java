@@ -80,19 +80,27 @@ public final class SparkEngine implements VerificationEngine {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Judges.Job job = job(manifest, settings);
             JavaRDD<Verdict> verdicts = lines(sc, manifest).mapPartitions(it -> Judges.judge(job, it));
-            boolean namedWarc = false;
-            Iterator<Verdict> in = verdicts.toLocalIterator();
-            while (in.hasNext()) {
-                Verdict v = in.next();
-                namedWarc |= v.namedWarc();
-                v.warc().ifPresent(driver::named);
-                driver.accept(v.result(), each);
-            }
-            return driver.finish(namedWarc);
+            return inOrder(verdicts, driver, (v, r) -> each.accept(r));
         } finally {
             spark.stop();
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The driver's pass: every verdict, in manifest order, through {@code driver} (duplicate ids, totals, the WARC records
+     * the workers read counted as named), handed on with the verdict it came from; then the totals.
+     */
+    static DatasetVerifier.Summary inOrder(JavaRDD<Verdict> verdicts, DatasetSession driver, java.util.function.BiConsumer<Verdict, RecordResult> each) {
+        boolean namedWarc = false;
+        Iterator<Verdict> in = verdicts.toLocalIterator();
+        while (in.hasNext()) {
+            Verdict v = in.next();
+            namedWarc |= v.namedWarc();
+            v.warc().ifPresent(driver::named);
+            driver.accept(v.result(), r -> each.accept(v, r));
+        }
+        return driver.finish(namedWarc);
     }
 
     static Map<String, Path> warcs(Settings s) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -96,23 +95,14 @@ public final class VerifyJob {
         List<RecordResult> failures = new ArrayList<>();
         try (DatasetSession driver = DatasetSession.open(manifest, TrustStore.read(settings.trustFile()), settings.usage(), SparkEngine.warcs(settings),
                 Optional.empty(), pool)) {
-            boolean namedWarc = false;
-            Iterator<Verdict> in = verdicts.toLocalIterator();
-            while (in.hasNext()) {
-                Verdict v = in.next();
-                namedWarc |= v.namedWarc();
-                v.warc().ifPresent(driver::named);
-                RecordResult judged = v.result();
-                driver.accept(judged, r -> {
-                    if (r != judged) {
-                        duplicates.add(v.line()); // the driver added DUPLICATE_RECORD_ID: the row says so too
-                    }
-                    if (r.status() != org.cb4i.verifier.Status.VERIFIED && failures.size() < 20) {
-                        failures.add(r);
-                    }
-                });
-            }
-            summary = driver.finish(namedWarc);
+            summary = SparkEngine.inOrder(verdicts, driver, (v, r) -> {
+                if (!r.equals(v.result())) {
+                    duplicates.add(v.line()); // the driver added DUPLICATE_RECORD_ID: the row says so too
+                }
+                if (r.status() != org.cb4i.verifier.Status.VERIFIED && failures.size() < 20) {
+                    failures.add(r);
+                }
+            });
         } finally {
             pool.shutdownNow();
         }
