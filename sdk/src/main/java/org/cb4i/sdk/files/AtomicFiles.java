@@ -232,9 +232,14 @@ public final class AtomicFiles {
             List<Future<IOException>> forced;
             try {
                 forced = forcers.invokeAll(forces);
-            } catch (InterruptedException e) {
-                batch.forEach(Batch::discard); // stopped before any rename: every target keeps its old content
-                throw e;
+            } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+                // Stopped before any rename (interrupted, or close shut the forcing threads before this commit could use
+                // them): every target keeps its old content, and no temporary file is left behind.
+                batch.forEach(Batch::discard);
+                if (e instanceof InterruptedException ie) {
+                    throw ie;
+                }
+                return List.of();
             }
             List<Failure> failures = new ArrayList<>();
             Set<Path> dirs = new LinkedHashSet<>();
