@@ -115,7 +115,7 @@ public final class Issuer implements AutoCloseable {
                 String instance = java.util.UUID.randomUUID().toString();
                 Duration lease = config.collection().interval().plusMinutes(1);
                 // One instance collects at a time: each round is taken under a lease in the store, held a round and a minute.
-                vertx.setPeriodic(config.collection().interval().toMillis(), id -> v.executeBlocking(() -> store.lease("collector", instance,
+                vertx.setPeriodic(config.collection().interval().toMillis(), id -> v.executeBlocking(() -> store.leases().take("collector", instance,
                         clock.instant(), clock.instant().plus(lease)) ? collective.collect() : java.util.List.<org.cb4i.issuer.settlement.Collector.Result>of(),
                         false).onComplete(ar -> {
                     if (ar.failed()) {

@@ -269,11 +269,11 @@ class PostgresStoreTest {
     void theCollectorsLease_isHeldByOneInstanceAtATime() {
         Instant now = Instant.now();
         try (IssuerStore a = IssuerStore.open(db); IssuerStore b = IssuerStore.open(db)) {
-            assertThat(a.lease("collector", "instance-a", now, now.plusSeconds(120))).isTrue();
-            assertThat(b.lease("collector", "instance-b", now.plusSeconds(60), now.plusSeconds(180))).as("while a holds it").isFalse();
-            assertThat(a.lease("collector", "instance-a", now.plusSeconds(60), now.plusSeconds(180))).as("renewed by its holder").isTrue();
-            assertThat(b.lease("collector", "instance-b", now.plusSeconds(181), now.plusSeconds(300))).as("once it ran out").isTrue();
-            assertThat(a.lease("collector", "instance-a", now.plusSeconds(200), now.plusSeconds(320))).isFalse();
+            assertThat(a.leases().take("collector", "instance-a", now, now.plusSeconds(120))).isTrue();
+            assertThat(b.leases().take("collector", "instance-b", now.plusSeconds(60), now.plusSeconds(180))).as("while a holds it").isFalse();
+            assertThat(a.leases().take("collector", "instance-a", now.plusSeconds(60), now.plusSeconds(180))).as("renewed by its holder").isTrue();
+            assertThat(b.leases().take("collector", "instance-b", now.plusSeconds(181), now.plusSeconds(300))).as("once it ran out").isTrue();
+            assertThat(a.leases().take("collector", "instance-a", now.plusSeconds(200), now.plusSeconds(320))).isFalse();
         }
     }
 }

@@ -85,8 +85,9 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
     /**
      * What the issuer tells its operator.
      *
-     * @param listen where {@code /metrics} (Prometheus), {@code /healthz} and {@code /readyz} are served, off the public
+     * @param listenHost where {@code /metrics} (Prometheus), {@code /healthz} and {@code /readyz} are served, off the public
      *     listener ({@code admin_listen: host:port}); empty: not served
+     * @param listenPort its port (0: any free port)
      * @param accessLog {@code off}, {@code stdout} or a file: one JSON line per request answered
      */
     public record Operations(Optional<String> listenHost, int listenPort, String accessLog) {

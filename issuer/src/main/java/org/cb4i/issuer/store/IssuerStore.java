@@ -28,12 +28,14 @@ public final class IssuerStore implements AutoCloseable {
 
     private final Database db;
     private final UsageStore usage;
+    private final LeaseStore leases;
     private final StatementStore statements;
 
     private IssuerStore(Database db) {
         this.db = db;
         this.usage = new UsageStore(db);
         this.statements = new StatementStore(db);
+        this.leases = new LeaseStore(db);
     }
 
     /**
@@ -425,28 +427,6 @@ public final class IssuerStore implements AutoCloseable {
         });
     }
 
-    // ---------------------------------------------------------------- leases
-
-    /**
-     * Takes (or renews) the lease {@code name} for {@code holder} until {@code until}: true when it is now held by
-     * {@code holder}, false while another holder's lease runs. Instances of one issuer take turns through it ([ISS-6]).
-     */
-    public synchronized boolean lease(String name, String holder, Instant now, Instant until) {
-        return tx(() -> {
-            Optional<String[]> cur = query("SELECT holder, until_at FROM leases WHERE name = ?", rs -> new String[] {rs.getString(1),
-                    Long.toString(rs.getLong(2))}, name).stream().findFirst();
-            if (cur.isEmpty()) {
-                update("INSERT INTO leases(name, holder, until_at) VALUES (?, ?, ?)", name, holder, until.getEpochSecond());
-                return true;
-            }
-            if (!cur.get()[0].equals(holder) && Long.parseLong(cur.get()[1]) > now.getEpochSecond()) {
-                return false;
-            }
-            update("UPDATE leases SET holder = ?, until_at = ? WHERE name = ?", holder, until.getEpochSecond(), name);
-            return true;
-        });
-    }
-
     // ---------------------------------------------------------------- audit
 
     /** One line of the audit trail. */
@@ -468,6 +448,11 @@ public final class IssuerStore implements AutoCloseable {
     /** The usage the collector gathered from members' logs. */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** Work only one instance may do at a time ([ISS-6]). */
+    public LeaseStore leases() {
+        return leases;
     }
 
     /** Price schedule versions, closed periods and statements. */
