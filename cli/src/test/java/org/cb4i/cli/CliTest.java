@@ -77,6 +77,20 @@ class CliTest {
     }
 
     @Test
+    void verify_anEngineThatIsNotThere_isNamedWithHowToGetIt() throws Exception {
+        Path ds = Files.createDirectories(dir.resolve("ds"));
+        Files.writeString(ds.resolve("manifest.jsonl"), "{\"type\":\"cb4i-manifest\",\"version\":1,\"usage\":\"ai-train\"}\n");
+        Files.writeString(dir.resolve("trust.json"), org.cb4i.sdk.json.Json.write(org.cb4i.verifier.trust.TrustStore.empty().toJson()));
+        Result spark = cb4i("verify", ds.toString(), "--trust", dir.resolve("trust.json").toString(), "--engine", "spark");
+        assertThat(spark.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(spark.err()).contains("the Spark engine is not on the class path").contains("./cb4i").doesNotContain("\tat ");
+        Result other = cb4i("verify", ds.toString(), "--trust", dir.resolve("trust.json").toString(), "--engine", "beam");
+        assertThat(other.err()).contains("expected local or spark; found \"beam\"");
+        Result online = cb4i("verify", ds.toString(), "--trust", dir.resolve("trust.json").toString(), "--engine", "spark", "--online");
+        assertThat(online.err()).contains("judge offline");
+    }
+
+    @Test
     void inspect_unreadableToken_exitsTwo_namingTheFile() throws Exception {
         Path g = dir.resolve("g.jwt");
         Files.writeString(g, "not-a-token");
