@@ -11,14 +11,20 @@ import org.cb4i.sdk.token.LicenseClaims;
  * site. Licenses a licensee asks {@code /token} for again share their counters; two agreements of one licensee do not.
  *
  * @param agreement the agreement's SHA-256 as the license states it ("" for a license without one)
- * @param storeId a short stable name for the key in a shared store: base64url of the first 15 bytes of SHA-256 over
- *     the four parts, each prefixed by its length (so that no two keys share a name by moving a separator)
  */
-public record QuotaKey(String issuer, String subject, String agreement, String publisher, String storeId) {
+public record QuotaKey(String issuer, String subject, String agreement, String publisher) {
 
     public static QuotaKey of(LicenseClaims c, String publisher) {
-        String agreement = c.agreement().map(a -> a.sha256()).orElse("");
-        return new QuotaKey(c.issuer(), c.subject(), agreement, publisher, storeId(c.issuer(), c.subject(), agreement, publisher));
+        return new QuotaKey(c.issuer(), c.subject(), c.agreement().map(a -> a.sha256()).orElse(""), publisher);
+    }
+
+    /**
+     * A short stable name for the key in a shared store: base64url of the first 15 bytes of SHA-256 over the four parts,
+     * each prefixed by its length (so that no two keys share a name by moving a separator). Computed when asked: only a
+     * shared store needs it, and a licensed request on a local store should not pay for a hash.
+     */
+    public String storeId() {
+        return storeId(issuer, subject, agreement, publisher);
     }
 
     private static String storeId(String... parts) {

@@ -130,7 +130,8 @@ public final class RedisQuotaStore implements QuotaStore {
         }
         Instant now = clock.instant();
         double rps = quota.rps().orElse(0);
-        return script(takeSha, TAKE, 2, rateKey(key), dayKey(key, now), Double.toString(rps), Double.toString(Math.max(1, rps)),
+        String id = key.storeId();
+        return script(takeSha, TAKE, 2, rateKey(id), dayKey(id, now), Double.toString(rps), Double.toString(Math.max(1, rps)),
                 quota.requestsPerDay().orElse(0), quota.bytesPerDay().orElse(0), LocalQuotaStore.secondsToMidnight(now)).transform(ar -> {
             if (ar.failed()) {
                 failed(ar.cause());
@@ -152,7 +153,7 @@ public final class RedisQuotaStore implements QuotaStore {
             return;
         }
         Instant now = clock.instant();
-        script(bytesSha, ADD_BYTES, 1, dayKey(key, now), bytes, LocalQuotaStore.secondsToMidnight(now) + 3600).onFailure(t -> {
+        script(bytesSha, ADD_BYTES, 1, dayKey(key.storeId(), now), bytes, LocalQuotaStore.secondsToMidnight(now) + 3600).onFailure(t -> {
             failed(t);
             local.addBytes(key, quota, bytes);
         });
@@ -235,12 +236,12 @@ public final class RedisQuotaStore implements QuotaStore {
         redis.close();
     }
 
-    static String rateKey(QuotaKey k) {
-        return "cb4i:quota:{" + k.storeId() + "}:rate";
+    static String rateKey(String storeId) {
+        return "cb4i:quota:{" + storeId + "}:rate";
     }
 
-    static String dayKey(QuotaKey k, Instant now) {
-        return "cb4i:quota:{" + k.storeId() + "}:day:" + Math.floorDiv(now.getEpochSecond(), 86_400);
+    static String dayKey(String storeId, Instant now) {
+        return "cb4i:quota:{" + storeId + "}:day:" + Math.floorDiv(now.getEpochSecond(), 86_400);
     }
 
     /** The URL without its password, for messages. */
