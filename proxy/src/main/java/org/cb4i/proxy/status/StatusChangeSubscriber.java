@@ -99,7 +99,8 @@ public final class StatusChangeSubscriber implements AutoCloseable {
                 return;
             }
             if (wasConnected || !saidDown) {
-                events.accept("status changes: " + stream + " dropped (" + why + "); status lists are refreshed at their ttl until it is back");
+                events.accept("status changes: " + stream + (wasConnected ? " dropped (" : " cannot be reached (") + why
+                        + "); status lists are refreshed at their ttl until it " + (wasConnected ? "is back" : "answers"));
                 saidDown = true;
             }
             try {

@@ -79,7 +79,7 @@ class StatusChangeSubscriberTest {
         URI u = serve(List.of(event(1)));
         try (StatusChangeSubscriber s = new StatusChangeSubscriber(u, FetchPolicy.strict(), uri -> true, events::add).start()) {
             Eventually.until(Duration.ofSeconds(5), "the refusal said", () -> !events.isEmpty());
-            assertThat(events.get(0)).contains("dropped").contains("http");
+            assertThat(events.get(0)).contains("cannot be reached").contains("http");
             assertThat(s.connected()).isFalse();
         }
     }
