@@ -90,6 +90,9 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_log_entries", "entries in the receipts log", log::size);
         metrics.gauge("cb4i_proxy_log_writable", "1 when the receipts log can record", () -> log.writable() ? 1 : 0);
         metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines dropped under load", access::dropped);
+        org.cb4i.proxy.admin.DiskSpace disk = new org.cb4i.proxy.admin.DiskSpace(config.log().dir());
+        metrics.gauge("cb4i_proxy_log_bytes", "bytes the receipts log's files take", disk::logBytes);
+        metrics.gauge("cb4i_proxy_log_disk_free_bytes", "bytes free on the receipts log's disk (when full, licensed requests are refused)", disk::free);
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
         QuotaStore quotas = config.quota().redis().isPresent() ? new RedisQuotaStore(vertx, config.quota(), clock, events) : new LocalQuotaStore(clock);
@@ -121,7 +124,7 @@ public final class Proxy implements AutoCloseable {
             Integer adminPort = null;
             if (config.admin().isPresent()) {
                 HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics, () -> notReady(log, shared),
-                        () -> shared.quotas().warning()));
+                        () -> warnings(shared.quotas().warning(), disk.warning())));
                 adminPort = admin.actualPort();
             }
             Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
@@ -158,6 +161,16 @@ public final class Proxy implements AutoCloseable {
         for (java.net.URI u : wanted) {
             statusStreams.add(new StatusChangeSubscriber(u, c.fetching().policy(), uri -> shared.state().refreshStatusList(uri), events).start());
         }
+    }
+
+    /** What /readyz adds to "ready": each warning that holds, joined. */
+    @SafeVarargs
+    private static Optional<String> warnings(Optional<String>... each) {
+        List<String> all = new ArrayList<>();
+        for (Optional<String> w : each) {
+            w.ifPresent(all::add);
+        }
+        return all.isEmpty() ? Optional.empty() : Optional.of(String.join("; and ", all));
     }
 
     /** Why licensed traffic cannot be served now, or null when it can. */

@@ -67,6 +67,11 @@ class RedisQuotaTest {
                 c.usages(), c.paths(), c.quota(), c.agreement(), c.status()));
     }
 
+    /** Ready, and not warning about the quota store (a disk warning of the machine the test runs on may follow). */
+    static boolean sharing(String readyz) {
+        return readyz.startsWith("200 ready") && !readyz.contains("quota store");
+    }
+
     static Quota perDay(long n) {
         return new Quota(OptionalDouble.empty(), OptionalLong.of(n), OptionalLong.empty());
     }
@@ -144,7 +149,7 @@ class RedisQuotaTest {
         Eventually.until(Duration.ofSeconds(10), "requests served while Redis is down", () -> load.total() > before + 50);
         redis.up();
         Eventually.until(Duration.ofSeconds(10), "both instances back on Redis",
-                () -> h.admin(b, "/readyz").equals("200 ready\n") && h.admin(h.proxy, "/readyz").equals("200 ready\n"));
+                () -> sharing(h.admin(b, "/readyz")) && sharing(h.admin(h.proxy, "/readyz")));
         assertThat(h.admin(h.proxy, "/metrics")).contains("cb4i_proxy_quota_store_up 1.0");
         load.close();
         assertThat(load.answers.keySet()).as("every request answered 200: %s", load.answers).containsExactly(200);
@@ -172,7 +177,7 @@ class RedisQuotaTest {
         assertThat(h.admin(b, "/readyz")).startsWith("503 quota store " + redis.url() + " unreachable");
         redis.up();
         Eventually.until(Duration.ofSeconds(10), "served again", () -> h.licensedGetAt(b.port(), "/articles/4.html", lic).statusCode() == 200);
-        assertThat(h.admin(b, "/readyz")).isEqualTo("200 ready\n");
+        assertThat(sharing(h.admin(b, "/readyz"))).isTrue();
         assertThat(h.admin(b, "/metrics")).containsPattern("cb4i_proxy_quota_decided_without_store [1-9]");
     }
 
@@ -211,7 +216,7 @@ class RedisQuotaTest {
         sleeper.join();
         Eventually.until(Duration.ofSeconds(10), "back on Redis", () -> {
             h.licensedGetAt(b.port(), "/articles/3.html", lic);
-            return h.admin(b, "/readyz").equals("200 ready\n");
+            return sharing(h.admin(b, "/readyz"));
         });
     }
 }
