@@ -160,6 +160,14 @@ public final class Issuer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /**
+     * Requests taken and not yet answered (the change stream's subscribers included). A client can read an answer a
+     * moment before the issuer has counted it answered.
+     */
+    public long inFlight() {
+        return requests.inFlight();
+    }
+
     /** The operations listener's port (/metrics, /healthz, /readyz), when {@code admin_listen} is set. */
     public java.util.Optional<Integer> adminPort() {
         return java.util.Optional.ofNullable(opsPort);
