@@ -414,7 +414,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 String host = req.headers().get("Host");
                 if (host != null) {
                     o.setHost(host.contains(":") && !host.endsWith("]") ? host.substring(0, host.lastIndexOf(':')) : host);
-                    o.setPort(host.contains(":") && !host.endsWith("]") ? Integer.parseInt(host.substring(host.lastIndexOf(':') + 1)) : 80);
+                    o.setPort(host.contains(":") && !host.endsWith("]") ? Integer.parseInt(host.substring(host.lastIndexOf(':') + 1)) : (req.isSSL() ? 443 : 80)); // the Host as received: its default port is the scheme's
                 }
                 o.setHeaders(h);
                 return fleetClient.request(o).compose(r -> r.send(b)).compose(resp -> resp.body().map(rb -> {
