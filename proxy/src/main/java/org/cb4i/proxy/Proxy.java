@@ -91,7 +91,10 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_log_writable", "1 when the receipts log can record", () -> log.writable() ? 1 : 0);
         metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines dropped under load", access::dropped);
         org.cb4i.proxy.admin.DiskSpace disk = new org.cb4i.proxy.admin.DiskSpace(config.log().dir());
-        metrics.gauge("cb4i_proxy_log_bytes", "bytes the receipts log's files take", disk::logBytes);
+        metrics.gauge("cb4i_proxy_log_bytes", "bytes the receipts log's files take on the hot disk (log.dir, sealed segments included)", disk::logBytes);
+        metrics.gauge("cb4i_proxy_log_archived_bytes", "bytes of sealed segments moved to log.segments.archive_dir", () -> log.segments().bytes()[1]);
+        metrics.gauge("cb4i_proxy_log_sealed_segments", "sealed segments of the receipts log (hot, archived or removed)", () -> log.segments().list().size());
+        log.collectors(collectorsOf(config));
         metrics.gauge("cb4i_proxy_log_disk_free_bytes", "bytes free on the receipts log's disk (when full, licensed requests are refused)", disk::free);
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4));
@@ -124,7 +127,8 @@ public final class Proxy implements AutoCloseable {
             Integer adminPort = null;
             if (config.admin().isPresent()) {
                 HttpServer admin = await(AdminServer.start(vertx, config.admin().get(), metrics, () -> notReady(log, shared),
-                        () -> warnings(shared.quotas().warning(), disk.warning())));
+                        () -> warnings(shared.quotas().warning(), disk.warning(), log.releaseFailure()
+                                .map(why -> "sealed receipts log segments cannot leave the hot disk: " + why))));
                 adminPort = admin.actualPort();
             }
             Proxy p = new Proxy(vertx, shared, log, access, blocking, verticles, port, adminPort, clock, events);
@@ -161,6 +165,13 @@ public final class Proxy implements AutoCloseable {
         for (java.net.URI u : wanted) {
             statusStreams.add(new StatusChangeSubscriber(u, c.fetching().policy(), uri -> shared.state().refreshStatusList(uri), events).start());
         }
+    }
+
+    /** The collectives whose collectors must acknowledge a sealed segment before it leaves the hot disk. */
+    private static java.util.Set<String> collectorsOf(ProxyConfig config) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        config.issuers().stream().filter(i -> i.collectorKey().isPresent()).forEach(i -> out.add(i.id()));
+        return out;
     }
 
     /** What /readyz adds to "ready": each warning that holds, joined. */
@@ -228,6 +239,7 @@ public final class Proxy implements AutoCloseable {
             }
         }
         shared.swap(state);
+        log.collectors(collectorsOf(next));
         listenForStatusChanges(next);
         events.accept("config: reloaded (" + next.paths().size() + " path rules, " + next.issuers().size() + " issuers)");
     }

@@ -82,6 +82,30 @@ class ConfigTest {
     }
 
     @Test
+    void logSegments_takeSizesWithUnits_andAnArchiveOutsideTheLogFolder() throws Exception { // [LOG-5]
+        KeyFiles.writeKeyPair(dir.resolve("k"), KeyFiles.generate(KeyAlgorithm.ED25519), false);
+        Files.copy(dir.resolve("k/public.jwks"), dir.resolve("issuer.jwks.json"));
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, ISSUE_EXAMPLE.replace("  dir: ./proxy-log\n", "  dir: ./proxy-log\n  segments:\n    max_bytes: 64MiB\n    max_age: 6h\n"
+                + "    archive_dir: /mnt/cold/cb4i\n    retention: 90d\n"));
+        ProxyConfig.Segments s = ConfigLoader.load(f).log().segments();
+        assertThat(s.maxBytes()).isEqualTo(64L << 20);
+        assertThat(s.maxAge()).isEqualTo(Duration.ofHours(6));
+        assertThat(s.archiveDir()).contains(Path.of("/mnt/cold/cb4i"));
+        assertThat(s.retention()).contains(Duration.ofDays(90));
+        assertThat(ConfigLoader.load(dir.resolve("k/../s.yaml")).log().segments().releases()).isTrue();
+        Files.writeString(f, ISSUE_EXAMPLE);
+        assertThat(ConfigLoader.load(f).log().segments()).isEqualTo(ProxyConfig.Segments.DEFAULT);
+        assertThat(ProxyConfig.Segments.DEFAULT.releases()).as("nothing leaves the hot disk unless configured").isFalse();
+        Files.writeString(f, ISSUE_EXAMPLE.replace("  dir: ./proxy-log\n", "  dir: ./proxy-log\n  segments:\n    max_bytes: 12 parsecs\n"
+                + "    archive_dir: ./proxy-log/old\n    retension: 9d\n"));
+        assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("log.segments.max_bytes: expected a size of at least 4096 bytes, such as 64MiB or 1GiB; found \"12 parsecs\"")
+                .hasMessageContaining("log.segments.archive_dir: must be outside log.dir")
+                .hasMessageContaining("retension");
+    }
+
+    @Test
     void notYaml_andMissingFile_areClear() throws Exception {
         Path f = dir.resolve("x.yaml");
         Files.writeString(f, "listen: [unclosed\n");

@@ -170,6 +170,7 @@ public final class Collector {
         Attribution attribution = new Attribution(collectiveId, store, log.member(), log.logId(), now);
         // The next page is fetched while this one is checked and stored: the two halves of the work overlap.
         java.util.concurrent.CompletableFuture<JsonNode> next = fetchPage(base, from, cp.size());
+        long archived = 0;
         for (long start = from; start < cp.size(); start += PAGE) {
             long end = Math.min(start + PAGE, cp.size());
             JsonNode page;
@@ -196,6 +197,9 @@ public final class Collector {
                     }
                 } else if (e.path("leaf_hash").isTextual() && e.get("leaf_hash").textValue().matches("[0-9a-f]{64}")) {
                     leaf = HEX.parseHex(e.get("leaf_hash").textValue());
+                    if (e.path("archived").asBoolean(false)) {
+                        archived++; // [LOG-5]: the proxy's archive cannot be read; the tree still checks, the entry cannot be billed
+                    }
                 } else {
                     return failed(log, from, "entry " + expect + " of " + base + "entries has neither entry nor leaf_hash");
                 }
@@ -214,7 +218,8 @@ public final class Collector {
         store.usage().verified(log.logId(), cp.size(), cpText, cp.time(), edge.toText(), now);
         String ack = acknowledge(base, cp);
         return new Result(log.logId(), log.member(), "collected", from, cp.size(), (cp.size() - from) + " entries verified against the checkpoint of "
-                + cp.time() + attribution.summary() + ack);
+                + cp.time() + attribution.summary() + (archived == 0 ? "" : "; " + archived + " archived by the member's proxy where they cannot be "
+                + "read now (their leaf hashes checked; whose they were is unknown, so nothing of them is billed)") + ack);
     }
 
     /** Fetches the entries page from {@code start} (at most {@link #PAGE} entries, up to {@code size}) on another thread. */

@@ -31,12 +31,12 @@ public final class DiskSpace {
         }
     }
 
-    /** The bytes the log's files take. */
+    /** The bytes the log's files take on its disk (sealed segments and acknowledgements included). */
     public long logBytes() {
-        try (var files = Files.list(dir)) {
+        try (var files = Files.walk(dir, 2)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        } catch (IOException e) {
-            return -1;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1; // a segment moved away while it was being counted: the next scrape counts again
         }
     }
 

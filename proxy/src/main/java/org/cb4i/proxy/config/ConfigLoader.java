@@ -79,14 +79,14 @@ public final class ConfigLoader {
                 paths.add(pathRule(root, "/paths/" + i));
             }
         }
-        y.known("/log", Set.of("dir", "key", "checkpoint_interval", "checkpoint_entries", "checkpoint_refresh"));
+        y.known("/log", Set.of("dir", "key", "checkpoint_interval", "checkpoint_entries", "checkpoint_refresh", "segments"));
         Path logDir = y.path("/log/dir", true);
         Path logKey = y.path("/log/key", false);
         Duration cpEvery = y.duration("/log/checkpoint_interval", Duration.ofSeconds(1));
         int cpEntries = y.integer("/log/checkpoint_entries", 1000, 1, 1_000_000);
         ProxyConfig.LogSettings log = logDir == null ? null
                 : new ProxyConfig.LogSettings(logDir, logKey == null ? logDir.resolve("log-key.jwk") : logKey, cpEvery, cpEntries,
-                        y.duration("/log/checkpoint_refresh", ProxyConfig.LogSettings.DEFAULT_REFRESH));
+                        y.duration("/log/checkpoint_refresh", ProxyConfig.LogSettings.DEFAULT_REFRESH), segments(y, logDir));
         Optional<HostPort> admin = Optional.ofNullable(hostPort(root, "/admin", false));
         Optional<ProxyConfig.Tls> tls = Optional.empty();
         if (!root.at("/tls").isMissingNode()) {
@@ -150,6 +150,29 @@ public final class ConfigLoader {
     }
 
     /** The {@code quota:} block: {@code store: local | redis://…}, and with Redis the policy for when it is unreachable. */
+    /** {@code log.segments}: when segments are sealed, and where and when sealed ones go. */
+    private ProxyConfig.Segments segments(YamlConfig y, Path logDir) {
+        ProxyConfig.Segments d = ProxyConfig.Segments.DEFAULT;
+        if (y.at("/log/segments").isMissingNode()) {
+            return d;
+        }
+        y.known("/log/segments", Set.of("max_bytes", "max_age", "archive_dir", "retention", "retain_every"));
+        Path archive = y.path("/log/segments/archive_dir", false);
+        if (archive != null && logDir != null && archive.toAbsolutePath().normalize().startsWith(logDir.toAbsolutePath().normalize())) {
+            y.error("/log/segments/archive_dir", "must be outside log.dir (" + logDir + "): the archive is what leaves the hot disk");
+        }
+        Duration retention = y.at("/log/segments/retention").isMissingNode() ? null : y.duration("/log/segments/retention", Duration.ofDays(90));
+        if (retention != null && retention.isNegative()) {
+            y.error("/log/segments/retention", "expected a duration of 0s or more");
+        }
+        Duration maxAge = y.duration("/log/segments/max_age", d.maxAge());
+        if (maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
+            y.error("/log/segments/max_age", "expected at least 1s");
+        }
+        return new ProxyConfig.Segments(y.bytes("/log/segments/max_bytes", d.maxBytes(), 4096), maxAge, Optional.ofNullable(archive),
+                Optional.ofNullable(retention), y.duration("/log/segments/retain_every", d.retainEvery()));
+    }
+
     private ProxyConfig.QuotaSettings quota(JsonNode root) {
         if (root.at("/quota").isMissingNode()) {
             return ProxyConfig.QuotaSettings.LOCAL;

@@ -97,11 +97,40 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
      * @param checkpointRefresh how often a checkpoint is signed again when no entry was added ([LOG-3]), so that a
      *     collector can tell it has seen everything up to a time
      */
-    public record LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries, Duration checkpointRefresh) {
+    public record LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries, Duration checkpointRefresh,
+            Segments segments) {
         public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(5);
 
         public LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries) {
             this(dir, keyFile, checkpointInterval, checkpointEntries, DEFAULT_REFRESH);
+        }
+
+        public LogSettings(Path dir, Path keyFile, Duration checkpointInterval, int checkpointEntries, Duration checkpointRefresh) {
+            this(dir, keyFile, checkpointInterval, checkpointEntries, checkpointRefresh, Segments.DEFAULT);
+        }
+
+        /** The same settings with other segment rules. */
+        public LogSettings withSegments(Segments s) {
+            return new LogSettings(dir, keyFile, checkpointInterval, checkpointEntries, checkpointRefresh, s);
+        }
+    }
+
+    /**
+     * How the receipts log is cut into segments and when a sealed segment leaves the hot disk ({@code log.segments}).
+     * A segment is sealed when it holds {@code maxBytes} or its first entry is {@code maxAge} old. A sealed segment is
+     * <em>released</em> once every collective with a collector key has acknowledged it ([SET-9]), or once it has been
+     * sealed for {@code retention}; a released segment is moved to {@code archiveDir} when there is one, and deleted
+     * when there is none but a {@code retention} is set. With neither, sealed segments stay on the hot disk.
+     *
+     * @param retainEvery how often released segments are looked for
+     */
+    public record Segments(long maxBytes, Duration maxAge, Optional<Path> archiveDir, Optional<Duration> retention, Duration retainEvery) {
+        public static final Segments DEFAULT = new Segments(256L << 20, Duration.ofDays(1), Optional.empty(), Optional.empty(),
+                Duration.ofMinutes(1));
+
+        /** Whether sealed segments ever leave the hot disk. */
+        public boolean releases() {
+            return archiveDir.isPresent() || retention.isPresent();
         }
     }
 

@@ -285,10 +285,9 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 if (!HEX.formatHex(log.tree().root(size)).equals(root)) {
                     return false;
                 }
-                java.nio.file.Path dir = log.dir().resolve("acks");
-                java.nio.file.Files.createDirectories(dir);
-                String name = HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(iss.getBytes(StandardCharsets.UTF_8)), 0, 8) + ".jwt";
-                org.cb4i.sdk.files.AtomicFiles.write(dir.resolve(name), (text + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+                java.nio.file.Path file = log.ackFile(iss);
+                java.nio.file.Files.createDirectories(file.getParent());
+                org.cb4i.sdk.files.AtomicFiles.write(file, (text + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
                 return true;
             }, false).onComplete(ar -> {
                 if (ar.failed()) {
@@ -310,11 +309,16 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 .append(",\"tree_size\":").append(cp.map(Checkpoint::size).orElse(0L)).append(",\"start\":").append(from).append(",\"end\":").append(to)
                 .append(",\"entries\":[");
         for (long i = from; i < to; i++) {
-            byte[] entry = log.entry(i);
             if (i > from) {
                 out.append(',');
             }
             out.append("{\"index\":").append(i);
+            byte[] entry = log.readable(i) ? readOrNull(i) : null;
+            if (entry == null) {
+                // [LOG-5]: its segment left the hot disk and the archive cannot be read; the tree still checks.
+                out.append(",\"leaf_hash\":\"").append(HEX.formatHex(log.leafHash(i))).append("\",\"archived\":true}");
+                continue;
+            }
             if (issuer.equals(LogEntry.parse(entry).iss())) {
                 out.append(",\"entry\":").append(Json.write(new String(entry, StandardCharsets.UTF_8)));
             } else {
@@ -331,13 +335,18 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         List<Object> entries = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        List<String> archived = new ArrayList<>();
         for (String rid : rids) {
             Optional<Long> seq = log.indexOf(rid);
             if (seq.isEmpty()) {
                 unknown.add(rid);
                 continue;
             }
-            byte[] entry = log.entry(seq.get());
+            byte[] entry = log.readable(seq.get()) ? readOrNull(seq.get()) : null;
+            if (entry == null) {
+                archived.add(rid); // [LOG-5]: archived where it cannot be read now
+                continue;
+            }
             JsonNode e = Json.mapper().readTree(entry);
             if (!jkt.equals(e.path("jkt").textValue())) {
                 unknown.add(rid); // not this licensee's: indistinguishable from absent
@@ -361,7 +370,19 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         out.put("entries", entries);
         out.put("pending", pending);
         out.put("unknown", unknown);
+        if (!archived.isEmpty()) {
+            out.put("archived", archived);
+        }
         return Json.writePretty(out);
+    }
+
+    /** Entry {@code seq}, or null when its segment's archive went away since it was found readable. */
+    private byte[] readOrNull(long seq) throws java.io.IOException {
+        try {
+            return log.entry(seq);
+        } catch (org.cb4i.proxy.receipts.Segments.ArchivedException e) {
+            return null;
+        }
     }
 
     private static String problem(String detail) {

@@ -56,6 +56,13 @@ final class EntryIndex implements MerkleTree.LeafStore, AutoCloseable {
         return entries.size() / RECORD;
     }
 
+    /** Drops the records of entries {@code n} and after (to be indexed again). */
+    void truncateEntries(long n) throws IOException {
+        if (entries.size() > n * RECORD) {
+            entries.truncate(n * RECORD);
+        }
+    }
+
     /** How many reservation numbers {@code rids.idx} has room for. */
     long ridSlots() throws IOException {
         return rids.size() / 8;

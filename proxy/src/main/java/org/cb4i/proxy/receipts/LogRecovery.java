@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.cb4i.sdk.files.AtomicFiles;
@@ -45,47 +46,145 @@ final class LogRecovery {
                     .getBytes(StandardCharsets.UTF_8), true, false);
             events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
         }
-        FileChannel ch = FileChannel.open(settings.dir().resolve(ReceiptLog.ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel lockChannel = FileChannel.open(settings.dir().resolve(ReceiptLog.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
-            lock = ch.tryLock();
+            lock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
             lock = null;
         }
         if (lock == null) {
-            ch.close();
+            lockChannel.close();
             throw new IOException("the receipts log in " + settings.dir() + " is in use by another proxy process");
         }
         ReceiptLog log = null;
+        FileChannel ch = null;
         try {
+            Segments segments = Segments.load(settings.dir(), events);
+            ch = FileChannel.open(settings.dir().resolve(ReceiptLog.ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long[] clean = takeCleanMarker(settings.dir());
             if (clean != null) {
-                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true));
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true), segments);
                 if (!resumeFromIndex(log, clean)) {
                     log.index.close();
                     log = null;
                     events.accept("receipts log: the index files in " + settings.dir() + " do not match entries.log; rebuilding them from it");
                 }
             }
+            if (log == null && segments.base() > 0) {
+                // The sealed segments' leaf hashes were forced when each was sealed: only the active segment is read.
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true), segments);
+                if (sealedFromIndex(log)) {
+                    otherRidsOfSealed(log);
+                    recover(log);
+                } else {
+                    log.index.close();
+                    log = null;
+                    events.accept("receipts log: the entry index in " + settings.dir() + " does not give the sealed segments' checkpoints; "
+                            + "rebuilding it from their entries");
+                }
+            }
             if (log == null) {
-                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), false));
+                log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), false), segments);
+                rebuildSealed(log);
                 recover(log);
             }
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.index.close();
             }
+            if (ch != null) {
+                ch.close();
+            }
             lock.release();
-            ch.close();
+            lockChannel.close();
             throw e;
         }
         log.startWriter();
         return log;
     }
 
-    /** After a crash (or with no clean-close marker): every entry read, checked and indexed; a torn tail cut off. */
-    static void recover(ReceiptLog log) throws IOException {
-        long size = log.channel.size();
+    /**
+     * The sealed segments' leaf hashes from {@code entries.idx} (forced when each was sealed), checked against each
+     * segment's checkpoint root; the index's records past them are dropped, to be rebuilt from the active segment. False
+     * when the index falls short or disagrees.
+     */
+    static boolean sealedFromIndex(ReceiptLog log) throws IOException {
+        long base = log.segments.base();
+        if (log.index.entries() < base) {
+            return false;
+        }
+        appendFromIndex(log, base);
+        for (Segments.Seal s : log.segments.list()) {
+            if (!HexFormat.of().formatHex(log.tree.root(s.end())).equals(s.root())) {
+                return false;
+            }
+        }
+        log.index.truncateEntries(base);
+        return true;
+    }
+
+    /**
+     * The receipt ids of another form in sealed segments (their index is kept in memory only): read from those segments
+     * that have any and can be read; one that cannot is said, and its ids are not found until it can.
+     */
+    static void otherRidsOfSealed(ReceiptLog log) throws IOException {
+        for (Segments.Seal s : log.segments.list()) {
+            if (s.otherRids() == 0) {
+                continue;
+            }
+            Optional<Path> file = log.segments.file(s);
+            if (file.isEmpty() || !Files.isReadable(file.get())) {
+                log.events.accept("receipts log: the receipt ids of entries " + s.first() + " to " + (s.end() - 1)
+                        + " cannot be looked up until their segment can be read");
+                continue;
+            }
+            long[] seq = {s.first()};
+            EntryFile.forEachIn(file.get(), (i, entry) -> log.noteOtherRid(LogEntry.ridOf(entry), seq[0]++));
+        }
+    }
+
+    /**
+     * Every sealed segment's entries read and indexed again (the index was lost or disagreed), each segment checked
+     * against its seal; a segment whose entries cannot be read (removed, or an archive that is not there) stops the open.
+     */
+    static void rebuildSealed(ReceiptLog log) throws IOException {
+        for (Segments.Seal s : log.segments.list()) {
+            Optional<Path> file = log.segments.file(s);
+            if (file.isEmpty() || !Files.isReadable(file.get())) {
+                throw new IOException("receipts log " + log.dir + ": its entry index must be rebuilt (a crash, or a damaged entries.idx), but entries "
+                        + s.first() + " to " + (s.end() - 1) + " are " + (file.isEmpty() ? "removed from the disk" : "not readable at " + file.get())
+                        + "; make the archive readable (log.segments.archive_dir) and start again, or restore entries.idx from a backup");
+            }
+            long bytes;
+            try (FileChannel seg = FileChannel.open(file.get(), StandardOpenOption.READ)) {
+                bytes = scan(log, seg);
+            }
+            if (log.tree.size() != s.end() || bytes != s.bytes() || !HexFormat.of().formatHex(log.tree.root(s.end())).equals(s.root())) {
+                throw new IOException("receipts log " + log.dir + " is corrupt: segment " + file.get() + " does not hold what its seal says (entries "
+                        + s.first() + " to " + (s.end() - 1) + ", " + s.bytes() + " bytes, root " + s.root() + "); restore it from a backup");
+            }
+        }
+    }
+
+    /** Appends the leaf hashes of entries {@code tree.size()} to {@code to - 1} from the index to the tree. */
+    static void appendFromIndex(ReceiptLog log, long to) {
+        byte[] hashes = new byte[4096 * 32];
+        for (long at = log.tree.size(); at < to; at += 4096) {
+            int n = (int) Math.min(4096, to - at);
+            log.index.read(at, n, hashes);
+            for (int i = 0; i < n; i++) {
+                log.tree.appendLeafHash(java.util.Arrays.copyOfRange(hashes, 32 * i, 32 * i + 32));
+            }
+        }
+    }
+
+    /**
+     * Reads and indexes the framed entries of one segment's file from its start, stopping at the first record that is
+     * torn or fails its CRC; where it stopped.
+     */
+    static long scan(ReceiptLog log, FileChannel ch) throws IOException {
+        long size = ch.size();
         long pos = 0;
         ReceiptLog.Staged staged = new ReceiptLog.Staged(4096);
         // The file is read front to back in large pieces (two reads an entry made a start take minutes on a big log).
@@ -97,7 +196,7 @@ final class LogRecovery {
             if (buf.limit() - at < 8 + ReceiptLog.MAX_ENTRY_BYTES && bufStart + buf.limit() < size) {
                 buf.position(at).compact();
                 bufStart = pos;
-                EntryIndex.readFully(log.channel, buf, bufStart + buf.position());
+                EntryIndex.readFully(ch, buf, bufStart + buf.position());
                 buf.flip();
                 at = 0;
             }
@@ -126,6 +225,14 @@ final class LogRecovery {
             pos += 8 + len;
         }
         log.index(staged);
+        return pos;
+    }
+
+    /** After a crash (or with no clean-close marker): the active segment's entries read, checked and indexed; a torn tail cut off. */
+    static void recover(ReceiptLog log) throws IOException {
+        FileChannel channel = log.active.channel();
+        long size = channel.size();
+        long pos = scan(log, channel);
         if (pos < size) {
             long covered = published(log).map(Checkpoint::size).orElse(0L);
             if (covered > log.tree.size()) {
@@ -136,15 +243,29 @@ final class LogRecovery {
             }
             log.events.accept("receipts log: truncated a torn tail of " + (size - pos) + " bytes at offset " + pos
                     + " in " + log.dir.resolve(ReceiptLog.ENTRIES) + " (" + log.tree.size() + " complete entries kept)");
-            log.channel.truncate(pos);
-            log.channel.force(true);
+            channel.truncate(pos);
+            channel.force(true);
         }
         log.fileSize = pos;
         String corrupt = checkCheckpoint(log);
         if (corrupt != null) {
             throw new IOException("receipts log " + log.dir + " is corrupt: " + corrupt);
         }
+        activeSince(log);
         reserveOnOpen(log);
+    }
+
+    /** When the active segment's first entry was written, from the entry itself (its age seals it). */
+    static void activeSince(ReceiptLog log) {
+        long base = log.active.base();
+        if (log.tree.size() <= base) {
+            return;
+        }
+        try {
+            log.activeSince = LogEntry.parse(log.entry(base)).time();
+        } catch (IOException | RuntimeException e) {
+            log.activeSince = java.time.Instant.now();
+        }
     }
 
     /**
@@ -153,22 +274,19 @@ final class LogRecovery {
      */
     static boolean resumeFromIndex(ReceiptLog log, long[] clean) throws IOException {
         long size = clean[1];
-        if (log.channel.size() != clean[0] || log.index.entries() != size || log.index.ridSlots() <= clean[2] || clean[3] != 0) {
+        if (log.active.channel().size() != clean[0] || log.index.entries() != size || log.index.ridSlots() <= clean[2] || clean[3] != 0) {
             return false; // changed since, or ids of another form (their index is in memory only): read the entries
         }
-        byte[] hashes = new byte[4096 * 32];
-        for (long at = 0; at < size; at += 4096) {
-            int n = (int) Math.min(4096, size - at);
-            log.index.read(at, n, hashes);
-            for (int i = 0; i < n; i++) {
-                log.tree.appendLeafHash(java.util.Arrays.copyOfRange(hashes, 32 * i, 32 * i + 32));
-            }
+        if (size < log.segments.base()) {
+            return false;
         }
+        appendFromIndex(log, size);
         log.fileSize = clean[0];
         log.highestNumber = clean[2];
         if (checkCheckpoint(log) != null || log.checkpoint == null || log.checkpoint.size() != size) {
             return false; // a clean close checkpoints every entry
         }
+        activeSince(log);
         reserveOnOpen(log);
         log.events.accept("receipts log: resumed " + size + (size == 1 ? " entry" : " entries") + " from its index (closed cleanly)");
         return true;

@@ -26,8 +26,9 @@ import org.cb4i.sdk.log.LogEntry;
 import org.cb4i.sdk.log.MerkleTree;
 
 /**
- * The proxy instance's append-only receipts log ([LOG-1] to [LOG-4]): one file of framed entries, a Merkle tree
- * over them, and a signed checkpoint published every {@code checkpoint_interval} or {@code checkpoint_entries}.
+ * The proxy instance's append-only receipts log ([LOG-1] to [LOG-5]): framed entries in segments (the active
+ * {@code entries.log}, sealed ones in {@link Segments}, which may move to an archive), one Merkle tree over them all, and
+ * a signed checkpoint published every {@code checkpoint_interval} or {@code checkpoint_entries}.
  *
  * <p><b>Durability.</b> Entries are written by one writer thread in batches (group commit); a batch is forced
  * to disk before any of its entries is acknowledged, and a checkpoint only ever covers acknowledged entries, so a
@@ -43,10 +44,12 @@ import org.cb4i.sdk.log.MerkleTree;
  * and a receipt id carries its own reservation number ({@link ReceiptIds}). Ids written before that scheme are
  * kept in a small index in memory ({@link RidIndex}).
  *
- * <p>A file lock keeps a second process from writing the same log. Thread-safe.
+ * <p>A file lock ({@code log.lock}) keeps a second process from writing the same log. Thread-safe.
  */
 public final class ReceiptLog implements AutoCloseable {
     static final String ENTRIES = "entries.log";
+    /** Locked by the process that writes the log. */
+    static final String LOCK = "log.lock";
     static final String CHECKPOINT = "checkpoint.jwt";
     /** The highest receipt reservation number that may have been handed out, forced before it is reached. */
     static final String RESERVED = "rids.reserved";
@@ -89,6 +92,9 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
+    /** The active segment: its first entry, and the file its entries are appended to (replaced together when it is sealed). */
+    record Active(long base, FileChannel channel) {}
+
     final Path dir;
     final SigningKey key;
     private final Clock clock;
@@ -96,8 +102,17 @@ public final class ReceiptLog implements AutoCloseable {
     private final int checkpointEntries;
     private final Duration checkpointRefresh;
     final Consumer<String> events;
-    final FileChannel channel;
+    volatile Active active;
     private final FileLock lock;
+    final Segments segments;
+    private final ProxyConfig.Segments segmentRules;
+    /** When the active segment's first entry was written (null while it is empty). */
+    volatile Instant activeSince;
+    /** Entries of the active segment whose receipt ids are not {@link ReceiptIds}' (writer thread). */
+    int activeOtherRids;
+    private volatile java.util.Set<String> collectors = java.util.Set.of();
+    private volatile String releaseFailure;
+    private java.util.concurrent.ScheduledExecutorService retention;
     final EntryIndex index;
     final MerkleTree tree;
     private final ReceiptIds ids;
@@ -113,6 +128,7 @@ public final class ReceiptLog implements AutoCloseable {
     volatile Checkpoint checkpoint;
     private volatile String failure;
     private volatile boolean closing;
+    private volatile boolean closed;
     long fileSize;
     /** Entries on disk that no published checkpoint covers yet (after a crash, the ones recovered past it). */
     long uncovered;
@@ -134,7 +150,7 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     ReceiptLog(ProxyConfig.LogSettings s, SigningKey key, Clock clock, Consumer<String> events, FileChannel channel, FileLock lock,
-            EntryIndex index) {
+            EntryIndex index, Segments segments) {
         this.dir = s.dir();
         this.index = index;
         this.tree = MerkleTree.overStore(TILE_FLOOR, index);
@@ -145,7 +161,9 @@ public final class ReceiptLog implements AutoCloseable {
         this.checkpointEntries = s.checkpointEntries();
         this.checkpointRefresh = s.checkpointRefresh();
         this.events = events;
-        this.channel = channel;
+        this.segments = segments;
+        this.segmentRules = s.segments();
+        this.active = new Active(segments.base(), channel);
         this.lock = lock;
         this.writer = new Thread(this::writeLoop, "cb4i-receipt-log");
         this.writer.setDaemon(true);
@@ -168,10 +186,6 @@ public final class ReceiptLog implements AutoCloseable {
         reservedUpTo = upTo;
     }
 
-    private int readFully(ByteBuffer b, long pos) throws IOException {
-        return EntryIndex.readFully(channel, b, pos);
-    }
-
     /**
      * Adds staged entries to the index files, then to the tree (whose tiles read the index), and empties the stage.
      * Runs on the writer thread (or in recovery, before it starts).
@@ -182,6 +196,9 @@ public final class ReceiptLog implements AutoCloseable {
             s.seqs[i] = first + i;
             s.numbers[i] = ids.decode(s.rids[i]);
             highestNumber = Math.max(highestNumber, s.numbers[i]);
+            if (s.numbers[i] < 0 && s.rids[i] != null && s.seqs[i] >= active.base) {
+                activeOtherRids++;
+            }
         }
         index.putEntries(first, s.leaves, s.offsets, s.n);
         index.putRids(s.numbers, s.seqs, s.n);
@@ -198,9 +215,91 @@ public final class ReceiptLog implements AutoCloseable {
         s.n = 0;
     }
 
-    /** Starts appending (after recovery). */
+    /** Indexes receipt id {@code rid} of entry {@code seq} when it is not of {@link ReceiptIds}' form (recovery). */
+    void noteOtherRid(String rid, long seq) {
+        if (rid != null && ids.decode(rid) < 0) {
+            synchronized (this) {
+                otherRids.put(rid, seq);
+            }
+        }
+    }
+
+    /** Starts appending (after recovery), and releasing sealed segments when the rules say they leave the hot disk. */
     void startWriter() {
         writer.start();
+        if (segmentRules.releases()) {
+            retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cb4i-log-retention");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(1, segmentRules.retainEvery().toMillis());
+            retention.scheduleWithFixedDelay(this::releaseQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The collectives whose collectors must acknowledge a sealed segment before it leaves the hot disk (those with a
+     * collector key in the proxy's configuration).
+     */
+    public void collectors(java.util.Set<String> issuers) {
+        collectors = java.util.Set.copyOf(issuers);
+    }
+
+    /**
+     * Moves (or removes) the sealed segments that every collector has acknowledged or whose retention is over, per
+     * {@code log.segments}; what it did goes to the events. Runs on its own thread every {@code retain_every}.
+     *
+     * @return how many segments left the hot disk
+     */
+    public int releaseNow() throws IOException {
+        if (!segmentRules.releases()) {
+            return 0;
+        }
+        synchronized (releasing) {
+            return releaseDue();
+        }
+    }
+
+    /** Held while segments are released (never the log's own lock: appends go on meanwhile). */
+    private final Object releasing = new Object();
+
+    private int releaseDue() throws IOException {
+        int n = 0;
+        for (Segments.Seal s : SegmentRetention.due(segments.list(), SegmentRetention.acknowledged(dir, collectors), collectors,
+                segmentRules.retention(), clock.instant())) {
+            segments.release(s, segmentRules.archiveDir());
+            n++;
+        }
+        releaseFailure = null;
+        return n;
+    }
+
+    private void releaseQuietly() {
+        try {
+            releaseNow();
+        } catch (IOException | RuntimeException e) {
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!why.equals(releaseFailure)) {
+                events.accept("receipts log: a sealed segment could not leave the hot disk (tried again every " + segmentRules.retainEvery() + "): " + why);
+            }
+            releaseFailure = why;
+        }
+    }
+
+    /** Why sealed segments could not be released the last time it was tried, if they could not. */
+    public Optional<String> releaseFailure() {
+        return Optional.ofNullable(releaseFailure);
+    }
+
+    /** The file the acknowledgement of collective {@code iss}'s collector is kept in ([SET-9]). */
+    public Path ackFile(String iss) {
+        return SegmentRetention.ackFile(dir, iss);
+    }
+
+    /** The log's sealed segments. */
+    public Segments segments() {
+        return segments;
     }
 
     /** The folder the log is kept in. */
@@ -284,6 +383,9 @@ public final class ReceiptLog implements AutoCloseable {
         long number = ids.decode(rid);
         if (number >= 0) {
             long seq = index.entryOf(number);
+            if (seq >= 0 && seq < active.base && !segments.readable(seq)) {
+                return Optional.of(seq); // archived: the index was forced when the segment was sealed, and cannot be checked now
+            }
             return seq >= 0 && seq < size() && rid.equals(LogEntry.ridOf(entry(seq))) ? Optional.of(seq) : Optional.empty();
         }
         List<Long> candidates = new ArrayList<>(1);
@@ -294,7 +396,7 @@ public final class ReceiptLog implements AutoCloseable {
         // entry is the rid's when it says so itself. A rid logged twice answers with its latest entry.
         long found = -1;
         for (long seq : candidates) {
-            if (seq > found && rid.equals(LogEntry.ridOf(entry(seq)))) {
+            if (seq > found && readable(seq) && rid.equals(LogEntry.ridOf(entry(seq)))) {
                 found = seq;
             }
         }
@@ -308,23 +410,23 @@ public final class ReceiptLog implements AutoCloseable {
             throw new IllegalArgumentException("no entry " + seq + " in a log of " + size);
         }
         long off = index.offset(seq);
-        ByteBuffer head = ByteBuffer.allocate(8);
-        readFully(head, off);
-        head.flip();
-        int len = head.getInt();
-        int crc = head.getInt();
-        if (len <= 0 || len > MAX_ENTRY_BYTES) {
-            throw new IOException("entry " + seq + " of the receipts log in " + dir + " is corrupt on disk (a length of " + len + ")");
-        }
-        ByteBuffer body = ByteBuffer.allocate(len);
-        readFully(body, off + 8);
-        CRC32C c = new CRC32C();
-        c.update(body.array());
-        if ((int) c.getValue() != crc) {
-            // Never serve bytes that are not what was logged (a start after a clean stop does not re-read every entry).
-            throw new IOException("entry " + seq + " of the receipts log in " + dir + " is corrupt on disk (its CRC32C does not match)");
-        }
-        return body.array();
+        Active a = active;
+        return seq < a.base ? segments.read(seq, off) : Segments.readRecord(a.channel, off, seq, dir.resolve(ENTRIES));
+    }
+
+    /**
+     * Whether entry {@code seq}'s bytes can be read: false when its segment has left the hot disk and the archive cannot
+     * be read ({@code proofs} and {@code entries} then say {@code archived}; its leaf hash and proofs still hold).
+     */
+    public boolean readable(long seq) {
+        return seq >= active.base || segments.readable(seq);
+    }
+
+    /** The leaf hash of entry {@code seq} (from the index on the hot disk: there even when the entry is archived). */
+    public byte[] leafHash(long seq) {
+        byte[] out = new byte[32];
+        index.read(seq, 1, out);
+        return out;
     }
 
     public MerkleTree tree() {
@@ -371,6 +473,14 @@ public final class ReceiptLog implements AutoCloseable {
                     lastCheckpoint = clock.instant();
                     sinceCheckpoint = 0;
                 }
+                if (failure == null && !closing && sealDue()) {
+                    if (sinceCheckpoint > 0) {
+                        publishCheckpoint(); // a sealed segment is covered by a checkpoint
+                        lastCheckpoint = clock.instant();
+                        sinceCheckpoint = 0;
+                    }
+                    seal();
+                }
                 if (closing && queue.isEmpty()) {
                     if (sinceCheckpoint > 0 && failure == null) {
                         publishCheckpoint();
@@ -408,6 +518,9 @@ public final class ReceiptLog implements AutoCloseable {
         for (Pending p : batch) {
             total += 8 + p.entry().length;
         }
+        if (fileSize == 0) {
+            activeSince = clock.instant();
+        }
         ByteBuffer buf = ByteBuffer.allocate(total);
         for (Pending p : batch) {
             CRC32C c = new CRC32C();
@@ -419,6 +532,7 @@ public final class ReceiptLog implements AutoCloseable {
         if (fault != null) {
             throw fault;
         }
+        FileChannel channel = active.channel;
         EntryIndex.writeFully(channel, buf, fileSize);
         channel.force(false);
         long offset = fileSize;
@@ -434,6 +548,36 @@ public final class ReceiptLog implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(tree.size() - batch.size() + i);
         }
+    }
+
+    /** Whether the active segment is as large or as old as {@code log.segments} lets one be. */
+    private boolean sealDue() {
+        Instant since = activeSince;
+        return tree.size() > active.base
+                && (fileSize >= segmentRules.maxBytes() || since != null && !clock.instant().isBefore(since.plus(segmentRules.maxAge())));
+    }
+
+    /**
+     * Seals the active segment ({@link Segments}): the index forced (the leaf hashes of a sealed segment are never
+     * rebuilt from its entries, which may leave the disk), the segment named in a seal with the checkpoint that covers
+     * it, and a new active segment begun. Writer thread; every entry is acknowledged and checkpointed.
+     */
+    private void seal() throws IOException {
+        Checkpoint cp = checkpoint;
+        long end = tree.size();
+        if (cp == null || cp.size() != end) {
+            throw new IllegalStateException("sealing a segment no checkpoint covers");
+        }
+        index.force();
+        Active a = active;
+        segments.seal(a.base, end, fileSize, java.util.HexFormat.of().formatHex(cp.root()), cp.compact(), activeOtherRids, clock.instant(), a.channel);
+        FileChannel fresh = FileChannel.open(dir.resolve(ENTRIES), java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE);
+        AtomicFiles.forceDirectory(dir);
+        active = new Active(end, fresh);
+        fileSize = 0;
+        activeSince = null;
+        activeOtherRids = 0;
     }
 
     private void publishCheckpoint() throws IOException {
@@ -454,7 +598,7 @@ public final class ReceiptLog implements AutoCloseable {
             events.accept("receipts log FAILED (licensed traffic now answers 503 LOG_UNAVAILABLE): " + failure);
             try {
                 // Whatever part of the batch reached the file is not acknowledged; cut it off so the file stays clean.
-                channel.truncate(fileSize);
+                active.channel.truncate(fileSize);
             } catch (IOException ignored) {
                 // the log is already failed; restart recovery truncates any torn tail
             }
@@ -475,7 +619,19 @@ public final class ReceiptLog implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         closing = true;
+        if (retention != null) {
+            retention.shutdownNow();
+            try {
+                retention.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {
@@ -496,9 +652,14 @@ public final class ReceiptLog implements AutoCloseable {
             lock.release();
         } finally {
             try {
-                channel.close();
+                lock.channel().close();
+                active.channel.close();
             } finally {
-                index.close();
+                try {
+                    index.close();
+                } finally {
+                    segments.close();
+                }
             }
         }
     }

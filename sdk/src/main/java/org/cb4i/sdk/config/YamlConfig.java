@@ -240,6 +240,31 @@ public final class YamlConfig {
         return dflt;
     }
 
+    /**
+     * A size in bytes: a whole number, or one with a binary unit, {@code 512KiB}, {@code 256MiB}, {@code 1GiB}
+     * ({@code KB}, {@code MB}, {@code GB} are read as the same powers of two), at least {@code min}.
+     */
+    public long bytes(String at, long dflt, long min) {
+        JsonNode n = root.at(at);
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        if (n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= min) {
+            return n.asLong();
+        }
+        String s = n.isTextual() ? n.textValue().strip() : n.toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})\\s*(?:([KMGT])I?B)?").matcher(s.toUpperCase(java.util.Locale.ROOT));
+        if (m.matches()) {
+            int shift = m.group(2) == null ? 0 : 10 * (1 + "KMGT".indexOf(m.group(2)));
+            long v = Long.parseLong(m.group(1));
+            if (v <= (Long.MAX_VALUE >> shift) && (v << shift) >= min) {
+                return v << shift;
+            }
+        }
+        error(at, "expected a size of at least " + min + " bytes, such as 64MiB or 1GiB; found " + n);
+        return dflt;
+    }
+
     public int integer(String at, int dflt, int min, int max) {
         JsonNode n = root.at(at);
         if (n.isMissingNode() || n.isNull()) {
