@@ -61,17 +61,21 @@ final class IssuerCommand implements Callable<Integer> {
     @Mixin
     Target target;
 
+    @Option(names = "--log-format", defaultValue = "${env:CB4I_LOG_FORMAT:-text}", paramLabel = "text|json",
+            description = "Operational messages on standard error as text lines or JSON objects (default ${DEFAULT-VALUE}; the environment's "
+                    + "CB4I_LOG_FORMAT sets it too).")
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OperationalLog.configure(OperationalLog.parse(logFormat));
+        java.util.function.Consumer<String> events = OperationalLog.of("issuer");
         IssuerConfig cfg = target.config();
         Issuer issuer;
         try {
-            issuer = Issuer.start(cfg, Clock.systemUTC(), line -> {
-                err.println("cb4i issuer: " + line);
-                err.flush();
-            });
+            issuer = Issuer.start(cfg, Clock.systemUTC(), events);
         } catch (BindException e) {
             err.println("cb4i: cannot listen on " + cfg.host() + ":" + cfg.port() + ": the address is in use"
                     + (target.configFile == null ? " (choose another with --port)" : ""));
@@ -81,9 +85,8 @@ final class IssuerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (String line : issuer.stop().describe()) {
-                err.println("cb4i issuer: " + line);
+                events.accept(line);
             }
-            err.flush();
             stopped.countDown();
         }, "cb4i-issuer-shutdown"));
         String base = "http://" + cfg.host() + ":" + issuer.port();

@@ -35,10 +35,17 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--state", defaultValue = ".cb4i", paramLabel = "DIR", description = "State folder of the embedded default (default ${DEFAULT-VALUE}).")
     Path state;
 
+    @Option(names = "--log-format", defaultValue = "${env:CB4I_LOG_FORMAT:-text}", paramLabel = "text|json",
+            description = "Operational messages on standard error as text lines or JSON objects (default ${DEFAULT-VALUE}; the environment's "
+                    + "CB4I_LOG_FORMAT sets it too).")
+    String logFormat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OperationalLog.configure(OperationalLog.parse(logFormat));
+        java.util.function.Consumer<String> events = OperationalLog.of("proxy");
         ProxyConfig cfg;
         SampleSite site = null;
         try {
@@ -60,10 +67,7 @@ final class ProxyCommand implements Callable<Integer> {
         }
         Proxy proxy;
         try {
-            proxy = Proxy.start(cfg, Clock.systemUTC(), line -> {
-                err.println("cb4i proxy: " + line);
-                err.flush();
-            });
+            proxy = Proxy.start(cfg, Clock.systemUTC(), events);
         } catch (BindException e) {
             err.println("cb4i: cannot listen on " + cfg.listen() + ": the address is in use"
                     + (config == null ? " (choose another with --port)" : ""));
@@ -76,9 +80,8 @@ final class ProxyCommand implements Callable<Integer> {
         SampleSite siteRef = site;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (String line : proxy.stop().describe()) {
-                err.println("cb4i proxy: " + line);
+                events.accept(line);
             }
-            err.flush();
             if (siteRef != null) {
                 siteRef.close();
             }

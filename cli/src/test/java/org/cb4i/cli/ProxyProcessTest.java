@@ -47,10 +47,12 @@ class ProxyProcessTest {
 
     record Running(Process process, String logId) {}
 
-    Running start(int port) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                "org.cb4i.cli.Main", "proxy", "--port", Integer.toString(port), "--state", dir.resolve("state").toString())
-                .redirectError(dir.resolve("proxy-stderr.log").toFile()).start();
+    Running start(int port, String... more) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.cb4i.cli.Main", "proxy", "--port", Integer.toString(port), "--state",
+                dir.resolve("state").toString()));
+        cmd.addAll(List.of(more));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("proxy-stderr.log").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> logId = CompletableFuture.supplyAsync(() -> {
             try {
@@ -82,6 +84,47 @@ class ProxyProcessTest {
             }
         });
         return new Running(p, id);
+    }
+
+    /**
+     * #20 operations: the operational messages as JSON lines (--log-format json), and SIGUSR1 opening the access log again
+     * after logrotate's rename, with no request's line lost.
+     */
+    @Test
+    void jsonOperationalMessages_andSigusr1ReopensTheAccessLog() throws Exception {
+        int port = freePort();
+        Running r = start(port, "--log-format", "json");
+        try {
+            Path access = dir.resolve("state").resolve("access.log");
+            for (int i = 0; i < 3; i++) {
+                assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/robots.txt?n=" + i)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            }
+            org.cb4i.sdk.Eventually.until(() -> Files.exists(access) && Files.readAllLines(access).size() == 3);
+            Files.move(access, dir.resolve("access.log.1"));
+            Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(r.process().pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            org.cb4i.sdk.Eventually.until(() -> Files.readString(dir.resolve("proxy-stderr.log")).contains("opened again (SIGUSR1)"));
+            for (int i = 3; i < 5; i++) {
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/robots.txt?n=" + i)).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            org.cb4i.sdk.Eventually.until(() -> Files.exists(access) && Files.readAllLines(access).size() == 2);
+            assertThat(Files.readString(dir.resolve("access.log.1"))).contains("n=0").contains("n=2").doesNotContain("n=3");
+            assertThat(Files.readString(access)).contains("n=3").contains("n=4");
+            assertThat(r.process().isAlive()).as("SIGUSR1 does not stop it").isTrue();
+        } finally {
+            r.process().destroy();
+            assertThat(r.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("proxy-stderr.log"));
+        assertThat(lines).isNotEmpty();
+        for (String line : lines) {
+            com.fasterxml.jackson.databind.JsonNode j = org.cb4i.sdk.json.Json.mapper().readTree(line);
+            assertThat(j.path("level").asText()).as(line).isIn("INFO", "WARN", "ERROR");
+            assertThat(j.path("loggerName").asText()).as(line).startsWith("cb4i.");
+            assertThat(j.path("message").isTextual()).as(line).isTrue();
+        }
+        assertThat(lines).anyMatch(l -> l.contains("\"stopped in "));
     }
 
     static int freePort() throws Exception {

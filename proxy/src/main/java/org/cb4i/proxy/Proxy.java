@@ -85,11 +85,13 @@ public final class Proxy implements AutoCloseable {
         });
         SiteState state = SiteState.build(config, clock, blocking);
         ReceiptLog log = ReceiptLog.open(config.log(), clock, events);
-        AccessLogWriter access = AccessLogWriter.open(config.accessLog().target(), clock);
+        AccessLogWriter access = AccessLogWriter.open(config.accessLog(), clock, events);
         ProxyMetrics metrics = new ProxyMetrics();
         metrics.gauge("cb4i_proxy_log_entries", "entries in the receipts log", log::size);
         metrics.gauge("cb4i_proxy_log_writable", "1 when the receipts log can record", () -> log.writable() ? 1 : 0);
-        metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines dropped under load", access::dropped);
+        metrics.gauge("cb4i_proxy_access_log_dropped", "access log lines lost: the queue was full (the disk slower than the traffic) or the write failed",
+                access::dropped);
+        metrics.gauge("cb4i_proxy_access_log_rotations", "times the access log file was rotated (access_log.max_bytes or every)", access::rotations);
         org.cb4i.proxy.admin.DiskSpace disk = new org.cb4i.proxy.admin.DiskSpace(config.log().dir());
         metrics.gauge("cb4i_proxy_log_bytes", "bytes the receipts log's files take on the hot disk (log.dir, sealed segments included)", disk::logBytes);
         metrics.gauge("cb4i_proxy_log_archived_bytes", "bytes of sealed segments moved to log.segments.archive_dir", () -> log.segments().bytes()[1]);
@@ -139,6 +141,7 @@ public final class Proxy implements AutoCloseable {
                     () -> p.statusStreams.stream().mapToLong(StatusChangeSubscriber::refreshes).sum());
             vertx.setPeriodic(5_000, id -> p.statusStreams.forEach(StatusChangeSubscriber::watch));
             p.watchConfig();
+            p.reopenAccessLogOnSignal();
             p.refreshRemoteKeys(KEY_REFRESH);
             return p;
         } catch (Exception e) {
@@ -263,6 +266,18 @@ public final class Proxy implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** {@code SIGUSR1} opens the access log file again (after logrotate renamed it). */
+    private void reopenAccessLogOnSignal() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("USR1"), sig -> {
+                accessLog.reopen();
+                events.accept("access log: opened again (SIGUSR1)");
+            });
+        } catch (IllegalArgumentException e) {
+            events.accept("access log: SIGUSR1 is not available on this platform; use access_log.max_bytes or every to rotate it");
+        }
     }
 
     /** Reloads when the file changes (checked every 2 s) or on SIGHUP. A bad file is reported and ignored. */

@@ -130,10 +130,7 @@ public final class ConfigLoader {
         // fetch_from_private_addresses is the older name for both loosenings; each new name, when given, decides its own.
         boolean both = y.bool("/fetch_from_private_addresses", false);
         ProxyConfig.Fetching fetching = new ProxyConfig.Fetching(y.bool("/allow_plain_http", both), y.bool("/allow_private_addresses", both));
-        String accessLog = y.text("/access_log", false);
-        ProxyConfig.AccessLog al = accessLog == null ? ProxyConfig.AccessLog.STDOUT
-                : accessLog.equals("off") || accessLog.equals("stdout") ? new ProxyConfig.AccessLog(accessLog)
-                : new ProxyConfig.AccessLog(y.base().resolve(accessLog).toString());
+        ProxyConfig.AccessLog al = accessLog(root);
         List<String> agents = y.strings("/ai_user_agents");
         ProxyConfig.QuotaSettings quota = quota(root);
         y.known("/fleet", Set.of("advertise"));
@@ -150,6 +147,29 @@ public final class ConfigLoader {
     }
 
     /** The {@code quota:} block: {@code store: local | redis://…}, and with Redis the policy for when it is unreachable. */
+    /**
+     * {@code access_log}: {@code stdout} (the default), {@code off}, a file, or a file with its rotation:
+     * {@code {file: access.log, max_bytes: 100MiB, every: 1d, keep: 14}}.
+     */
+    private ProxyConfig.AccessLog accessLog(JsonNode root) {
+        JsonNode n = root.at("/access_log");
+        if (n.isObject()) {
+            y.known("/access_log", Set.of("file", "max_bytes", "every", "keep"));
+            String file = y.text("/access_log/file", true);
+            Duration every = n.has("every") ? y.duration("/access_log/every", Duration.ofDays(1)) : null;
+            if (every != null && every.compareTo(Duration.ofSeconds(1)) < 0) {
+                y.error("/access_log/every", "expected at least 1s");
+            }
+            ProxyConfig.Rotation r = new ProxyConfig.Rotation(y.bytes("/access_log/max_bytes", 0, 4096), Optional.ofNullable(every),
+                    y.integer("/access_log/keep", 0, 0, 100_000));
+            return file == null ? ProxyConfig.AccessLog.STDOUT : new ProxyConfig.AccessLog(y.base().resolve(file).toString(), r);
+        }
+        String accessLog = y.text("/access_log", false);
+        return accessLog == null ? ProxyConfig.AccessLog.STDOUT
+                : accessLog.equals("off") || accessLog.equals("stdout") ? new ProxyConfig.AccessLog(accessLog)
+                : new ProxyConfig.AccessLog(y.base().resolve(accessLog).toString());
+    }
+
     /** {@code log.segments}: when segments are sealed, and where and when sealed ones go. */
     private ProxyConfig.Segments segments(YamlConfig y, Path logDir) {
         ProxyConfig.Segments d = ProxyConfig.Segments.DEFAULT;

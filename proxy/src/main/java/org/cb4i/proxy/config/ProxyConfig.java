@@ -170,9 +170,24 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
         public static final QuotaSettings LOCAL = new QuotaSettings(Optional.empty(), Optional.empty(), DEFAULT_TIMEOUT);
     }
 
-    /** Where the JSON access log goes: {@code stdout}, {@code off}, or a file. */
-    public record AccessLog(String target) {
+    /**
+     * Where the JSON access log goes: {@code stdout}, {@code off}, or a file, and when a file is rotated (renamed with the
+     * time it was rotated, a new one begun, the oldest beyond {@code keep} deleted).
+     */
+    public record AccessLog(String target, Rotation rotation) {
         public static final AccessLog OFF = new AccessLog("off");
         public static final AccessLog STDOUT = new AccessLog("stdout");
+
+        public AccessLog(String target) {
+            this(target, Rotation.NONE);
+        }
+    }
+
+    /**
+     * When a file access log is rotated: at {@code maxBytes} (0: never by size) or every {@code every}; {@code keep}
+     * rotated files are kept (0: all).
+     */
+    public record Rotation(long maxBytes, Optional<Duration> every, int keep) {
+        public static final Rotation NONE = new Rotation(0, Optional.empty(), 0);
     }
 }
