@@ -46,11 +46,23 @@ final class ProxyVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(false)
-                .setHttp2ClearTextEnabled(false)
+                .setHttp2ClearTextEnabled(c.http2().enabled() && c.http2().cleartext())
                 .setMaxChunkSize(RELAY_CHUNK)
                 .setTcpNoDelay(true);
         c.tls().ifPresent(t -> o.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(t.certificate().toString()).setKeyPath(t.key().toString())));
+        ProxyConfig.Http2 h2 = c.http2();
+        if (h2.enabled()) {
+            // HTTP/2 to clients (security.md PRX-13 and PRX-14): a bounded number of streams and of header bytes, rapid reset
+            // and CONTINUATION floods cut short by closing the connection; the origin still gets HTTP/1.1.
+            o.setUseAlpn(c.tls().isPresent())
+                    .setAlpnVersions(List.of(io.vertx.core.http.HttpVersion.HTTP_2, io.vertx.core.http.HttpVersion.HTTP_1_1))
+                    .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(h2.maxConcurrentStreams())
+                            .setMaxHeaderListSize(c.limits().maxHeaderBytes()))
+                    .setHttp2RstFloodMaxRstFramePerWindow(h2.maxResetsPerWindow())
+                    .setHttp2RstFloodWindowDuration((int) h2.resetWindow().toSeconds())
+                    .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
+        }
         return o;
     }
 

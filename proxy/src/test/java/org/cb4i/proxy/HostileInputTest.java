@@ -178,4 +178,69 @@ class HostileInputTest {
         h.origin.verify(0, anyRequestedFor(anyUrl()));
         assertThat(h.get("/free/after").statusCode()).as("still serving").isEqualTo(200);
     }
+
+    // ---- HTTP/2 (h2c with prior knowledge), sent with Netty's frame writer with validation off: security.md PRX-13 and PRX-14 ----
+
+    private NettyH2 h2() throws Exception {
+        h.close();
+        h = new ProxyHarness(dir).start("http2:\n  cleartext: true\n  max_resets: 50\n");
+        return new NettyH2(h.proxy.port());
+    }
+
+    @Test
+    void anHttp2Request_isForwardedAsHttp11_withItsAuthorityAsTheForwardedHost() throws Exception { // [ENF-7]
+        try (NettyH2 c = h2()) {
+            c.headers(1, NettyH2.request("news.example:8443", "/free/h2"), true);
+            NettyH2.Answer a = c.answer(1);
+            assertThat(a.status()).as("%s", a).isEqualTo(200);
+        }
+        LoggedRequest seen = h.origin.findAll(getRequestedFor(urlEqualTo("/free/h2"))).get(0);
+        assertThat(seen.getHeader("X-Forwarded-Host")).isEqualTo("news.example:8443");
+        assertThat(seen.getHeaders().keys()).noneMatch(k -> k.startsWith(":"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x-a|1\r\nx-injected: 1", "x-a|a\u0000b", "x-a|1\nGET /private/x HTTP/1.1", "transfer-encoding|chunked", "connection|close",
+            "keep-alive|5", "upgrade|websocket", "te|gzip", "X-Upper|1", "host|evil.example"})
+    void malformedHttp2Requests_areRefused_andNeverForwarded(String field) throws Exception { // [ENF-5]
+        String[] nv = field.split("\\|", 2);
+        try (NettyH2 c = h2()) {
+            c.headers(1, NettyH2.request("a", "/free/x", nv[0], nv[1]), true);
+            NettyH2.Answer a = c.answer(1);
+            assertThat(a.refused()).as("%s: %s", field, a).isTrue();
+        }
+        h.origin.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void anHttp2BodyLongerThanItsContentLength_isRefused_andTheRestNeverBecomesARequest() throws Exception { // [ENF-5]
+        try (NettyH2 c = h2()) {
+            java.nio.charset.Charset ascii = java.nio.charset.StandardCharsets.US_ASCII;
+            c.headers(1, NettyH2.request("a", "/free/x", "content-length", "5").method("POST"), false);
+            c.data(1, "helloGET /private/x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(ascii), true);
+            NettyH2.Answer a = c.answer(1);
+            assertThat(a.refused()).as("%s", a).isTrue();
+        }
+        h.origin.verify(0, anyRequestedFor(urlEqualTo("/private/x")));
+    }
+
+    @Test
+    void rapidReset_closesTheConnection_afterTheConfiguredNumberOfResets_andOthersAreServed() throws Exception { // [ENF-5] PRX-13
+        int sent = 0;
+        try (NettyH2 c = h2()) {
+            try {
+                for (int i = 0; i < 500; i++) {
+                    c.headers(1 + 2 * i, NettyH2.request("a", "/free/r" + i), true);
+                    c.reset(1 + 2 * i);
+                    sent++;
+                }
+            } catch (java.io.IOException closed) {
+                // the proxy closed the connection: expected
+            }
+            NettyH2.Answer a = c.answer(1_000_001);
+            assertThat(a.goaway() >= 0 || a.closed()).as("after %d resets (max_resets: 50): %s", sent, a).isTrue();
+        }
+        assertThat(h.origin.findAll(anyRequestedFor(anyUrl())).size()).as("requests that reached the origin").isLessThan(200);
+        assertThat(status(send("GET /free/after HTTP/1.1\r\nHost: a\r\n\r\n"))).isEqualTo("200");
+    }
 }

@@ -113,6 +113,56 @@ class ProductionTest {
         }
     }
 
+    @Test
+    void overTls_clientsGetHttp2ByAlpn_licensedRequestsIncluded_unlessItIsTurnedOff() throws Exception { // [ENF-7]
+        Assumptions.assumeTrue(System.getenv("CI") != null || hasOpenssl(), "openssl is needed to make a test certificate");
+        Path c = cert("h2");
+        String tls = "tls:\n  cert: " + c.resolve("cert.pem") + "\n  key: " + c.resolve("key.pem") + "\n";
+        try (ProxyHarness h = new ProxyHarness(dir)) {
+            h.start(tls);
+            HttpClient client = HttpClient.newBuilder().sslContext(trusting(c)).version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + h.proxy.port() + "/free/x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.version()).as("negotiated by ALPN").isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(h.origin.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/free/x"))).get(0).getHeader("X-Forwarded-Host"))
+                    .isEqualTo("localhost:" + h.proxy.port());
+            // A licensed request over h2: its signature covers @authority, which is the :authority.
+            URI url = URI.create("https://localhost:" + h.proxy.port() + "/articles/h2.html");
+            org.cb4i.sdk.httpsig.SignatureHeaders sig = new org.cb4i.sdk.httpsig.WebBotAuthSigner(h.crawler, java.time.Clock.systemUTC())
+                    .sign(org.cb4i.sdk.httpsig.SignedRequest.of("GET", url), org.cb4i.sdk.httpsig.SignaturePolicy.PER_REQUEST);
+            HttpResponse<String> lic = client.send(HttpRequest.newBuilder(url).header("Authorization", "License " + h.license())
+                    .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
+                    .header("User-Agent", "GPTBot/1.2").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(lic.statusCode()).as(lic.body()).isEqualTo(200);
+            assertThat(lic.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(lic.headers().firstValue("cb4i-receipt")).isPresent();
+        }
+        try (ProxyHarness h = new ProxyHarness(dir)) {
+            h.start(tls + "http2:\n  enabled: false\n");
+            HttpClient client = HttpClient.newBuilder().sslContext(trusting(c)).version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + h.proxy.port() + "/free/x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        }
+    }
+
+    private static SSLContext trusting(Path certDir) throws Exception {
+        X509Certificate cert;
+        try (InputStream in = Files.newInputStream(certDir.resolve("cert.pem"))) {
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("test", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     private String subject(ProxyHarness h, Path certDir) throws Exception {
         X509Certificate cert;
         try (InputStream in = Files.newInputStream(certDir.resolve("cert.pem"))) {

@@ -44,6 +44,8 @@ public final class Profile {
                   origin response timeout:        at most %d ms (the slow path answers after %d ms)
                   credentials forwarded:          no; trusted forwarders: none
                   receipts log:                   a checkpoint at least every 2 seconds
+                  HTTP/2:                         cleartext h2c with prior knowledge on the same listener (the HTTP/2
+                                                  checks send raw frames), at most 1000 concurrent streams
                 """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, MAX_ORIGIN_TIMEOUT_MS, SLOW_ORIGIN_MS);
     }
 
@@ -79,6 +81,8 @@ public final class Profile {
                   checkpoint_interval: 1s
                   checkpoint_entries: 1000
                 access_log: off
+                http2:
+                  cleartext: true
                 allow_plain_http: true
                 allow_private_addresses: true
                 origin_timeouts:

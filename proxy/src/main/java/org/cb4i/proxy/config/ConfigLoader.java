@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private ProxyConfig read(JsonNode root) {
         y.known("", Set.of("listen", "origin", "publisher", "issuers", "repertoires", "paths", "log", "admin", "tls",
                 "trusted_forwarders", "limits", "origin_timeouts", "content_usage", "forward_credentials", "licensee_header",
-                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota", "fleet"));
+                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota", "fleet", "http2"));
         HostPort listen = hostPort(root, "/listen", true);
         URI origin = y.uri("/origin", true, Set.of("http", "https"));
         URI publisher = y.uri("/publisher", true, Set.of("http", "https"));
@@ -131,6 +131,7 @@ public final class ConfigLoader {
         boolean both = y.bool("/fetch_from_private_addresses", false);
         ProxyConfig.Fetching fetching = new ProxyConfig.Fetching(y.bool("/allow_plain_http", both), y.bool("/allow_private_addresses", both));
         ProxyConfig.AccessLog al = accessLog(root);
+        ProxyConfig.Http2 http2 = http2();
         List<String> agents = y.strings("/ai_user_agents");
         ProxyConfig.QuotaSettings quota = quota(root);
         y.known("/fleet", Set.of("advertise"));
@@ -143,7 +144,7 @@ public final class ConfigLoader {
         }
         return !y.hasErrors() ? new ProxyConfig(Optional.of(y.file().toAbsolutePath()), listen, origin, publisher, issuers, repertoires, paths,
                 log, admin, tls, forwarders, limits, timeouts, Optional.ofNullable(cu), forwardCredentials,
-                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota, Optional.ofNullable(advertise)) : null;
+                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota, Optional.ofNullable(advertise), http2) : null;
     }
 
     /** The {@code quota:} block: {@code store: local | redis://…}, and with Redis the policy for when it is unreachable. */
@@ -168,6 +169,22 @@ public final class ConfigLoader {
         return accessLog == null ? ProxyConfig.AccessLog.STDOUT
                 : accessLog.equals("off") || accessLog.equals("stdout") ? new ProxyConfig.AccessLog(accessLog)
                 : new ProxyConfig.AccessLog(y.base().resolve(accessLog).toString());
+    }
+
+    /** {@code http2}: {@code {enabled: true, cleartext: false, max_concurrent_streams: 100, max_resets: 200, reset_window: 30s}}. */
+    private ProxyConfig.Http2 http2() {
+        ProxyConfig.Http2 d = ProxyConfig.Http2.DEFAULT;
+        if (y.at("/http2").isMissingNode()) {
+            return d;
+        }
+        y.known("/http2", Set.of("enabled", "cleartext", "max_concurrent_streams", "max_resets", "reset_window"));
+        Duration window = y.duration("/http2/reset_window", d.resetWindow());
+        if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+            y.error("/http2/reset_window", "expected at least 1s");
+        }
+        return new ProxyConfig.Http2(y.bool("/http2/enabled", d.enabled()), y.bool("/http2/cleartext", d.cleartext()),
+                y.integer("/http2/max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000), y.integer("/http2/max_resets", d.maxResetsPerWindow(), 1,
+                        1_000_000), window);
     }
 
     /** {@code log.segments}: when segments are sealed, and where and when sealed ones go. */

@@ -29,7 +29,7 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
         List<String> repertoires, List<PathRule> paths, LogSettings log, Optional<HostPort> admin, Optional<Tls> tls,
         List<Cidr> trustedForwarders, Limits limits, OriginTimeouts originTimeouts, Optional<String> contentUsage,
         boolean forwardCredentials, Optional<String> licenseeHeader, Fetching fetching,
-        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota, Optional<URI> fleetAdvertise) {
+        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota, Optional<URI> fleetAdvertise, Http2 http2) {
 
     public ProxyConfig {
         issuers = List.copyOf(issuers);
@@ -132,6 +132,18 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
         public boolean releases() {
             return archiveDir.isPresent() || retention.isPresent();
         }
+    }
+
+    /**
+     * HTTP/2 towards clients ({@code http2}): over TLS by ALPN when {@code enabled} (the default), and in cleartext (h2c,
+     * with prior knowledge or by Upgrade) only when {@code cleartext} is set. The origin is always spoken to in HTTP/1.1.
+     *
+     * @param maxConcurrentStreams announced in SETTINGS; streams beyond it are refused
+     * @param maxResetsPerWindow streams a client may reset in {@code resetWindow} before its connection is closed
+     *     (rapid reset, CVE-2023-44487)
+     */
+    public record Http2(boolean enabled, boolean cleartext, int maxConcurrentStreams, int maxResetsPerWindow, Duration resetWindow) {
+        public static final Http2 DEFAULT = new Http2(true, false, 100, 200, Duration.ofSeconds(30));
     }
 
     /** TLS termination: PEM certificate chain and key, reloaded with the configuration. */

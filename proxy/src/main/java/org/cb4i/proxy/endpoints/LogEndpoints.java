@@ -163,7 +163,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
             VerifiedLicense lic = st.tokens().verifyAllowingExpired(auth.substring(8).strip());
             var fields = new LinkedHashMap<String, List<String>>();
             req.headers().forEach(e -> fields.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
-            SignedRequest sr = SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + req.headers().get("Host") + req.uri()), fields);
+            SignedRequest sr = SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + RequestTarget.authority(req) + req.uri()), fields);
             keyId = st.signatures().verifyBound(sr, SignaturePolicy.PER_REQUEST, lic.claims().confirmation().key()).keyId();
         } catch (Cb4iException e) {
             req.resume();
@@ -193,7 +193,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         try {
             var fields = new LinkedHashMap<String, List<String>>();
             req.headers().forEach(e -> fields.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue()));
-            issuer = st.verifyCollector(SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + req.headers().get("Host") + req.uri()),
+            issuer = st.verifyCollector(SignedRequest.of(req.method().name(), URI.create(req.scheme() + "://" + RequestTarget.authority(req) + req.uri()),
                     fields));
         } catch (Cb4iException e) {
             req.resume();

@@ -17,7 +17,7 @@ import org.cb4i.sdk.json.Json;
 final class Denials {
     private Denials() {}
 
-    static void send(HttpServerResponse resp, SiteState st, Reason reason, String detail, OptionalLong retryAfter) {
+    static void send(HttpServerResponse resp, boolean http2, SiteState st, Reason reason, String detail, OptionalLong retryAfter) {
         if (resp.headWritten() || resp.ended()) {
             return;
         }
@@ -49,8 +49,9 @@ final class Denials {
             }
         }
         retryAfter.ifPresent(s -> resp.putHeader("Retry-After", Long.toString(s)));
-        if (reason == Reason.MALFORMED_REQUEST || reason == Reason.AMBIGUOUS_PATH || reason == Reason.BODY_TOO_LARGE) {
-            resp.putHeader("Connection", "close");
+        if ((reason == Reason.MALFORMED_REQUEST || reason == Reason.AMBIGUOUS_PATH || reason == Reason.BODY_TOO_LARGE)
+                && !http2) {
+            resp.putHeader("Connection", "close"); // HTTP/1: what follows on the connection cannot be trusted; an h2 stream ends alone
         }
         resp.end(Buffer.buffer(Json.write(body)));
     }

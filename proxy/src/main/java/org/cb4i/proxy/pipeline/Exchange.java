@@ -34,7 +34,7 @@ final class Exchange {
         outcome = Outcome.DENIED;
         reason = r;
         req.resume();
-        Denials.send(req.response(), st, r, detail, retryAfter);
+        Denials.send(req.response(), req.version() == io.vertx.core.http.HttpVersion.HTTP_2, st, r, detail, retryAfter);
         done(req.response().getStatusCode(), 0);
     }
 

@@ -112,14 +112,14 @@ final class Forwarder {
         String licenseeHeader = cfg.licenseeHeader().map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
         for (Map.Entry<String, String> e : in) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (drop.contains(name) || name.equals("host") || name.equals(licenseeHeader)
+            if (drop.contains(name) || name.equals("host") || name.startsWith(":") || name.equals(licenseeHeader)
                     || (!cfg.forwardCredentials() && (Headers.CREDENTIALS.contains(name) && (!name.equals("authorization") || isLicense(e.getValue()))))
                     || (!trusted && Headers.FORWARDING.contains(name))) {
                 continue;
             }
             out.add(e.getKey(), e.getValue());
         }
-        String host = in.get(HttpHeaderNames.HOST);
+        String host = RequestTarget.authority(req);
         String priorFor = trusted ? in.get("x-forwarded-for") : null;
         out.set("X-Forwarded-For", priorFor == null ? String.valueOf(remote) : priorFor + ", " + remote);
         if (!trusted || !in.contains("x-forwarded-proto")) {

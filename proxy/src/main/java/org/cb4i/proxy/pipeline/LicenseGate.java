@@ -126,7 +126,7 @@ final class LicenseGate {
 
     /** The request as received, for signature verification (before any normalisation); fields are read in place. */
     private static SignedRequest signedRequest(HttpServerRequest req) {
-        String host = req.headers().get(HttpHeaderNames.HOST);
+        String host = RequestTarget.authority(req);
         if (host == null) {
             throw new IllegalArgumentException("no Host header");
         }

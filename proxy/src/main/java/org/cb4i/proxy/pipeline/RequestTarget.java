@@ -35,6 +35,16 @@ public record RequestTarget(String path, String query) {
         return query == null ? path : path + "?" + query;
     }
 
+    /**
+     * The authority the client addressed, as it sent it: {@code Host} over HTTP/1.x, {@code :authority} over HTTP/2
+     * (where a {@code host}, if sent, was checked to be the same). What signatures cover as {@code @authority} and what
+     * is forwarded as {@code X-Forwarded-Host}; null when there is none.
+     */
+    public static String authority(io.vertx.core.http.HttpServerRequest req) {
+        return req.version() == io.vertx.core.http.HttpVersion.HTTP_2 ? Framing.h2Authority(req)
+                : req.headers().get(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+    }
+
     public static RequestTarget canonical(String raw, boolean allowPathParameters) throws Ambiguous {
         if (raw == null || raw.isEmpty() || raw.charAt(0) != '/') {
             throw new Ambiguous("the request target must be a path starting with /");
