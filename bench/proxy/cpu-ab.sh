@@ -6,6 +6,8 @@
 #
 #   bench/proxy/cpu-ab.sh A.jar B.jar        (e.g. a build of the commit before a refactor, and cli/target/cb4i.jar)
 #   ROUNDS=6 MEASURE=20 PHASES=licensed bench/proxy/cpu-ab.sh A.jar B.jar     (more rounds of one phase)
+#   A_YAML="transport: nio" B_YAML="transport: epoll" bench/proxy/cpu-ab.sh X.jar X.jar   (one build, two configurations)
+#   A_JAVA=java B_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/proxy/cpu-ab.sh X.jar X.jar   (two JVMs)
 # On two shared cores a round moves by +-25%: compare the lowest of several rounds, and say how many.
 #
 # Both proxies run at once on their own ports with their own logs; only one is loaded at a time.
@@ -27,7 +29,7 @@ write_page
 start_origin 18180
 make_license "$B"
 printf 'License %s\n' "$(cat license.jwt)" > auth.txt
-declare -A port=([A]=18183 [B]=18184) jar=([A]="$A" [B]="$B") pid=()
+declare -A port=([A]=18183 [B]=18184) jar=([A]="$A" [B]="$B") pid=() yaml=([A]="${A_YAML:-}" [B]="${B_YAML:-}") jvm=([A]="${A_JAVA:-java}" [B]="${B_JAVA:-java}")
 for n in A B; do
   mkdir -p "$n"
   cp issuer.jwks.json "$n/"
@@ -45,8 +47,9 @@ paths:
 log:
   dir: ./log
 access_log: "off"
+${yaml[$n]}
 CONF
-  (cd "$n" && exec java -Xms256m -Xmx256m -XX:+UseParallelGC ${PROXY_JAVA_OPTS:-} -jar "${jar[$n]}" proxy --config cb4i.yaml > out.txt 2> err.txt) &
+  (cd "$n" && exec "${jvm[$n]}" -Xms256m -Xmx256m -XX:+UseParallelGC ${PROXY_JAVA_OPTS:-} -jar "${jar[$n]}" proxy --config cb4i.yaml > out.txt 2> err.txt) &
   pid[$n]=$!
   pids+=("${pid[$n]}")
 done

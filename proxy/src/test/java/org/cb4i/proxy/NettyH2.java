@@ -170,7 +170,12 @@ final class NettyH2 implements AutoCloseable {
                 throw new IOException("the proxy's frames cannot be read: " + e.getMessage(), e);
             }
             pending.discardReadBytes();
-            flush();
+            try {
+                flush(); // acknowledgements of SETTINGS
+            } catch (IOException e) {
+                closed = true; // the proxy closed the connection meanwhile
+                break;
+            }
         }
         return new Answer(status[0], rst[0], goaway[0], closed, got[0]);
     }

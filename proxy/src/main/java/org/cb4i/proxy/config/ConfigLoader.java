@@ -44,7 +44,7 @@ public final class ConfigLoader {
     private ProxyConfig read(JsonNode root) {
         y.known("", Set.of("listen", "origin", "publisher", "issuers", "repertoires", "paths", "log", "admin", "tls",
                 "trusted_forwarders", "limits", "origin_timeouts", "content_usage", "forward_credentials", "licensee_header",
-                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota", "fleet", "http2"));
+                "fetch_from_private_addresses", "allow_plain_http", "allow_private_addresses", "access_log", "ai_user_agents", "quota", "fleet", "http2", "transport"));
         HostPort listen = hostPort(root, "/listen", true);
         URI origin = y.uri("/origin", true, Set.of("http", "https"));
         URI publisher = y.uri("/publisher", true, Set.of("http", "https"));
@@ -132,6 +132,15 @@ public final class ConfigLoader {
         ProxyConfig.Fetching fetching = new ProxyConfig.Fetching(y.bool("/allow_plain_http", both), y.bool("/allow_private_addresses", both));
         ProxyConfig.AccessLog al = accessLog(root);
         ProxyConfig.Http2 http2 = http2();
+        ProxyConfig.Transport transport = ProxyConfig.Transport.AUTO;
+        String t = y.text("/transport", false);
+        if (t != null) {
+            try {
+                transport = ProxyConfig.Transport.valueOf(t.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                y.error("/transport", "expected auto, epoll, io_uring or nio; found \"" + t + "\"");
+            }
+        }
         List<String> agents = y.strings("/ai_user_agents");
         ProxyConfig.QuotaSettings quota = quota(root);
         y.known("/fleet", Set.of("advertise"));
@@ -144,7 +153,7 @@ public final class ConfigLoader {
         }
         return !y.hasErrors() ? new ProxyConfig(Optional.of(y.file().toAbsolutePath()), listen, origin, publisher, issuers, repertoires, paths,
                 log, admin, tls, forwarders, limits, timeouts, Optional.ofNullable(cu), forwardCredentials,
-                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota, Optional.ofNullable(advertise), http2) : null;
+                Optional.ofNullable(licenseeHeader), fetching, al, agents, quota, Optional.ofNullable(advertise), http2, transport) : null;
     }
 
     /** The {@code quota:} block: {@code store: local | redis://…}, and with Redis the policy for when it is unreachable. */

@@ -29,7 +29,7 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
         List<String> repertoires, List<PathRule> paths, LogSettings log, Optional<HostPort> admin, Optional<Tls> tls,
         List<Cidr> trustedForwarders, Limits limits, OriginTimeouts originTimeouts, Optional<String> contentUsage,
         boolean forwardCredentials, Optional<String> licenseeHeader, Fetching fetching,
-        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota, Optional<URI> fleetAdvertise, Http2 http2) {
+        AccessLog accessLog, List<String> aiUserAgents, QuotaSettings quota, Optional<URI> fleetAdvertise, Http2 http2, Transport transport) {
 
     public ProxyConfig {
         issuers = List.copyOf(issuers);
@@ -145,6 +145,12 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
     public record Http2(boolean enabled, boolean cleartext, int maxConcurrentStreams, int maxResetsPerWindow, Duration resetWindow) {
         public static final Http2 DEFAULT = new Http2(true, false, 100, 200, Duration.ofSeconds(30));
     }
+
+    /**
+     * The network transport under the event loops ({@code transport}): {@code auto} takes the Linux native one Vert.x
+     * prefers (io_uring or epoll) and falls back to the JDK's NIO where there is none, saying so; the others ask for one.
+     */
+    public enum Transport { AUTO, EPOLL, IO_URING, NIO }
 
     /** TLS termination: PEM certificate chain and key, reloaded with the configuration. */
     public record Tls(Path certificate, Path key) {}

@@ -56,6 +56,6 @@ public final class EmbeddedDefault {
                         collectorKey.isPresent() ? Duration.ofSeconds(1) : ProxyConfig.LogSettings.DEFAULT_REFRESH),
                 Optional.of(new HostPort("127.0.0.1", 0)), Optional.empty(), List.of(), ProxyConfig.Limits.DEFAULT,
                 ProxyConfig.OriginTimeouts.DEFAULT, Optional.of("train-ai=n, search=y"), false, Optional.empty(), new ProxyConfig.Fetching(true, true),
-                new ProxyConfig.AccessLog(abs.resolve("access.log").toString()), List.of(), ProxyConfig.QuotaSettings.LOCAL, Optional.empty(), ProxyConfig.Http2.DEFAULT);
+                new ProxyConfig.AccessLog(abs.resolve("access.log").toString()), List.of(), ProxyConfig.QuotaSettings.LOCAL, Optional.empty(), ProxyConfig.Http2.DEFAULT, ProxyConfig.Transport.AUTO);
     }
 }
