@@ -164,17 +164,7 @@ class ProductionTest {
     }
 
     private String subject(ProxyHarness h, Path certDir) throws Exception {
-        X509Certificate cert;
-        try (InputStream in = Files.newInputStream(certDir.resolve("cert.pem"))) {
-            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("test", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
+        SSLContext ctx = trusting(certDir);
         HttpClient client = HttpClient.newBuilder().sslContext(ctx).build();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + h.proxy.port() + "/free/x")).build(),
                 HttpResponse.BodyHandlers.ofString());
