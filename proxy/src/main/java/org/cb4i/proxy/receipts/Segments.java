@@ -229,7 +229,13 @@ public final class Segments implements AutoCloseable {
     /** The exact bytes of entry {@code seq}, which starts at {@code offset} in its segment's file. */
     byte[] read(long seq, long offset) throws IOException {
         Seal s = holding(seq);
-        return readRecord(channel(s), offset, seq, dir.resolve(s.name() + LOG));
+        try {
+            return readRecord(channel(s), offset, seq, dir.resolve(s.name() + LOG));
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // The segment moved to the archive while it was being read: read it where it is now.
+            Seal now = holding(seq);
+            return readRecord(channel(now), offset, seq, file(now).orElse(dir.resolve(now.name() + LOG)));
+        }
     }
 
     private synchronized FileChannel channel(Seal s) throws IOException {
