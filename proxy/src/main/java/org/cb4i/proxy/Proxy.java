@@ -194,7 +194,9 @@ public final class Proxy implements AutoCloseable {
             why = "no native transport is available here";
         }
         Vertx v = Vertx.builder().with(options.setPreferNativeTransport(chosen != io.vertx.core.transport.Transport.NIO)).withTransport(chosen).build();
-        events.accept("transport: " + chosen.name().toLowerCase(java.util.Locale.ROOT) + (why == null ? "" : " (" + why + ")"));
+        events.accept("transport: " + chosen.name().toLowerCase(java.util.Locale.ROOT) + (why == null ? "" : " (" + why + ")")
+                + (chosen == io.vertx.core.transport.Transport.IO_URING ? "; a stop on io_uring may cut off a response still being written "
+                        + "(README, Benchmarks): use transport: auto where drains must be clean" : ""));
         return v;
     }
 

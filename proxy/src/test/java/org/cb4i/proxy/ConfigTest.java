@@ -106,6 +106,27 @@ class ConfigTest {
     }
 
     @Test
+    void http2AndTransport_haveDefaults_andBadValuesAreNamed() throws Exception { // [ENF-5]
+        KeyFiles.writeKeyPair(dir.resolve("k"), KeyFiles.generate(KeyAlgorithm.ED25519), false);
+        Files.copy(dir.resolve("k/public.jwks"), dir.resolve("issuer.jwks.json"));
+        Path f = dir.resolve("h.yaml");
+        Files.writeString(f, ISSUE_EXAMPLE);
+        ProxyConfig c = ConfigLoader.load(f);
+        assertThat(c.http2()).isEqualTo(ProxyConfig.Http2.DEFAULT);
+        assertThat(c.http2().cleartext()).as("h2c only when asked for").isFalse();
+        assertThat(c.transport()).isEqualTo(ProxyConfig.Transport.AUTO);
+        Files.writeString(f, ISSUE_EXAMPLE + "transport: io_uring\nhttp2:\n  cleartext: true\n  max_concurrent_streams: 50\n  reset_window: 10s\n");
+        c = ConfigLoader.load(f);
+        assertThat(c.transport()).isEqualTo(ProxyConfig.Transport.IO_URING);
+        assertThat(c.http2().maxConcurrentStreams()).isEqualTo(50);
+        assertThat(c.http2().resetWindow()).isEqualTo(Duration.ofSeconds(10));
+        Files.writeString(f, ISSUE_EXAMPLE + "transport: uring\nhttp2:\n  max_concurrent_streams: 0\n  clear_text: true\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("transport: expected auto, epoll, io_uring or nio; found \"uring\"")
+                .hasMessageContaining("http2.max_concurrent_streams").hasMessageContaining("clear_text");
+    }
+
+    @Test
     void notYaml_andMissingFile_areClear() throws Exception {
         Path f = dir.resolve("x.yaml");
         Files.writeString(f, "listen: [unclosed\n");
