@@ -22,8 +22,11 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"
 # The packaged configuration with a local origin (cb4i site), the issuer's keys from a file, and the volumes under $work.
 "$root/cb4i" keys generate --out "$work/issuer" >/dev/null
 mkdir -p "$work/etc" "$work/state"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-admin=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=${PACKAGING_PORT:-18380}
+admin=$((port + 1))
+for p in "$port" "$admin"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "packaging: port $p is taken; set PACKAGING_PORT to another" >&2; exit 2; fi
+done
 sed -e "s|0.0.0.0:8080|127.0.0.1:$port|" -e "s|127.0.0.1:9090|127.0.0.1:$admin|" -e "s|/var/lib/cb4i|$work/state|" \
     -e "s|http://origin.internal:8081|http://127.0.0.1:9|" \
     -e "s|jwks: https://licenses.collective.example/.well-known/jwks.json|jwks: file:$work/issuer/public.jwks|" \
@@ -31,11 +34,12 @@ sed -e "s|0.0.0.0:8080|127.0.0.1:$port|" -e "s|127.0.0.1:9090|127.0.0.1:$admin|"
 chmod -R a-w "$work/etc"
 
 # The container's ENTRYPOINT and CMD, as they are written there.
-entry=$(grep '^ENTRYPOINT' "$here/container/Containerfile" | sed 's/^ENTRYPOINT //' | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)))')
+# (JSON arrays of plain strings: the brackets, quotes and separators dropped; \\ in the health check read as \.)
+entry=$(grep '^ENTRYPOINT' "$here/container/Containerfile" | sed 's/^ENTRYPOINT \[//; s/\]$//; s/", "/ /g; s/"//g')
 entry=${entry/\/opt\/cb4i\/cb4i.jar/$root/cli/target/cb4i.jar}
 $entry --config "$work/etc/proxy.yaml" > "$work/proxy.out" 2>&1 &
 pid=$!
-health=$(grep -A1 '^HEALTHCHECK' "$here/container/Containerfile" | tail -1 | sed 's/^ *CMD //' | python3 -c 'import json,sys; print(json.load(sys.stdin)[2])')
+health=$(grep -A1 '^HEALTHCHECK' "$here/container/Containerfile" | tail -1 | sed 's/^ *CMD \["bash", "-c", "//; s/"\]$//; s/\\\\/\\/g')
 health=${health//9090/$admin}
 for i in $(seq 1 60); do
   if bash -c "$health" 2>/dev/null; then

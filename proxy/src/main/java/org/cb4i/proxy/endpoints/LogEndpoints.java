@@ -313,7 +313,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 out.append(',');
             }
             out.append("{\"index\":").append(i);
-            byte[] entry = log.readable(i) ? readOrNull(i) : null;
+            byte[] entry = readOrNull(i);
             if (entry == null) {
                 // [LOG-5]: its segment left the hot disk and the archive cannot be read; the tree still checks.
                 out.append(",\"leaf_hash\":\"").append(HEX.formatHex(log.leafHash(i))).append("\",\"archived\":true}");
@@ -342,7 +342,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 unknown.add(rid);
                 continue;
             }
-            byte[] entry = log.readable(seq.get()) ? readOrNull(seq.get()) : null;
+            byte[] entry = readOrNull(seq.get());
             if (entry == null) {
                 archived.add(rid); // [LOG-5]: archived where it cannot be read now
                 continue;
@@ -376,7 +376,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         return Json.writePretty(out);
     }
 
-    /** Entry {@code seq}, or null when its segment's archive went away since it was found readable. */
+    /** Entry {@code seq}, or null when its segment has left the hot disk and its archive cannot be read now ([LOG-5]). */
     private byte[] readOrNull(long seq) throws java.io.IOException {
         try {
             return log.entry(seq);

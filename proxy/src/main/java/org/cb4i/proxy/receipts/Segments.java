@@ -193,11 +193,6 @@ public final class Segments implements AutoCloseable {
         return List.copyOf(seals);
     }
 
-    /** The last sealed segment, if any. */
-    synchronized Optional<Seal> last() {
-        return seals.isEmpty() ? Optional.empty() : Optional.of(seals.get(seals.size() - 1));
-    }
-
     /** The seal of the segment holding entry {@code seq} (which is below {@link #base()}). */
     synchronized Seal holding(long seq) {
         int lo = 0;
@@ -363,11 +358,6 @@ public final class Segments implements AutoCloseable {
             }
         }
         return new long[] {hot, archived};
-    }
-
-    /** The folder of sealed segments. */
-    Path dir() {
-        return dir;
     }
 
     /** Where the entries of sealed segment {@code s} can be read, if anywhere. */

@@ -437,27 +437,31 @@ public final class WarcIndex implements Closeable {
 
     /** Marks the record at {@code offset} of a file of the index named, as {@link #payloadAt} does. */
     public void markNamedAt(Path file, long offset) {
-        for (int f = 0; f < sources.size(); f++) {
-            if (sources.get(f).given().equals(file) && !sources.get(f).spooled()) {
-                int k = entryAt(f, offset);
-                if (k >= 0) {
-                    markNamed(k);
-                }
-                return;
+        int f = sourceOf(file);
+        if (f >= 0) {
+            int k = entryAt(f, offset);
+            if (k >= 0) {
+                markNamed(k);
             }
         }
     }
 
-    /** The payload of the record at {@code offset} of a file of the index (for manifests that give no record id). */
-    public Payload payloadAt(Path file, long offset) {
+    /** The index of {@code file} among the index's sources read in place (not spooled), or -1. */
+    private int sourceOf(Path file) {
         for (int f = 0; f < sources.size(); f++) {
             if (sources.get(f).given().equals(file) && !sources.get(f).spooled()) {
-                int k = entryAt(f, offset);
-                if (k >= 0) {
-                    markNamed(k);
-                }
-                return read(f, offset, null);
+                return f;
             }
+        }
+        return -1;
+    }
+
+    /** The payload of the record at {@code offset} of a file of the index (for manifests that give no record id). */
+    public Payload payloadAt(Path file, long offset) {
+        int f = sourceOf(file);
+        if (f >= 0) {
+            markNamedAt(file, offset);
+            return read(f, offset, null);
         }
         return new Unreadable(new Location(file, offset), "the file is not one gzip member per record: a record without a WARC-Record-ID "
                 + "in the manifest cannot be found in it");
