@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = "Run the enforcement proxy. Without --config it runs an embedded default: a sample site served in-process, "
                 + "a demo collective whose key is generated under --state, and prints what to try. Stops on Ctrl-C or SIGTERM, "
-                + "draining requests and publishing a final checkpoint.")
+                + "draining requests and publishing a final checkpoint.",
+        subcommands = ProxyCommand.LogCmd.class)
 final class ProxyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,6 +92,55 @@ final class ProxyCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** {@code cb4i proxy log}: what an operator does to the receipts log while the proxy is stopped. */
+    @Command(name = "log", mixinStandardHelpOptions = true, description = "The proxy's receipts log, while the proxy is stopped.",
+            subcommands = LogCmd.Retire.class)
+    static final class LogCmd {
+        /** {@code cb4i proxy log retire}: [LOG-6]. */
+        @Command(name = "retire", mixinStandardHelpOptions = true,
+                description = "Retire the receipts log (SPEC.md [LOG-6]): sign its final checkpoint, naming a successor log with a new key, and keep "
+                        + "it under log.dir/retired/<log id>/, from where the proxy goes on serving it to licensees and collectors. The next start "
+                        + "writes entries to the successor. Run it with the proxy stopped, e.g. to replace the log key, or when the log is full.")
+        static final class Retire implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+
+            @Option(names = "--config", paramLabel = "FILE", description = "The proxy's YAML configuration (without it: the embedded default's log "
+                    + "under --state).")
+            Path config;
+
+            @Option(names = "--state", defaultValue = ".cb4i", paramLabel = "DIR", description = "State folder of the embedded default (default "
+                    + "${DEFAULT-VALUE}).")
+            Path state;
+
+            @Override
+            public Integer call() throws Exception {
+                PrintWriter out = spec.commandLine().getOut();
+                PrintWriter err = spec.commandLine().getErr();
+                ProxyConfig.LogSettings settings;
+                try {
+                    settings = config != null ? ConfigLoader.load(config).log() : EmbeddedDefault.config(state, 0, 0).log();
+                } catch (ConfigException e) {
+                    err.println("cb4i: the configuration cannot be used:");
+                    err.println(e.getMessage());
+                    return ExitCodes.BAD_INPUT;
+                }
+                org.cb4i.proxy.receipts.LogRetirement.Retired r;
+                try {
+                    r = org.cb4i.proxy.receipts.LogRetirement.retire(settings, Clock.systemUTC(), err::println);
+                } catch (java.io.IOException e) {
+                    err.println("cb4i: the receipts log in " + settings.dir() + " was not retired: " + e.getMessage());
+                    return ExitCodes.REFUSED;
+                }
+                out.println("log " + r.logId() + " is retired: its final checkpoint covers " + r.size() + " entries and names " + r.successor());
+                out.println("  kept in    " + r.kept() + "   (served by the proxy under /.well-known/cb4i/logs/" + r.logId() + "/)");
+                out.println("  successor  " + r.successor() + "   (key in " + settings.keyFile() + "; it takes entries when the proxy starts)");
+                out.println("A collective's collector reads the retired log up to its final checkpoint, then follows the successor.");
+                return ExitCodes.OK;
+            }
+        }
     }
 
     private void printBanner(PrintWriter out, Proxy p, boolean embedded) {

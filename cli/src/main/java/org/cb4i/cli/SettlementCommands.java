@@ -96,7 +96,8 @@ final class SettlementCommands {
         int show(PrintWriter out, JsonNode answer) throws IOException {
             int code = super.show(out, answer);
             for (JsonNode r : answer.path("results")) {
-                if (!r.path("outcome").asText().equals("collected") && !r.path("outcome").asText().equals("unchanged")) {
+                // failed, flagged or skipped (waiting for approval) need the operator; a retired log ([LOG-6]) is complete.
+                if (!java.util.Set.of("collected", "unchanged", "retired").contains(r.path("outcome").asText())) {
                     code = ExitCodes.REFUSED;
                 }
             }

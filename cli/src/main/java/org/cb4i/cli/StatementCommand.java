@@ -70,7 +70,13 @@ final class StatementCommand {
                 throw new java.nio.file.NoSuchFileException(log.resolve("entries.log").toString(), null, "no receipts log (a proxy's log.dir holds entries.log)");
             }
             Optional<StatementCheck.MemberLog> memberLog = log == null ? Optional.empty()
-                    : Optional.of(sink -> org.cb4i.proxy.receipts.EntryFile.forEach(log, (i, entry) -> sink.accept(entry)));
+                    : Optional.of(sink -> {
+                        // [LOG-6]: the logs this proxy retired are kept under log.dir/retired/ and still hold their entries.
+                        for (Path retired : org.cb4i.proxy.receipts.LogRetirement.retiredDirs(log)) {
+                            org.cb4i.proxy.receipts.EntryFile.forEach(retired, (i, entry) -> sink.accept(entry));
+                        }
+                        org.cb4i.proxy.receipts.EntryFile.forEach(log, (i, entry) -> sink.accept(entry));
+                    });
             Optional<StatementCheck.Online> fetched = Optional.empty();
             if (online) {
                 if (issuer == null || key == null) {

@@ -125,8 +125,11 @@ class SettlementTest {
                 .divide(BigDecimal.valueOf(1048576))).movePointRight(2).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     }
 
-    @Test
-    void usageIsCollected_billed_paidOut_andLateUsageBecomesAnAdjustment() throws Exception {
+    SigningKey collective;
+    String cfg;
+
+    /** A real origin (pages of {@link #PAGE} bytes, 404 under /missing) and a real issuer whose collector reads plain HTTP on loopback. */
+    void startSiteAndIssuer() throws Exception {
         HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] page = "x".repeat(PAGE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         site.createContext("/", ex -> {
@@ -146,16 +149,20 @@ class SettlementTest {
         issuerYaml = dir.resolve("issuer.yaml");
         IssuerYaml.onPort(issuerPort).id(COLLECTIVE).with("token_lifetime: 30d", "status: {ttl: 60s, validity: 60d}",
                 "collection: {interval: 0s, allow_plain_http: true, allow_private_addresses: true}").write(issuerYaml);
-        SigningKey collective = KeyFiles.readOrGenerate(dir.resolve("collective"));
+        collective = KeyFiles.readOrGenerate(dir.resolve("collective"));
         issuer = Issuer.start(IssuerConfigLoader.load(issuerYaml), clock, events::add);
         running.add(issuer::stop);
-        String cfg = issuerYaml.toString();
+        cfg = issuerYaml.toString();
         // [SET-8]: the collector key, as a member's operator takes it from the collective's /.well-known/cb4i.
         JsonNode wk = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + issuerPort + "/.well-known/cb4i")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         Files.writeString(dir.resolve("collector.jwks.json"), Json.write(wk.get("collector_jwks")));
         Files.writeString(dir.resolve("collective.jwks.json"), Json.write(KeySet.of(collective.publicKey()).toJsonObject()));
+    }
 
+    @Test
+    void usageIsCollected_billed_paidOut_andLateUsageBecomesAnAdjustment() throws Exception {
+        startSiteAndIssuer();
         int portA = freePort();
         int portB = freePort();
         Proxy a = proxy("a", portA);
@@ -311,5 +318,119 @@ class SettlementTest {
         assertThat(tooMuch.err()).contains("less 5 credited already");
         ok("issuer", "invoice", "--config", cfg, "--number", "2026-11-I0001", "--status", "paid");
         assertThat(ok("issuer", "statements", "--config", cfg, "--period", "2026-11").out()).contains("status=paid");
+    }
+
+    /**
+     * [LOG-6] A member retires its proxy's log (the proxy stopped, {@code cb4i proxy log retire}): the proxy serves the
+     * retired log beside its successor; the collector reads the retired log up to its final checkpoint, follows the
+     * successor it names without an operator's approval, and counts every entry of both once; the retired log never
+     * holds a month's close back, and the member's own check reads both logs.
+     */
+    @Test
+    void aRetiredLog_isCollectedToItsFinalCheckpoint_andItsSuccessorIsFollowed() throws Exception {
+        startSiteAndIssuer();
+        int port = freePort();
+        Proxy a = proxy("a", port);
+        String member = "http://127.0.0.1:" + port;
+        ok("keys", "generate", "--out", dir.resolve("crawler").toString());
+        ok("keys", "generate", "--out", dir.resolve("publisher").toString());
+        ok("issuer", "member", "add", "--config", cfg, "--origin", member, "--content-keys", dir.resolve("publisher/public.jwks").toString(), "--joined",
+                "2026-10-01");
+        ok("issuer", "licensee", "add", "--config", cfg, "--id", "crawler-co", "--key", dir.resolve("crawler/public.jwk").toString());
+        Path price = dir.resolve("price.json");
+        Files.writeString(price, "{\"currency\": \"EUR\", \"per_request\": \"0.01\", \"fee\": \"10\"}");
+        ok("issuer", "agreement", "add", "--config", cfg, "--id", "crawl-2026", "--licensee", "crawler-co", "--usages", "ai-train", "--from", "2026-11-01",
+                "--until", "2027-12-31", "--price", price.toString());
+        ok("issuer", "log", "add", "--config", cfg, "--member", member);
+        SigningKey crawler = KeyFiles.readSigningKey(dir.resolve("crawler/private.jwk"));
+        String token = issuer.collective().issue("crawler-co", Optional.empty()).token();
+
+        // Three pages collected, two more logged but not yet collected when the member retires its log.
+        for (int i = 0; i < 3; i++) {
+            fetchOk(port, "/articles/" + i, token, crawler, SignaturePolicy.REUSABLE);
+        }
+        Eventually.until(() -> a.log().checkpoint().map(Checkpoint::size).orElse(0L) == 3);
+        ok("issuer", "collect", "--config", cfg);
+        for (int i = 3; i < 5; i++) {
+            fetchOk(port, "/articles/" + i, token, crawler, SignaturePolicy.REUSABLE);
+        }
+        Eventually.until(() -> a.log().checkpoint().map(Checkpoint::size).orElse(0L) == 5);
+        String old = a.log().logId();
+        Path yaml = dir.resolve("a.yaml");
+        Run busy = cb4i("proxy", "log", "retire", "--config", yaml.toString());
+        assertThat(busy.exit()).as("the proxy still runs").isEqualTo(1);
+        assertThat(busy.err()).contains("was not retired", "in use by another proxy process");
+        a.close();
+        running.remove(a);
+        Run retired = ok("proxy", "log", "retire", "--config", yaml.toString());
+        assertThat(retired.out()).contains("log " + old + " is retired: its final checkpoint covers 5 entries");
+        String successor = successorIn(retired);
+        // Retired again before it took an entry: a chain of two, which the collector follows to its end.
+        Run again = ok("proxy", "log", "retire", "--config", yaml.toString());
+        assertThat(again.out()).contains("log " + successor + " is retired: its final checkpoint covers 0 entries");
+        String last = successorIn(again);
+
+        Proxy a2 = proxy("a", port);
+        assertThat(a2.log().logId()).isEqualTo(last);
+        JsonNode wk = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(member + "/.well-known/cb4i")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(wk.get("logs")).extracting(l -> l.get("log_id").asText()).containsExactlyInAnyOrder(last, old, successor);
+        assertThat(wk.get("logs")).filteredOn(l -> l.path("retired").asBoolean()).extracting(l -> l.get("successor").asText())
+                .containsExactlyInAnyOrder(successor, last);
+        for (int i = 5; i < 9; i++) {
+            fetchOk(port, "/articles/" + i, token, crawler, SignaturePolicy.REUSABLE);
+        }
+        Eventually.until(() -> a2.log().checkpoint().map(Checkpoint::size).orElse(0L) == 4);
+
+        JsonNode results = Json.mapper().readTree(ok("issuer", "collect", "--config", cfg, "--json").out()).get("results");
+        JsonNode first = find(results, old);
+        assertThat(first.get("to").asLong()).as("the retired log read to its final checkpoint").isEqualTo(5);
+        assertThat(first.get("detail").asText()).contains("retired by this final checkpoint", successor);
+        assertThat(find(results, successor).get("outcome").asText()).as("an empty log retired in turn").isEqualTo("retired");
+        assertThat(find(results, last).get("outcome").asText()).as("followed in the same collection, no approval waited for").isEqualTo("collected");
+        assertThat(find(results, last).get("to").asLong()).isEqualTo(4);
+        assertThat(dir.resolve("log-a/retired").resolve(old).resolve("acks")).as("the retired log took the acknowledgement").isDirectoryContaining("glob:**.jwt");
+        JsonNode usage = Json.mapper().readTree(ok("issuer", "usage", "--config", cfg, "--format", "json").out());
+        assertThat(usage).hasSize(1);
+        assertThat(usage.get(0).get("requests").asLong()).as("every entry of both logs once").isEqualTo(9);
+        JsonNode second = Json.mapper().readTree(ok("issuer", "collect", "--config", cfg, "--json").out()).get("results");
+        assertThat(find(second, old).get("outcome").asText()).isEqualTo("retired");
+        assertThat(find(second, last).get("outcome").asText()).isEqualTo("unchanged");
+        assertThat(ok("issuer", "log", "list", "--config", cfg).out()).contains(old, "retired");
+
+        // The month closes on the successor's checkpoint alone: the retired logs are complete.
+        clock.set(Instant.parse("2026-12-01T00:05:00Z"));
+        checkpointAfter(a2, Instant.parse("2026-12-01T00:00:00Z"));
+        ok("issuer", "collect", "--config", cfg);
+        Path out = dir.resolve("statements");
+        ok("issuer", "settle", "--config", cfg, "--period", "2026-11", "--close", "--out", out.toString());
+        KeySet keys = KeySet.of(collective.publicKey());
+        Statement invoice = Statement.verify(Files.readString(out.resolve("2026-11-I0001.invoice.jwt")), iss -> keys);
+        assertThat(invoice.lines().get(0).requests()).isEqualTo(9);
+        assertThat(invoice.totalMinor()).isEqualTo(9);
+        assertThat(invoice.entries().orElseThrow().count()).isEqualTo(9);
+        assertThat(invoice.lines().get(0).incompleteUntil()).isEmpty();
+        Path trust = dir.resolve("trust.json");
+        ok("trust", "add", "--trust", trust.toString(), "--collective", COLLECTIVE, "--keys", dir.resolve("collective.jwks.json").toString());
+        Path payout;
+        try (var files = Files.list(out)) {
+            payout = files.filter(f -> f.toString().endsWith(".payout.jwt")).findFirst().orElseThrow();
+        }
+        Run check = cb4i("statement", "check", payout.toString(), "--trust", trust.toString(), "--log", dir.resolve("log-a").toString());
+        assertThat(check.exit()).as(check.out() + check.err()).isZero();
+        assertThat(check.out()).contains("licensee crawler-co: 9 entries counted, 9 in your log");
+    }
+
+    static String successorIn(Run retire) {
+        return retire.out().lines().map(String::strip).filter(l -> l.startsWith("successor")).findFirst().orElseThrow().split("\\s+")[1];
+    }
+
+    static JsonNode find(JsonNode results, String logId) {
+        for (JsonNode r : results) {
+            if (r.get("log_id").asText().equals(logId)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no result for log " + logId + " in " + results);
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * [CRD-2] [LOG-2] [DST-1] [SET-4]: the committed canonical-text, log-entry, manifest-record and settlement vectors are exactly what the
- * independent implementations (parse5; JSON.stringify, JSON.parse and node:crypto; BigInt arithmetic) produce, so they cannot drift towards cb4i's own output. Needs node and
+ * [CRD-2] [LOG-2] [LOG-6] [DST-1] [SET-4]: the committed canonical-text, log-entry, checkpoint, manifest-record and settlement vectors are
+ * exactly what the independent implementations (parse5; JSON.stringify, JSON.parse and node:crypto; npm jose; BigInt arithmetic) produce, so they cannot drift towards cb4i's own output. Needs node and
  * {@code npm ci} in protocol-spec/interop (CI has both).
  */
 class VectorProvenanceTest {
@@ -30,6 +30,15 @@ class VectorProvenanceTest {
                 JoseInteropTest.INTEROP.toFile());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(Files.readString(Path.of("..", "protocol-spec", "vectors", "log_entry.json")));
+    }
+
+    @Test
+    void checkpointVectors_areReproducedByTheIndependentImplementation() throws Exception {
+        JoseInteropTest.needsNodeAndJose();
+        JoseInteropTest.Result r = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("gen-checkpoint-vectors.mjs").toString()),
+                JoseInteropTest.INTEROP.toFile());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(Path.of("..", "protocol-spec", "vectors", "checkpoint.json")));
     }
 
     @Test

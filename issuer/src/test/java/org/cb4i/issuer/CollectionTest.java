@@ -166,6 +166,48 @@ class CollectionTest extends IssuerFixture {
     }
 
     @Test
+    void aFinalCheckpoint_retiresTheLog_butASuccessorRegisteredToAnotherMember_isNotFollowed() throws Exception {
+        member();
+        add(2, clock.instant());
+        try (FakeMemberLog other = new FakeMemberLog()) {
+            var content = KeyFiles.generate(KeyAlgorithm.ED25519);
+            ok(Map.of("op", "member.add", "origin", other.origin(), "content_keys", KeySet.of(content.publicKey()).toJsonObject(), "joined", 0));
+            ok(Map.of("op", "log.add", "member", other.origin(), "url", other.origin()));
+            log.entries.add(entry(2, jti, clock.instant(), false));
+            log.signFinal(other.logId, clock.instant());
+            JsonNode results = ok(Map.of("op", "collect")).get("results");
+            JsonNode mine = null;
+            for (JsonNode r : results) {
+                if (r.get("log_id").asText().equals(log.logId)) {
+                    mine = r;
+                }
+            }
+            assertThat(mine.get("outcome").asText()).as("[LOG-6] its entries up to the final checkpoint are counted").isEqualTo("collected");
+            assertThat(mine.get("detail").asText()).contains("retired", "is not followed");
+            JsonNode list = ok(Map.of("op", "log.list"));
+            assertThat(list.get("alerts")).anySatisfy(a -> assertThat(a.get("kind").asText()).isEqualTo("log.successor"));
+            assertThat(list.get("logs")).anySatisfy(l -> {
+                assertThat(l.get("log_id").asText()).isEqualTo(other.logId);
+                assertThat(l.get("member").asText()).as("still the other member's").isEqualTo(other.origin());
+            });
+            assertThat(list.get("logs")).anySatisfy(l -> {
+                assertThat(l.get("log_id").asText()).isEqualTo(log.logId);
+                assertThat(l.get("state").asText()).isEqualTo("retired");
+                assertThat(l.get("counted").asLong()).isEqualTo(3);
+            });
+            // Retired: not read again, even when the log serves something else later.
+            log.entries.add(entry(3, jti, clock.instant(), false));
+            log.sign(log.logKey, clock.instant());
+            JsonNode again = ok(Map.of("op", "collect")).get("results");
+            assertThat(again).anySatisfy(r -> {
+                assertThat(r.get("log_id").asText()).isEqualTo(log.logId);
+                assertThat(r.get("outcome").asText()).isEqualTo("retired");
+                assertThat(r.get("to").asLong()).isEqualTo(3);
+            });
+        }
+    }
+
+    @Test
     void entriesUnderALicenseTheCollectiveDidNotIssue_areAlerted_andNotBilled() throws Exception {
         member();
         log.entries.add(entry(0, "forged-license", clock.instant(), false));

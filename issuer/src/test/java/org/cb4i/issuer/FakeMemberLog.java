@@ -55,6 +55,14 @@ final class FakeMemberLog implements AutoCloseable {
         return checkpoint;
     }
 
+    /** Signs the log's final checkpoint ([LOG-6]) over the entries as they are now, naming {@code successor}. */
+    String signFinal(String successor, Instant time) {
+        MerkleTree t = new MerkleTree();
+        entries.forEach(t::append);
+        checkpoint = Checkpoint.signFinal(logKey, t.size(), t.root(t.size()), time, successor).compact();
+        return checkpoint;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
         String base = "/.well-known/cb4i/logs/" + logId + "/";

@@ -85,6 +85,7 @@ public final class Proxy implements AutoCloseable {
         });
         SiteState state = SiteState.build(config, clock, blocking);
         ReceiptLog log = ReceiptLog.open(config.log(), clock, events);
+        List<ReceiptLog> retired = openRetired(config, clock, events);
         AccessLogWriter access = AccessLogWriter.open(config.accessLog(), clock, events);
         ProxyMetrics metrics = new ProxyMetrics();
         metrics.gauge("cb4i_proxy_log_entries", "entries in the receipts log", log::size);
@@ -97,6 +98,8 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_log_archived_bytes", "bytes of sealed segments moved to log.segments.archive_dir", () -> log.segments().bytes()[1]);
         metrics.gauge("cb4i_proxy_log_sealed_segments", "sealed segments of the receipts log (hot, archived or removed)", () -> log.segments().list().size());
         log.collectors(collectorsOf(config));
+        retired.forEach(r -> r.collectors(collectorsOf(config)));
+        metrics.gauge("cb4i_proxy_log_retired", "retired receipts logs this proxy still serves (log.dir/retired)", retired::size);
         metrics.gauge("cb4i_proxy_log_disk_free_bytes", "bytes free on the receipts log's disk (when full, licensed requests are refused)", disk::free);
         int cores = Runtime.getRuntime().availableProcessors();
         Vertx vertx = vertx(config.transport(), new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4), events);
@@ -106,9 +109,12 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_quota_decided_without_store", "licensed requests decided without the shared quota store (counted locally, or refused)",
                 quotas::decidedWithoutStore);
         ProxyShared shared = new ProxyShared(state, log, quotas, metrics, access, clock, events);
+        shared.retiredLogs(retired);
         if (config.fleetAdvertise().isPresent()) {
-            shared.fleet(new org.cb4i.proxy.fleet.LogDirectory(vertx, config.quota().redis().orElseThrow(),
-                    org.cb4i.sdk.token.PathScope.normaliseOrigin(config.publisher().toString()), events).register(log.logId(), config.fleetAdvertise().get()));
+            org.cb4i.proxy.fleet.LogDirectory directory = new org.cb4i.proxy.fleet.LogDirectory(vertx, config.quota().redis().orElseThrow(),
+                    org.cb4i.sdk.token.PathScope.normaliseOrigin(config.publisher().toString()), events).register(log.logId(), config.fleetAdvertise().get());
+            retired.forEach(r -> directory.register(r.logId(), config.fleetAdvertise().get()));
+            shared.fleet(directory);
         }
         // Cache counters of the current configuration's verifiers (they restart from zero on a reload).
         metrics.gauge("cb4i_proxy_token_cache_hits", "license verifications answered from the cache", () -> shared.state().tokens().cacheCounters().hits());
@@ -148,6 +154,7 @@ public final class Proxy implements AutoCloseable {
             quotas.close();
             await(vertx.close());
             log.close();
+            closeRetired(retired, events);
             access.close();
             blocking.shutdownNow();
             throw e;
@@ -273,6 +280,7 @@ public final class Proxy implements AutoCloseable {
         }
         shared.swap(state);
         log.collectors(collectorsOf(next));
+        shared.retiredLogs().forEach(r -> r.collectors(collectorsOf(next)));
         listenForStatusChanges(next);
         events.accept("config: reloaded (" + next.paths().size() + " path rules, " + next.issuers().size() + " issuers)");
     }
@@ -421,10 +429,38 @@ public final class Proxy implements AutoCloseable {
         } catch (IOException e) {
             events.accept("shutdown: receipts log: " + e.getMessage());
         }
+        closeRetired(shared.retiredLogs(), events);
         accessLog.close();
         blocking.shutdownNow();
         return new Stopped(inFlight, cutOff, shared.served(), log.logId(), log.dir(), log.size(), log.checkpoint().map(c -> c.size()),
                 log.closedClean(), accessLog.dropped(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * The retired logs kept in {@code log.dir/retired/} ([LOG-6]), opened to be served. One that cannot be opened is said
+     * and left where it is: the proxy still starts, since licensed traffic does not depend on it.
+     */
+    private static List<ReceiptLog> openRetired(ProxyConfig config, Clock clock, Consumer<String> events) throws IOException {
+        List<ReceiptLog> out = new ArrayList<>();
+        for (java.nio.file.Path dir : org.cb4i.proxy.receipts.LogRetirement.retiredDirs(config.log().dir())) {
+            try {
+                out.add(ReceiptLog.openRetired(dir, config.log().segments(), clock, events));
+            } catch (IOException | RuntimeException e) {
+                events.accept("receipts log: the retired log in " + dir + " cannot be served (" + e.getMessage() + "); its collectors cannot read "
+                        + "it until it can");
+            }
+        }
+        return out;
+    }
+
+    private static void closeRetired(List<ReceiptLog> logs, Consumer<String> events) {
+        for (ReceiptLog r : logs) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                events.accept("shutdown: retired receipts log " + r.logId() + ": " + e.getMessage());
+            }
+        }
     }
 
     static <T> T await(Future<T> f) throws Exception {

@@ -118,7 +118,7 @@ class ArchivedSegmentsTest {
         Eventually.until(() -> h.proxy.log().segments().list().stream().filter(s -> s.end() <= cp.size())
                 .allMatch(s -> s.where() == Segments.Where.ARCHIVED));
         Segments.Seal first = h.proxy.log().segments().list().get(0);
-        assertThat(dir.resolve("archive").resolve(first.name() + ".log")).hasSize(first.bytes());
+        assertThat(dir.resolve("archive").resolve(h.proxy.log().logId()).resolve(first.name() + ".log")).hasSize(first.bytes());
         assertThat(h.admin(h.proxy, "/metrics")).containsPattern("cb4i_proxy_log_archived_bytes\\S* [1-9]");
 
         JsonNode again = Json.mapper().readTree(collectorGet(base + "entries?start=0").body());

@@ -220,6 +220,42 @@ class EnforcementTest {
         assertThat(other).isNotNull();
     }
 
+    /** [LOG-6]: after {@code cb4i proxy log retire}, the proxy serves the retired log beside its successor, which takes the receipts. */
+    @Test
+    void aRetiredLog_isStillServed_withItsFinalCheckpoint_andTheSuccessorTakesTheReceipts() throws Exception {
+        String token = h.license();
+        String rid = h.licensedGet("/articles/0.html", token).headers().firstValue("CB4I-Receipt").get().replaceAll(".*rid=\"([^\"]+)\".*", "$1");
+        String old = h.proxy.log().logId();
+        Eventually.until(() -> h.proxy.log().checkpoint().map(c -> c.size()).orElse(0L) >= 1);
+        h.proxy.close();
+        var retired = org.cb4i.proxy.receipts.LogRetirement.retire(org.cb4i.proxy.config.ConfigLoader.load(h.configFile).log(), java.time.Clock.systemUTC(),
+                h.events::add);
+        h.proxy = Proxy.start(org.cb4i.proxy.config.ConfigLoader.load(h.configFile), java.time.Clock.systemUTC(), h.events::add);
+
+        assertThat(h.licensedGet("/articles/1.html", token).headers().firstValue("CB4I-Receipt").orElseThrow())
+                .as("new receipts are the successor's").contains("log=\"" + retired.successor() + "\"");
+        String base = "/.well-known/cb4i/logs/" + old + "/";
+        var keys = KeyFiles.parseKeySet(new String(h.get(base + "jwks").body()), "log jwks");
+        var fin = org.cb4i.sdk.log.Checkpoint.verify(new String(h.get(base + "checkpoint").body()).strip(), keys);
+        assertThat(fin.successor()).hasValue(retired.successor());
+        assertThat(fin.size()).isEqualTo(1);
+        HttpResponse<byte[]> proofs = h.licensedGet(base + "proofs?rid=" + rid, token, h.crawler, SignaturePolicy.PER_REQUEST);
+        assertThat(proofs.statusCode()).as(new String(proofs.body())).isEqualTo(200);
+        JsonNode p = Json.mapper().readTree(proofs.body());
+        assertThat(p.get("checkpoint").textValue()).isEqualTo(fin.compact());
+        assertThat(p.get("entries").get(0).get("rid").textValue()).isEqualTo(rid);
+        JsonNode wk = Json.mapper().readTree(h.get("/.well-known/cb4i").body());
+        assertThat(wk.get("logs")).hasSize(2);
+        assertThat(wk.get("logs").get(1).get("log_id").textValue()).isEqualTo(old);
+        assertThat(wk.get("logs").get(1).get("retired").booleanValue()).isTrue();
+        assertThat(wk.get("logs").get(1).get("successor").textValue()).isEqualTo(retired.successor());
+        assertThat(h.get(base + "nothing").statusCode()).isEqualTo(404);
+        assertThat(h.get("/.well-known/cb4i/logs/" + "B".repeat(43) + "/checkpoint").statusCode()).as("no such log").isEqualTo(404);
+        var metrics = h.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + h.proxy.adminPort().orElseThrow() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("cb4i_proxy_log_retired 1");
+    }
+
     @Test
     void clientDisconnectingMidBody_isStillRecorded_asIncomplete() throws Exception {
         byte[] big = new byte[400_000];

@@ -36,7 +36,9 @@ import org.cb4i.sdk.log.MerkleTree;
  * The collective's collector ([SET-9]): reads every approved member log's new entries with requests signed by the
  * collector key ([SET-8]), checks that they extend the last checkpoint it verified up to the log's new signed
  * checkpoint, and only then counts them; then acknowledges that checkpoint to the proxy. A log that contradicts
- * itself is flagged with the evidence kept. Synchronous; one collection at a time (callers serialise).
+ * itself is flagged with the evidence kept. A log retired by a final checkpoint ([LOG-6]) is collected up to it and
+ * not read again, and the successor it names is read in its place. Synchronous; one collection at a time (callers
+ * serialise).
  */
 public final class Collector {
     static final int PAGE = 10_000;
@@ -77,12 +79,35 @@ public final class Collector {
         }
     }
 
-    /** Looks for logs the members' proxies name that are not registered (each raises an alert), then collects every approved log. */
+    /**
+     * Looks for logs the members' proxies name that are not registered (each raises an alert), then collects every
+     * approved log, and the successors of logs retired meanwhile ([LOG-6]).
+     */
     public List<Result> collectAll() {
         discover();
         List<Result> out = new ArrayList<>();
-        for (UsageStore.LogRow log : store.usage().logs()) {
-            out.add(collect(log));
+        java.util.Set<String> done = new java.util.HashSet<>();
+        List<UsageStore.LogRow> round = store.usage().logs();
+        while (true) {
+            int before = done.size();
+            for (UsageStore.LogRow listed : round) {
+                // Read again: a final checkpoint collected earlier in this round may have approved it meanwhile.
+                UsageStore.LogRow log = store.usage().log(listed.logId()).orElse(listed);
+                if (!done.contains(log.logId()) && !log.state().equals("pending")) {
+                    done.add(log.logId());
+                    out.add(collect(log));
+                }
+            }
+            if (done.size() == before) {
+                break;
+            }
+            // A successor a final checkpoint registered is read now, not at the next collection.
+            round = store.usage().logs();
+        }
+        for (UsageStore.LogRow log : round) {
+            if (!done.contains(log.logId())) {
+                out.add(collect(log)); // waiting for approval: said, not read
+            }
         }
         return out;
     }
@@ -125,6 +150,10 @@ public final class Collector {
     /** Collects one log. */
     public Result collect(UsageStore.LogRow log) {
         Instant now = clock.instant();
+        if (log.state().equals("retired")) {
+            return new Result(log.logId(), log.member(), "retired", log.size(), log.size(), "retired by its final checkpoint"
+                    + log.checkpoint().flatMap(Collector::successorOf).map(s -> ", which names " + s).orElse("") + ": complete, not read again");
+        }
         if (!log.state().equals("approved")) {
             return new Result(log.logId(), log.member(), "skipped", log.size(), log.size(), "state " + log.state()
                     + (log.state().equals("flagged") ? ": resolve it first (cb4i issuer log resolve)" : ": approve it first (cb4i issuer log approve)"));
@@ -164,7 +193,7 @@ public final class Collector {
                         log.checkpoint().orElse("")));
             }
             store.usage().verified(log.logId(), from, cpText, cp.time(), edge.toText(), now);
-            return new Result(log.logId(), log.member(), "unchanged", from, from, "no new entries");
+            return new Result(log.logId(), log.member(), cp.isFinal() ? "retired" : "unchanged", from, from, "no new entries" + retire(log, cp));
         }
         store.usage().discardUnverified(log.logId());
         Attribution attribution = new Attribution(collectiveId, store, log.member(), log.logId(), now);
@@ -219,7 +248,29 @@ public final class Collector {
         String ack = acknowledge(base, cp);
         return new Result(log.logId(), log.member(), "collected", from, cp.size(), (cp.size() - from) + " entries verified against the checkpoint of "
                 + cp.time() + attribution.summary() + (archived == 0 ? "" : "; " + archived + " archived by the member's proxy where they cannot be "
-                + "read now (their leaf hashes checked; whose they were is unknown, so nothing of them is billed)") + ack);
+                + "read now (their leaf hashes checked; whose they were is unknown, so nothing of them is billed)") + ack + retire(log, cp));
+    }
+
+    /**
+     * After a verified final checkpoint ([LOG-6]): the log is complete and retired, and its successor read as the same
+     * member's log. Nothing for a checkpoint that is not final.
+     */
+    private String retire(UsageStore.LogRow log, Checkpoint cp) {
+        if (!cp.isFinal()) {
+            return "";
+        }
+        return "; the log is retired by this final checkpoint, and " + store.usage().retire(log.logId(), log.member(), log.url(), cp.successor().get(),
+                CompactRange.empty().toText(), clock.instant());
+    }
+
+    /** The successor a stored (verified) checkpoint names, if it is final. */
+    private static Optional<String> successorOf(String compact) {
+        try {
+            return Optional.ofNullable(CompactJws.parse(compact, Checkpoint.TYP, Checkpoint.MAX_CHARS, "checkpoint").payload().path("successor")
+                    .textValue());
+        } catch (Cb4iException e) {
+            return Optional.empty();
+        }
     }
 
     /** Fetches the entries page from {@code start} (at most {@link #PAGE} entries, up to {@code size}) on another thread. */

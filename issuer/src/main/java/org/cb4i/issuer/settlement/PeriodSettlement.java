@@ -291,12 +291,12 @@ public final class PeriodSettlement {
         return new Brief(s.number(), s.kind(), party(s), s.currency(), s.totalMinor());
     }
 
-    /** Logs not verified to the period's end: flagged, never collected, or whose last verified checkpoint is older. */
+    /** Logs not verified to the period's end: flagged, never collected, or whose last verified checkpoint is older (never a retired one). */
     private List<Incomplete> incomplete(Instant end) {
         List<Incomplete> out = new ArrayList<>();
         for (UsageStore.LogRow l : store.usage().logs()) {
-            if (l.state().equals("pending")) {
-                continue;
+            if (l.state().equals("pending") || l.state().equals("retired")) {
+                continue; // a retired log's final checkpoint was verified ([LOG-6]): it holds nothing more, for any period
             }
             if (l.state().equals("flagged")) {
                 out.add(new Incomplete(l.member(), l.logId(), l.checkpointTime(), "flagged: " + l.lastError().orElse("contradicts itself")));

@@ -23,7 +23,10 @@ public final class UsageStore {
         this.db = db;
     }
 
-    /** A log the collector reads. {@code state}: {@code approved} (counted), {@code pending} (seen, not yet approved), {@code flagged}. */
+    /**
+     * A log the collector reads. {@code state}: {@code approved} (counted), {@code pending} (seen, not yet approved), {@code flagged},
+     * {@code retired} (its final checkpoint verified, [LOG-6]: complete, not read again).
+     */
     public record LogRow(String logId, String member, String url, String state, Instant registered, long size, Optional<String> checkpoint,
             Optional<Instant> checkpointTime, String edge, Optional<Instant> lastAttempt, Optional<Instant> lastSuccess, Optional<String> lastError) {}
 
@@ -128,6 +131,43 @@ public final class UsageStore {
                     + "last_error = NULL WHERE log_id = ?", size, checkpoint, checkpointTime.getEpochSecond(), edge, now.getEpochSecond(),
                     now.getEpochSecond(), logId);
             return null;
+        });
+    }
+
+    /**
+     * Records that a log is retired ([LOG-6]), once its final checkpoint has been verified: it is not read again, and the
+     * successor the checkpoint names is read as a log of the same member, approved by that signature (registered when
+     * new, approved when it waited for approval). A successor registered to another member is not followed: an alert
+     * says so.
+     *
+     * @return what became of the successor, for people
+     */
+    public String retire(String logId, String member, String url, String successor, String emptyEdge, Instant now) {
+        return db.tx(() -> {
+            db.update("UPDATE member_logs SET state = 'retired' WHERE log_id = ?", logId);
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "log.retire", logId + " successor " + successor);
+            Optional<LogRow> s = log(successor);
+            if (s.isEmpty()) {
+                db.update("INSERT INTO member_logs(log_id, member, url, state, registered, edge) VALUES (?, ?, ?, 'approved', ?, ?)", successor, member,
+                        url, now.getEpochSecond(), emptyEdge);
+                db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "log.add", successor + " " + member + " " + url
+                        + " (named by the final checkpoint of " + logId + ")");
+                return "its successor " + successor + " is registered and approved by that signature";
+            }
+            if (!s.get().member().equals(member)) {
+                String why = "log " + logId + " of " + member + " was retired naming successor " + successor + ", which is registered to "
+                        + s.get().member() + ": it is not followed (cb4i issuer log list; register the member's new log by hand)";
+                insertAlert(logId, member, "log.successor", why, null, now);
+                return why;
+            }
+            if (s.get().state().equals("pending")) {
+                db.update("UPDATE member_logs SET state = 'approved' WHERE log_id = ?", successor);
+                db.update("UPDATE alerts SET resolved = ? WHERE log_id = ? AND resolved IS NULL AND kind = 'log.new'", now.getEpochSecond(), successor);
+                db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "log.approve", successor
+                        + " (named by the final checkpoint of " + logId + ")");
+                return "its successor " + successor + ", found before and waiting for approval, is approved by that signature";
+            }
+            return "its successor " + successor + " is registered already (" + s.get().state() + ")";
         });
     }
 

@@ -34,8 +34,11 @@ import org.cb4i.sdk.terms.UsageSignals;
 public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
     private final HttpClient client;
     private final ReceiptLog log;
+    private final List<ReceiptLog> retired;
 
-    public DiscoveryEndpoints(HttpClient client, ReceiptLog log) {
+    /** @param retired the retired logs still served ([LOG-6]), listed after the active one */
+    public DiscoveryEndpoints(HttpClient client, ReceiptLog log, List<ReceiptLog> retired) {
+        this.retired = retired;
         this.client = client;
         this.log = log;
     }
@@ -113,7 +116,19 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
         m.put("signature_policy", perRequest ? "per-request" : "reusable");
         m.put("license", origin + "/license.xml");
         String base = origin + "/.well-known/cb4i/logs/" + log.logId() + "/";
-        m.put("logs", List.of(Map.of("log_id", log.logId(), "base", base, "jwks_uri", base + "jwks")));
+        List<Object> logs = new ArrayList<>();
+        logs.add(Map.of("log_id", log.logId(), "base", base, "jwks_uri", base + "jwks"));
+        for (ReceiptLog r : retired) {
+            String b = origin + "/.well-known/cb4i/logs/" + r.logId() + "/";
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("log_id", r.logId());
+            e.put("base", b);
+            e.put("jwks_uri", b + "jwks");
+            e.put("retired", true);
+            r.checkpoint().flatMap(org.cb4i.sdk.log.Checkpoint::successor).ifPresent(x -> e.put("successor", x));
+            logs.add(e);
+        }
+        m.put("logs", logs);
         m.put("content_keys", Map.of("keys", List.of()));
         return m;
     }

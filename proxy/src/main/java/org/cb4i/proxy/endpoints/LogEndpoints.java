@@ -38,7 +38,8 @@ import org.cb4i.sdk.token.VerifiedLicense;
  * checkpoint) only for the licensee whose requests they were: the request must carry its license and be signed
  * per request (covering {@code @authority}, {@code @method}, {@code @target-uri}) with the key the license is
  * bound to, and only entries made with that key are returned; {@code entries?start=&end=} only for a collective's
- * collector ([SET-8]): the entries its licenses made, and the leaf hashes of the others.
+ * collector ([SET-8]): the entries its licenses made, and the leaf hashes of the others. Retired logs ([LOG-6]) are served
+ * the same way under their own ids, with their final checkpoints.
  */
 public final class LogEndpoints implements ProxyHandler.Endpoints {
     public static final int MAX_RIDS = 1000;
@@ -47,7 +48,10 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     static final int MAX_ACK_BYTES = 8192;
     private static final HexFormat HEX = HexFormat.of();
 
-    private final ReceiptLog log;
+    /** The log that takes entries now. */
+    private final ReceiptLog active;
+    /** Every log served here by id: the active one and the retired ones. */
+    private final Map<String, ReceiptLog> logs = new LinkedHashMap<>();
     private final Vertx vertx;
     private final String base;
 
@@ -57,15 +61,16 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     private final Optional<LogDirectory> fleet;
     private final io.vertx.core.http.HttpClient fleetClient;
 
-    public LogEndpoints(ReceiptLog log, Vertx vertx) {
-        this(log, vertx, Optional.empty());
-    }
-
-    /** @param fleet where the site's other instances' logs are, when it runs several behind one address */
-    public LogEndpoints(ReceiptLog log, Vertx vertx, Optional<LogDirectory> fleet) {
-        this.log = log;
+    /**
+     * @param retired the retired logs still served ([LOG-6])
+     * @param fleet where the site's other instances' logs are, when it runs several behind one address
+     */
+    public LogEndpoints(ReceiptLog active, List<ReceiptLog> retired, Vertx vertx, Optional<LogDirectory> fleet) {
+        this.active = active;
+        logs.put(active.logId(), active);
+        retired.forEach(r -> logs.put(r.logId(), r));
         this.vertx = vertx;
-        this.base = "/.well-known/cb4i/logs/" + log.logId() + "/";
+        this.base = "/.well-known/cb4i/logs/" + active.logId() + "/";
         this.fleet = fleet;
         this.fleetClient = fleet.isPresent() ? vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setConnectTimeout(2000)
                 .setKeepAlive(true)) : null;
@@ -77,23 +82,24 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         if (!path.startsWith("/.well-known/cb4i/logs/")) {
             return false;
         }
-        if (path.equals(base + "acknowledgements") && req.method() == HttpMethod.POST) {
-            acknowledgement(req, st);
+        String rest = path.substring("/.well-known/cb4i/logs/".length());
+        String id = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        ReceiptLog log = logs.get(id);
+        if (log == null && fleet.isPresent() && req.getHeader(HOP) == null && !id.isEmpty()) {
+            forward(req, id);
             return true;
         }
-        if (!path.startsWith(base) && fleet.isPresent() && req.getHeader(HOP) == null) {
-            String rest = path.substring("/.well-known/cb4i/logs/".length());
-            String id = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
-            if (!id.isEmpty()) {
-                forward(req, id);
-                return true;
-            }
-        }
-        if (!path.startsWith(base) || req.method() != HttpMethod.GET) {
-            reply(req, 404, problem("no such log endpoint: logs here are under " + base));
+        String what = log == null || rest.length() == id.length() ? null : rest.substring(id.length() + 1);
+        if ("acknowledgements".equals(what) && req.method() == HttpMethod.POST) {
+            acknowledgement(log, req, st);
             return true;
         }
-        String what = path.substring(base.length());
+        if (what == null || req.method() != HttpMethod.GET) {
+            reply(req, 404, problem("no such log endpoint: logs here are under " + base + (logs.size() == 1 ? "" : " (the log taking entries) and "
+                    + logs.keySet().stream().filter(k -> !k.equals(active.logId())).map(k -> "/.well-known/cb4i/logs/" + k + "/").toList()
+                    + " (retired)")));
+            return true;
+        }
         switch (what) {
             case "checkpoint" -> {
                 Optional<Checkpoint> cp = log.checkpoint();
@@ -106,15 +112,15 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 }
             }
             case "jwks" -> reply(req, 200, Json.writePretty(KeySet.of(log.key().publicKey()).toJsonObject()));
-            case "consistency" -> consistency(req);
-            case "proofs" -> proofs(req, st);
-            case "entries" -> entries(req, st);
+            case "consistency" -> consistency(log, req);
+            case "proofs" -> proofs(log, req, st);
+            case "entries" -> entries(log, req, st);
             default -> reply(req, 404, problem("unknown log endpoint " + what));
         }
         return true;
     }
 
-    private void consistency(HttpServerRequest req) {
+    private void consistency(ReceiptLog log, HttpServerRequest req) {
         long from;
         long to;
         try {
@@ -147,7 +153,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         });
     }
 
-    private void proofs(HttpServerRequest req, SiteState st) {
+    private void proofs(ReceiptLog log, HttpServerRequest req, SiteState st) {
         List<String> rids = req.params().getAll("rid");
         if (rids.isEmpty() || rids.size() > MAX_RIDS) {
             reply(req, 400, problem("proofs needs 1 to " + MAX_RIDS + " rid parameters"));
@@ -175,7 +181,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
             return;
         }
         String jkt = keyId;
-        vertx.executeBlocking(() -> proofsFor(rids, jkt), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> proofsFor(log, rids, jkt), false).onComplete(ar -> {
             if (ar.failed()) {
                 reply(req, 503, problem("the receipts log could not be read"));
             } else {
@@ -184,7 +190,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         });
     }
 
-    private void entries(HttpServerRequest req, SiteState st) {
+    private void entries(ReceiptLog log, HttpServerRequest req, SiteState st) {
         if (!st.hasCollectors()) {
             reply(req, 403, problem("entries answers only a collective's collector, and no issuer of this site names a collector_key"));
             return;
@@ -224,7 +230,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         }
         long from = start;
         long to = end;
-        vertx.executeBlocking(() -> entriesFor(issuer, cp, from, to), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> entriesFor(log, issuer, cp, from, to), false).onComplete(ar -> {
             if (ar.failed()) {
                 reply(req, 503, problem("the receipts log could not be read: " + ar.cause().getMessage()));
             } else {
@@ -238,7 +244,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
      * collective's collector key and this log's tree, and kept (the latest per collective) in the log's folder under
      * {@code acks/}, where the log's retention reads it.
      */
-    private void acknowledgement(HttpServerRequest req, SiteState st) {
+    private void acknowledgement(ReceiptLog log, HttpServerRequest req, SiteState st) {
         Buffer body = Buffer.buffer();
         boolean[] tooLarge = new boolean[1];
         req.handler(b -> {
@@ -303,7 +309,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     }
 
     /** Entries [from, to) as the collector of {@code issuer} may see them: in full when its licenses made them. */
-    private String entriesFor(String issuer, Optional<Checkpoint> cp, long from, long to) throws java.io.IOException {
+    private String entriesFor(ReceiptLog log, String issuer, Optional<Checkpoint> cp, long from, long to) throws java.io.IOException {
         StringBuilder out = new StringBuilder(64 + (int) (to - from) * 400);
         out.append("{\"log_id\":").append(Json.write(log.logId())).append(",\"checkpoint\":").append(Json.write(cp.map(Checkpoint::compact).orElse(null)))
                 .append(",\"tree_size\":").append(cp.map(Checkpoint::size).orElse(0L)).append(",\"start\":").append(from).append(",\"end\":").append(to)
@@ -313,7 +319,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 out.append(',');
             }
             out.append("{\"index\":").append(i);
-            byte[] entry = readOrNull(i);
+            byte[] entry = readOrNull(log, i);
             if (entry == null) {
                 // [LOG-5]: its segment left the hot disk and the archive cannot be read; the tree still checks.
                 out.append(",\"leaf_hash\":\"").append(HEX.formatHex(log.leafHash(i))).append("\",\"archived\":true}");
@@ -329,7 +335,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         return out.append("]}").toString();
     }
 
-    private String proofsFor(List<String> rids, String jkt) throws java.io.IOException {
+    private String proofsFor(ReceiptLog log, List<String> rids, String jkt) throws java.io.IOException {
         Optional<Checkpoint> cp = log.checkpoint();
         long size = cp.map(Checkpoint::size).orElse(0L);
         List<Object> entries = new ArrayList<>();
@@ -342,7 +348,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
                 unknown.add(rid);
                 continue;
             }
-            byte[] entry = readOrNull(seq.get());
+            byte[] entry = readOrNull(log, seq.get());
             if (entry == null) {
                 archived.add(rid); // [LOG-5]: archived where it cannot be read now
                 continue;
@@ -377,7 +383,7 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     }
 
     /** Entry {@code seq}, or null when its segment has left the hot disk and its archive cannot be read now ([LOG-5]). */
-    private byte[] readOrNull(long seq) throws java.io.IOException {
+    private static byte[] readOrNull(ReceiptLog log, long seq) throws java.io.IOException {
         try {
             return log.entry(seq);
         } catch (org.cb4i.proxy.receipts.Segments.ArchivedException e) {

@@ -24,7 +24,7 @@ public final class LogDirectory implements AutoCloseable {
     private final Vertx vertx;
     private final String publisher;
     private final Consumer<String> events;
-    private long timer = -1;
+    private final java.util.List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean saidFailure;
 
     public LogDirectory(Vertx vertx, URI redisUrl, String publisher, Consumer<String> events) {
@@ -52,7 +52,7 @@ public final class LogDirectory implements AutoCloseable {
                     }
                 });
         say.run();
-        timer = vertx.setPeriodic(REFRESH_SECONDS * 1000L, id -> say.run());
+        timers.add(vertx.setPeriodic(REFRESH_SECONDS * 1000L, id -> say.run()));
         return this;
     }
 
@@ -64,7 +64,7 @@ public final class LogDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        vertx.cancelTimer(timer);
+        timers.forEach(vertx::cancelTimer);
         redis.close();
     }
 }

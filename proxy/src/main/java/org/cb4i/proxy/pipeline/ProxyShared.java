@@ -16,6 +16,7 @@ import org.cb4i.proxy.receipts.ReceiptLog;
 public final class ProxyShared {
     private final AtomicReference<SiteState> state;
     private final ReceiptLog log;
+    private volatile java.util.List<ReceiptLog> retired = java.util.List.of();
     private final QuotaStore quotas;
     private final LiveLicenses liveLicenses = new LiveLicenses();
     private volatile java.util.Optional<org.cb4i.proxy.fleet.LogDirectory> fleet = java.util.Optional.empty();
@@ -48,6 +49,16 @@ public final class ProxyShared {
 
     public ReceiptLog log() {
         return log;
+    }
+
+    /** The retired logs this proxy keeps serving ([LOG-6]): read only, each under its own log id. */
+    public java.util.List<ReceiptLog> retiredLogs() {
+        return retired;
+    }
+
+    /** Set once at the start, before any verticle is deployed. */
+    public void retiredLogs(java.util.List<ReceiptLog> logs) {
+        retired = java.util.List.copyOf(logs);
     }
 
     public QuotaStore quotas() {

@@ -32,20 +32,12 @@ import org.cb4i.sdk.log.MerkleTree;
 final class LogRecovery {
     private LogRecovery() {}
 
-    /** {@link ReceiptLog#open}: the key (made on first use), the lock, then recovery or a resume from the index. */
-    static ReceiptLog open(ProxyConfig.LogSettings settings, Clock clock, Consumer<String> events) throws IOException {
+    /**
+     * {@link ReceiptLog#open}: the lock, a retirement left half done finished ({@link LogRetirement}), the key (made on
+     * first use), then recovery or a resume from the index. A {@code retired} log ([LOG-6]) is opened to be served only.
+     */
+    static ReceiptLog open(ProxyConfig.LogSettings settings, Clock clock, Consumer<String> events, boolean retired) throws IOException {
         Files.createDirectories(settings.dir());
-        SigningKey key;
-        if (Files.exists(settings.keyFile())) {
-            key = KeyFiles.readSigningKey(settings.keyFile());
-        } else {
-            key = KeyFiles.generate(KeyAlgorithm.ED25519);
-            Path keyDir = settings.keyFile().toAbsolutePath().getParent();
-            Files.createDirectories(keyDir);
-            AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.json.Json.writePretty(key.privateJwk().toJSONObject())
-                    .getBytes(StandardCharsets.UTF_8), true, false);
-            events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
-        }
         FileChannel lockChannel = FileChannel.open(settings.dir().resolve(ReceiptLog.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -56,6 +48,17 @@ final class LogRecovery {
         if (lock == null) {
             lockChannel.close();
             throw new IOException("the receipts log in " + settings.dir() + " is in use by another proxy process");
+        }
+        SigningKey key;
+        try {
+            if (!retired) {
+                LogRetirement.finish(settings, events);
+            }
+            key = key(settings, retired, events);
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockChannel.close();
+            throw e;
         }
         ReceiptLog log = null;
         FileChannel ch = null;
@@ -100,8 +103,35 @@ final class LogRecovery {
             lockChannel.close();
             throw e;
         }
+        Checkpoint cp = log.checkpoint;
+        boolean isFinal = cp != null && cp.isFinal();
+        if (isFinal != retired) {
+            log.close();
+            throw new IOException(retired ? "the log in " + settings.dir() + " is kept with the retired logs, but its checkpoint is not final (it names "
+                    + "no successor): move it back to where the proxy's log.dir is, or out of the retired folder"
+                    : "the log in " + settings.dir() + " was retired: its final checkpoint names log " + cp.successor().orElseThrow() + " to go on, and "
+                    + "it takes no more entries; move its files into " + settings.dir().resolve(LogRetirement.RETIRED).resolve(cp.logId()));
+        }
+        log.retired = retired;
         log.startWriter();
         return log;
+    }
+
+    /** The log's signing key: generated on first use (never for a retired log, whose key must be there). */
+    private static SigningKey key(ProxyConfig.LogSettings settings, boolean retired, Consumer<String> events) throws IOException {
+        if (Files.exists(settings.keyFile())) {
+            return KeyFiles.readSigningKey(settings.keyFile());
+        }
+        if (retired) {
+            throw new IOException("the retired log in " + settings.dir() + " has no key file " + settings.keyFile().getFileName());
+        }
+        SigningKey key = KeyFiles.generate(KeyAlgorithm.ED25519);
+        Path keyDir = settings.keyFile().toAbsolutePath().getParent();
+        Files.createDirectories(keyDir);
+        AtomicFiles.write(settings.keyFile(), org.cb4i.sdk.json.Json.writePretty(key.privateJwk().toJSONObject())
+                .getBytes(StandardCharsets.UTF_8), true, false);
+        events.accept("receipts log: generated log key " + key.thumbprint() + " in " + settings.keyFile());
+        return key;
     }
 
     /**

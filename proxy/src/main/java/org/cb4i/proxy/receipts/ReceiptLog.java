@@ -132,6 +132,10 @@ public final class ReceiptLog implements AutoCloseable {
     long fileSize;
     /** Entries on disk that no published checkpoint covers yet (after a crash, the ones recovered past it). */
     long uncovered;
+    /** A retired log ([LOG-6]): its final checkpoint is published, it takes no entries and signs nothing more. */
+    volatile boolean retired;
+    /** Set by {@link #closeRetiring}: the close signs the final checkpoint naming this successor. */
+    private volatile String retiringTo;
     /** Test hook: thrown from the next write, as a full disk would. */
     volatile IOException injectedFault;
     /**
@@ -177,7 +181,19 @@ public final class ReceiptLog implements AutoCloseable {
      * @throws IOException when the folder cannot be used, another process holds the log, or the log is corrupt
      */
     public static ReceiptLog open(ProxyConfig.LogSettings settings, Clock clock, Consumer<String> events) throws IOException {
-        return LogRecovery.open(settings, clock, events);
+        return LogRecovery.open(settings, clock, events, false);
+    }
+
+    /**
+     * Opens a retired log ([LOG-6]) kept in {@code dir} ({@link LogRetirement}) to serve it: its entries, proofs and
+     * final checkpoint stay readable, acknowledgements are kept and its sealed segments follow {@code rules}; it takes no
+     * entries and signs nothing.
+     *
+     * @throws IOException when it cannot be read, is in use, or is not retired
+     */
+    public static ReceiptLog openRetired(Path dir, ProxyConfig.Segments rules, Clock clock, Consumer<String> events) throws IOException {
+        return LogRecovery.open(new ProxyConfig.LogSettings(dir, dir.resolve(LogRetirement.KEY), Duration.ofSeconds(1), 1, Duration.ofMinutes(5), rules),
+                clock, events, true);
     }
 
     /** Records durably that reservation numbers below {@code upTo} may be handed out, then lets them be. */
@@ -226,7 +242,9 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** Starts appending (after recovery), and releasing sealed segments when the rules say they leave the hot disk. */
     void startWriter() {
-        writer.start();
+        if (!retired) {
+            writer.start();
+        }
         if (segmentRules.releases()) {
             retention = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cb4i-log-retention");
@@ -268,7 +286,8 @@ public final class ReceiptLog implements AutoCloseable {
         int n = 0;
         for (Segments.Seal s : SegmentRetention.due(segments.list(), SegmentRetention.acknowledged(dir, collectors), collectors,
                 segmentRules.retention(), clock.instant())) {
-            segments.release(s, segmentRules.archiveDir());
+            // Each log archives into a folder of its own: a retired log's segments and its successor's have the same names.
+            segments.release(s, segmentRules.archiveDir().map(a -> a.resolve(logId())));
             n++;
         }
         releaseFailure = null;
@@ -338,9 +357,14 @@ public final class ReceiptLog implements AutoCloseable {
         return number < reservedUpTo ? ids.encode(number) : null;
     }
 
-    /** Whether entries can be appended (false after a write failure or once closing). */
+    /** Whether entries can be appended (false after a write failure, once closing, and for a retired log). */
     public boolean writable() {
-        return failure == null && !closing;
+        return failure == null && !closing && !retired;
+    }
+
+    /** Whether the log is retired ([LOG-6]): its checkpoint is final and names its successor. */
+    public boolean isRetired() {
+        return retired;
     }
 
     /** Why the log failed, if it did. */
@@ -614,6 +638,24 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /**
+     * Closes the log as its last close ([LOG-6]): what is queued is written, then the final checkpoint, covering every
+     * entry and naming {@code successor}, is signed and published in place of the last one. Only {@link LogRetirement}
+     * calls it, once it has recorded its plan.
+     *
+     * @return the final checkpoint
+     * @throws IOException when the log failed or could not publish it (it is then closed, not retired)
+     */
+    Checkpoint closeRetiring(String successor) throws IOException {
+        retiringTo = successor;
+        close();
+        Checkpoint cp = checkpoint;
+        if (cp == null || !cp.isFinal()) {
+            throw new IOException("the receipts log in " + dir + " could not sign its final checkpoint" + (failure == null ? "" : ": " + failure));
+        }
+        return cp;
+    }
+
+    /**
      * Writes what is queued, publishes a final checkpoint and releases the log; when all of that went well, forces the
      * index files and marks them clean, so that the next open need not read every entry.
      */
@@ -639,6 +681,12 @@ public final class ReceiptLog implements AutoCloseable {
         }
         try {
             Checkpoint cp = checkpoint;
+            if (retiringTo != null && !writer.isAlive() && failure == null && (cp == null ? 0 : cp.size()) == tree.size()) {
+                long size = tree.size();
+                cp = Checkpoint.signFinal(key, size, tree.root(size), clock.instant(), retiringTo);
+                AtomicFiles.write(dir.resolve(CHECKPOINT), (cp.compact() + "\n").getBytes(StandardCharsets.US_ASCII), false, true);
+                checkpoint = cp;
+            }
             if (!writer.isAlive() && failure == null && cp != null && cp.size() == tree.size()) {
                 index.force();
                 AtomicFiles.write(dir.resolve(CLEAN), (fileSize + " " + tree.size() + " " + highestNumber + " " + otherRids.size() + "\n")

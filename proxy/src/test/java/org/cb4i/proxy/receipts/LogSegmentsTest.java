@@ -184,7 +184,7 @@ class LogSegmentsTest {
             Segments.Seal first = log.segments().list().get(0);
             assertThat(first.where()).isEqualTo(Segments.Where.ARCHIVED);
             assertThat(dir().resolve("segments").resolve(first.name() + ".log")).doesNotExist();
-            assertThat(archive().resolve(first.name() + ".log")).hasSize(first.bytes());
+            assertThat(archive().resolve(log.logId()).resolve(first.name() + ".log")).as("each log archives into a folder of its own").hasSize(first.bytes());
             assertThat(log.segments().list().get(1).where()).isEqualTo(Segments.Where.HOT);
             assertThat(log.segments().bytes()[1]).isEqualTo(first.bytes());
             assertThat(log.entry(0)).as("read from the archive").isEqualTo(entry(0));
@@ -329,13 +329,19 @@ class LogSegmentsTest {
             log.releaseNow();
             for (Segments.Seal seal : log.segments().list()) {
                 assertThat(seal.where()).isEqualTo(Segments.Where.ARCHIVED);
-                assertThat(archive().resolve(seal.name() + ".log")).hasSize(seal.bytes());
+                assertThat(archive().resolve(log.logId()).resolve(seal.name() + ".log")).hasSize(seal.bytes());
             }
             for (int i = 0; i < size + 40; i++) {
                 assertThat(log.entry(i)).isEqualTo(entry(i));
             }
         }
-        try (Stream<Path> a = Files.list(archive()); Stream<Path> h = Files.list(dir().resolve("segments"))) {
+        Path only;
+        try (Stream<Path> ids = Files.list(archive())) {
+            List<Path> folders = ids.toList();
+            assertThat(folders).as("one log, one archive folder").hasSize(1);
+            only = folders.get(0);
+        }
+        try (Stream<Path> a = Files.list(only); Stream<Path> h = Files.list(dir().resolve("segments"))) {
             assertThat(a).noneMatch(f -> f.toString().endsWith(".part"));
             assertThat(h).noneMatch(f -> f.toString().endsWith(".log"));
         }
