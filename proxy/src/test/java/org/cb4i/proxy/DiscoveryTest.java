@@ -62,6 +62,11 @@ class DiscoveryTest {
         assertThat(wk.get("signature_policy").textValue()).isEqualTo("per-request");
         TdmRep tdm = TdmRep.parse(new String(h.get("/.well-known/tdmrep.json").body()), "tdmrep.json");
         assertThat(tdm.ruleFor("/articles/a.html").orElseThrow().reservation()).isEqualTo(1);
+        // [DSC-7]: a reserved rule names the site's TDM policy, served as JSON-LD of TDMRep's ODRL profile.
+        assertThat(tdm.ruleFor("/articles/a.html").orElseThrow().policy()).hasValue(java.net.URI.create("https://news.example/.well-known/cb4i/tdm-policy.json"));
+        var policy = h.get("/.well-known/cb4i/tdm-policy.json");
+        assertThat(policy.headers().firstValue("Content-Type")).hasValue("application/ld+json");
+        assertThat(org.cb4i.sdk.terms.TdmPolicy.problems(Json.mapper().readTree(policy.body()))).isEmpty();
         assertThat(tdm.ruleFor("/free/a.html").orElseThrow().reservation()).isEqualTo(0);
     }
 

@@ -79,7 +79,9 @@ class EnforcementTest {
         JsonNode offer = problem(r).get("offer");
         assertThat(offer.get("issuers").get(0).get("token_endpoint").textValue()).isEqualTo("https://collective.example/token");
         assertThat(offer.get("usages").toString()).contains("ai-train");
-        assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("License realm=");
+        assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).as("RSL CAP: error= on every 402").isEqualTo("License realm=\"https://news.example\", error=\"invalid_request\"");
+        assertThat(r.headers().firstValue("tdm-reservation")).as("[DSC-7]").hasValue("1");
+        assertThat(r.headers().firstValue("tdm-policy")).hasValue("https://news.example/.well-known/cb4i/tdm-policy.json");
         h.origin.verify(0, getRequestedFor(urlEqualTo("/articles/a.html")));
     }
 

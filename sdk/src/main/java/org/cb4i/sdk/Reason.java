@@ -65,7 +65,7 @@ public enum Reason {
     // --- enforcement at the proxy [ENF-*]
     MALFORMED_REQUEST(400, null),
     AMBIGUOUS_PATH(400, null),
-    LICENSE_REQUIRED(402, null),
+    LICENSE_REQUIRED(402, "invalid_request"),
     PATH_DENIED(403, null),
     QUOTA_EXCEEDED(429, null),
     QUOTA_UNAVAILABLE(503, "server_error"),

@@ -28,4 +28,13 @@ class ReasonRegistryTest {
         }
         assertThat(Arrays.stream(Reason.values()).map(Enum::name).toList()).containsExactlyElementsOf(published);
     }
+
+    @Test
+    void everyReasonAnsweredWith401Or402_hasTheErrorRslCapRequires() {
+        for (Reason r : Reason.values()) {
+            if (r.httpStatus() == 401 || r.httpStatus() == 402) {
+                assertThat(r.authError()).as(r.name() + ": RSL CAP requires WWW-Authenticate: License error=… on 401 and 402").isNotNull();
+            }
+        }
+    }
 }

@@ -29,7 +29,7 @@ import org.cb4i.sdk.terms.UsageSignals;
  * The discovery documents the proxy serves for its site ([DSC-1] to [DSC-5]), answered before the policy so that
  * anyone can read the terms: {@code /robots.txt} (the origin's, with {@code License:} and {@code Content-Usage:}
  * lines added), {@code /license.xml} (RSL 1.0, generated from the policy), {@code /.well-known/cb4i} and
- * {@code /.well-known/tdmrep.json}.
+ * {@code /.well-known/tdmrep.json} with the TDM policy they point to ({@code /.well-known/cb4i/tdm-policy.json}, [DSC-7]).
  */
 public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
     private final HttpClient client;
@@ -53,6 +53,8 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
             case "/license.xml" -> send(req, 200, RslDocument.MEDIA_TYPE, rsl(st).toXml());
             case "/.well-known/cb4i" -> send(req, 200, "application/json", Json.writePretty(wellKnown(st)));
             case "/.well-known/tdmrep.json" -> send(req, 200, "application/json", tdmRep(st).toJson());
+            case org.cb4i.sdk.terms.TdmPolicy.PATH -> send(req, 200, org.cb4i.sdk.terms.TdmPolicy.MEDIA_TYPE, org.cb4i.sdk.terms.TdmPolicy.forSite(
+                    stripSlash(st.config().publisher().toString()), URI.create(stripSlash(st.config().publisher().toString()) + "/license.xml")));
             default -> {
                 return false;
             }
@@ -135,7 +137,7 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
 
     static TdmRep tdmRep(SiteState st) {
         List<TdmRep.Rule> rules = new ArrayList<>();
-        URI policy = URI.create(stripSlash(st.config().publisher().toString()) + "/license.xml");
+        URI policy = URI.create(st.tdmPolicy); // [DSC-7]: the TDMRep policy, which points to the license in turn
         List<ProxyConfig.PathRule> byLength = new ArrayList<>(st.config().paths());
         byLength.sort((a, b) -> Integer.compare(b.match().specificity(), a.match().specificity()));
         for (ProxyConfig.PathRule r : byLength) {

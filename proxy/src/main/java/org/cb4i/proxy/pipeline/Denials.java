@@ -11,13 +11,14 @@ import org.cb4i.sdk.json.Json;
 /**
  * Writes denials ([ENF-3], [ENF-4]): the status of the reason, an RFC 9457 {@code application/problem+json} body
  * whose {@code reason} is the stable code, {@code Link rel="license"}, {@code WWW-Authenticate: License} (RSL CAP)
- * with the reason's {@code error} when it is about the credentials, {@code Retry-After} for quotas, and
- * {@code Cache-Control: no-store}. The detail never contains a stack trace or an internal address.
+ * with the reason's {@code error} when it is about the credentials (always on 401 and 402), {@code Retry-After} for
+ * quotas, {@code Cache-Control: no-store}, and on a reserved path TDMRep's {@code tdm-reservation} and
+ * {@code tdm-policy} ([DSC-7]). The detail never contains a stack trace or an internal address.
  */
 final class Denials {
     private Denials() {}
 
-    static void send(HttpServerResponse resp, boolean http2, SiteState st, Reason reason, String detail, OptionalLong retryAfter) {
+    static void send(HttpServerResponse resp, boolean http2, SiteState st, Reason reason, String detail, OptionalLong retryAfter, boolean reserved) {
         if (resp.headWritten() || resp.ended()) {
             return;
         }
@@ -44,8 +45,9 @@ final class Denials {
             String realm = "realm=\"" + st.publisherOrigin + "\"";
             if (reason.authError() != null) {
                 resp.putHeader("WWW-Authenticate", "License " + realm + ", error=\"" + reason.authError() + "\"");
-            } else if (reason == Reason.LICENSE_REQUIRED) {
-                resp.putHeader("WWW-Authenticate", "License " + realm);
+            }
+            if (reserved) {
+                st.tdmHeaders(resp.headers());
             }
         }
         retryAfter.ifPresent(s -> resp.putHeader("Retry-After", Long.toString(s)));

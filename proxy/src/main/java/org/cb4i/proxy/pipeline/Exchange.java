@@ -18,6 +18,8 @@ final class Exchange {
     Reason reason;
     String licensee;
     String jti;
+    /** The path's rule reserves TDM rights (not open): responses say so, with the site's TDM policy ([DSC-7]). */
+    boolean reserved;
 
     Exchange(HttpServerRequest req, SiteState st, ProxyShared shared) {
         this.req = req;
@@ -34,7 +36,7 @@ final class Exchange {
         outcome = Outcome.DENIED;
         reason = r;
         req.resume();
-        Denials.send(req.response(), req.version() == io.vertx.core.http.HttpVersion.HTTP_2, st, r, detail, retryAfter);
+        Denials.send(req.response(), req.version() == io.vertx.core.http.HttpVersion.HTTP_2, st, r, detail, retryAfter, reserved);
         done(req.response().getStatusCode(), 0);
     }
 

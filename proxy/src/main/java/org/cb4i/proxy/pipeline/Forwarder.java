@@ -157,6 +157,9 @@ final class Forwarder {
         }
         resp.headers().add("Link", st.licenseLink);
         st.config.contentUsage().ifPresent(cu -> resp.headers().set("Content-Usage", cu));
+        if (ctx.reserved) {
+            st.tdmHeaders(resp.headers());
+        }
         if (lic != null) {
             resp.headers().set("CB4I-Receipt", "log=\"" + shared.log().logId() + "\", rid=\"" + lic.rid() + "\"");
             String cc = cresp.headers().get(HttpHeaderNames.CACHE_CONTROL);

@@ -83,6 +83,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             }
         }
         ProxyConfig.PathRule rule = x.st.policy.match(target.pathAndQuery());
+        x.reserved = rule.access() != ProxyConfig.Access.OPEN;
         switch (rule.access()) {
             case DENY -> x.deny(Reason.PATH_DENIED, "this site does not serve " + target.path() + " to anyone");
             case OPEN -> {

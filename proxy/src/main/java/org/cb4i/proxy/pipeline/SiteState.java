@@ -41,6 +41,8 @@ public final class SiteState {
     /** The publisher origin as license {@code paths} compare it ([TOK-9]). */
     final String normalisedOrigin;
     final String licenseLink;
+    /** The site's TDM policy ([DSC-7]), which reserved paths name in {@code tdm-policy}. */
+    public final String tdmPolicy;
     /** The usages the licensed paths offer, as sorted tokens (the 402 offer lists them). */
     final List<String> offeredUsages;
 
@@ -61,6 +63,7 @@ public final class SiteState {
         this.publisherOrigin = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         this.normalisedOrigin = org.cb4i.sdk.token.PathScope.normaliseOrigin(publisherOrigin);
         this.licenseLink = "<" + publisherOrigin + "/license.xml>; rel=\"license\"; type=\"application/rsl+xml\"";
+        this.tdmPolicy = publisherOrigin + org.cb4i.sdk.terms.TdmPolicy.PATH;
         Set<Usage> offered = new LinkedHashSet<>();
         config.paths().stream().filter(r -> r.access() == ProxyConfig.Access.LICENSED).forEach(r -> offered.addAll(r.usages()));
         this.offeredUsages = offered.stream().map(Usage::token).sorted().toList();
@@ -179,5 +182,11 @@ public final class SiteState {
     /** Fetches a status list this site uses again now (its issuer announced a change, [STS-8]); blocks. */
     public boolean refreshStatusList(java.net.URI uri) {
         return status.refreshNow(uri);
+    }
+
+    /** Adds TDMRep's headers of a reserved resource ([DSC-7]): rights reserved, and where the site's policy is. */
+    void tdmHeaders(io.vertx.core.MultiMap headers) {
+        headers.set("tdm-reservation", "1");
+        headers.set("tdm-policy", tdmPolicy);
     }
 }

@@ -46,8 +46,9 @@ public final class EnforcementChecks {
                 String m = mark();
                 HttpExchange.Response r = bed.send(bed.request("GET", "/licensed/" + m).header("User-Agent", ua));
                 JsonNode p = denied(r, "LICENSE_REQUIRED");
-                that(r.header("WWW-Authenticate").orElse("").matches("(?i)^License\\b.*realm=.*"),
-                        "a 402 carries WWW-Authenticate: License realm=\"…\"; got " + r.header("WWW-Authenticate") + " for " + ua);
+                that(r.header("WWW-Authenticate").orElse("").matches("(?i)^License\\b.*realm=.*error=\"invalid_request\".*"),
+                        "a 402 carries WWW-Authenticate: License realm=\"…\", error=\"invalid_request\" (RSL CAP); got " + r.header("WWW-Authenticate")
+                                + " for " + ua);
                 JsonNode offer = p.path("offer");
                 that(offer.isObject(), "the 402 problem has no offer: " + p);
                 that(offer.toString().contains(Profile.TOKEN_ENDPOINT), "the offer names the issuer's token endpoint " + Profile.TOKEN_ENDPOINT + ": " + offer);
@@ -55,6 +56,36 @@ public final class EnforcementChecks {
                 that(offer.toString().contains("license"), "the offer names the license document: " + offer);
                 notForwarded(bed, m);
             }
+        }));
+        c.add(new Check("reserved paths answer tdm-reservation: 1 and a tdm-policy of TDMRep's ODRL profile; open paths neither", List.of("DSC-7",
+                "DSC-6"), bed -> {
+            HttpExchange.Response human = bed.send(bed.humanGet("/licensed/" + mark()));
+            served(human);
+            HttpExchange.Response offer = bed.send(bed.crawlerGet("/licensed/" + mark()));
+            denied(offer, "LICENSE_REQUIRED");
+            String policy = human.header("tdm-policy").orElse("");
+            for (HttpExchange.Response r : List.of(human, offer)) {
+                that("1".equals(r.header("tdm-reservation").orElse("")), "a reserved path's response carries tdm-reservation: 1; got "
+                        + r.header("tdm-reservation") + " on " + r.request());
+                that(!policy.isEmpty() && policy.equals(r.header("tdm-policy").orElse("")), "a reserved path's responses name one tdm-policy; got "
+                        + r.header("tdm-policy") + " on " + r.request());
+            }
+            HttpExchange.Response open = bed.send(bed.crawlerGet("/open/" + mark()));
+            served(open);
+            that(open.header("tdm-reservation").isEmpty() && open.header("tdm-policy").isEmpty(), "an open path reserves nothing; got tdm-reservation "
+                    + open.header("tdm-reservation"));
+            java.net.URI u = java.net.URI.create(policy);
+            HttpExchange.Response doc = bed.send(bed.request("GET", u.getRawPath()));
+            that(doc.status() == 200 && doc.header("Content-Type").orElse("").matches("application/(ld\\+)?json.*"), "the TDM policy " + policy
+                    + " is served as application/ld+json; got " + doc);
+            List<String> problems = org.cb4i.sdk.terms.TdmPolicy.problems(Testbed.JSON.readTree(doc.body()));
+            that(problems.isEmpty(), "the TDM policy does not follow TDMRep's ODRL profile: " + problems);
+            JsonNode rules = Testbed.JSON.readTree(bed.send(bed.request("GET", "/.well-known/tdmrep.json")).body());
+            boolean named = false;
+            for (JsonNode rule : rules) {
+                named |= rule.path("tdm-reservation").asInt() == 1 && policy.equals(rule.path("tdm-policy").asText());
+            }
+            that(named, "tdmrep.json's reserved rules name the same tdm-policy " + policy + ": " + rules);
         }));
         c.add(new Check("a signed request without a license gets 402 even with a browser's user agent", List.of("ENF-2"), bed -> {
             HttpExchange.Request r = bed.sign(bed.humanGet("/licensed/" + mark()), bed.crawler, "@authority");
