@@ -79,8 +79,26 @@ final class VerifyCommand implements Callable<Integer> {
     boolean privateFetch;
 
     @Option(names = "--croissant", description = "Also write the verified provenance beside the manifest: verification.jsonl (one line per "
-            + "record) and croissant.json (Croissant 1.1 metadata describing the dataset's files and the records' provenance fields).")
+            + "record) and croissant.json (Croissant 1.1 metadata describing the dataset's files and the records' provenance fields). Needs "
+            + "--dataset-name, --dataset-url, --dataset-license and --dataset-creator: what a crawl cannot know of the dataset is never invented.")
     boolean croissant;
+
+    @Option(names = "--dataset-name", paramLabel = "TEXT", description = "With --croissant: the dataset's name.")
+    String datasetName;
+
+    @Option(names = "--dataset-url", paramLabel = "URL", description = "With --croissant: the dataset's web page (an http or https URL).")
+    String datasetUrl;
+
+    @Option(names = "--dataset-license", paramLabel = "URL|NAME", description = "With --croissant: the dataset's license, best the URL of a "
+            + "known one (e.g. https://spdx.org/licenses/CC-BY-4.0.html).")
+    String datasetLicense;
+
+    @Option(names = "--dataset-creator", paramLabel = "NAME|URL", description = "With --croissant: who made the dataset (repeat for several).")
+    List<String> datasetCreators = new ArrayList<>();
+
+    @Option(names = "--dataset-published", paramLabel = "DATE", description = "With --croissant: when the dataset was published (YYYY-MM-DD "
+            + "or an instant; default: when its manifest was written).")
+    String datasetPublished;
 
     @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE", description = "local (default: this machine's cores) or spark "
             + "(Apache Spark: the records judged on its partitions, the same reports; ./cb4i runs it with the verifier-spark module).")
@@ -116,6 +134,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(manifest)) {
             throw new java.nio.file.NoSuchFileException(manifest.toString(), null, "no manifest (a dataset folder holds manifest.jsonl)");
         }
+        Optional<Croissant.About> about = croissant ? Optional.of(about(manifest)) : Optional.empty();
         TrustStore store = TrustStore.read(trust);
         Usage u = usage != null ? parseUsage(usage) : declaredUsage(manifest);
         if (online && offline) {
@@ -184,7 +203,7 @@ final class VerifyCommand implements Callable<Integer> {
                 try (var ws = Files.newDirectoryStream(dir, "*.warc.gz")) {
                     ws.forEach(files::add);
                 }
-                var doc = Croissant.document(dir.getFileName().toString(), u.token(), s, dir, files, java.time.Instant.now());
+                var doc = Croissant.document(about.orElseThrow(), u.token(), s, dir, files, manifestCreated(manifest));
                 AtomicFiles.write(dir.resolve("croissant.json"), (Json.writePretty(doc) + "\n").getBytes(StandardCharsets.UTF_8), false, true);
                 spec.commandLine().getErr().println("provenance: " + lines + " and " + dir.resolve("croissant.json") + " (Croissant 1.1)");
             }
@@ -229,6 +248,65 @@ final class VerifyCommand implements Callable<Integer> {
     private static Usage parseUsage(String token) {
         return Usage.parse(token).orElseThrow(() -> new IllegalArgumentException("--usage: unknown usage \"" + token
                 + "\"; use all, ai-all, ai-train, ai-input, ai-index or search"));
+    }
+
+    /**
+     * What {@code --croissant} needs and a crawl cannot know, from the options; refused, naming each one missing or
+     * unusable, before anything is verified.
+     */
+    private Croissant.About about(Path manifest) throws IOException {
+        List<String> missing = new ArrayList<>();
+        if (datasetName == null || datasetName.isBlank()) {
+            missing.add("--dataset-name");
+        }
+        if (datasetUrl == null || datasetUrl.isBlank()) {
+            missing.add("--dataset-url");
+        }
+        if (datasetLicense == null || datasetLicense.isBlank()) {
+            missing.add("--dataset-license");
+        }
+        if (datasetCreators.stream().allMatch(String::isBlank)) {
+            missing.add("--dataset-creator");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("--croissant: Croissant 1.1 requires the dataset's name, url, license and creator, which a crawl cannot "
+                    + "know; give " + String.join(", ", missing));
+        }
+        URI url;
+        try {
+            url = new URI(datasetUrl.strip());
+        } catch (java.net.URISyntaxException e) {
+            url = null;
+        }
+        if (url == null || !url.isAbsolute() || !("https".equals(url.getScheme()) || "http".equals(url.getScheme())) || url.getHost() == null) {
+            throw new IllegalArgumentException("--dataset-url: expected the dataset's web page as an http or https URL; found \"" + datasetUrl + "\"");
+        }
+        java.time.Instant published;
+        if (datasetPublished == null) {
+            published = manifestCreated(manifest);
+        } else {
+            try {
+                published = datasetPublished.length() == 10 ? java.time.LocalDate.parse(datasetPublished).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                        : java.time.Instant.parse(datasetPublished);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("--dataset-published: expected YYYY-MM-DD or an instant such as 2026-12-01T00:00:00Z; found \""
+                        + datasetPublished + "\"");
+            }
+        }
+        return new Croissant.About(datasetName.strip(), url.toString(), datasetLicense.strip(), datasetCreators.stream().map(String::strip)
+                .filter(c -> !c.isEmpty()).toList(), published);
+    }
+
+    /** When the manifest says the dataset was made ({@code created} of its header line). */
+    private static java.time.Instant manifestCreated(Path manifest) throws IOException {
+        try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            var header = Json.readObject(first == null ? "" : first, manifest + ":1", Reason.MALFORMED_JSON);
+            if (!header.path("created").isIntegralNumber()) {
+                throw new MalformedInputException(Reason.MALFORMED_JSON, manifest + ":1: the header has no created time (NumericDate)");
+            }
+            return java.time.Instant.ofEpochSecond(header.get("created").longValue());
+        }
     }
 
     private static Usage declaredUsage(Path manifest) throws IOException {

@@ -246,6 +246,19 @@ class CollectiveProcessTest {
         }
         assertThat(urls).hasSize(10);
         assertThat(proven).as("the licensed pages (all but /free/) carry proven receipts").isEqualTo(8);
+        // [DST-3] The WARC as others read it, killed and resumed: npm warcio parses it, the digests are computed again in
+        // node, every response names its request, and no license token is in it (request credentials are redacted).
+        JoseInteropTest.needsNodeAndJose();
+        assertThat(JoseInteropTest.INTEROP.resolve("node_modules/warcio")).as("npm ci in " + JoseInteropTest.INTEROP).isDirectory();
+        List<String> check = new java.util.ArrayList<>(List.of("node", JoseInteropTest.INTEROP.resolve("check-warc.mjs").toString(),
+                crawl.resolve("data.warc.gz").toString()));
+        header.get("licenses").forEach(t -> check.addAll(List.of("--secret", t.asText())));
+        JoseInteropTest.Result warcio = JoseInteropTest.run(check, null);
+        assertThat(warcio.exit()).as(warcio.out() + warcio.err()).isZero();
+        JsonNode read = Json.mapper().readTree(warcio.out());
+        assertThat(read.get("warcinfo").asInt()).isEqualTo(1);
+        assertThat(read.get("response").asInt()).isEqualTo(10);
+        assertThat(read.get("request").asInt()).isEqualTo(10);
 
         // The dataset verifies against a trust store of the collective and the two sites' logs.
         Path trust = dir.resolve("trust.json");
@@ -275,6 +288,30 @@ class CollectiveProcessTest {
         Run online = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--online", "--fetch-from-private-addresses", "--format", "json");
         assertThat(Json.mapper().readTree(online.out()).get("summary").get("verified").asInt()).as(online.out()).isEqualTo(8);
         assertThat(online.out()).as("the issuer's history confirms the status at fetch time [STS-7]").contains("STATUS_AT_FETCH_CONFIRMED");
+        // Croissant 1.1 as others read it: refused without what a crawl cannot know, then expanded by npm jsonld, every
+        // term checked against the Croissant 1.1 / schema.org IRIs; a term nobody defined is caught.
+        Run bare = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--croissant");
+        assertThat(bare.exit()).isEqualTo(2);
+        assertThat(bare.err()).contains("--dataset-name, --dataset-url, --dataset-license, --dataset-creator");
+        assertThat(crawl.resolve("croissant.json")).as("nothing written when refused").doesNotExist();
+        Run badUrl = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--croissant", "--dataset-name", "n", "--dataset-url", "data.example",
+                "--dataset-license", "CC-BY-4.0", "--dataset-creator", "Lab");
+        assertThat(badUrl.err()).contains("--dataset-url: expected the dataset's web page as an http or https URL; found \"data.example\"");
+        Run croissant = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--croissant", "--dataset-name", "two member sites",
+                "--dataset-url", "https://data.example/two-sites", "--dataset-license", "https://spdx.org/licenses/CC-BY-4.0.html", "--dataset-creator",
+                "Crawler Co", "--dataset-creator", "https://crawler.example");
+        assertThat(croissant.err()).contains("croissant.json (Croissant 1.1)");
+        JoseInteropTest.Result expanded = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("check-croissant.mjs").toString(),
+                crawl.resolve("croissant.json").toString()), null);
+        assertThat(expanded.exit()).as(expanded.out() + expanded.err()).isZero();
+        JsonNode doc = Json.mapper().readTree(crawl.resolve("croissant.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("liscense", "a typo nobody defined");
+        Path typo = Files.writeString(dir.resolve("typo.croissant.json"), Json.write(doc));
+        JoseInteropTest.Result typoFound = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("check-croissant.mjs").toString(),
+                typo.toString()), null);
+        assertThat(typoFound.exit()).isEqualTo(1);
+        assertThat(typoFound.out()).contains("unknown property http://schema.org/liscense");
+        assertThat(Files.readAllLines(crawl.resolve("verification.jsonl"))).hasSize(10).anySatisfy(l -> assertThat(l).contains("\"reasons\":\"NO_RECEIPT"));
         Path alone = Files.createDirectories(dir.resolve("manifest-alone")).resolve("manifest.jsonl");
         Files.copy(crawl.resolve("manifest.jsonl"), alone);
         Run noContent = cb4i("verify", alone.toString(), "--trust", trust.toString(), "--format", "json");

@@ -127,6 +127,68 @@ class WarcContentTest {
         assertThat(s.header()).as("the manifest's places were taken: the files were not read through").isEmpty();
     }
 
+    /** A gzip member holding {@code r}, written by jwarc. */
+    static byte[] member(org.netpreserve.jwarc.WarcRecord r) throws IOException {
+        Path tmp = Files.createTempFile("member", ".warc.gz");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            new WarcWriter(ch, WarcCompression.GZIP).write(r);
+        }
+        byte[] out = Files.readAllBytes(tmp);
+        Files.delete(tmp);
+        return out;
+    }
+
+    /**
+     * Lays the WARC out as the crawler writes it ([DST-3]): a warcinfo record first and a request record before each
+     * response; with {@code stray}, an extra response no line names after the first request. The manifest's places move.
+     */
+    void crawlerLayout(boolean stray) throws Exception {
+        List<byte[]> parts = new ArrayList<>();
+        parts.add(member(new org.netpreserve.jwarc.Warcinfo.Builder().filename("data.warc.gz").fields(java.util.Map.of("software", List.of("test")))
+                .build()));
+        long at = parts.get(0).length;
+        for (int i = 0; i < RECORDS; i++) {
+            String url = records.get(i).get("url").asText();
+            byte[] req = member(new org.netpreserve.jwarc.WarcRequest.Builder(url).body(new org.netpreserve.jwarc.HttpRequest.Builder("GET",
+                    "/articles/" + i).build()).build());
+            parts.add(req);
+            at += req.length;
+            if (stray && i == 0) {
+                byte[] extra = member(new WarcResponse.Builder(url + "?stray").body(new HttpResponse.Builder(200, "OK")
+                        .body(MediaType.parse("text/plain"), "unnamed".getBytes(StandardCharsets.UTF_8)).build()).build());
+                parts.add(extra);
+                at += extra.length;
+            }
+            ((ObjectNode) records.get(i).get("warc")).put("offset", at);
+            parts.add(members.get(i));
+            at += members.get(i).length;
+        }
+        writeWarc(parts);
+        StringBuilder m = new StringBuilder(Json.write(fx.header(StatusValue.VALID, fx.t0))).append('\n');
+        records.forEach(r -> m.append(Json.write(r)).append('\n'));
+        Files.writeString(dir.resolve("manifest.jsonl"), m);
+    }
+
+    @Test
+    void warcinfoAndRequestRecordsBetweenTheNamedResponses_keepTheManifestsPlaces() throws Exception { // [VER-8] [DST-3]
+        crawlerLayout(false);
+        List<RecordResult> out = new ArrayList<>();
+        DatasetVerifier.Summary s = verify(out);
+        assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
+        assertThat(s.unnamedWarcRecords()).isZero();
+        assertThat(s.header()).as("the gaps hold no response: the places were taken, the files not read through").isEmpty();
+    }
+
+    @Test
+    void aResponseNoLineNames_inAGap_makesTheFilesReadThrough_andIsCounted() throws Exception { // [VER-8]
+        crawlerLayout(true);
+        List<RecordResult> out = new ArrayList<>();
+        DatasetVerifier.Summary s = verify(out);
+        assertThat(s.verified()).as(out.toString()).isEqualTo(RECORDS);
+        assertThat(s.unnamedWarcRecords()).as("the stray response is found and reported").isEqualTo(1);
+        assertThat(s.header()).anySatisfy(f -> assertThat(f.code()).isEqualTo("WARC_READ_THROUGH"));
+    }
+
     @Test
     void reCompressedMembers_verifyAsBefore_notTamperedByTheDigestOfNothing() throws Exception { // [VER-8]
         List<byte[]> re = new ArrayList<>();

@@ -22,8 +22,9 @@ import org.netpreserve.jwarc.WarcWriter;
 
 /**
  * What a crawl has completed, kept so that a crawl killed at any moment leaves a readable dataset and resumes where
- * it stopped: {@code data.warc.gz} (one gzip member per record) and {@code records.jsonl} (one line per URL
- * finished, written after its WARC record). On reopening, a torn last line is dropped and the WARC is cut back to
+ * it stopped: {@code data.warc.gz} (WARC 1.1, one gzip member per record: a warcinfo record, then a request and a response
+ * record for every page kept, {@link WarcRecords}) and {@code records.jsonl} (one line per URL finished, written after
+ * its WARC records). On reopening, a torn last line is dropped and the WARC is cut back to
  * the end of the last record a line names, so the two always agree.
  *
  * <p>A journal line is the URL's manifest record ({@link ManifestRecord}, without its id) with what only a resumed
@@ -58,8 +59,8 @@ final class CrawlJournal implements AutoCloseable {
         this.done = done;
     }
 
-    /** Opens (or resumes) the journal in {@code dir}. */
-    static CrawlJournal open(Path dir) throws IOException {
+    /** Opens (or resumes) the journal in {@code dir}; a new WARC file's warcinfo record is dated {@code now}. */
+    static CrawlJournal open(Path dir, java.time.Instant now) throws IOException {
         Files.createDirectories(dir);
         Path recordsFile = dir.resolve(RECORDS);
         List<Line> done = new ArrayList<>();
@@ -98,7 +99,12 @@ final class CrawlJournal implements AutoCloseable {
             w.truncate(warcEnd);
         }
         w.position(warcEnd);
-        return new CrawlJournal(w, new WarcWriter(w, WarcCompression.GZIP), rec, done);
+        WarcWriter writer = new WarcWriter(w, WarcCompression.GZIP);
+        if (warcEnd == 0) {
+            // [DST-3]: a WARC file opens with its warcinfo record (written again when a crawl resumes with nothing kept).
+            writer.write(WarcRecords.info(WARC, now, Crawler.PRODUCT + "/0.1"));
+        }
+        return new CrawlJournal(w, writer, rec, done);
     }
 
     /** The lines of URLs finished in earlier runs. */
@@ -106,11 +112,15 @@ final class CrawlJournal implements AutoCloseable {
         return done;
     }
 
-    /** Writes a WARC record and returns where it is. */
-    ManifestRecord.Warc writeWarc(WarcRecord record) throws IOException {
+    /**
+     * Writes a fetch's request record and then its response record ([DST-3]) and returns where the response is: a line
+     * names its response, and the request before it is within what the line's end keeps on a resume.
+     */
+    ManifestRecord.Warc writeExchange(WarcRecord request, WarcRecord response) throws IOException {
+        warc.write(request);
         long offset = warcChannel.position();
-        warc.write(record);
-        return new ManifestRecord.Warc(WARC, offset, warcChannel.position() - offset, java.util.Optional.of(record.id().toString()));
+        warc.write(response);
+        return new ManifestRecord.Warc(WARC, offset, warcChannel.position() - offset, java.util.Optional.of(response.id().toString()));
     }
 
     /** Appends a finished URL's line (after its WARC record, if any), durably. */

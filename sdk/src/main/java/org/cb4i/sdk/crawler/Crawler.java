@@ -45,7 +45,7 @@ import org.cb4i.sdk.token.PathScope;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.netpreserve.jwarc.MediaType;
+import org.netpreserve.jwarc.WarcRequest;
 import org.netpreserve.jwarc.WarcResponse;
 
 /**
@@ -143,7 +143,7 @@ public final class Crawler {
         renewToken();
         ArrayDeque<Pending> frontier = new ArrayDeque<>();
         Set<String> seen = new HashSet<>();
-        try (CrawlJournal journal = CrawlJournal.open(s.out())) {
+        try (CrawlJournal journal = CrawlJournal.open(s.out(), s.clock().instant())) {
             for (CrawlJournal.Line line : journal.done()) {
                 seen.add(line.record().url());
                 count(counts, line.record());
@@ -399,18 +399,15 @@ public final class Crawler {
                 links.add(target.toString());
             }
         }
-        org.netpreserve.jwarc.HttpResponse.Builder hb = new org.netpreserve.jwarc.HttpResponse.Builder(status, "OK");
-        resp.headers().map().forEach((k, vs) -> {
-            if (!k.startsWith(":")) {
-                vs.forEach(v -> hb.addHeader(k, v));
-            }
-        });
-        hb.body(MediaType.parse(contentType.isBlank() ? "application/octet-stream" : contentType), body);
-        WarcResponse.Builder wb = new WarcResponse.Builder(url).date(at).body(hb.build());
+        // [DST-2] [DST-3]: the request (its credentials redacted), then the response that names it.
+        List<Map.Entry<String, String>> sent = new ArrayList<>();
+        req.headers().map().forEach((k, vs) -> vs.forEach(v -> sent.add(Map.entry(k, v))));
+        WarcRequest request = WarcRecords.request(url, at, sent);
+        WarcResponse.Builder wb = WarcRecords.response(url, at, status, resp.headers().map(), contentType, body, request.id());
         receipt.ifPresent(r -> wb.addHeader("WARC-Cb4i-Receipt", r));
         wb.addHeader("WARC-Cb4i-License", claims.id());
         wb.addHeader("WARC-Cb4i-Bytes-Sha256", line.bytesSha256().orElseThrow());
-        line.warc(journal.writeWarc(wb.build()));
+        line.warc(journal.writeExchange(request, wb.build()));
         return new CrawlJournal.Line(line.build(), links, notes);
     }
 

@@ -17,13 +17,32 @@ import org.cb4i.verifier.RecordResult;
 import org.cb4i.verifier.Status;
 
 /**
- * Exports verified provenance as Croissant 1.1 metadata, so that it travels with the dataset: the manifest, the WARC
- * and the verification results ({@code verification.jsonl}, one line per record) as file objects with their
- * SHA-256, and a record set whose fields (URL, fetch time, content digest, publisher, collective, license, status)
- * are read from the verification results by JSON path.
+ * Exports verified provenance as Croissant 1.1 metadata, so that it travels with the dataset: every property the
+ * Croissant 1.1 specification requires of a dataset ({@code name}, {@code description}, {@code license}, {@code url},
+ * {@code creator}, {@code datePublished}, {@code conformsTo}) and some it recommends ({@code keywords},
+ * {@code dateCreated}), under its recommended JSON-LD context; the manifest, the WARC and the verification results
+ * ({@code verification.jsonl}, one line per record) as file objects with their SHA-256; and a record set whose fields
+ * (URL, fetch time, content digest, publisher, collective, license, verdict and its reasons) are read from the
+ * verification results by JSON path. What a crawl cannot know of the dataset ({@link About}) is given, never invented.
  */
 public final class Croissant {
     private Croissant() {}
+
+    /** The Croissant 1.1 version IRI a document conforms to. */
+    public static final String CONFORMS_TO = "http://mlcommons.org/croissant/1.1";
+
+    /**
+     * What a crawl cannot know of the dataset it made, and must be told.
+     *
+     * @param license a license's URL (Croissant recommends an SPDX license URL) or name
+     * @param creators people or organisations, each a name or a URL
+     * @param published when the dataset was published
+     */
+    public record About(String name, String url, String license, List<String> creators, Instant published) {
+        public About {
+            creators = List.copyOf(creators);
+        }
+    }
 
     /** One line of {@code verification.jsonl}. */
     public static ObjectNode line(RecordResult r) {
@@ -36,6 +55,7 @@ public final class Croissant {
         o.put("collective", r.collective().orElse(""));
         o.put("license", r.license().orElse(""));
         o.put("status", r.status().name());
+        o.put("reasons", String.join(" ", r.findings().stream().map(f -> f.code()).distinct().toList()));
         return o;
     }
 
@@ -44,23 +64,38 @@ public final class Croissant {
      *
      * @param files the dataset's files (manifest, WARC, verification results), by path relative to the document
      */
-    public static ObjectNode document(String name, String usage, DatasetVerifier.Summary s, Path base, List<Path> files, Instant created)
+    public static ObjectNode document(About about, String usage, DatasetVerifier.Summary s, Path base, List<Path> files, Instant created)
             throws IOException {
         ObjectNode d = Json.mapper().createObjectNode();
+        // Croissant 1.1's recommended context (its appendix 1), as it is.
         ObjectNode ctx = d.putObject("@context");
         ctx.put("@language", "en");
-        ctx.put("@vocab", "https://schema.org/");
-        ctx.put("sc", "https://schema.org/");
+        ctx.put("@vocab", "http://schema.org/");
+        ctx.put("sc", "http://schema.org/");
         ctx.put("cr", "http://mlcommons.org/croissant/");
+        ctx.put("rai", "http://mlcommons.org/croissant/RAI/");
         ctx.put("dct", "http://purl.org/dc/terms/");
-        for (String k : List.of("citeAs", "column", "extract", "field", "fileObject", "fileSet", "format", "includes", "jsonPath", "key",
-                "recordSet", "references", "source", "subField", "transform", "dataType")) {
+        for (String k : List.of("annotation", "arrayShape", "citeAs", "column", "containedIn", "equivalentProperty", "excludes", "extract", "field",
+                "fileProperty", "fileObject", "fileSet", "format", "includes", "isArray", "isLiveDataset", "jsonPath", "key", "md5", "parentField",
+                "recordSet", "references", "regex", "readLines", "sdVersion", "separator", "source", "subField", "transform", "unArchive", "value")) {
             ctx.put(k, "cr:" + k);
         }
         ctx.put("conformsTo", "dct:conformsTo");
+        ctx.putObject("data").put("@id", "cr:data").put("@type", "@json");
+        ctx.putObject("dataType").put("@id", "cr:dataType").put("@type", "@vocab");
+        ctx.putObject("examples").put("@id", "cr:examples").put("@type", "@json");
         d.put("@type", "sc:Dataset");
-        d.put("conformsTo", "http://mlcommons.org/croissant/1.1");
-        d.put("name", name);
+        d.put("conformsTo", CONFORMS_TO);
+        d.put("name", about.name());
+        d.put("url", about.url());
+        d.put("license", about.license());
+        ArrayNode creators = d.putArray("creator");
+        for (String c : about.creators()) {
+            ObjectNode o = creators.addObject();
+            o.put("@type", "sc:Organization");
+            o.put(c.startsWith("https://") || c.startsWith("http://") ? "url" : "name", c);
+        }
+        d.put("datePublished", about.published().toString());
         d.put("description", "A web crawl made under cb4i licenses, verified record by record: " + s.verified() + " of " + s.records()
                 + " records verified for " + usage + " (" + String.join(", ", s.byStatus().entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey()).toList()) + ").");
@@ -92,6 +127,7 @@ public final class Croissant {
         field(fields, "license", "sc:Text", "The license's id (jti).");
         field(fields, "status", "sc:Text", "The verifier's verdict: " + String.join(", ", java.util.Arrays.stream(Status.values()).map(Enum::name).toList())
                 + ".");
+        field(fields, "reasons", "sc:Text", "Why, when the record is not VERIFIED: the findings' codes (SPEC.md section 14), separated by spaces.");
         for (var f : fields) {
             ObjectNode src = ((ObjectNode) f).putObject("source");
             src.putObject("fileObject").put("@id", "verification.jsonl");

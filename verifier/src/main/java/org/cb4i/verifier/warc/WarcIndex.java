@@ -182,8 +182,10 @@ public final class WarcIndex implements Closeable {
     /**
      * The index the manifest vouches for, without reading the files through: when the places its lines give cover
      * every byte of every WARC file of the dataset (sorted by offset, each starting where the one before ends, from 0 to
-     * the end of the file), no id is named twice, and the record at each place has the id named (its header is read,
-     * on {@code pool}). Then every record of the files is named exactly once, so none is a duplicate and none unnamed;
+     * the end of the file) but for records that are not responses between them (a crawl's warcinfo and request
+     * records, [DST-3]: each gap is read, and must be such records end to end, none with a named id), no id is named
+     * twice, and the record at each place has the id named (its header is read, on {@code pool}). Then every response
+     * record of the files is named exactly once, so none is a duplicate and none unnamed;
      * when a record is read, its id is compared in full and nothing else may follow it in its place. This is the case
      * of a dataset as the crawler wrote it, and costs a header read a record instead of inflating every file. Empty
      * when it does not hold (a re-packed, reordered or concatenated file, a line without an id or length): then
@@ -200,23 +202,37 @@ public final class WarcIndex implements Closeable {
         long[] lengths = places.lengths.a;
         long expect = 0;
         int file = 0;
+        List<long[]> gaps = new ArrayList<>(); // {file, from, to}: bytes no line names, to be read
         for (int k = 0; k < n; k++) {
             int f = (int) (where[k] >>> OFFSET_BITS);
             long off = where[k] & OFFSET_MASK;
             if (f != file) {
-                if (f != file + 1 || expect != Files.size(files.get(file))) {
-                    return Optional.empty(); // a file not covered to its end, or one no line names
+                if (f != file + 1) {
+                    return Optional.empty(); // a file no line names
+                }
+                long size = Files.size(files.get(file));
+                if (expect > size) {
+                    return Optional.empty();
+                }
+                if (expect < size) {
+                    gaps.add(new long[] {file, expect, size});
                 }
                 file = f;
                 expect = 0;
             }
-            if (off != expect) {
-                return Optional.empty();
+            if (off < expect) {
+                return Optional.empty(); // places that overlap
+            }
+            if (off > expect) {
+                gaps.add(new long[] {file, expect, off});
             }
             expect = off + lengths[(int) order[k]];
         }
-        if (file != files.size() - 1 || expect != Files.size(files.get(file))) {
+        if (file != files.size() - 1 || expect > Files.size(files.get(file))) {
             return Optional.empty();
+        }
+        if (expect < Files.size(files.get(file))) {
+            gaps.add(new long[] {file, expect, Files.size(files.get(file))});
         }
         long[] hashes = places.ids.toArray();
         long[] idx = RadixSort.withOrigins(hashes, n);
@@ -265,6 +281,19 @@ public final class WarcIndex implements Closeable {
                 }
             }));
         }
+        // The gaps, on the pool as well: only records that are not responses, end to end, with ids no line names.
+        int perTask = Math.max(64, gaps.size() / (4 * Runtime.getRuntime().availableProcessors()) + 1);
+        for (int from = 0; from < gaps.size(); from += perTask) {
+            List<long[]> some = gaps.subList(from, Math.min(gaps.size(), from + perTask));
+            checks.add(pool.submit(() -> {
+                for (long[] g : some) {
+                    if (!onlyOtherRecords(files.get((int) g[0]), g[1], g[2], hashes)) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
+        }
         boolean all = true;
         for (java.util.concurrent.Future<Boolean> c : checks) {
             try {
@@ -275,6 +304,32 @@ public final class WarcIndex implements Closeable {
         }
         List<Source> sources = files.stream().map(f -> new Source(f, f, false)).toList();
         return all ? Optional.of(new WarcIndex(sources, hashes, locs, lens, n, List.of())) : Optional.empty();
+    }
+
+    /**
+     * Whether bytes {@code from} to {@code to} of {@code file} are whole WARC records that are not responses (warcinfo,
+     * request, metadata), end to end, none of whose ids hash as one of {@code named} (sorted) does.
+     */
+    private static boolean onlyOtherRecords(Path file, long from, long to, long[] named) {
+        try (FileChannel ch = FileChannel.open(file)) {
+            ch.position(from);
+            WarcReader reader = new WarcReader(ch);
+            while (true) {
+                Optional<WarcRecord> r = reader.next();
+                long at = reader.position();
+                if (r.isEmpty()) {
+                    return to == ch.size(); // the gap ran to the end of the file
+                }
+                if (at == to) {
+                    return true; // the named record that ends the gap
+                }
+                if (at > to || "response".equals(r.get().type()) || java.util.Arrays.binarySearch(named, hash(r.get().id().toString())) >= 0) {
+                    return false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** How an answer for a place that holds another record begins (a hash shared by two ids, or a manifest's wrong place). */

@@ -30,7 +30,18 @@ class CroissantTest {
         DatasetVerifier.Tally t = new DatasetVerifier.Tally();
         t.add(r);
         DatasetVerifier.Summary s = t.summary();
-        JsonNode d = Croissant.document("crawl", "ai-train", s, dir, List.of(manifest, lines), Instant.parse("2026-05-02T00:00:00Z"));
+        Croissant.About about = new Croissant.About("news crawl", "https://data.example/news", "https://spdx.org/licenses/CC-BY-4.0.html",
+                List.of("Example Lab", "https://lab.example"), Instant.parse("2026-05-03T00:00:00Z"));
+        JsonNode d = Croissant.document(about, "ai-train", s, dir, List.of(manifest, lines), Instant.parse("2026-05-02T00:00:00Z"));
+        // Croissant 1.1's required dataset properties, as given: nothing of them invented.
+        assertThat(d.get("name").asText()).isEqualTo("news crawl");
+        assertThat(d.get("url").asText()).isEqualTo("https://data.example/news");
+        assertThat(d.get("license").asText()).isEqualTo("https://spdx.org/licenses/CC-BY-4.0.html");
+        assertThat(d.get("creator").get(0).get("name").asText()).isEqualTo("Example Lab");
+        assertThat(d.get("creator").get(1).get("url").asText()).isEqualTo("https://lab.example");
+        assertThat(d.get("datePublished").asText()).isEqualTo("2026-05-03T00:00:00Z");
+        assertThat(d.get("dateCreated").asText()).isEqualTo("2026-05-02T00:00:00Z");
+        assertThat(d.get("@context").get("@vocab").asText()).as("Croissant 1.1's context").isEqualTo("http://schema.org/");
         assertThat(d.get("conformsTo").asText()).isEqualTo("http://mlcommons.org/croissant/1.1");
         assertThat(d.get("@type").asText()).isEqualTo("sc:Dataset");
         assertThat(d.get("distribution").get(1).get("sha256").asText()).isEqualTo(HexFormat.of().formatHex(
@@ -40,6 +51,8 @@ class CroissantTest {
         assertThat(status.get("source").get("fileObject").get("@id").asText()).isEqualTo("verification.jsonl");
         assertThat(status.get("source").get("extract").get("jsonPath").asText()).isEqualTo("$.status");
         assertThat(Croissant.line(r).get("fetched_at").asText()).isEqualTo("2026-05-01T12:00:00Z");
+        assertThat(d.get("recordSet").get(0).get("field").get(7).get("name").asText()).isEqualTo("reasons");
+        assertThat(Croissant.line(r).get("reasons").asText()).as("a VERIFIED record has no findings").isEmpty();
         assertThat(d.get("description").asText()).contains("1 of 1 records verified for ai-train");
     }
 }
