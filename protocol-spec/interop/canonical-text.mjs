@@ -52,12 +52,17 @@ export function paragraphs(html) {
     stack.push(...[...(n.childNodes || [])].reverse());
   }
   flush();
-  return out.map((p) => p.normalize('NFC').replace(/[\u200B\uFEFF]/g, '').replace(WS, ' ').trim()).filter((p) => p.length > 0);
+  return out.map(normalise).filter((p) => p.length > 0);
+}
+
+// [CRD-2] step 4: NFC, zero-width space and BOM removed, white space folded to one space, trimmed.
+export function normalise(p) {
+  return p.normalize('NFC').replace(/[\u200B\uFEFF]/g, '').replace(WS, ' ').trim();
 }
 
 const sha = (b) => crypto.createHash('sha256').update(b).digest();
-const leaf = (s) => sha(Buffer.concat([Buffer.from([0]), Buffer.from(s, 'utf8')]));
-function mth(leaves) {
+export const leaf = (s) => sha(Buffer.concat([Buffer.from([0]), Buffer.from(s, 'utf8')]));
+export function mth(leaves) {
   if (leaves.length === 0) return sha(Buffer.alloc(0));
   if (leaves.length === 1) return leaves[0];
   let k = 1;

@@ -39,6 +39,7 @@ class VectorSuiteTest {
         RUNNERS.put("LogEntry", LogEntryRunner::run);
         RUNNERS.put("CheckpointVerify", CheckpointRunner::run);
         RUNNERS.put("RepertoireVerify", RepertoireRunner::run);
+        RUNNERS.put("ParagraphMatch", ParagraphMatchRunner::run);
         RUNNERS.put("ManifestRecordRead", ManifestRecordRunner::run);
         RUNNERS.put("CanonicalText", CanonicalTextRunner::run);
         RUNNERS.put("SettlementBill", SettlementRunners::bill);
