@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * [CRD-2] [CRD-5] [LOG-2] [LOG-6] [REP-2] [DST-1] [SET-4]: the committed canonical-text, paragraph-match, log-entry, checkpoint, repertoire,
- * manifest-record and settlement vectors are
+ * manifest-header, manifest-record and settlement vectors are
  * exactly what the independent implementations (parse5; JSON.stringify, JSON.parse and node:crypto; npm jose; BigInt arithmetic) produce, so they cannot drift towards cb4i's own output. Needs node and
  * {@code npm ci} in protocol-spec/interop (CI has both).
  */
@@ -58,6 +58,15 @@ class VectorProvenanceTest {
                 JoseInteropTest.INTEROP.toFile());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(Files.readString(Path.of("..", "protocol-spec", "vectors", "paragraph_match.json")));
+    }
+
+    @Test
+    void manifestHeaderVectors_areReproducedByTheIndependentImplementation() throws Exception {
+        JoseInteropTest.needsNodeAndJose();
+        JoseInteropTest.Result r = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("gen-manifest-header-vectors.mjs").toString()),
+                JoseInteropTest.INTEROP.toFile());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(Files.readString(Path.of("..", "protocol-spec", "vectors", "manifest_header.json")));
     }
 
     @Test

@@ -41,6 +41,7 @@ class VectorSuiteTest {
         RUNNERS.put("RepertoireVerify", RepertoireRunner::run);
         RUNNERS.put("ParagraphMatch", ParagraphMatchRunner::run);
         RUNNERS.put("ManifestRecordRead", ManifestRecordRunner::run);
+        RUNNERS.put("ManifestHeaderRead", ManifestHeaderRunner::run);
         RUNNERS.put("CanonicalText", CanonicalTextRunner::run);
         RUNNERS.put("SettlementBill", SettlementRunners::bill);
         RUNNERS.put("PriceScheduleRead", SettlementRunners::read);
