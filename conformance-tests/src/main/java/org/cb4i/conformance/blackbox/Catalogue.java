@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cb4i.conformance.blackbox.checks.EnforcementChecks;
 import org.cb4i.conformance.blackbox.checks.HostileInputChecks;
+import org.cb4i.conformance.blackbox.checks.SlowAndFloodChecks;
 import org.cb4i.conformance.blackbox.checks.Http2Checks;
 import org.cb4i.conformance.blackbox.checks.LogChecks;
 import org.cb4i.conformance.blackbox.checks.PossessionChecks;
@@ -48,6 +49,7 @@ public final class Catalogue {
         all.addAll(StatusChecks.all());
         all.addAll(LogChecks.all());
         all.addAll(HostileInputChecks.all());
+        all.addAll(SlowAndFloodChecks.all());
         all.addAll(Http2Checks.all());
         return List.copyOf(all);
     }

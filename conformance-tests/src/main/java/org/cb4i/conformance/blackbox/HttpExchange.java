@@ -142,8 +142,12 @@ public final class HttpExchange {
         }
     }
 
-    static Response read(InputStream raw, Request req) throws IOException {
-        InputStream in = new java.io.BufferedInputStream(raw);
+    /**
+     * Reads one response from a connection's stream: pass the same {@link java.io.BufferedInputStream} again to read the
+     * next one (pipelining).
+     */
+    public static Response read(InputStream raw, Request req) throws IOException {
+        InputStream in = raw instanceof java.io.BufferedInputStream b ? b : new java.io.BufferedInputStream(raw);
         String statusLine;
         try {
             statusLine = line(in);

@@ -18,6 +18,8 @@ public final class Profile {
     public static final int SLOW_ORIGIN_MS = 8000;
     /** The longest origin response timeout the profile allows. */
     public static final int MAX_ORIGIN_TIMEOUT_MS = 4000;
+    /** The longest a client may take to send its first request's header section before the proxy closes it ([ENF-5]). */
+    public static final int HEADER_TIMEOUT_SECONDS = 5;
 
     /** What a third-party proxy must be configured with, in words (printed by {@code --profile}). */
     public static String describe(String origin, String collective) {
@@ -40,13 +42,15 @@ public final class Profile {
                     /per-request/*      licensed, usages [ai-train], signature per-request
                     /search/*           licensed, usages [search],   signature reusable
                   limits:                         request line and header section at most 32 KiB each,
-                                                  request body at most 64 MiB
+                                                  request body at most 64 MiB; a first request's header section
+                                                  within %d s (slower clients closed), at least 600 connections at once
                   origin response timeout:        at most %d ms (the slow path answers after %d ms)
                   credentials forwarded:          no; trusted forwarders: none
                   receipts log:                   a checkpoint at least every 2 seconds
                   HTTP/2:                         cleartext h2c with prior knowledge on the same listener (the HTTP/2
                                                   checks send raw frames), at most 1000 concurrent streams
-                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, MAX_ORIGIN_TIMEOUT_MS, SLOW_ORIGIN_MS);
+                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, HEADER_TIMEOUT_SECONDS, MAX_ORIGIN_TIMEOUT_MS,
+                SLOW_ORIGIN_MS);
     }
 
     /** The same profile as a configuration of cb4i's own proxy. */
@@ -88,6 +92,8 @@ public final class Profile {
                 origin_timeouts:
                   connect: 1s
                   response: 3s
-                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, logDir);
+                limits:
+                  header_timeout: %ds
+                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, logDir, HEADER_TIMEOUT_SECONDS);
     }
 }
