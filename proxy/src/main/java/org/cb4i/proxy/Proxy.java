@@ -84,6 +84,11 @@ public final class Proxy implements AutoCloseable {
             return t;
         });
         SiteState state = SiteState.build(config, clock, blocking);
+        if (config.http2().enabled() && config.http2().cleartext()) {
+            // Vert.x makes a cleartext connection that may upgrade to h2c only once its first header section is complete.
+            events.accept("http2.cleartext is on: on this listener a client dribbling its first request header is not cut off at "
+                    + "limits.header_timeout (only the idle timeout applies); keep it off on a public listener, or put a TLS terminator in front");
+        }
         ReceiptLog log = ReceiptLog.open(config.log(), clock, events);
         List<ReceiptLog> retired = openRetired(config, clock, events);
         AccessLogWriter access = AccessLogWriter.open(config.accessLog(), clock, events);
