@@ -39,6 +39,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--proxy", paramLabel = "URL", description = "The proxy under test (http://host:port). Default: cb4i's own, in-process.")
     URI proxy;
 
+    @Option(names = "--issuer", paramLabel = "URL", description = "Check an issuer instead (SPEC.md §13: discovery, /token with both proofs "
+            + "of the key and its errors, the license, introspection, the repertoire, status lists and their history, revocation and "
+            + "suspension). Needs --admin-token: the suite registers its own member, licensee and agreement through POST /admin.")
+    URI issuer;
+
+    @Option(names = "--admin-token", paramLabel = "FILE", description = "With --issuer: a file holding the issuer's admin token.")
+    Path adminToken;
+
     @Option(names = "--origin-control", paramLabel = "HOST:PORT", description = "Where the suite runs the origin the proxy forwards to "
             + "(default with --proxy: 127.0.0.1:18092; otherwise any free port).")
     String originAt;
@@ -110,6 +118,9 @@ public final class Main implements Callable<Integer> {
             out.print(Testbed.jwks());
             return 0;
         }
+        if (issuer != null) {
+            return checkIssuer(out, err);
+        }
         java.util.Set<String> known = java.util.Set.of();
         if (knownFailures != null) {
             try {
@@ -175,6 +186,44 @@ public final class Main implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** {@code --issuer}: the issuer checks against that URL, registering the suite's parties with the admin token. */
+    private int checkIssuer(PrintWriter out, PrintWriter err) throws Exception {
+        List<org.cb4i.conformance.issuer.IssuerChecks.Check> checks = org.cb4i.conformance.issuer.IssuerChecks.all().stream()
+                .filter(c -> only == null || only.matcher(c.title()).find()).toList();
+        if (list) {
+            checks.forEach(c -> out.println(c.title()));
+            return 0;
+        }
+        if (adminToken == null) {
+            err.println("cb4i-conformance: --issuer needs --admin-token FILE (the suite registers its licensee through POST /admin)");
+            return 2;
+        }
+        String token;
+        try {
+            token = Files.readString(adminToken).strip();
+        } catch (java.io.IOException e) {
+            err.println("cb4i-conformance: cannot read --admin-token " + adminToken + ": " + e.getMessage());
+            return 2;
+        }
+        org.cb4i.conformance.issuer.IssuerBed bed;
+        try {
+            bed = new org.cb4i.conformance.issuer.IssuerBed(issuer, token);
+        } catch (Exception e) {
+            err.println("cb4i-conformance: the issuer at " + issuer + " cannot be set up for the checks: " + e.getMessage());
+            return 2;
+        }
+        err.println("checking the issuer at " + issuer + ": " + checks.size() + " checks; " + bed.describe());
+        java.util.Set<String> known = knownFailures == null ? java.util.Set.of() : Runner.knownFailures(knownFailures);
+        List<org.cb4i.conformance.issuer.IssuerSuite.Result> results = org.cb4i.conformance.issuer.IssuerSuite.run(bed, checks, r -> {
+            err.println((r.passed() ? "  pass  " : "  FAIL  ") + r.check().title());
+            err.flush();
+        });
+        out.print(org.cb4i.conformance.issuer.IssuerSuite.report(issuer.toString(), bed.describe(), results, known));
+        boolean unexpected = results.stream().anyMatch(r -> !r.passed() && !known.contains(r.check().name()));
+        boolean stale = results.stream().anyMatch(r -> r.passed() && known.contains(r.check().name()));
+        return unexpected || stale ? 1 : 0;
     }
 
     private InetSocketAddress address(String option, String hostPort) {

@@ -37,6 +37,7 @@ public final class Catalogue {
             "TOK-11", "agreement {uri, sha256} is carried for auditors; a proxy does not act on it",
             "LOG-4", "durability across crashes and a full disk needs control of the proxy's process and storage "
                     + "(cb4i's own: cli ProxyProcessTest kills it under load, proxy LogFailureTest fills the log)",
+            "STS-7", "past status lists are the issuer's to serve: checked by this jar's --issuer suite (cb4i's own: IssuerSuiteTest)",
             "LOG-5", "segments are sealed and archived by size, age, acknowledgements and retention the proxy's operator sets, and "
                     + "`archived` shows only while an archive cannot be read (cb4i's own: proxy LogSegmentsTest, halted at each step of a seal "
                     + "and an archive move, and ArchivedSegmentsTest over HTTP)");
