@@ -43,18 +43,28 @@ public final class Runner {
 
     public static Result run(Testbed bed, Check c) {
         long t0 = System.nanoTime();
-        String failure;
+        String failure = failureOf(() -> c.body().run(bed));
+        return new Result(c, failure, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** A check's body, whatever it tests. */
+    @FunctionalInterface
+    public interface Attempt {
+        void run() throws Exception;
+    }
+
+    /** Why {@code body} failed, for the report: empty when it passed; what it expected when a check was unmet. */
+    public static String failureOf(Attempt body) {
         try {
-            c.body().run(bed);
-            failure = "";
+            body.run();
+            return "";
         } catch (Unmet e) {
-            failure = e.getMessage();
+            return e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failure = "interrupted";
+            return "interrupted";
         } catch (Exception | AssertionError e) {
-            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        return new Result(c, failure, (System.nanoTime() - t0) / 1_000_000);
     }
 }

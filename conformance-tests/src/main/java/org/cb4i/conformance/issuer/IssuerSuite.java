@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.cb4i.conformance.blackbox.Unmet;
+import org.cb4i.conformance.blackbox.Runner;
 
 /** Runs the issuer checks one after another, never stopping at a failure, and reports them requirement by requirement. */
 public final class IssuerSuite {
@@ -23,18 +23,7 @@ public final class IssuerSuite {
         List<Result> out = new ArrayList<>();
         for (IssuerChecks.Check c : checks) {
             long t0 = System.nanoTime();
-            String failure;
-            try {
-                c.body().run(bed);
-                failure = "";
-            } catch (Unmet e) {
-                failure = e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = "interrupted";
-            } catch (Exception | AssertionError e) {
-                failure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
+            String failure = Runner.failureOf(() -> c.body().run(bed));
             Result r = new Result(c, failure, (System.nanoTime() - t0) / 1_000_000);
             progress.accept(r);
             out.add(r);

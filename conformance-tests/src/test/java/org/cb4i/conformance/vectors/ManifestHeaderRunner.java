@@ -2,6 +2,8 @@ package org.cb4i.conformance.vectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cb4i.conformance.vectors.VectorFile.strings;
+import static org.cb4i.conformance.vectors.VectorFile.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -68,15 +70,5 @@ final class ManifestHeaderRunner {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static Optional<String> text(JsonNode o, String name) {
-        return o.has(name) ? Optional.of(o.get(name).textValue()) : Optional.empty();
-    }
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.textValue()));
-        return out;
     }
 }

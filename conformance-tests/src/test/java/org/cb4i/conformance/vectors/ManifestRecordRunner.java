@@ -2,6 +2,8 @@ package org.cb4i.conformance.vectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.cb4i.conformance.vectors.VectorFile.strings;
+import static org.cb4i.conformance.vectors.VectorFile.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -72,15 +74,5 @@ final class ManifestRecordRunner {
             assertThat(w.recordId()).isEqualTo(text(ew, "record_id"));
         });
         assertThat(new String(r.toBytes(), StandardCharsets.UTF_8)).as("the line a writer makes of it").isEqualTo(c.test().get("written").textValue());
-    }
-
-    private static Optional<String> text(JsonNode o, String name) {
-        return o.has(name) ? Optional.of(o.get(name).textValue()) : Optional.empty();
-    }
-
-    private static List<String> strings(JsonNode a) {
-        List<String> out = new ArrayList<>();
-        a.forEach(n -> out.add(n.textValue()));
-        return out;
     }
 }

@@ -59,4 +59,16 @@ record VectorFile(String name, JsonNode root) {
         }
         return out;
     }
+
+    /** A text member of a vector object, when present. */
+    static java.util.Optional<String> text(JsonNode o, String name) {
+        return o.has(name) ? java.util.Optional.of(o.get(name).textValue()) : java.util.Optional.empty();
+    }
+
+    /** The texts of a vector's array. */
+    static List<String> strings(JsonNode a) {
+        List<String> out = new java.util.ArrayList<>();
+        a.forEach(n -> out.add(n.textValue()));
+        return out;
+    }
 }
