@@ -25,6 +25,7 @@ class VectorProvenanceTest {
         "gen-manifest-header-vectors.mjs, manifest_header.json",
         "gen-manifest-record-vectors.mjs, manifest_record.json",
         "gen-settlement-vectors.mjs, settlement.json",
+        "gen-verification-vectors.mjs, verification.json",
     })
     void theCommittedVectors_areWhatTheIndependentImplementationWrites(String generator, String vectors) throws Exception {
         JoseInteropTest.needsNodeAndJose();

@@ -1,0 +1,117 @@
+// Generates protocol-spec/vectors/verification.json: small datasets (a manifest header, one record, the page it stored
+// and a trust store) and the verdict SPEC.md §14 gives the record, with the findings that must be among its reasons.
+// Everything signed or hashed is made here with npm jose, node:zlib and node:crypto and the independent cb4i-text-v1
+// (canonical-text.mjs); each case breaks one thing of a complete record, so its verdict follows from the spec's text
+// and the order of the statuses, not from cb4i's verifier. Ed25519 is deterministic: the file is reproducible.
+//   cd protocol-spec/interop && node gen-verification-vectors.mjs > ../vectors/verification.json
+import { createHash, createPrivateKey } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { CompactSign, importJWK, calculateJwkThumbprint } from 'jose';
+import { canonical, leaf, mth } from './canonical-text.mjs';
+
+function key(label) {
+  const seed = createHash('sha256').update('cb4i verification vectors: ' + label).digest();
+  return createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' })
+    .export({ format: 'jwk' });
+}
+const pub = ({ d, ...rest }) => rest;
+const COLLECTIVE = key('collective');
+const STRANGER = key('a collective nobody trusts');
+const LOG = key('the member proxy log');
+const CRAWLER = key('the crawler');
+const kid = async (k) => calculateJwkThumbprint(pub(k), 'sha256');
+async function jws(k, typ, claims) {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'EdDSA', typ, kid: await kid(k) })
+    .sign(await importJWK(k, 'EdDSA'));
+}
+const sha = (b) => createHash('sha256').update(b).digest('hex');
+
+const T0 = 1780000000; // licenses issued then
+const FETCHED = T0 + 600;
+const ISS = 'https://collective.example';
+const SITE = 'https://news.example';
+const LIST = ISS + '/status/1';
+const IDX = 3;
+const HTML = '<html><body><article><h1>Why writers bargain</h1><p>Information is cheap to copy.</p><p>Together, creators set terms.</p></article></body></html>';
+
+// [STS-3] 2 bits an index, least significant first, zlib, base64url.
+function statusList(values) {
+  const bytes = Buffer.alloc(4);
+  values.forEach((v, i) => { bytes[(i * 2) >> 3] |= v << ((i * 2) & 7); });
+  return { bits: 2, lst: deflateSync(bytes).toString('base64url') };
+}
+
+// RFC 9162 §2.1.3.1 inclusion proof of leaf m among leaves.
+function proof(m, leaves) {
+  if (leaves.length <= 1) return [];
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return m < k ? [...proof(m, leaves.slice(0, k)), mth(leaves.slice(k))] : [...proof(m - k, leaves.slice(k)), mth(leaves.slice(0, k))];
+}
+
+async function dataset(o = {}) {
+  const crawlerJkt = await kid(CRAWLER);
+  const url = o.url ?? SITE + '/articles/a';
+  const html = o.html ?? HTML;
+  const fetched = o.fetched ?? FETCHED;
+  const license = await jws(o.licenseKey ?? COLLECTIVE, 'license+jwt', {
+    iss: ISS, sub: 'crawler-co', aud: ISS, jti: 'lic-1', iat: T0, nbf: T0, exp: T0 + 86400,
+    cnf: { jkt: crawlerJkt, jwk: pub(CRAWLER) }, usages: o.usages ?? ['ai-train'], paths: [{ allow: ['/articles/'] }],
+    status: { status_list: { idx: IDX, uri: LIST } } });
+  const values = [0, 0, 0, o.status ?? 0];
+  const listIat = o.listIat ?? T0;
+  const list = await jws(COLLECTIVE, 'statuslist+jwt', { sub: LIST, iat: listIat, exp: listIat + 7200, ttl: 60, status_list: statusList(values) });
+  const bytesSha = sha(Buffer.from(html, 'utf8'));
+  const entry = JSON.stringify({ rid: 'r1', time: fetched, iss: ISS, licensee: 'crawler-co', jti: 'lic-1', jkt: crawlerJkt, method: 'GET', url,
+    status: 200, bytes: Buffer.byteLength(html), sha256: o.entrySha ?? bytesSha, usages: ['ai-train'], complete: true });
+  const leaves = [leaf('{"other":1}'), leaf(entry)];
+  const root = mth(leaves);
+  const checkpoint = await jws(o.logKey ?? LOG, 'checkpoint+jwt', { log_id: await kid(o.logKey ?? LOG), size: 2, root: root.toString('hex'),
+    iat: fetched + 1 });
+  const text = canonical(html);
+  const record = { id: 1, url, fetched_at: fetched, status: 200, outcome: 'fetched', content_type: 'text/html; charset=utf-8',
+    bytes: Buffer.byteLength(html), bytes_sha256: o.bytesSha ?? bytesSha, text: { sha256: o.textSha ?? text.text_sha256 }, license: o.licenseId ?? 'lic-1' };
+  if (!o.noReceipt) {
+    record.receipt = { log: await kid(LOG), rid: 'r1', origin: SITE, entry, index: 1,
+      inclusion_proof: (o.badProof ? [Buffer.alloc(32, 7)] : proof(1, leaves)).map((h) => h.toString('hex')), tree_size: 2, checkpoint };
+  }
+  if (o.noLicense) delete record.license;
+  const header = { type: 'cb4i-manifest', version: 1, builder: 'the vectors', usage: 'ai-train', created: fetched + 60,
+    licenses: o.noLicenseInManifest ? [] : [license], status_lists: [list], repertoires: [], sites: [], logs: {} };
+  const trust = { collectives: [{ id: ISS, keys: pub(COLLECTIVE) }], publishers: [], logs: [{ log_id: await kid(LOG), keys: pub(LOG) }] };
+  return { usage: o.usage ?? 'ai-train', trust, header, record, content: o.stored ?? html };
+}
+
+const cases = [
+  ['a complete record: content, text, license, status and receipt all hold', {}, 'VERIFIED', [], ['VER-1', 'VER-2', 'VER-3', 'VER-4', 'VER-5', 'TRS-1']],
+  ['the stored page was changed after the fetch', { stored: HTML.replace('cheap', 'dear') }, 'TAMPERED', ['BYTES_DIGEST_MISMATCH'], ['VER-1']],
+  ['the record\'s text digest is not the stored page\'s canonical text', { textSha: '0'.repeat(64) }, 'TAMPERED', ['TEXT_DIGEST_MISMATCH'], ['VER-2']],
+  ['the license is signed by a collective the trust store does not hold', { licenseKey: STRANGER }, 'UNTRUSTED_KEY', [], ['VER-3']],
+  ['fetched after the license expired', { fetched: T0 + 3 * 86400 }, 'EXPIRED_AT_FETCH', ['TOKEN_EXPIRED'], ['VER-3']],
+  ['the dataset declares a usage the license does not grant', { usage: 'search' }, 'USAGE_NOT_PERMITTED', ['USAGE_NOT_LICENSED'], ['VER-3']],
+  ['the URL is outside the license\'s paths', { url: SITE + '/about' }, 'UNLICENSED', ['PATH_NOT_LICENSED'], ['VER-3']],
+  ['the record names no license (and so holds no receipt)', { noLicense: true, noReceipt: true }, 'UNLICENSED', ['NO_LICENSE'], ['VER-3']],
+  ['the record\'s license is not among the manifest\'s', { noLicenseInManifest: true }, 'UNLICENSED', ['LICENSE_NOT_IN_MANIFEST'], ['VER-3']],
+  ['the status list in force at the fetch says revoked', { status: 1 }, 'REVOKED_AT_FETCH', [], ['VER-4']],
+  ['no receipt: not served under a license', { noReceipt: true }, 'UNLICENSED', ['NO_RECEIPT'], ['VER-5']],
+  ['the receipt\'s inclusion proof does not lead to the checkpoint', { badProof: true }, 'RECEIPT_INVALID', ['INCLUSION_PROOF_FAILED'], ['VER-5']],
+  ['the receipt\'s entry names another payload', { entrySha: 'f'.repeat(64) }, 'TAMPERED', ['RECEIPT_MISMATCH'], ['VER-5']],
+  ['the checkpoint is signed by a log the trust store does not hold', { logKey: STRANGER }, 'UNTRUSTED_KEY', [], ['VER-5']],
+  ['two faults: the first status in §14\'s order decides (tampered content before an expired license)',
+    { stored: HTML.replace('cheap', 'dear'), fetched: T0 + 3 * 86400 }, 'TAMPERED', ['BYTES_DIGEST_MISMATCH', 'TOKEN_EXPIRED'], ['VER-1', 'VER-3']],
+];
+
+const tests = [];
+for (const [comment, o, status, findings, requirements] of cases) {
+  tests.push({ tcId: tests.length + 1, comment, flags: [], requirements, ...(await dataset(o)), status, findings, result: 'valid' });
+}
+
+process.stdout.write(JSON.stringify({
+  algorithm: 'cb4i dataset verification',
+  schema: 'verification_vectors.schema.json',
+  generator: 'protocol-spec/interop/gen-verification-vectors.mjs (npm jose, node:zlib, node:crypto and canonical-text.mjs; not cb4i code)',
+  header: ['Judge record (one line of a manifest whose header line is header) offline against trust (a trust store, [TRS-1]) for the declared usage, with content as the stored payload (SPEC.md §14). The verdict is status; findings are codes that must be among the verdict\'s findings (others may be reported too). Each case is the complete first one with one thing broken, or two to show which status comes first.'],
+  notes: {},
+  numberOfTests: tests.length,
+  testGroups: [{ type: 'VerifyRecord', tests }],
+}, null, 2) + '\n');
