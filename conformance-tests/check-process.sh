@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The black-box suites as a third party runs them: cb4i's proxy as a process of its own, configured from the
-# conformance profile, and the standalone jar pointed at its URL; then cb4i's issuer as a process, with --issuer.
+# conformance profile, and the standalone jar pointed at its URL; then cb4i's issuer as a process, with --issuer; then
+# `cb4i verify` as the command of --verifier.
 # Needs `mvn -B verify` (or package) first.
 # Usage: conformance-tests/check-process.sh [REPORT.json]
 set -euo pipefail
@@ -41,5 +42,7 @@ set +e
 java -jar "$suite" --issuer http://127.0.0.1:18094 --admin-token "$work/issuer-state/issuer/admin.token"
 rc=$?
 set -e
-[ $rc -eq 0 ] || { echo "--- issuer log ---" >&2; tail -50 "$work/issuer.log" >&2; }
-exit $rc
+[ $rc -eq 0 ] || { echo "--- issuer log ---" >&2; tail -50 "$work/issuer.log" >&2; exit $rc; }
+
+# The verifier suite, with `cb4i verify` as the command each dataset of the spec's verification corpus is given to.
+java -jar "$suite" --verifier "java -jar $cli verify {dataset} --trust {trust} --usage {usage} --format json"

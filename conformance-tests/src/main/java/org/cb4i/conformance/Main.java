@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Check an enforcing proxy against the cb4i spec from outside: every testable [ENF-*], [POP-*], [STS-*], [LOG-*] and",
                 "[TOK-*] requirement, by real HTTP. Without --proxy, cb4i's own proxy is started in-process and checked.",
                 "A proxy under test must be configured with the conformance profile (--profile prints it).",
+                "With --issuer URL --admin-token FILE it checks an issuer (SPEC.md §13); with --verifier COMMAND, a dataset verifier (§14).",
                 "Exit 0 when every check passes, 1 when any fails, 2 for bad usage or a testbed that cannot start."},
         footer = {"", "Example (a third-party proxy):",
                 "  java -jar cb4i-conformance.jar --profile                 # what to configure",
@@ -46,6 +47,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--admin-token", paramLabel = "FILE", description = "With --issuer: a file holding the issuer's admin token.")
     Path adminToken;
+
+    @Option(names = "--verifier", paramLabel = "COMMAND", description = "Check a dataset verifier instead (SPEC.md §14): each case of the "
+            + "spec's verification corpus is laid out as a dataset and the command run on it, with {dataset}, {trust} and {usage} replaced; "
+            + "it must print a JSON report {\"records\": [{\"status\", \"reasons\": [{\"code\"}]}]}, e.g. "
+            + "'java -jar cli/target/cb4i.jar verify {dataset} --trust {trust} --usage {usage} --format json'.")
+    String verifier;
 
     @Option(names = "--origin-control", paramLabel = "HOST:PORT", description = "Where the suite runs the origin the proxy forwards to "
             + "(default with --proxy: 127.0.0.1:18092; otherwise any free port).")
@@ -121,6 +128,9 @@ public final class Main implements Callable<Integer> {
         if (issuer != null) {
             return checkIssuer(out, err);
         }
+        if (verifier != null) {
+            return checkVerifier(out, err);
+        }
         java.util.Set<String> known = java.util.Set.of();
         if (knownFailures != null) {
             try {
@@ -186,6 +196,25 @@ public final class Main implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** {@code --verifier}: the verification corpus through that command. */
+    private int checkVerifier(PrintWriter out, PrintWriter err) throws Exception {
+        List<org.cb4i.conformance.verifier.VerifierSuite.Case> cases = org.cb4i.conformance.verifier.VerifierSuite.corpus().stream()
+                .filter(c -> only == null || only.matcher(c.title()).find()).toList();
+        if (list) {
+            cases.forEach(c -> out.println(c.title()));
+            return 0;
+        }
+        Path work = Files.createTempDirectory("cb4i-verifier-corpus");
+        err.println("checking the verifier '" + verifier + "': " + cases.size() + " datasets under " + work);
+        List<org.cb4i.conformance.verifier.VerifierSuite.Result> results = org.cb4i.conformance.verifier.VerifierSuite.run(cases,
+                org.cb4i.conformance.verifier.VerifierSuite.command(verifier), work, r -> {
+                    err.println((r.passed() ? "  pass  " : "  FAIL  ") + r.c().title());
+                    err.flush();
+                });
+        out.print(org.cb4i.conformance.verifier.VerifierSuite.report(verifier, results));
+        return results.stream().allMatch(org.cb4i.conformance.verifier.VerifierSuite.Result::passed) ? 0 : 1;
     }
 
     /** {@code --issuer}: the issuer checks against that URL, registering the suite's parties with the admin token. */
