@@ -58,9 +58,12 @@ async function dataset(o = {}) {
     iss: ISS, sub: 'crawler-co', aud: ISS, jti: 'lic-1', iat: T0, nbf: T0, exp: T0 + 86400,
     cnf: { jkt: crawlerJkt, jwk: pub(CRAWLER) }, usages: o.usages ?? ['ai-train'], paths: [{ allow: ['/articles/'] }],
     status: { status_list: { idx: IDX, uri: LIST } } });
-  const values = [0, 0, 0, o.status ?? 0];
-  const listIat = o.listIat ?? T0;
-  const list = await jws(COLLECTIVE, 'statuslist+jwt', { sub: LIST, iat: listIat, exp: listIat + 7200, ttl: 60, status_list: statusList(values) });
+  // The lists the crawl kept ([STS-7]): by default one in force from T0 for two hours; a case may give several, each
+  // {iat, exp, status} (the status of the license's index in it).
+  const lists = [];
+  for (const l of o.lists ?? [{ iat: T0, exp: T0 + 7200, status: o.status ?? 0 }]) {
+    lists.push(await jws(COLLECTIVE, 'statuslist+jwt', { sub: LIST, iat: l.iat, exp: l.exp, ttl: 60, status_list: statusList([0, 0, 0, l.status]) }));
+  }
   const bytesSha = sha(Buffer.from(html, 'utf8'));
   const entry = JSON.stringify({ rid: 'r1', time: fetched, iss: ISS, licensee: 'crawler-co', jti: 'lic-1', jkt: crawlerJkt, method: 'GET', url,
     status: 200, bytes: Buffer.byteLength(html), sha256: o.entrySha ?? bytesSha, usages: ['ai-train'], complete: true });
@@ -77,7 +80,7 @@ async function dataset(o = {}) {
   }
   if (o.noLicense) delete record.license;
   const header = { type: 'cb4i-manifest', version: 1, builder: 'the vectors', usage: 'ai-train', created: fetched + 60,
-    licenses: o.noLicenseInManifest ? [] : [license], status_lists: [list], repertoires: [], sites: [], logs: {} };
+    licenses: o.noLicenseInManifest ? [] : [license], status_lists: lists, repertoires: [], sites: [], logs: {} };
   const trust = { collectives: [{ id: ISS, keys: pub(COLLECTIVE) }], publishers: [], logs: [{ log_id: await kid(LOG), keys: pub(LOG) }] };
   return { usage: o.usage ?? 'ai-train', trust, header, record, content: o.stored ?? html };
 }
@@ -97,6 +100,12 @@ const cases = [
   ['the receipt\'s inclusion proof does not lead to the checkpoint', { badProof: true }, 'RECEIPT_INVALID', ['INCLUSION_PROOF_FAILED'], ['VER-5']],
   ['the receipt\'s entry names another payload', { entrySha: 'f'.repeat(64) }, 'TAMPERED', ['RECEIPT_MISMATCH'], ['VER-5']],
   ['the checkpoint is signed by a log the trust store does not hold', { logKey: STRANGER }, 'UNTRUSTED_KEY', [], ['VER-5']],
+  ['past lists: the list in force at the fetch says VALID; a later one, revoked, does not judge the fetch',
+    { lists: [{ iat: T0, exp: T0 + 3600, status: 0 }, { iat: T0 + 3600, exp: T0 + 7200, status: 1 }] }, 'VERIFIED', [], ['VER-4', 'STS-7']],
+  ['past lists: the list in force at the fetch says SUSPENDED; a later one says VALID again',
+    { lists: [{ iat: T0, exp: T0 + 3600, status: 2 }, { iat: T0 + 3600, exp: T0 + 7200, status: 0 }] }, 'REVOKED_AT_FETCH', [], ['VER-4', 'STS-7']],
+  ['past lists: only a list from after the fetch, saying revoked: reported, not judged offline',
+    { lists: [{ iat: T0 + 3600, exp: T0 + 7200, status: 1 }] }, 'VERIFIED', ['STATUS_AFTER_FETCH'], ['VER-4', 'STS-7']],
   ['two faults: the first status in §14\'s order decides (tampered content before an expired license)',
     { stored: HTML.replace('cheap', 'dear'), fetched: T0 + 3 * 86400 }, 'TAMPERED', ['BYTES_DIGEST_MISMATCH', 'TOKEN_EXPIRED'], ['VER-1', 'VER-3']],
 ];

@@ -40,13 +40,20 @@ class JoseInteropTest {
 
     static Result run(List<String> cmd, File cwd) {
         try {
-            Process p = new ProcessBuilder(cmd).directory(cwd).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "", "timeout");
+            // Output to files, not pipes: a process writing more than a pipe holds (a vector file) would wait for a reader.
+            Path out = Files.createTempFile("cb4i-interop", ".out");
+            Path err = Files.createTempFile("cb4i-interop", ".err");
+            try {
+                Process p = new ProcessBuilder(cmd).directory(cwd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return new Result(-1, "", "timeout");
+                }
+                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
             }
-            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                    new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (Exception e) {
             return new Result(-1, "", e.toString());
         }
