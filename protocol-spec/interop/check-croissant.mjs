@@ -12,7 +12,7 @@ const DCT = 'http://purl.org/dc/terms/';
 // The properties and types a Croissant 1.1 dataset of this kind may use (Croissant 1.1, its appendix 1 and schema.org).
 const PROPERTIES = new Set([
   ...['name', 'description', 'license', 'url', 'creator', 'datePublished', 'dateCreated', 'dateModified', 'keywords', 'publisher', 'version',
-    'inLanguage', 'sameAs', 'distribution', 'contentUrl', 'encodingFormat', 'sha256', 'contentSize'].map((p) => SC + p),
+    'inLanguage', 'sameAs', 'sdLicence', 'distribution', 'contentUrl', 'encodingFormat', 'sha256', 'contentSize'].map((p) => SC + p),
   ...['recordSet', 'field', 'source', 'fileObject', 'fileSet', 'extract', 'jsonPath', 'dataType', 'citeAs', 'key', 'column', 'includes',
     'containedIn', 'transform', 'format', 'references', 'subField', 'md5', 'isArray', 'regex', 'separator'].map((p) => CR + p),
   DCT + 'conformsTo',
@@ -20,6 +20,7 @@ const PROPERTIES = new Set([
 const TYPES = new Set([SC + 'Dataset', SC + 'Organization', SC + 'Person', CR + 'FileObject', CR + 'FileSet', CR + 'RecordSet', CR + 'Field']);
 const DATA_TYPES = new Set(['Text', 'URL', 'DateTime', 'Date', 'Integer', 'Float', 'Boolean'].map((t) => SC + t));
 const REQUIRED = ['name', 'description', 'license', 'url', 'creator', 'datePublished'].map((p) => SC + p).concat([DCT + 'conformsTo']);
+const RECOMMENDED = ['keywords', 'publisher', 'version', 'dateCreated', 'dateModified', 'sameAs', 'sdLicence', 'inLanguage'].map((p) => SC + p);
 
 const doc = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const expanded = await jsonld.expand(doc, { documentLoader: (url) => { throw new Error(`no remote context may be needed: ${url}`); } });
@@ -47,5 +48,7 @@ else {
 }
 const fields = dataset ? (dataset[CR + 'recordSet'] ?? []).flatMap((rs) => (rs[CR + 'field'] ?? [])).map((f) => f[SC + 'name']?.[0]?.['@value']) : [];
 for (const f of ['url', 'publisher', 'license', 'status', 'reasons']) if (!fields.includes(f)) problems.push(`the record set has no ${f} field`);
-process.stdout.write(JSON.stringify({ nodes, fields, problems }, null, 2) + '\n');
+// Recommended properties are reported when absent, not refused: only the dataset's maker can give some of them.
+const recommendedMissing = dataset ? RECOMMENDED.filter((p) => !(p in dataset)).map((p) => p.replace(SC, '')) : [];
+process.stdout.write(JSON.stringify({ nodes, fields, recommendedMissing, problems }, null, 2) + '\n');
 process.exit(problems.length ? 1 : 0);

@@ -100,6 +100,25 @@ final class VerifyCommand implements Callable<Integer> {
             + "or an instant; default: when its manifest was written).")
     String datasetPublished;
 
+    @Option(names = "--dataset-publisher", paramLabel = "NAME|URL", description = "With --croissant: who publishes it (repeat for several; "
+            + "default: its creators).")
+    List<String> datasetPublishers = new ArrayList<>();
+
+    @Option(names = "--dataset-version", paramLabel = "X.Y.Z", description = "With --croissant: the dataset's version (left out when not given).")
+    String datasetVersion;
+
+    @Option(names = "--dataset-language", paramLabel = "TAG", description = "With --croissant: a language of its content, as a BCP 47 tag "
+            + "(repeat for several; left out when not given: a crawl does not judge languages).")
+    List<String> datasetLanguages = new ArrayList<>();
+
+    @Option(names = "--dataset-same-as", paramLabel = "URL", description = "With --croissant: another Web resource that is this dataset "
+            + "(repeat for several).")
+    List<String> datasetSameAs = new ArrayList<>();
+
+    @Option(names = "--metadata-license", paramLabel = "URL|NAME", description = "With --croissant: the license of croissant.json itself "
+            + "(sdLicence; left out when not given).")
+    String metadataLicense;
+
     @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE", description = "local (default: this machine's cores) or spark "
             + "(Apache Spark: the records judged on its partitions, the same reports; ./cb4i runs it with the verifier-spark module).")
     String engine;
@@ -293,8 +312,20 @@ final class VerifyCommand implements Callable<Integer> {
                         + datasetPublished + "\"");
             }
         }
+        for (String tag : datasetLanguages) {
+            if (!tag.matches("[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")) {
+                throw new IllegalArgumentException("--dataset-language: expected a BCP 47 tag such as en or pt-BR; found \"" + tag + "\"");
+            }
+        }
+        for (String s : datasetSameAs) {
+            if (!s.startsWith("https://") && !s.startsWith("http://")) {
+                throw new IllegalArgumentException("--dataset-same-as: expected an http or https URL; found \"" + s + "\"");
+            }
+        }
         return new Croissant.About(datasetName.strip(), url.toString(), datasetLicense.strip(), datasetCreators.stream().map(String::strip)
-                .filter(c -> !c.isEmpty()).toList(), published);
+                .filter(c -> !c.isEmpty()).toList(), published, datasetPublishers.stream().map(String::strip).filter(c -> !c.isEmpty()).toList(),
+                Optional.ofNullable(datasetVersion).map(String::strip).filter(v -> !v.isEmpty()), datasetLanguages, datasetSameAs,
+                Optional.ofNullable(metadataLicense).map(String::strip).filter(v -> !v.isEmpty()));
     }
 
     /** When the manifest says the dataset was made ({@code created} of its header line). */

@@ -299,11 +299,13 @@ class CollectiveProcessTest {
         assertThat(badUrl.err()).contains("--dataset-url: expected the dataset's web page as an http or https URL; found \"data.example\"");
         Run croissant = cb4i("verify", crawl.toString(), "--trust", trust.toString(), "--croissant", "--dataset-name", "two member sites",
                 "--dataset-url", "https://data.example/two-sites", "--dataset-license", "https://spdx.org/licenses/CC-BY-4.0.html", "--dataset-creator",
-                "Crawler Co", "--dataset-creator", "https://crawler.example");
+                "Crawler Co", "--dataset-creator", "https://crawler.example", "--dataset-version", "1.0.0", "--dataset-language", "en",
+                "--dataset-same-as", "https://mirror.example/two-sites", "--metadata-license", "https://spdx.org/licenses/CC0-1.0.html");
         assertThat(croissant.err()).contains("croissant.json (Croissant 1.1)");
         JoseInteropTest.Result expanded = JoseInteropTest.run(List.of("node", JoseInteropTest.INTEROP.resolve("check-croissant.mjs").toString(),
                 crawl.resolve("croissant.json").toString()), null);
         assertThat(expanded.exit()).as(expanded.out() + expanded.err()).isZero();
+        assertThat(Json.mapper().readTree(expanded.out()).get("recommendedMissing")).as("every recommended property, when given").isEmpty();
         JsonNode doc = Json.mapper().readTree(crawl.resolve("croissant.json").toFile());
         ((com.fasterxml.jackson.databind.node.ObjectNode) doc).put("liscense", "a typo nobody defined");
         Path typo = Files.writeString(dir.resolve("typo.croissant.json"), Json.write(doc));

@@ -19,8 +19,9 @@ import org.cb4i.verifier.Status;
 /**
  * Exports verified provenance as Croissant 1.1 metadata, so that it travels with the dataset: every property the
  * Croissant 1.1 specification requires of a dataset ({@code name}, {@code description}, {@code license}, {@code url},
- * {@code creator}, {@code datePublished}, {@code conformsTo}) and some it recommends ({@code keywords},
- * {@code dateCreated}), under its recommended JSON-LD context; the manifest, the WARC and the verification results
+ * {@code creator}, {@code datePublished}, {@code conformsTo}) and those it recommends ({@code keywords}, {@code publisher},
+ * {@code dateCreated}, {@code dateModified}; {@code version}, {@code inLanguage}, {@code sameAs} and {@code sdLicence} when
+ * the dataset's maker gives them), under its recommended JSON-LD context; the manifest, the WARC and the verification results
  * ({@code verification.jsonl}, one line per record) as file objects with their SHA-256; and a record set whose fields
  * (URL, fetch time, content digest, publisher, collective, license, verdict and its reasons) are read from the
  * verification results by JSON path. What a crawl cannot know of the dataset ({@link About}) is given, never invented.
@@ -32,15 +33,38 @@ public final class Croissant {
     public static final String CONFORMS_TO = "http://mlcommons.org/croissant/1.1";
 
     /**
-     * What a crawl cannot know of the dataset it made, and must be told.
+     * What a crawl cannot know of the dataset it made, and must be told: the properties Croissant 1.1 requires, and those
+     * it recommends that only the dataset's maker can give (each left out when not given, never invented).
      *
      * @param license a license's URL (Croissant recommends an SPDX license URL) or name
      * @param creators people or organisations, each a name or a URL
      * @param published when the dataset was published
+     * @param publishers who publishes it (a name or a URL each; the creators when none is given)
+     * @param version the dataset's version (Croissant recommends MAJOR.MINOR.PATCH)
+     * @param languages the languages of its content (BCP 47 tags)
+     * @param sameAs other Web resources that are this dataset
+     * @param metadataLicense the license of this metadata ({@code sdLicence})
      */
-    public record About(String name, String url, String license, List<String> creators, Instant published) {
+    public record About(String name, String url, String license, List<String> creators, Instant published, List<String> publishers,
+            java.util.Optional<String> version, List<String> languages, List<String> sameAs, java.util.Optional<String> metadataLicense) {
         public About {
             creators = List.copyOf(creators);
+            publishers = List.copyOf(publishers);
+            languages = List.copyOf(languages);
+            sameAs = List.copyOf(sameAs);
+        }
+
+        /** Only what Croissant 1.1 requires. */
+        public About(String name, String url, String license, List<String> creators, Instant published) {
+            this(name, url, license, creators, published, List.of(), java.util.Optional.empty(), List.of(), List.of(), java.util.Optional.empty());
+        }
+    }
+
+    private static void parties(ArrayNode into, List<String> names) {
+        for (String c : names) {
+            ObjectNode o = into.addObject();
+            o.put("@type", "sc:Organization");
+            o.put(c.startsWith("https://") || c.startsWith("http://") ? "url" : "name", c);
         }
     }
 
@@ -89,17 +113,22 @@ public final class Croissant {
         d.put("name", about.name());
         d.put("url", about.url());
         d.put("license", about.license());
-        ArrayNode creators = d.putArray("creator");
-        for (String c : about.creators()) {
-            ObjectNode o = creators.addObject();
-            o.put("@type", "sc:Organization");
-            o.put(c.startsWith("https://") || c.startsWith("http://") ? "url" : "name", c);
-        }
+        parties(d.putArray("creator"), about.creators());
+        parties(d.putArray("publisher"), about.publishers().isEmpty() ? about.creators() : about.publishers());
         d.put("datePublished", about.published().toString());
+        about.version().ifPresent(v -> d.put("version", v));
+        if (!about.languages().isEmpty()) {
+            about.languages().forEach(d.putArray("inLanguage")::add);
+        }
+        if (!about.sameAs().isEmpty()) {
+            about.sameAs().forEach(d.putArray("sameAs")::add);
+        }
+        about.metadataLicense().ifPresent(l -> d.put("sdLicence", l));
         d.put("description", "A web crawl made under cb4i licenses, verified record by record: " + s.verified() + " of " + s.records()
                 + " records verified for " + usage + " (" + String.join(", ", s.byStatus().entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey()).toList()) + ").");
         d.put("dateCreated", created.toString());
+        d.put("dateModified", created.toString()); // a crawl's dataset is not changed after its manifest is written
         d.put("keywords", "cb4i, provenance, licensed crawl, " + usage);
         ArrayNode dist = d.putArray("distribution");
         for (Path f : files) {

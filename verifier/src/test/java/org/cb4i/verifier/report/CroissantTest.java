@@ -42,6 +42,19 @@ class CroissantTest {
         assertThat(d.get("datePublished").asText()).isEqualTo("2026-05-03T00:00:00Z");
         assertThat(d.get("dateCreated").asText()).isEqualTo("2026-05-02T00:00:00Z");
         assertThat(d.get("@context").get("@vocab").asText()).as("Croissant 1.1's context").isEqualTo("http://schema.org/");
+        // Recommended: the publisher is the creators unless given; what only the maker knows is left out, not guessed.
+        assertThat(d.get("publisher")).isEqualTo(d.get("creator"));
+        assertThat(d.get("dateModified").asText()).isEqualTo("2026-05-02T00:00:00Z");
+        assertThat(d.has("version") || d.has("inLanguage") || d.has("sameAs") || d.has("sdLicence")).isFalse();
+        JsonNode full = Croissant.document(new Croissant.About("news crawl", "https://data.example/news", "https://spdx.org/licenses/CC-BY-4.0.html",
+                List.of("Example Lab"), Instant.parse("2026-05-03T00:00:00Z"), List.of("https://publisher.example"), Optional.of("1.2.0"), List.of("en", "fr"),
+                List.of("https://mirror.example/news"), Optional.of("https://spdx.org/licenses/CC0-1.0.html")), "ai-train", s, dir, List.of(manifest, lines),
+                Instant.parse("2026-05-02T00:00:00Z"));
+        assertThat(full.get("publisher").get(0).get("url").asText()).isEqualTo("https://publisher.example");
+        assertThat(full.get("version").asText()).isEqualTo("1.2.0");
+        assertThat(full.get("inLanguage")).hasSize(2);
+        assertThat(full.get("sameAs").get(0).asText()).isEqualTo("https://mirror.example/news");
+        assertThat(full.get("sdLicence").asText()).isEqualTo("https://spdx.org/licenses/CC0-1.0.html");
         assertThat(d.get("conformsTo").asText()).isEqualTo("http://mlcommons.org/croissant/1.1");
         assertThat(d.get("@type").asText()).isEqualTo("sc:Dataset");
         assertThat(d.get("distribution").get(1).get("sha256").asText()).isEqualTo(HexFormat.of().formatHex(
