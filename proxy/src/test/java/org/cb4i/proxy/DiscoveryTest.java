@@ -44,6 +44,12 @@ class DiscoveryTest {
     }
 
     @Test
+    void theEmbeddedDefault_namesItsIssuersTokenEndpoint_soItsRslNamesTheLicenseServer() throws Exception {
+        var c = org.cb4i.proxy.sample.EmbeddedDefault.config(dir.resolve("state"), 0, 1);
+        assertThat(c.issuers().get(0).tokenEndpoint()).hasValue(org.cb4i.proxy.sample.EmbeddedDefault.TOKEN_ENDPOINT);
+    }
+
+    @Test
     void licenseXml_describesThePolicy() throws Exception {
         HttpResponse<byte[]> r = h.get("/license.xml");
         assertThat(r.headers().firstValue("Content-Type")).contains(RslDocument.MEDIA_TYPE);
@@ -51,7 +57,8 @@ class DiscoveryTest {
         assertThat(doc.permittedUsages(URI.create("https://news.example/articles/a.html"))).contains(java.util.Set.of(Usage.AI_TRAIN));
         assertThat(doc.permittedUsages(URI.create("https://news.example/free/a.html")).orElseThrow()).contains(Usage.ALL);
         assertThat(doc.permittedUsages(URI.create("https://news.example/private/a.html")).orElseThrow()).isEmpty();
-        assertThat(new String(r.body())).contains("server=\"https://collective.example/token\"");
+        // RSL: server is the license server's base; its OLP endpoints (/token) are relative to it.
+        assertThat(new String(r.body())).contains("server=\"https://collective.example\"");
     }
 
     @Test

@@ -77,7 +77,9 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
     static RslDocument rsl(SiteState st) {
         ProxyConfig c = st.config();
         List<RslDocument.Content> contents = new ArrayList<>();
-        Optional<URI> server = c.issuers().stream().map(ProxyConfig.Issuer::tokenEndpoint).flatMap(Optional::stream).findFirst();
+        // RSL's server is the license server's base URL, its OLP endpoints (/token, /introspect) relative to it.
+        Optional<URI> server = c.issuers().stream().map(ProxyConfig.Issuer::tokenEndpoint).flatMap(Optional::stream).findFirst()
+                .map(t -> t.toString().endsWith("/token") ? URI.create(t.toString().substring(0, t.toString().length() - "/token".length())) : t);
         for (ProxyConfig.PathRule r : c.paths()) {
             RslDocument.License l = switch (r.access()) {
                 case OPEN -> new RslDocument.License(Map.of("usage", Set.of("all")), Map.of(),

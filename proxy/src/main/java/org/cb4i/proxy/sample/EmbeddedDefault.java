@@ -26,6 +26,8 @@ public final class EmbeddedDefault {
     public static final String COLLECTIVE = "https://demo-collective.example";
     /** Where the embedded issuer announces status list changes. */
     public static final URI STATUS_CHANGES = URI.create("http://127.0.0.1:8090/status/changes");
+    /** The embedded issuer's token endpoint (`./cb4i issuer`): named in 402 offers and as the RSL license server. */
+    public static final URI TOKEN_ENDPOINT = URI.create("http://127.0.0.1:8090/token");
 
     private EmbeddedDefault() {}
 
@@ -47,7 +49,7 @@ public final class EmbeddedDefault {
         Path abs = state.toAbsolutePath();
         return new ProxyConfig(Optional.empty(), new HostPort("127.0.0.1", port), URI.create("http://127.0.0.1:" + originPort),
                 URI.create("http://127.0.0.1:" + port),
-                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.empty(), collectorKey,
+                List.of(new ProxyConfig.Issuer(COLLECTIVE, abs.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS).toUri(), Optional.of(TOKEN_ENDPOINT), collectorKey,
                         Optional.of(STATUS_CHANGES))),
                 List.of(),
                 List.of(new ProxyConfig.PathRule(PathPattern.of("/free/*"), ProxyConfig.Access.OPEN, EnumSet.noneOf(Usage.class), SignaturePolicy.REUSABLE),
