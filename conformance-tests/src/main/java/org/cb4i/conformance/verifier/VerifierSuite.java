@@ -175,15 +175,17 @@ public final class VerifierSuite {
         return s.length() > 300 ? s.substring(0, 300) + "…" : s;
     }
 
-    /** The report, per case, then the totals. */
+    /** The report, as for proxies and issuers: each requirement PASS or FAIL with the cases that failed and why, then the totals. */
     public static String report(String target, List<Result> results) {
+        java.util.Map<String, List<Result>> byRequirement = new java.util.TreeMap<>();
+        results.forEach(r -> r.c().requirements().forEach(q -> byRequirement.computeIfAbsent(q, k -> new ArrayList<>()).add(r)));
         StringBuilder b = new StringBuilder("cb4i verifier conformance: " + target + "\n\n");
-        for (Result r : results) {
-            b.append(r.passed() ? "  pass  " : "  FAIL  ").append(r.c().title()).append('\n');
-            if (!r.passed()) {
-                b.append("          ").append(r.failure()).append('\n');
-            }
-        }
+        byRequirement.forEach((q, rs) -> {
+            List<Result> failed = rs.stream().filter(r -> !r.passed()).toList();
+            b.append(String.format("%-8s %s (%d cases)%n", q, failed.isEmpty() ? "PASS" : "FAIL", rs.size()));
+            failed.forEach(r -> b.append("           #").append(r.c().id()).append(' ').append(r.c().comment()).append(": ").append(r.failure())
+                    .append('\n'));
+        });
         long passed = results.stream().filter(Result::passed).count();
         return b.append("\nCases: ").append(passed).append(" passed, ").append(results.size() - passed).append(" failed\n").toString();
     }
