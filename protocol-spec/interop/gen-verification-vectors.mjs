@@ -19,6 +19,7 @@ const COLLECTIVE = key('collective');
 const STRANGER = key('a collective nobody trusts');
 const LOG = key('the member proxy log');
 const CRAWLER = key('the crawler');
+const PUBLISHER = key('the member site, signing its pages');
 const kid = async (k) => calculateJwkThumbprint(pub(k), 'sha256');
 async function jws(k, typ, claims) {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg: 'EdDSA', typ, kid: await kid(k) })
@@ -72,8 +73,19 @@ async function dataset(o = {}) {
   const checkpoint = await jws(o.logKey ?? LOG, 'checkpoint+jwt', { log_id: await kid(o.logKey ?? LOG), size: 2, root: root.toString('hex'),
     iat: fetched + 1 });
   const text = canonical(html);
+  // A content credential ([CRD-1]) signed by the site over the page's canonical text and its paragraphs.
+  const signedText = o.credentialText ? canonical(o.credentialText) : text;
+  const credential = o.credential ? await jws(o.credentialKey ?? PUBLISHER, 'content-credential+jwt', { iss: SITE, sub: url, iat: T0,
+    creators: ['A. Writer'], usages_without_license: [], digests: { text: signedText.text_sha256, paragraphs: { count: signedText.paragraphs.length,
+      root: signedText.paragraphs_root } } }) : undefined;
   const record = { id: 1, url, fetched_at: fetched, status: 200, outcome: 'fetched', content_type: 'text/html; charset=utf-8',
     bytes: Buffer.byteLength(html), bytes_sha256: o.bytesSha ?? bytesSha, text: { sha256: o.textSha ?? text.text_sha256 }, license: o.licenseId ?? 'lic-1' };
+  if (o.kept !== undefined) {
+    // [CRD-5]: a pipeline kept part of the text; the record carries the signed page's paragraph leaves and what it kept.
+    record.text.kept = o.kept;
+    record.text.paragraph_digests = (o.keptDigests ?? text.paragraphs.map((p) => leaf(p).toString('hex')));
+  }
+  if (credential) record.credential = credential;
   if (!o.noReceipt) {
     record.receipt = { log: await kid(LOG), rid: 'r1', origin: SITE, entry, index: 1,
       inclusion_proof: (o.badProof ? [Buffer.alloc(32, 7)] : proof(1, leaves)).map((h) => h.toString('hex')), tree_size: 2, checkpoint };
@@ -81,7 +93,8 @@ async function dataset(o = {}) {
   if (o.noLicense) delete record.license;
   const header = { type: 'cb4i-manifest', version: 1, builder: 'the vectors', usage: 'ai-train', created: fetched + 60,
     licenses: o.noLicenseInManifest ? [] : [license], status_lists: lists, repertoires: [], sites: [], logs: {} };
-  const trust = { collectives: [{ id: ISS, keys: pub(COLLECTIVE) }], publishers: [], logs: [{ log_id: await kid(LOG), keys: pub(LOG) }] };
+  const trust = { collectives: [{ id: ISS, keys: pub(COLLECTIVE) }], publishers: o.trustPublisher === false ? [] : [{ origin: SITE, keys: pub(PUBLISHER) }],
+    logs: [{ log_id: await kid(LOG), keys: pub(LOG) }] };
   return { usage: o.usage ?? 'ai-train', trust, header, record, content: o.stored ?? html };
 }
 
@@ -106,6 +119,20 @@ const cases = [
     { lists: [{ iat: T0, exp: T0 + 3600, status: 2 }, { iat: T0 + 3600, exp: T0 + 7200, status: 0 }] }, 'REVOKED_AT_FETCH', [], ['VER-4', 'STS-7']],
   ['past lists: only a list from after the fetch, saying revoked: reported, not judged offline',
     { lists: [{ iat: T0 + 3600, exp: T0 + 7200, status: 1 }] }, 'VERIFIED', ['STATUS_AFTER_FETCH'], ['VER-4', 'STS-7']],
+  ['a content credential signed by a key the trust store holds for the site, over the page as stored', { credential: true }, 'VERIFIED',
+    ['CREDENTIAL_TRUSTED'], ['VER-6', 'CRD-1']],
+  ['a content credential over another text than the page stored', { credential: true, credentialText: HTML.replace('cheap', 'free') }, 'TAMPERED',
+    ['CREDENTIAL_TEXT_MISMATCH'], ['VER-6']],
+  ['a content credential signed by another key than the one trusted for the site', { credential: true, credentialKey: STRANGER }, 'UNTRUSTED_KEY',
+    ['UNKNOWN_KEY'], ['VER-6']],
+  ['a content credential from a site no key is trusted for', { credential: true, trustPublisher: false }, 'UNTRUSTED_KEY',
+    ['UNTRUSTED_PUBLISHER'], ['VER-6']],
+  ['a cut-down text: one signed paragraph and a line the pipeline added', { credential: true, kept: 'Information is cheap to copy.\nA line the pipeline added.' },
+    'VERIFIED', ['TEXT_COVERAGE'], ['VER-7', 'CRD-5']],
+  ['a cut-down text none of which the site signed', { credential: true, kept: 'Nothing the publisher wrote.' }, 'TAMPERED', ['TEXT_NOT_SIGNED'],
+    ['VER-7', 'CRD-5']],
+  ['a cut-down text whose paragraph digests are not the signed page\'s', { credential: true, kept: 'Information is cheap to copy.',
+    keptDigests: ['ab'.repeat(32), 'cd'.repeat(32), 'ef'.repeat(32)] }, 'TAMPERED', ['DIGEST_MISMATCH'], ['VER-7', 'CRD-5']],
   ['two faults: the first status in §14\'s order decides (tampered content before an expired license)',
     { stored: HTML.replace('cheap', 'dear'), fetched: T0 + 3 * 86400 }, 'TAMPERED', ['BYTES_DIGEST_MISMATCH', 'TOKEN_EXPIRED'], ['VER-1', 'VER-3']],
 ];
