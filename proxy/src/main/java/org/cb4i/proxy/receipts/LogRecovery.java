@@ -66,8 +66,12 @@ final class LogRecovery {
             Segments segments = Segments.load(settings.dir(), events);
             ch = FileChannel.open(settings.dir().resolve(ReceiptLog.ENTRIES), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long[] clean = takeCleanMarker(settings.dir());
+            // The receipt id index shorter than the clean close left it (damaged behind the log's back): the sealed
+            // segments' ids, which are otherwise never read again, are indexed anew from their entries.
+            boolean ridsShort = false;
             if (clean != null) {
                 log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true), segments);
+                ridsShort = clean[2] >= 0 && log.index.ridSlots() <= clean[2];
                 if (!resumeFromIndex(log, clean)) {
                     log.index.close();
                     log = null;
@@ -78,7 +82,7 @@ final class LogRecovery {
                 // The sealed segments' leaf hashes were forced when each was sealed: only the active segment is read.
                 log = new ReceiptLog(settings, key, clock, events, ch, lock, EntryIndex.open(settings.dir(), true), segments);
                 if (sealedFromIndex(log)) {
-                    otherRidsOfSealed(log);
+                    ridsOfSealed(log, ridsShort);
                     recover(log);
                 } else {
                     log.index.close();
@@ -155,12 +159,17 @@ final class LogRecovery {
     }
 
     /**
-     * The receipt ids of another form in sealed segments (their index is kept in memory only): read from those segments
-     * that have any and can be read; one that cannot is said, and its ids are not found until it can.
+     * The receipt ids in sealed segments that the index on disk does not give: those of another form (their index is
+     * kept in memory only), and with {@code all} every id (the id index was found damaged). Read from the segments that
+     * have such ids and can be read; one that cannot is said, and its ids are not found until it can.
      */
-    static void otherRidsOfSealed(ReceiptLog log) throws IOException {
+    static void ridsOfSealed(ReceiptLog log, boolean all) throws IOException {
+        if (all) {
+            log.events.accept("receipts log: the receipt id index in " + log.dir + " is shorter than the clean close left it; "
+                    + "indexing the sealed segments' receipt ids again from their entries");
+        }
         for (Segments.Seal s : log.segments.list()) {
-            if (s.otherRids() == 0) {
+            if (s.otherRids() == 0 && !all) {
                 continue;
             }
             Optional<Path> file = log.segments.file(s);
@@ -169,8 +178,28 @@ final class LogRecovery {
                         + " cannot be looked up until their segment can be read");
                 continue;
             }
+            int batch = 4096;
+            long[] numbers = new long[batch];
+            long[] seqs = new long[batch];
+            int[] n = {0};
             long[] seq = {s.first()};
-            EntryFile.forEachIn(file.get(), (i, entry) -> log.noteOtherRid(LogEntry.ridOf(entry), seq[0]++));
+            EntryFile.forEachIn(file.get(), (i, entry) -> {
+                String rid = LogEntry.ridOf(entry);
+                long number = rid == null ? -1 : log.ids.decode(rid);
+                if (number >= 0) {
+                    log.highestNumber = Math.max(log.highestNumber, number);
+                    numbers[n[0]] = number;
+                    seqs[n[0]++] = seq[0];
+                    if (n[0] == batch) {
+                        log.index.putRids(numbers, seqs, n[0]);
+                        n[0] = 0;
+                    }
+                } else {
+                    log.noteOtherRid(rid, seq[0]);
+                }
+                seq[0]++;
+            });
+            log.index.putRids(numbers, seqs, n[0]);
         }
     }
 
@@ -291,11 +320,15 @@ final class LogRecovery {
         if (log.tree.size() <= base) {
             return;
         }
+        java.time.Instant since;
         try {
-            log.activeSince = LogEntry.parse(log.entry(base)).time();
+            since = LogEntry.parse(log.entry(base)).time();
         } catch (IOException | RuntimeException e) {
-            log.activeSince = java.time.Instant.now();
+            since = java.time.Instant.EPOCH;
         }
+        // An entry without a time (or unreadable) does not say when the segment began: it is timed from this start,
+        // not from 1970 (which would seal it at once).
+        log.activeSince = since.equals(java.time.Instant.EPOCH) ? log.clock.instant() : since;
     }
 
     /**

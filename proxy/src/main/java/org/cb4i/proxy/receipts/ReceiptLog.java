@@ -97,7 +97,7 @@ public final class ReceiptLog implements AutoCloseable {
 
     final Path dir;
     final SigningKey key;
-    private final Clock clock;
+    final Clock clock;
     private final Duration checkpointInterval;
     private final int checkpointEntries;
     private final Duration checkpointRefresh;
@@ -115,7 +115,7 @@ public final class ReceiptLog implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService retention;
     final EntryIndex index;
     final MerkleTree tree;
-    private final ReceiptIds ids;
+    final ReceiptIds ids;
     /** Receipt ids that are not {@link ReceiptIds}' (written before that scheme, or given by a caller). */
     private final RidIndex otherRids = new RidIndex();
     final java.util.concurrent.atomic.AtomicLong nextReservation = new java.util.concurrent.atomic.AtomicLong();

@@ -146,6 +146,22 @@ class LogSegmentsTest {
             assertThat(events).as("after a clean close").anyMatch(e -> e.contains("resumed 60 entries from its index"));
             assertThat(log.indexOf(rids.get(3))).contains(3L);
         }
+        // The receipt id index cut short behind the log's back after a clean close: the sealed segments' ids, which a
+        // start otherwise never reads again, are indexed anew from their entries.
+        try (var ch = java.nio.channels.FileChannel.open(dir().resolve(EntryIndex.RIDS_INDEX), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(8);
+        }
+        events.clear();
+        try (ReceiptLog log = ReceiptLog.open(s, Clock.systemUTC(), events::add)) {
+            assertThat(events).noneMatch(e -> e.contains("resumed"));
+            assertThat(events).anyMatch(e -> e.contains("indexing the sealed segments' receipt ids again"));
+            assertThat(log.segments().list()).hasSizeGreaterThanOrEqualTo(2);
+            for (int i = 0; i < 60; i++) {
+                assertThat(log.indexOf(rids.get(i))).as("rid %d", i).contains((long) i);
+            }
+            String next = log.newRid();
+            assertThat(rids).as("no reservation number is handed out twice").doesNotContain(next);
+        }
     }
 
     @Test
