@@ -89,6 +89,29 @@ class WebBotAuthTest {
     }
 
     @Test
+    void aSignatureVerifiedBefore_isSkippedOnlyForTheSameKeyAndTheSameBase() {
+        // A signature remembers what it verified over; the same headers with another covered value, or a key that
+        // answers to the same keyid but is another key, are checked again (and fail), on the same thread and after.
+        WebBotAuthSigner withAgent = new WebBotAuthSigner(crawler, Optional.of(URI.create("https://crawler.example")), clock, Duration.ofMinutes(1));
+        SignatureHeaders h = withAgent.sign(get("https://news.example/a"), SignaturePolicy.REUSABLE);
+        SignedRequest good = signed(get("https://news.example/a"), h);
+        for (int i = 0; i < 3; i++) {
+            assertThat(verifier.verifyBound(good, SignaturePolicy.REUSABLE, crawler.publicKey()).keyId()).isEqualTo(crawler.thumbprint());
+        }
+        Map<String, List<String>> f = new LinkedHashMap<>();
+        f.put("Signature-Input", List.of(h.signatureInput()));
+        f.put("Signature", List.of(h.signature()));
+        f.put("Signature-Agent", List.of("sig1=\"https://other.example\""));
+        SignedRequest otherAgent = SignedRequest.of("GET", URI.create("https://news.example/a"), f);
+        assertThat(reasonOf(() -> verifier.verifyBound(otherAgent, SignaturePolicy.REUSABLE, crawler.publicKey()))).isEqualTo(Reason.SIGNATURE_INVALID);
+        SigningKey impostor = KeyFiles.generate(KeyAlgorithm.ED25519);
+        assertThat(reasonOf(() -> verifier.verify(good, SignaturePolicy.REUSABLE, (keyId, agents) -> Optional.of(impostor.publicKey()))))
+                .isEqualTo(Reason.SIGNATURE_INVALID);
+        assertThat(verifier.verifyBound(good, SignaturePolicy.REUSABLE, crawler.publicKey())).isNotNull();
+        assertThat(verifier.cacheCounters().hits()).as("the repeats count as hits").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void reusableSignature_isRefusedWhereThePolicyRequiresPerRequest() {
         SignatureHeaders h = signer.sign(get("https://news.example/a"), SignaturePolicy.REUSABLE);
         assertThat(reasonOf(() -> verifier.verifyBound(signed(get("https://news.example/a"), h), SignaturePolicy.PER_REQUEST, crawler.publicKey())))
