@@ -84,11 +84,6 @@ public final class Proxy implements AutoCloseable {
             return t;
         });
         SiteState state = SiteState.build(config, clock, blocking);
-        if (config.http2().enabled() && config.http2().cleartext()) {
-            // Vert.x makes a cleartext connection that may upgrade to h2c only once its first header section is complete.
-            events.accept("http2.cleartext is on: on this listener a client dribbling its first request header is not cut off at "
-                    + "limits.header_timeout (only the idle timeout applies); keep it off on a public listener, or put a TLS terminator in front");
-        }
         ReceiptLog log = ReceiptLog.open(config.log(), clock, events);
         List<ReceiptLog> retired = openRetired(config, clock, events);
         AccessLogWriter access = AccessLogWriter.open(config.accessLog(), clock, events);
@@ -107,7 +102,12 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_log_retired", "retired receipts logs this proxy still serves (log.dir/retired)", retired::size);
         metrics.gauge("cb4i_proxy_log_disk_free_bytes", "bytes free on the receipts log's disk (when full, licensed requests are refused)", disk::free);
         int cores = Runtime.getRuntime().availableProcessors();
-        Vertx vertx = vertx(config.transport(), new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4), events);
+        // On a cleartext listener with h2c, Vert.x makes the connection (where ProxyVerticle arms the header timeout) only
+        // once the first header section is complete: the timeout is then kept below Vert.x, on the TCP connection.
+        FirstHeaderDeadline[] h2cDeadline = {null};
+        boolean h2cCleartext = config.http2().enabled() && config.http2().cleartext() && config.tls().isEmpty();
+        Vertx vertx = vertx(config.transport(), new VertxOptions().setEventLoopPoolSize(cores).setWorkerPoolSize(4), events,
+                t -> h2cCleartext ? (h2cDeadline[0] = new FirstHeaderDeadline(t)) : t);
         QuotaStore quotas = config.quota().redis().isPresent() ? new RedisQuotaStore(vertx, config.quota(), clock, events) : new LocalQuotaStore(clock);
         metrics.gauge("cb4i_proxy_quota_store_up", "1 when quota counters are where the configuration puts them (always, for quota.store: local)",
                 () -> quotas.up() ? 1 : 0);
@@ -129,6 +129,9 @@ public final class Proxy implements AutoCloseable {
         metrics.gauge("cb4i_proxy_signature_cache_misses", "request signatures verified", () -> shared.state().signatures().cacheCounters().misses());
         try {
             int port = config.listen().port() == 0 ? freePort(config.listen().host()) : config.listen().port();
+            if (h2cDeadline[0] != null) {
+                h2cDeadline[0].guard(port, () -> shared.state().config().limits().headerTimeout());
+            }
             // One instance per event loop, deployed together so that Vert.x spreads them over the loops and
             // round-robins accepted connections between their servers (which share the port).
             List<ProxyVerticle> verticles = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -189,7 +192,8 @@ public final class Proxy implements AutoCloseable {
      * being written (StopTest), so it is not the default. A transport asked for that cannot be loaded here falls back to
      * NIO; either way the operator is told which one runs, and why not the one wanted.
      */
-    static Vertx vertx(ProxyConfig.Transport t, VertxOptions options, Consumer<String> events) {
+    static Vertx vertx(ProxyConfig.Transport t, VertxOptions options, Consumer<String> events,
+            java.util.function.UnaryOperator<io.vertx.core.transport.Transport> wrap) {
         io.vertx.core.transport.Transport chosen = switch (t) {
             case EPOLL -> io.vertx.core.transport.Transport.EPOLL;
             case IO_URING -> io.vertx.core.transport.Transport.IO_URING;
@@ -205,7 +209,7 @@ public final class Proxy implements AutoCloseable {
         } else if (t == ProxyConfig.Transport.AUTO && chosen == io.vertx.core.transport.Transport.NIO) {
             why = "no native transport is available here";
         }
-        Vertx v = Vertx.builder().with(options.setPreferNativeTransport(chosen != io.vertx.core.transport.Transport.NIO)).withTransport(chosen).build();
+        Vertx v = Vertx.builder().with(options.setPreferNativeTransport(chosen != io.vertx.core.transport.Transport.NIO)).withTransport(wrap.apply(chosen)).build();
         events.accept("transport: " + chosen.name().toLowerCase(java.util.Locale.ROOT) + (why == null ? "" : " (" + why + ")")
                 + (chosen == io.vertx.core.transport.Transport.IO_URING ? "; a stop on io_uring may cut off a response still being written "
                         + "(README, Benchmarks): use transport: auto where drains must be clean" : ""));
