@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -40,15 +41,17 @@ final class FirstHeaderDeadline implements io.vertx.core.transport.Transport {
     private final Spi spi;
     private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
     private volatile Supplier<Duration> timeout = () -> Duration.ofSeconds(10);
+    private volatile LongAdder closed = new LongAdder();
 
     FirstHeaderDeadline(io.vertx.core.transport.Transport wrapped) {
         this.wrapped = wrapped;
         this.spi = new Spi(wrapped.implementation());
     }
 
-    /** Connections accepted on {@code port} from now on get the deadline. */
-    void guard(int port, Supplier<Duration> headerTimeout) {
+    /** Connections accepted on {@code port} from now on get the deadline; each one it closes is counted in {@code closed}. */
+    void guard(int port, Supplier<Duration> headerTimeout, LongAdder closed) {
         this.timeout = headerTimeout;
+        this.closed = closed;
         ports.add(port);
     }
 
@@ -102,7 +105,11 @@ final class FirstHeaderDeadline implements io.vertx.core.transport.Transport {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            timer = ctx.executor().schedule(() -> ctx.close(), ms, TimeUnit.MILLISECONDS);
+            LongAdder counter = closed;
+            timer = ctx.executor().schedule(() -> {
+                counter.increment();
+                ctx.close();
+            }, ms, TimeUnit.MILLISECONDS);
         }
 
         @Override

@@ -121,6 +121,8 @@ public final class Proxy implements AutoCloseable {
             retired.forEach(r -> directory.register(r.logId(), config.fleetAdvertise().get()));
             shared.fleet(directory);
         }
+        metrics.gauge("cb4i_proxy_header_timeouts", "connections closed because their first request's header section did not arrive within "
+                + "limits.header_timeout (slow or stalled clients)", () -> shared.headerTimeouts().sum());
         // Cache counters of the current configuration's verifiers (they restart from zero on a reload).
         metrics.gauge("cb4i_proxy_token_cache_hits", "license verifications answered from the cache", () -> shared.state().tokens().cacheCounters().hits());
         metrics.gauge("cb4i_proxy_token_cache_misses", "license verifications that checked a signature", () -> shared.state().tokens().cacheCounters().misses());
@@ -130,7 +132,7 @@ public final class Proxy implements AutoCloseable {
         try {
             int port = config.listen().port() == 0 ? freePort(config.listen().host()) : config.listen().port();
             if (h2cDeadline[0] != null) {
-                h2cDeadline[0].guard(port, () -> shared.state().config().limits().headerTimeout());
+                h2cDeadline[0].guard(port, () -> shared.state().config().limits().headerTimeout(), shared.headerTimeouts());
             }
             // One instance per event loop, deployed together so that Vert.x spreads them over the loops and
             // round-robins accepted connections between their servers (which share the port).

@@ -105,6 +105,7 @@ final class ProxyVerticle extends VerticleBase {
         long ms = Math.max(1, shared.state().config().limits().headerTimeout().toMillis());
         long timer = vertx.setTimer(ms, id -> {
             if (awaitingHeaders.remove(conn) != null) {
+                shared.headerTimeouts().increment();
                 conn.close();
             }
         });

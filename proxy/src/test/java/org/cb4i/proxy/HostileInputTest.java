@@ -73,6 +73,7 @@ class HostileInputTest {
             assertThat(closed).as("the dripping connection was closed").isTrue();
             assertThat(ms).as("closed near the 1 s header timeout").isBetween(700L, 3000L);
         }
+        assertThat(h.admin(h.proxy, "/metrics")).as("counted for the operator").contains("cb4i_proxy_header_timeouts 1.0");
         assertThat(h.get("/free/after").statusCode()).isEqualTo(200);
         // A keep-alive connection's later requests are not subject to it: the idle timeout governs them.
         java.net.http.HttpResponse<byte[]> first = h.get("/free/one");

@@ -26,6 +26,8 @@ public final class ProxyShared {
     private final Consumer<String> events;
     private final java.util.concurrent.atomic.LongAdder started = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder finished = new java.util.concurrent.atomic.LongAdder();
+    /** Connections closed because their first request's header section did not arrive within limits.header_timeout. */
+    private final java.util.concurrent.atomic.LongAdder headerTimeouts = new java.util.concurrent.atomic.LongAdder();
 
     public ProxyShared(SiteState initial, ReceiptLog log, QuotaStore quotas, ProxyMetrics metrics, AccessLogWriter accessLog, Clock clock,
             Consumer<String> events) {
@@ -114,5 +116,10 @@ public final class ProxyShared {
     /** Requests answered since the start. */
     public long served() {
         return finished.sum();
+    }
+
+    /** Counts connections closed at the header timeout (security.md PRX-11), wherever the deadline was kept. */
+    public java.util.concurrent.atomic.LongAdder headerTimeouts() {
+        return headerTimeouts;
     }
 }
