@@ -79,7 +79,11 @@ public enum Reason {
     CREDENTIAL_MISSING(400, "invalid_request"),
     CREDENTIAL_AMBIGUOUS(400, "invalid_request"),
     CREDENTIAL_MISPLACED(400, "invalid_request"),
-    DIGEST_MISMATCH(400, "invalid_request");
+    DIGEST_MISMATCH(400, "invalid_request"),
+
+    // --- member consent [CNS-*] (appended: codes keep their order)
+    MEMBER_OPTED_OUT(403, null),
+    CONSENT_UNAVAILABLE(503, "server_error");
 
     private final int httpStatus;
     private final String authError;

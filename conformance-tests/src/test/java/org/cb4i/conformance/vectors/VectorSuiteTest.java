@@ -39,6 +39,7 @@ class VectorSuiteTest {
         RUNNERS.put("LogEntry", LogEntryRunner::run);
         RUNNERS.put("CheckpointVerify", CheckpointRunner::run);
         RUNNERS.put("RepertoireVerify", RepertoireRunner::run);
+        RUNNERS.put("ConsentVerify", ConsentRunner::run);
         RUNNERS.put("ParagraphMatch", ParagraphMatchRunner::run);
         RUNNERS.put("VerifyRecord", VerificationRunner::run);
         RUNNERS.put("ManifestRecordRead", ManifestRecordRunner::run);
