@@ -70,6 +70,55 @@ final class IssuerAdminCommands {
         }
     }
 
+    // ------------------------------------------------------------------ members' consent
+
+    @Command(name = "consent", mixinStandardHelpOptions = true,
+            description = "A member's consent (SPEC.md §16): what it opts out of. Members set their own with `cb4i consent set`.",
+            subcommands = {ConsentCmd.Show.class, ConsentCmd.Set.class})
+    static final class ConsentCmd {
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "Every version of a member's consent: when, by whom, what.")
+        static final class Show extends AdminCommand {
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "The member site's origin.")
+            String origin;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("consent.show", "origin", origin);
+            }
+        }
+
+        @Command(name = "set", mixinStandardHelpOptions = true,
+                description = "Set a member's whole choice on its written instruction (recorded as set by the operator).")
+        static final class Set extends AdminCommand {
+            @Option(names = "--origin", required = true, paramLabel = "URL", description = "The member site's origin.")
+            String origin;
+
+            @Option(names = "--opt-out-usage", paramLabel = "USAGE", description = "A usage the member refuses; repeatable.")
+            java.util.List<String> usages = new java.util.ArrayList<>();
+
+            @Option(names = "--opt-out-agreement", paramLabel = "URI", description = "An agreement the member stays out of (its URI); repeatable.")
+            java.util.List<String> agreements = new java.util.ArrayList<>();
+
+            @Option(names = "--opt-out-path", paramLabel = "PATTERN", description = "Works the member withholds, by path pattern; repeatable.")
+            java.util.List<String> paths = new java.util.ArrayList<>();
+
+            @Override
+            Map<String, Object> op() {
+                Map<String, Object> optOut = new java.util.LinkedHashMap<>();
+                if (!usages.isEmpty()) {
+                    optOut.put("usages", usages);
+                }
+                if (!agreements.isEmpty()) {
+                    optOut.put("agreements", agreements);
+                }
+                if (!paths.isEmpty()) {
+                    optOut.put("paths", paths);
+                }
+                return IssuerCommand.op("consent.set", "origin", origin, "opt_out", optOut);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ licensees
 
     @Command(name = "licensee", mixinStandardHelpOptions = true, description = "The collective's licensees (AI builders) and their crawler keys.",

@@ -51,6 +51,7 @@ class RepertoireAndDiscoveryTest extends IssuerFixture {
         assertThat(d.get("collective").textValue()).isEqualTo(ID);
         assertThat(d.get("token_endpoint").textValue()).isEqualTo("https://licenses.collective.example/token");
         assertThat(d.get("status_lists").get(0).textValue()).isEqualTo("https://licenses.collective.example/status/1");
+        assertThat(d.get("consent_endpoint").textValue()).as("[CNS-3]").isEqualTo("https://licenses.collective.example/consent");
         assertThat(d.get("keys").get("keys").get(0).get("kid").textValue()).isEqualTo(collectiveKey.thumbprint());
         assertThat(json(get("/jwks")).get("keys").get(0).has("d")).isFalse();
     }

@@ -121,6 +121,14 @@ public final class Proxy implements AutoCloseable {
             retired.forEach(r -> directory.register(r.logId(), config.fleetAdvertise().get()));
             shared.fleet(directory);
         }
+        // [CNS-4]: the member's consent, for each collective that names a consent endpoint (a reload may add one).
+        org.cb4i.proxy.consent.MemberConsent consent = new org.cb4i.proxy.consent.MemberConsent(() -> shared.state().config(),
+                id -> shared.state().issuerKeys(id), clock, blocking, events);
+        consent.fetchAllNow();
+        shared.consent(consent);
+        vertx.setPeriodic(500, id -> consent.tick());
+        metrics.gauge("cb4i_proxy_consent_unavailable", "collectives whose member consent this site cannot use now (licensed requests under "
+                + "them are answered 503 CONSENT_UNAVAILABLE)", () -> consent.unavailable().size());
         metrics.gauge("cb4i_proxy_header_timeouts", "connections closed because their first request's header section did not arrive within "
                 + "limits.header_timeout (slow or stalled clients)", () -> shared.headerTimeouts().sum());
         // Cache counters of the current configuration's verifiers (they restart from zero on a reload).
@@ -242,6 +250,12 @@ public final class Proxy implements AutoCloseable {
         }
         if (shared.quotas().refusing()) {
             return shared.quotas().warning().orElse("quota store unavailable");
+        }
+        var consent = shared.consent().map(org.cb4i.proxy.consent.MemberConsent::unavailable).orElse(java.util.Map.of());
+        if (!consent.isEmpty()) {
+            StringBuilder b = new StringBuilder("member consent unavailable (licensed requests under these collectives are answered 503):");
+            consent.forEach((issuer, why) -> b.append("\n  ").append(issuer).append(": ").append(why));
+            return b.toString();
         }
         var lists = shared.state().statusListsUnavailable();
         if (lists.isEmpty()) {

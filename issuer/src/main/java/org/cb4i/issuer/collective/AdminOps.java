@@ -26,7 +26,7 @@ import org.cb4i.sdk.token.PathScope;
 public final class AdminOps {
     /** Every operation, as {@code cb4i issuer} names them. */
     public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
-            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit");
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show");
 
     private final Collective collective;
     private final SettlementAdminOps settlement;
@@ -80,6 +80,39 @@ public final class AdminOps {
                     ms.add(e);
                 }
                 out.put("members", ms);
+            }
+            case "consent.set" -> {
+                // An operator sets a member's consent on the member's written instruction ([CNS-6]); members set it
+                // themselves with a signed request (POST /consent, cb4i consent).
+                IssuerStore.MemberRow m = collective.currentMember(origin(op)).orElseThrow(() -> StoreException.notFound(op.get("origin").asText()
+                        + " is not a member now"));
+                org.cb4i.sdk.consent.OptOut optOut;
+                try {
+                    optOut = org.cb4i.sdk.consent.OptOut.read(op.get("opt_out"), "opt_out");
+                } catch (Cb4iException e) {
+                    throw StoreException.invalid(e.getMessage() + " (opt_out: {\"usages\": [\"ai-train\"], \"agreements\": [URI], \"paths\": [\"/drafts/\"]})");
+                }
+                IssuerStore.ConsentRow row = collective.setConsent(m, optOut, "operator", Optional.empty());
+                out.put("origin", m.origin());
+                out.put("version", row.version());
+                out.put("opt_out", optOut.toJson());
+            }
+            case "consent.show" -> {
+                IssuerStore.MemberRow m = collective.currentMember(origin(op)).orElseThrow(() -> StoreException.notFound(op.get("origin").asText()
+                        + " is not a member now"));
+                List<Object> versions = new ArrayList<>();
+                for (IssuerStore.ConsentRow c : store.consentHistory(m.origin())) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("version", c.version());
+                    e.put("at", c.at().getEpochSecond());
+                    e.put("set_by", c.setBy());
+                    e.put("opt_out", Json.readObject(c.optOutJson(), "stored consent", org.cb4i.sdk.Reason.MALFORMED_JSON));
+                    c.evidence().ifPresent(ev -> e.put("evidence", ev));
+                    versions.add(e);
+                }
+                out.put("origin", m.origin());
+                out.put("version", versions.isEmpty() ? 0 : ((Map<?, ?>) versions.get(versions.size() - 1)).get("version"));
+                out.put("history", versions);
             }
             case "licensee.add" -> {
                 String id = text(op, "id", true);

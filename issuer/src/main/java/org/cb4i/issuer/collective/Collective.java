@@ -116,6 +116,11 @@ public final class Collective {
         return store;
     }
 
+    /** The collective's clock. */
+    public Clock clock() {
+        return clock;
+    }
+
     public Instant now() {
         return Instant.ofEpochSecond(clock.instant().getEpochSecond());
     }
@@ -199,7 +204,7 @@ public final class Collective {
         }
         LicenseRow row = added.row();
         LicenseClaims claims = new LicenseClaims(config.id(), licenseeId, List.of(config.repertoireId()), jti, now, now, exp,
-                new Confirmation(VerificationKey.fromJson(licensee.jwkJson())), grant.usages(), grant.paths(), grant.quota(), grant.agreement(),
+                new Confirmation(VerificationKey.fromJson(licensee.jwkJson())), grant.usages(), grant.paths(), grant.quota(), Optional.of(agreementOf(agreement, grant)),
                 Optional.of(statusReference(row.idx())));
         return new Issued(LicenseTokens.issue(claims, key), claims, row, added.superseded());
     }
@@ -354,6 +359,69 @@ public final class Collective {
             }
         }
         return Repertoire.sign(key, config.id(), config.repertoireId(), now, now.plus(config.repertoireValidity()), members);
+    }
+
+    // ------------------------------------------------------------------ consent ([CNS-3], [CNS-6])
+
+    /**
+     * The current member entry of an origin (compared as [TOK-9] compares origins), if it is a member now.
+     */
+    public Optional<IssuerStore.MemberRow> currentMember(String origin) {
+        String o;
+        try {
+            o = org.cb4i.sdk.token.PathScope.normaliseOrigin(origin);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Instant now = now();
+        return store.members().stream().filter(m -> (m.left().isEmpty() || m.left().get().isAfter(now)) && !m.joined().isAfter(now))
+                .filter(m -> org.cb4i.sdk.token.PathScope.normaliseOrigin(m.origin()).equals(o)).findFirst();
+    }
+
+    /** A current member's content keys ([REP-1]): the keys that may ask for and change its consent. */
+    public org.cb4i.sdk.key.KeySet memberKeys(IssuerStore.MemberRow m) {
+        return KeyFiles.parseKeySet(m.contentKeysJson(), "content keys of " + m.origin());
+    }
+
+    /**
+     * The member's consent document, signed now ([CNS-3]): its current version (0 and nothing opted out when it never
+     * chose), with the status lists' ttl, valid for the status lists' validity.
+     */
+    public org.cb4i.sdk.consent.ConsentDocument consentDocument(IssuerStore.MemberRow m) {
+        Instant now = now();
+        Optional<IssuerStore.ConsentRow> c = store.consent(m.origin());
+        org.cb4i.sdk.consent.OptOut optOut = c.isEmpty() ? org.cb4i.sdk.consent.OptOut.NONE
+                : org.cb4i.sdk.consent.OptOut.read(Json.readObject(c.get().optOutJson(), "stored consent of " + m.origin(),
+                        org.cb4i.sdk.Reason.MALFORMED_JSON), "stored consent of " + m.origin());
+        return org.cb4i.sdk.consent.ConsentDocument.sign(key, config.id(), m.origin(), now, now.plus(config.statusValidity()),
+                c.map(IssuerStore.ConsentRow::version).orElse(0L), config.statusTtl(), optOut);
+    }
+
+    /** Records a member's consent, as the member asked ({@code setBy} {@code member <thumbprint>}) or an operator set it. */
+    public IssuerStore.ConsentRow setConsent(IssuerStore.MemberRow m, org.cb4i.sdk.consent.OptOut optOut, String setBy, Optional<String> evidence) {
+        return store.setConsent(m.origin(), Json.write(optOut.toJson()), setBy, evidence, now());
+    }
+
+    /**
+     * The agreement a license names ([CNS-7]): the one the collective recorded, else the agreement's URI at this issuer
+     * and the SHA-256 of its grant as stored.
+     */
+    public Agreement agreementOf(AgreementRow a, Grant grant) {
+        if (grant.agreement().isPresent()) {
+            return grant.agreement().get();
+        }
+        String base = config.publicUrl().toString();
+        return new Agreement(URI.create((base.endsWith("/") ? base : base + "/") + "agreements/"
+                + java.net.URLEncoder.encode(a.id(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")),
+                java.util.HexFormat.of().formatHex(sha256(a.grantJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

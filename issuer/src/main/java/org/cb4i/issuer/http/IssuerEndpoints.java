@@ -20,6 +20,7 @@ import org.cb4i.issuer.collective.AdminOps;
 import org.cb4i.issuer.collective.ClientAuthentication;
 import org.cb4i.issuer.collective.Collective;
 import org.cb4i.issuer.collective.OAuthException;
+import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.IssuerStore.LicenseeRow;
 import org.cb4i.issuer.store.StoreException;
 import org.cb4i.sdk.httpsig.SignedRequest;
@@ -43,10 +44,14 @@ public final class IssuerEndpoints {
     private final Consumer<String> log;
 
     private final StatusChangeStream statusChanges;
+    /** Members' consent requests are signed per request, valid at most 60 s ([CNS-3]). */
+    private final org.cb4i.sdk.httpsig.WebBotAuthVerifier memberSignatures;
 
     public IssuerEndpoints(Collective collective, ClientAuthentication auth, String adminToken, StatusChangeStream statusChanges, Consumer<String> log) {
         this.collective = collective;
         this.statusChanges = statusChanges;
+        this.memberSignatures = org.cb4i.sdk.httpsig.WebBotAuthVerifier.builder().clock(collective.clock())
+                .maxValidity(java.time.Duration.ofSeconds(60)).build();
         this.auth = auth;
         this.admin = new AdminOps(collective);
         this.adminToken = adminToken.getBytes(StandardCharsets.US_ASCII);
@@ -72,6 +77,13 @@ public final class IssuerEndpoints {
             case "/repertoire" -> get(req, () -> repertoire(req));
             case "/status/changes" -> get(req, () -> statusChanges.subscribe(req));
             case "/.well-known/cb4i" -> get(req, () -> send(req.response(), 200, "application/json", Json.write(discovery()), "no-cache"));
+            case "/consent" -> {
+                if (req.method() == HttpMethod.POST) {
+                    post(req, body -> consentChange(req, body));
+                } else {
+                    get(req, () -> consentGet(req));
+                }
+            }
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
             default -> {
                 if (path.matches("/status/[1-9][0-9]{0,5}")) {
@@ -92,7 +104,7 @@ public final class IssuerEndpoints {
 
     private void notFound(HttpServerRequest req, String path) {
         problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /admin)");
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /admin)");
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -164,6 +176,122 @@ public final class IssuerEndpoints {
                 problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
             }
         });
+    }
+
+    /**
+     * [CNS-3]: a member's consent document, to a request signed per request by one of that member's content keys (its
+     * proxies ask with it). Off the request thread (the store is read, a replay marker written).
+     */
+    private void consentGet(HttpServerRequest req) {
+        String origin = req.getParam("origin");
+        if (origin == null || origin.isEmpty()) {
+            problem(req.response(), 400, "invalid_request", "name the member: /consent?origin=<the member site's origin>");
+            return;
+        }
+        String host = req.authority() == null ? "" : req.authority().toString();
+        SignedRequest signed = SignedRequest.received(req.method().name(), collective.config().publicUrl().getScheme(), host, req.uri(),
+                name -> req.headers().getAll(name));
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            IssuerStore.MemberRow m = collective.currentMember(origin).orElseThrow(() -> StoreException.notFound(origin
+                    + " is not a member of " + collective.config().id() + " now"));
+            org.cb4i.sdk.key.KeySet keys = collective.memberKeys(m);
+            org.cb4i.sdk.httpsig.VerifiedSignature sig;
+            try {
+                sig = memberSignatures.verify(signed, org.cb4i.sdk.httpsig.SignaturePolicy.PER_REQUEST, (keyId, agents) -> {
+                    Optional<org.cb4i.sdk.key.VerificationKey> k = keys.find(keyId);
+                    if (k.isEmpty()) {
+                        boolean other = otherMembersKey(keyId);
+                        throw new ConsentRefused(other ? 403 : 401, "key " + keyId + (other ? " is another member's; a member reads only its own consent"
+                                : " is not a content key of " + m.origin() + " (cb4i issuer member add --content-keys)"));
+                    }
+                    return k;
+                });
+            } catch (org.cb4i.sdk.Cb4iException e) {
+                throw new ConsentRefused(401, "the request's signature was refused: " + e.reason() + ": " + e.getMessage()
+                        + " (sign it per request with the member's content key, covering \"@method\" \"@target-uri\" \"@authority\")");
+            }
+            if (!collective.store().firstUse("sig:" + sig.signature(), sig.expires().plus(java.time.Duration.ofMinutes(5)), collective.now())) {
+                throw new ConsentRefused(401, "replayed request: this signature was used already; sign each request afresh");
+            }
+            return collective.consentDocument(m).compact();
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                send(req.response(), 200, org.cb4i.sdk.consent.ConsentDocument.MEDIA_TYPE, ar.result(), "no-store");
+            } else {
+                consentRefused(req, ar.cause());
+            }
+        });
+    }
+
+    /**
+     * [CNS-6]: a member's own change of its consent, a {@code consent-request+jwt} signed with one of its content keys.
+     */
+    private void consentChange(HttpServerRequest req, Buffer body) {
+        String compact = body.toString(StandardCharsets.US_ASCII).trim();
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            String origin;
+            try {
+                origin = org.cb4i.sdk.consent.ConsentRequest.memberOf(compact);
+            } catch (org.cb4i.sdk.Cb4iException e) {
+                throw new ConsentRefused(400, e.reason() + ": " + e.getMessage());
+            }
+            IssuerStore.MemberRow m = collective.currentMember(origin).orElseThrow(() -> StoreException.notFound(origin
+                    + " is not a member of " + collective.config().id() + " now"));
+            org.cb4i.sdk.consent.ConsentRequest r;
+            try {
+                r = org.cb4i.sdk.consent.ConsentRequest.verify(compact, collective.memberKeys(m), collective.now());
+            } catch (org.cb4i.sdk.Cb4iException e) {
+                boolean signature = e.reason() == org.cb4i.sdk.Reason.UNKNOWN_KEY || e.reason() == org.cb4i.sdk.Reason.BAD_SIGNATURE
+                        || e.reason() == org.cb4i.sdk.Reason.ALG_NOT_ALLOWED;
+                throw new ConsentRefused(signature ? 401 : 400, e.reason() + ": " + e.getMessage());
+            }
+            if (!collective.store().firstUse("consent:" + m.origin() + ":" + r.id(), collective.now().plus(java.time.Duration.ofMinutes(5)),
+                    collective.now())) {
+                throw new ConsentRefused(409, "this consent request (jti " + r.id() + ") was taken already; sign a new one");
+            }
+            collective.setConsent(m, r.optOut(), "member " + r.keyThumbprint(), Optional.of(compact));
+            return collective.consentDocument(m);
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                log.accept("consent of " + ar.result().member() + " set by the member: version " + ar.result().version());
+                send(req.response(), 200, org.cb4i.sdk.consent.ConsentDocument.MEDIA_TYPE, ar.result().compact(), "no-store");
+            } else {
+                consentRefused(req, ar.cause());
+            }
+        });
+    }
+
+    private boolean otherMembersKey(String keyId) {
+        return collective.store().members().stream().anyMatch(o -> collective.memberKeys(o).find(keyId).isPresent());
+    }
+
+    /** A refused consent request: its HTTP status and why. */
+    private static final class ConsentRefused extends RuntimeException {
+        final int status;
+
+        ConsentRefused(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private void consentRefused(HttpServerRequest req, Throwable t) {
+        if (t instanceof ConsentRefused e) {
+            if (e.status == 401) {
+                req.response().putHeader("WWW-Authenticate", "Signature");
+            }
+            problem(req.response(), e.status, switch (e.status) {
+                case 401 -> "unauthorized";
+                case 403 -> "forbidden";
+                case 409 -> "replayed";
+                default -> "invalid_request";
+            }, e.getMessage());
+        } else if (t instanceof StoreException e) {
+            adminRefused(req, e);
+        } else {
+            log.accept("internal error on " + req.path() + ": " + t);
+            problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+        }
     }
 
     private void introspect(HttpServerRequest req, Buffer body) {
@@ -253,6 +381,7 @@ public final class IssuerEndpoints {
         m.put("introspection_endpoint", c.introspectionEndpoint().toString());
         m.put("jwks_uri", c.jwksUri().toString());
         m.put("repertoire_uri", c.repertoireUri().toString());
+        m.put("consent_endpoint", c.publicUrl().toString().replaceAll("/+$", "") + "/consent");
         List<String> lists = new java.util.ArrayList<>();
         for (int n = 1; n <= collective.statusLists(); n++) {
             lists.add(c.statusListUri(n).toString());

@@ -130,6 +130,52 @@ public final class IssuerStore implements AutoCloseable {
         });
     }
 
+    // ---------------------------------------------------------------- consent ([CNS-6])
+
+    /**
+     * One version of a member's consent.
+     *
+     * @param setBy {@code member <key thumbprint>} or {@code operator}
+     * @param evidence the member's signed request, for a member's change
+     */
+    public record ConsentRow(String member, long version, Instant at, String optOutJson, String setBy, Optional<String> evidence) {}
+
+    /** The member's consent in force: its highest version, if it ever chose. */
+    public synchronized Optional<ConsentRow> consent(String origin) {
+        return query("SELECT member, version, at, opt_out, set_by, evidence FROM consent WHERE member = ? ORDER BY version DESC LIMIT 1",
+                IssuerStore::consentRow, origin).stream().findFirst();
+    }
+
+    /** Every version of the member's consent, oldest first. */
+    public synchronized List<ConsentRow> consentHistory(String origin) {
+        return query("SELECT member, version, at, opt_out, set_by, evidence FROM consent WHERE member = ? ORDER BY version", IssuerStore::consentRow,
+                origin);
+    }
+
+    /**
+     * Records a new version of a current member's consent.
+     *
+     * @throws StoreException (not found) when the origin is not a member now
+     */
+    public synchronized ConsentRow setConsent(String origin, String optOutJson, String setBy, Optional<String> evidence, Instant now) {
+        return tx(() -> {
+            if (query("SELECT seq FROM members WHERE origin = ? AND left_at IS NULL", rs -> rs.getLong(1), origin).isEmpty()) {
+                throw StoreException.notFound(origin + " is not a member now");
+            }
+            List<Long> last = query("SELECT MAX(version) FROM consent WHERE member = ?", rs -> rs.getObject(1) == null ? 0L : rs.getLong(1), origin);
+            long version = (last.isEmpty() ? 0L : last.get(0)) + 1;
+            update("INSERT INTO consent(member, version, at, opt_out, set_by, evidence) VALUES (?, ?, ?, ?, ?, ?)", origin, version,
+                    now.getEpochSecond(), optOutJson, setBy, evidence.orElse(null));
+            audit(now, "consent.set", origin + " version " + version + " by " + setBy + ": " + optOutJson);
+            return new ConsentRow(origin, version, now, optOutJson, setBy, evidence);
+        });
+    }
+
+    private static ConsentRow consentRow(ResultSet rs) throws SQLException {
+        return new ConsentRow(rs.getString(1), rs.getLong(2), Instant.ofEpochSecond(rs.getLong(3)), rs.getString(4), rs.getString(5),
+                Optional.ofNullable(rs.getString(6)));
+    }
+
     // ---------------------------------------------------------------- licensees
 
     public synchronized void addLicensee(String id, String jwkJson, String jkt, Optional<String> contact, Instant now) {

@@ -58,14 +58,29 @@ public final class ConfigLoader {
         } else {
             for (int i = 0; i < is.size(); i++) {
                 String at = "/issuers/" + i;
-                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key", "status_changes"));
+                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key", "status_changes", "consent"));
                 String id = y.text(at + "/id", true);
                 URI jwks = jwksUri(root, at + "/jwks");
                 URI token = y.uri(at + "/token_endpoint", false, Set.of("http", "https"));
                 URI collector = root.at(at + "/collector_key").isMissingNode() ? null : jwksUri(root, at + "/collector_key");
                 URI changes = y.uri(at + "/status_changes", false, Set.of("http", "https"));
+                ProxyConfig.Consent consent = null;
+                if (!root.at(at + "/consent").isMissingNode()) {
+                    y.known(at + "/consent", Set.of("url", "key"));
+                    URI curl = y.uri(at + "/consent/url", true, Set.of("http", "https"));
+                    Path ckey = y.path(at + "/consent/key", true);
+                    if (ckey != null) {
+                        try {
+                            org.cb4i.sdk.key.KeyFiles.readSigningKey(ckey);
+                        } catch (java.io.IOException | RuntimeException e) {
+                            y.error(at + "/consent/key", "expected the member's private content key (a JWK file, as cb4i keys writes): " + e.getMessage());
+                        }
+                    }
+                    consent = curl == null || ckey == null ? null : new ProxyConfig.Consent(curl, ckey);
+                }
                 if (id != null && jwks != null) {
-                    issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token), Optional.ofNullable(collector), Optional.ofNullable(changes)));
+                    issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token), Optional.ofNullable(collector), Optional.ofNullable(changes),
+                            Optional.ofNullable(consent)));
                 }
             }
         }

@@ -64,16 +64,31 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
      *     entries made under this collective's licenses
      * @param statusChanges the collective's status change stream ([STS-8], its {@code /.well-known/cb4i}
      *     {@code status_changes}): the proxy listens, and fetches a list again as soon as it changes
+     * @param consent where the member's consent is fetched from ([CNS-4]); absent: the member's consent is not enforced
+     *     here
      */
-    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges) {
+    public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges,
+            Optional<Consent> consent) {
         public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint) {
-            this(id, jwks, tokenEndpoint, Optional.empty(), Optional.empty());
+            this(id, jwks, tokenEndpoint, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey) {
-            this(id, jwks, tokenEndpoint, collectorKey, Optional.empty());
+            this(id, jwks, tokenEndpoint, collectorKey, Optional.empty(), Optional.empty());
+        }
+
+        public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges) {
+            this(id, jwks, tokenEndpoint, collectorKey, statusChanges, Optional.empty());
         }
     }
+
+    /**
+     * Where the member's consent is, and the member's key that asks for it ([CNS-3], [CNS-4]).
+     *
+     * @param url the collective's consent endpoint ({@code …/consent}); the proxy adds {@code ?origin=} its publisher
+     * @param key the member's private content key (a JWK file): the one registered with the collective for this site
+     */
+    public record Consent(URI url, Path key) {}
 
     /** What a path needs. */
     public enum Access {

@@ -25,7 +25,7 @@ import org.cb4i.sdk.token.VerifiedLicense;
  * The licensing stage, for a request on a licensed path ([ENF-2], [ENF-3]; SPEC.md §4 to §6), cheapest checks first:
  * classification (no license: a person passes, an AI crawler gets the offer), the license (verified, cached), the
  * proof of possession bound to its {@code cnf}, scope and usages, the status (without blocking when the list is held,
- * else off the event loop), the quota, and a receipt id from the log. Decides; does not answer.
+ * else off the event loop), the member's consent ([CNS-4]), the quota, and a receipt id from the log. Decides; does not answer.
  */
 final class LicenseGate {
     private final ProxyShared shared;
@@ -78,18 +78,27 @@ final class LicenseGate {
             return denied(e.reason(), e.getMessage());
         }
         if (held.isPresent()) {
-            return afterStatus(x.st, lic, sig, rule, held.get());
+            return afterStatus(x.st, lic, sig, rule, target.pathAndQuery(), held.get());
         }
-        return vertx.executeBlocking(() -> x.st.status.statusOf(c), false).compose(status -> afterStatus(x.st, lic, sig, rule, status))
+        return vertx.executeBlocking(() -> x.st.status.statusOf(c), false).compose(status -> afterStatus(x.st, lic, sig, rule, target.pathAndQuery(), status))
                 .otherwise(t -> new Decision.Denied(t instanceof Cb4iException e ? e.reason() : Reason.STATUS_UNAVAILABLE,
                         t instanceof Cb4iException ? t.getMessage() : "the status list could not be read"));
     }
 
-    private Future<Decision> afterStatus(SiteState st, VerifiedLicense lic, VerifiedSignature sig, ProxyConfig.PathRule rule, StatusValue status) {
+    private Future<Decision> afterStatus(SiteState st, VerifiedLicense lic, VerifiedSignature sig, ProxyConfig.PathRule rule, String pathAndQuery,
+            StatusValue status) {
         LicenseClaims c = lic.claims();
         if (status != StatusValue.VALID) {
             return denied(status.reason(), "license " + c.id() + " is " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')
                     + " in the collective's status list");
+        }
+        // [CNS-4]: the member's own refusal comes after the collective's answer and before the quota, so a refused
+        // request counts nothing.
+        if (shared.consent().isPresent()) {
+            Optional<org.cb4i.proxy.consent.MemberConsent.Refusal> no = shared.consent().get().check(c.issuer(), rule.usages(), c.agreement(), pathAndQuery);
+            if (no.isPresent()) {
+                return denied(no.get().reason(), no.get().detail());
+            }
         }
         QuotaKey key = QuotaKey.of(c, st.publisherOrigin);
         Quota quota = shared.liveLicenses().effective(key, c, shared.clock().instant(), other -> stillValid(st, other));

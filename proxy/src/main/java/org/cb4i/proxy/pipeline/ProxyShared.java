@@ -20,6 +20,7 @@ public final class ProxyShared {
     private final QuotaStore quotas;
     private final LiveLicenses liveLicenses = new LiveLicenses();
     private volatile java.util.Optional<org.cb4i.proxy.fleet.LogDirectory> fleet = java.util.Optional.empty();
+    private volatile java.util.Optional<org.cb4i.proxy.consent.MemberConsent> consent = java.util.Optional.empty();
     private final ProxyMetrics metrics;
     private final AccessLogWriter accessLog;
     private final Clock clock;
@@ -75,6 +76,16 @@ public final class ProxyShared {
     /** Set once at the start, before any verticle is deployed. */
     public void fleet(org.cb4i.proxy.fleet.LogDirectory d) {
         fleet = java.util.Optional.of(d);
+    }
+
+    /** The member's consent, when a collective names a consent endpoint to this site ([CNS-4]). */
+    public java.util.Optional<org.cb4i.proxy.consent.MemberConsent> consent() {
+        return consent;
+    }
+
+    /** Set once at the start, before any verticle is deployed. */
+    public void consent(org.cb4i.proxy.consent.MemberConsent c) {
+        consent = java.util.Optional.of(c);
     }
 
     /** The live licenses of each quota key, for the smaller-quota rule ([TOK-10]). */

@@ -159,6 +159,11 @@ public final class SiteState {
         return Optional.ofNullable(collectorKeys.get(issuer));
     }
 
+    /** The keys of a collective this site trusts, if it trusts it. */
+    public Optional<KeySet> issuerKeys(String issuer) {
+        return Optional.ofNullable(issuerKeys.get(issuer));
+    }
+
     /** Whether any collective has named a collector key to this site. */
     public boolean hasCollectors() {
         return !collectorKeys.isEmpty();
