@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Example (a third-party proxy):",
                 "  java -jar cb4i-conformance.jar --profile                 # what to configure",
                 "  java -jar cb4i-conformance.jar --jwks > collective.jwks.json",
-                "  # start your proxy: origin http://127.0.0.1:18092, collective keys from collective.jwks.json, the profile's policy",
+                "  java -jar cb4i-conformance.jar --member-key > member.private.jwk",
+                "  # start your proxy: origin http://127.0.0.1:18092, collective keys from collective.jwks.json, member consent from",
+                "  # http://127.0.0.1:18091/consent asked with member.private.jwk, the profile's policy",
                 "  java -jar cb4i-conformance.jar --proxy http://127.0.0.1:8080 --json report.json"})
 public final class Main implements Callable<Integer> {
     @Option(names = "--proxy", paramLabel = "URL", description = "The proxy under test (http://host:port). Default: cb4i's own, in-process.")
@@ -81,8 +83,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--jwks", description = "Print the collective's key set (a published test fixture) for the proxy's configuration, and exit.")
     boolean jwks;
 
+    @Option(names = "--member-key", description = "Print the member's private key (a published test fixture) with which the proxy asks the "
+            + "suite's collective for the member's consent, and exit.")
+    boolean memberKey;
+
     @Option(names = "--cb4i-config", paramLabel = "DIR", description = "Write the profile as a configuration of cb4i's proxy "
-            + "(DIR/proxy.yaml, DIR/collective.jwks.json, listening on --listen), and exit.")
+            + "(DIR/proxy.yaml, DIR/collective.jwks.json, DIR/member.private.jwk, listening on --listen), and exit.")
     Path cb4iConfig;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:18080", description = "The listener written by --cb4i-config (default ${DEFAULT-VALUE}).")
@@ -125,6 +131,10 @@ public final class Main implements Callable<Integer> {
             out.print(Testbed.jwks());
             return 0;
         }
+        if (memberKey) {
+            out.print(Testbed.memberKeyJson());
+            return 0;
+        }
         if (issuer != null) {
             return checkIssuer(out, err);
         }
@@ -155,8 +165,11 @@ public final class Main implements Callable<Integer> {
         if (cb4iConfig != null) {
             Files.createDirectories(cb4iConfig);
             Files.writeString(cb4iConfig.resolve("collective.jwks.json"), Testbed.jwks());
-            Files.writeString(cb4iConfig.resolve("proxy.yaml"), Profile.cb4iConfig(listen, origin, "collective.jwks.json", "./log"));
-            out.println("wrote " + cb4iConfig.resolve("proxy.yaml") + " and " + cb4iConfig.resolve("collective.jwks.json"));
+            Files.writeString(cb4iConfig.resolve("member.private.jwk"), Testbed.memberKeyJson());
+            Files.writeString(cb4iConfig.resolve("proxy.yaml"), Profile.cb4iConfig(listen, origin, collective, "collective.jwks.json",
+                    "member.private.jwk", "./log"));
+            out.println("wrote " + cb4iConfig.resolve("proxy.yaml") + ", " + cb4iConfig.resolve("collective.jwks.json") + " and "
+                    + cb4iConfig.resolve("member.private.jwk"));
             return 0;
         }
         if (checks.isEmpty()) {

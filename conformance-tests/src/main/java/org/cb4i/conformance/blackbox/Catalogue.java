@@ -17,20 +17,22 @@ import org.cb4i.conformance.blackbox.checks.SlowAndFloodChecks;
 import org.cb4i.conformance.blackbox.checks.Http2Checks;
 import org.cb4i.conformance.blackbox.checks.LogChecks;
 import org.cb4i.conformance.blackbox.checks.PossessionChecks;
+import org.cb4i.conformance.blackbox.checks.ConsentChecks;
 import org.cb4i.conformance.blackbox.checks.StatusChecks;
 import org.cb4i.conformance.blackbox.checks.TokenChecks;
 
 /**
  * Every black-box check, and the requirements they answer for: the normative requirements of the spec's sections
- * that bind an enforcing proxy (§4 tokens, §5 proof of possession, §6 status, §8 receipts, §10 enforcement), less
+ * that bind an enforcing proxy (§4 tokens, §5 proof of possession, §6 status, §8 receipts, §10 enforcement, §16 member
+ * consent), less
  * those that cannot be observed from outside, each with the reason.
  */
 public final class Catalogue {
     private Catalogue() {}
 
     /** The spec sections whose requirements bind a proxy, by id prefix. */
-    public static final Set<String> PREFIXES = Set.of("TOK", "POP", "STS", "LOG", "ENF");
-    private static final List<String> ORDER = List.of("TOK", "POP", "STS", "LOG", "ENF");
+    public static final Set<String> PREFIXES = Set.of("TOK", "POP", "STS", "LOG", "ENF", "CNS");
+    private static final List<String> ORDER = List.of("TOK", "POP", "STS", "LOG", "ENF", "CNS");
 
     /** Requirements of those sections that a test from outside cannot observe, and why. */
     public static final Map<String, String> NOT_TESTABLE_FROM_OUTSIDE = Map.of(
@@ -38,6 +40,9 @@ public final class Catalogue {
             "LOG-4", "durability across crashes and a full disk needs control of the proxy's process and storage "
                     + "(cb4i's own: cli ProxyProcessTest kills it under load, proxy LogFailureTest fills the log)",
             "STS-7", "past status lists are the issuer's to serve: checked by this jar's --issuer suite (cb4i's own: IssuerSuiteTest)",
+            "CNS-6", "a member's change of its consent is the issuer's to take: checked by this jar's --issuer suite (cb4i's own: issuer "
+                    + "ConsentTest, cli ConsentEnforcementTest)",
+            "CNS-7", "which agreement a license names is the issuer's to write: checked by this jar's --issuer suite (cb4i's own: issuer ConsentTest)",
             "LOG-5", "segments are sealed and archived by size, age, acknowledgements and retention the proxy's operator sets, and "
                     + "`archived` shows only while an archive cannot be read (cb4i's own: proxy LogSegmentsTest, halted at each step of a seal "
                     + "and an archive move, and ArchivedSegmentsTest over HTTP)");
@@ -52,6 +57,7 @@ public final class Catalogue {
         all.addAll(HostileInputChecks.all());
         all.addAll(SlowAndFloodChecks.all());
         all.addAll(Http2Checks.all());
+        all.addAll(ConsentChecks.all());
         return List.copyOf(all);
     }
 

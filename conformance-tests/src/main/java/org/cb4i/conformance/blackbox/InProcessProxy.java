@@ -19,7 +19,9 @@ public final class InProcessProxy implements AutoCloseable {
         dir = Files.createTempDirectory("cb4i-conformance-");
         Files.writeString(dir.resolve("collective.jwks.json"), Testbed.jwks());
         Path config = dir.resolve("proxy.yaml");
-        Files.writeString(config, Profile.cb4iConfig("127.0.0.1:0", "127.0.0.1:" + bed.originPort(), "collective.jwks.json", "./log"));
+        Files.writeString(dir.resolve("member.private.jwk"), Testbed.memberKeyJson());
+        Files.writeString(config, Profile.cb4iConfig("127.0.0.1:0", "127.0.0.1:" + bed.originPort(), bed.collectiveBase().getAuthority(),
+                "collective.jwks.json", "member.private.jwk", "./log"));
         proxy = Proxy.start(ConfigLoader.load(config), Clock.systemUTC(), e -> {});
     }
 

@@ -14,6 +14,15 @@ public final class Profile {
     public static final String TOKEN_ENDPOINT = ISSUER_ID + "/token";
     /** The site's public origin (license {@code paths} name it). */
     public static final String PUBLISHER = "https://publisher.conformance.example";
+    /** The member's consent ([CNS-1]) the suite's collective serves at {@code /consent}: works withheld by path. */
+    public static final String WITHHELD = "/licensed/withheld/";
+    /** An agreement the member opted out of (licenses naming it in {@code agreement.uri} are refused). */
+    public static final String LEFT_AGREEMENT = ISSUER_ID + "/agreements/left";
+    /** A usage the member opted out of: no path requires it, but {@code /ai-all/*} requires {@code ai-all}, which covers it. */
+    public static final String OPTED_OUT_USAGE = "ai-index";
+    /** The consent document's ttl: how soon the proxy must take a change. */
+    public static final int CONSENT_TTL_SECONDS = 2;
+
     /** How long the slow origin path takes to answer; the proxy's origin response timeout must be shorter. */
     public static final int SLOW_ORIGIN_MS = 8000;
     /** The longest origin response timeout the profile allows. */
@@ -34,6 +43,8 @@ public final class Profile {
                                                   token endpoint (named in 402 offers): %s
                   accepted repertoires (aud):     the collective's id
                   status lists:                   fetched from http://%s/status/... (plain http on loopback allowed)
+                  member consent:                 fetched from http://%s/consent (SPEC.md §16), asked with the member's
+                                                  key printed by --member-key (a published test fixture)
                   policy (longest match wins; anything else is open):
                     /open/*             open
                     /open/private/*     deny
@@ -41,6 +52,7 @@ public final class Profile {
                     /licensed/*         licensed, usages [ai-train], signature reusable
                     /per-request/*      licensed, usages [ai-train], signature per-request
                     /search/*           licensed, usages [search],   signature reusable
+                    /ai-all/*           licensed, usages [ai-all],   signature reusable
                   limits:                         request line and header section at most 32 KiB each,
                                                   request body at most 64 MiB; a first request's header section
                                                   within %d s (slower clients closed), at least 600 connections at once
@@ -49,12 +61,17 @@ public final class Profile {
                   receipts log:                   a checkpoint at least every 2 seconds
                   HTTP/2:                         cleartext h2c with prior knowledge on the same listener (the HTTP/2
                                                   checks send raw frames), at most 1000 concurrent streams
-                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, HEADER_TIMEOUT_SECONDS, MAX_ORIGIN_TIMEOUT_MS,
+                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, collective, HEADER_TIMEOUT_SECONDS, MAX_ORIGIN_TIMEOUT_MS,
                 SLOW_ORIGIN_MS);
     }
 
-    /** The same profile as a configuration of cb4i's own proxy. */
-    public static String cb4iConfig(String listen, String origin, String jwksFile, String logDir) {
+    /**
+     * The same profile as a configuration of cb4i's own proxy.
+     *
+     * @param collective where the suite's collective is ({@code host:port})
+     * @param memberKeyFile the member's key file, as {@code --member-key} prints it
+     */
+    public static String cb4iConfig(String listen, String origin, String collective, String jwksFile, String memberKeyFile, String logDir) {
         return """
                 listen: %s
                 origin: http://%s
@@ -63,6 +80,7 @@ public final class Profile {
                   - id: %s
                     jwks: file:%s
                     token_endpoint: %s
+                    consent: {url: http://%s/consent, key: %s}
                 paths:
                   - match: /open/*
                     access: open
@@ -80,6 +98,9 @@ public final class Profile {
                   - match: /search/*
                     access: licensed
                     usages: [search]
+                  - match: /ai-all/*
+                    access: licensed
+                    usages: [ai-all]
                 log:
                   dir: %s
                   checkpoint_interval: 1s
@@ -94,6 +115,6 @@ public final class Profile {
                   response: 3s
                 limits:
                   header_timeout: %ds
-                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, logDir, HEADER_TIMEOUT_SECONDS);
+                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, collective, memberKeyFile, logDir, HEADER_TIMEOUT_SECONDS);
     }
 }

@@ -16,6 +16,17 @@ public final class Runner {
     }
 
     public static List<Result> run(Testbed bed, List<Check> checks, Consumer<Result> progress) {
+        // A proxy started before the suite's collective could not fetch the member's consent yet ([CNS-5]: it refuses
+        // licensed requests until it has): give it the time to, once.
+        try {
+            if (!bed.awaitConsentFetch(java.time.Instant.EPOCH, java.time.Duration.ofSeconds(15))) {
+                System.err.println("cb4i-conformance: the proxy has not asked for the member's consent at " + bed.collectiveBase()
+                        + "/consent within 15 s; licensed checks will fail (see --profile, member consent)");
+            }
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<Result> out = new ArrayList<>();
         for (Check c : checks) {
             Result r = run(bed, c);

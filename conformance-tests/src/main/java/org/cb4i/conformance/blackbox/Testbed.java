@@ -81,8 +81,86 @@ public final class Testbed implements AutoCloseable {
         origin.stubFor(any(urlPathMatching("/open/slow.*")).willReturn(aResponse().withStatus(200).withFixedDelay(Profile.SLOW_ORIGIN_MS).withBody("late")));
         origin.stubFor(get("/robots.txt").willReturn(aResponse().withBody("User-agent: *\nAllow: /\n")));
         collective.stubFor(get("/jwks").willReturn(aResponse().withHeader("Content-Type", "application/jwk-set+json").withBody(jwks())));
+        serveConsent(Instant.now().plusSeconds(3 * 3600), null);
         mainStatusList = statusList("main", new int[] {0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0}, Duration.ofSeconds(300),
                 Instant.now().plusSeconds(3600), Instant.now().minusSeconds(1));
+    }
+
+    /** The member's key with which the proxy asks for the member's consent ([CNS-3]): a published test fixture. */
+    public static String memberKeyJson() {
+        return resource("member.private.jwk");
+    }
+
+    public static SigningKey memberKey() {
+        return SigningKey.fromJson(memberKeyJson());
+    }
+
+    // ---- the member's consent ([CNS-1]) ----
+
+    private long consentVersion;
+
+    /** The opt-out the profile promises: a usage, an agreement and works by path. */
+    public static ObjectNode profileOptOut() {
+        ObjectNode o = JSON.createObjectNode();
+        o.putArray("usages").add(Profile.OPTED_OUT_USAGE);
+        o.putArray("agreements").add(Profile.LEFT_AGREEMENT);
+        o.putArray("paths").add(Profile.WITHHELD);
+        return o;
+    }
+
+    /**
+     * Serves a new consent document of the member at {@code /consent} (a higher version than any served so far), written
+     * here from [CNS-1]: the profile's opt-out plus {@code morePaths}, valid until {@code exp}.
+     *
+     * @return the version served
+     */
+    public synchronized long serveConsent(Instant exp, String morePath) {
+        return serveConsentVersion(++consentVersion, exp, morePath);
+    }
+
+    /** Serves a document of a given version (an older one, to see that it is not taken). */
+    public synchronized long serveConsentVersion(long version, Instant exp, String morePath) {
+        ObjectNode c = JSON.createObjectNode();
+        long now = Instant.now().getEpochSecond();
+        c.put("iss", Profile.ISSUER_ID);
+        c.put("sub", Profile.PUBLISHER);
+        c.put("iat", now);
+        c.put("exp", exp.getEpochSecond());
+        c.put("version", version);
+        c.put("ttl", Profile.CONSENT_TTL_SECONDS);
+        ObjectNode o = profileOptOut();
+        if (morePath != null) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) o.get("paths")).add(morePath);
+        }
+        c.set("opt_out", o);
+        collective.stubFor(get(urlPathEqualTo("/consent")).willReturn(aResponse().withHeader("Content-Type", "application/consent+jwt")
+                .withBody(jws(issuerKey, "consent+jwt", "EdDSA", c))));
+        return version;
+    }
+
+    /** Makes {@code /consent} answer 503, as an issuer that is down. */
+    public void consentDown() {
+        collective.stubFor(get(urlPathEqualTo("/consent")).willReturn(aResponse().withStatus(503)));
+    }
+
+    /** The requests the collective's server received for the member's consent. */
+    public List<LoggedRequest> consentRequests() {
+        return collective.findAll(anyRequestedFor(urlPathEqualTo("/consent")));
+    }
+
+    /**
+     * Waits until the proxy asked for the member's consent after {@code since} (it fetches it at start, and again every
+     * ttl): true when it did within {@code within}.
+     */
+    public boolean awaitConsentFetch(Instant since, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            if (consentRequests().stream().anyMatch(r -> r.getLoggedDate().toInstant().isAfter(since))) {
+                return true;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     /** The collective's key: a published test fixture, so that a third-party proxy can be configured with it ahead of a run. */

@@ -45,6 +45,8 @@ public final class IssuerBed {
     final String run = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
     final SigningKey licenseeKey = KeyFiles.generate(KeyAlgorithm.ED25519);
     final SigningKey otherKey = KeyFiles.generate(KeyAlgorithm.ED25519);
+    /** The member's content key: with it, the member reads and changes its consent ([CNS-3], [CNS-6]). */
+    final SigningKey memberKey = KeyFiles.generate(KeyAlgorithm.ED25519);
     final String licensee = "conformance-" + run;
     final String agreement = "conformance-" + run;
     final String member = "https://member-" + run + ".conformance.example";
@@ -59,7 +61,7 @@ public final class IssuerBed {
             throw new IOException(base + "/.well-known/cb4i answered " + d.statusCode() + ": not an issuer the suite can check");
         }
         discovery = Testbed.JSON.readTree(d.body());
-        SigningKey content = KeyFiles.generate(KeyAlgorithm.ED25519);
+        SigningKey content = memberKey;
         memberJoined = Instant.now().minusSeconds(60);
         admin(Map.of("op", "member.add", "origin", member, "content_keys", KeySet.of(content.publicKey()).toJsonObject(), "joined",
                 memberJoined.getEpochSecond()));
@@ -148,16 +150,52 @@ public final class IssuerBed {
      * is sent to) and {@code @authority}, with a fresh nonce.
      */
     Map<String, String> signedHeaders(SigningKey key, long created, long expires) {
-        URI to = resolve(tokenEndpoint().toString());
+        return signedHeaders(key, "POST", tokenEndpoint(), created, expires);
+    }
+
+    /**
+     * The same for any request to an endpoint the issuer names ({@code named}: its scheme is the public URL's; the
+     * authority is the one the request is sent to; the query is part of {@code @target-uri}).
+     */
+    Map<String, String> signedHeaders(SigningKey key, String method, URI named, long created, long expires) {
+        URI to = resolve(named.toString());
         String authority = to.getRawAuthority().toLowerCase(java.util.Locale.ROOT);
-        String target = tokenEndpoint().getScheme() + "://" + authority + to.getRawPath();
+        String target = named.getScheme() + "://" + authority + to.getRawPath() + (to.getRawQuery() == null ? "" : "?" + to.getRawQuery());
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String inner = "(\"@method\" \"@target-uri\" \"@authority\");created=" + created + ";expires=" + expires + ";keyid=\"" + key.thumbprint()
                 + "\";alg=\"ed25519\";nonce=\"" + B64URL.encodeToString(nonce) + "\";tag=\"web-bot-auth\"";
-        String sigBase = "\"@method\": POST\n\"@target-uri\": " + target + "\n\"@authority\": " + authority + "\n\"@signature-params\": " + inner;
+        String sigBase = "\"@method\": " + method + "\n\"@target-uri\": " + target + "\n\"@authority\": " + authority + "\n\"@signature-params\": " + inner;
         String sig = Base64.getEncoder().encodeToString(key.sign(sigBase.getBytes(StandardCharsets.UTF_8)));
         return Map.of("Signature-Input", "sig1=" + inner, "Signature", "sig1=:" + sig + ":");
+    }
+
+    // ---- the member's consent ([CNS-3], [CNS-6]) ----
+
+    /** The consent endpoint: as the discovery document names it, else {@code /consent} at the base URL. */
+    URI consentEndpoint() {
+        return URI.create(discovery.path("consent_endpoint").asText(base + "/consent"));
+    }
+
+    /** The member's consent document as {@code key} asks for it, signed per request; unsigned when {@code key} is null. */
+    HttpResponse<String> consent(SigningKey key) throws IOException, InterruptedException {
+        URI named = URI.create(consentEndpoint() + "?origin=" + URLEncoder.encode(member, StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(resolve(named.toString())).timeout(Duration.ofSeconds(10)).GET();
+        if (key != null) {
+            long now = Instant.now().getEpochSecond();
+            signedHeaders(key, "GET", named, now, now + 60).forEach(b::header);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A member's change of its consent: a {@code consent-request+jwt} written here, signed by {@code key}. */
+    HttpResponse<String> changeConsent(SigningKey key, long iat, String jti, Map<String, Object> optOut) throws IOException, InterruptedException {
+        ObjectNode c = Testbed.JSON.createObjectNode().put("sub", member).put("iat", iat).put("jti", jti);
+        c.set("opt_out", Testbed.JSON.valueToTree(optOut));
+        String compact = Testbed.jws(key, "consent-request+jwt", "EdDSA", c);
+        return http.send(HttpRequest.newBuilder(resolve(consentEndpoint().toString())).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/consent-request+jwt").POST(HttpRequest.BodyPublishers.ofString(compact)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A signed token request with this exact form body. */

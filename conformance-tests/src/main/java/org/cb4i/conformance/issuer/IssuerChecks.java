@@ -133,6 +133,51 @@ public final class IssuerChecks {
             that(no.statusCode() == 200 && !json(no).path("active").asBoolean(true) && json(no).path("reason").isTextual(),
                     "a token that does not verify should be {active: false, reason}: " + no.body());
         }));
+        c.add(new Check("a member reads its consent document with its own content key alone; the collective signs it for that member",
+                List.of("CNS-3", "CNS-1"), bed -> {
+                    HttpResponse<String> r = bed.consent(bed.memberKey);
+                    that(r.statusCode() == 200, "GET /consent signed with the member's content key answered " + r.statusCode() + ": " + r.body());
+                    that(r.headers().firstValue("Content-Type").orElse("").startsWith("application/consent+jwt"), "Content-Type is "
+                            + r.headers().firstValue("Content-Type").orElse("none") + ", not application/consent+jwt");
+                    JsonNode claims = bed.verified(r.body().strip(), "consent+jwt")[1];
+                    that(bed.member.equals(claims.path("sub").asText()), "sub is " + claims.path("sub") + ", not the member " + bed.member);
+                    that(claims.path("iss").asText().equals(bed.discovery.path("collective").asText()), "iss is not the collective: " + claims);
+                    that(claims.path("version").isIntegralNumber() && claims.path("version").asLong() >= 0, "no integer version: " + claims);
+                    that(claims.path("opt_out").isObject(), "no opt_out object: " + claims);
+                    that(claims.path("exp").asLong() > claims.path("iat").asLong(), "exp is not after iat: " + claims);
+                    HttpResponse<String> unsigned = bed.consent(null);
+                    that(unsigned.statusCode() == 401, "an unsigned request answered " + unsigned.statusCode() + ", not 401");
+                    HttpResponse<String> other = bed.consent(bed.otherKey);
+                    that(other.statusCode() == 401 || other.statusCode() == 403, "a request signed by a key that is not the member's answered "
+                            + other.statusCode());
+                }));
+        c.add(new Check("a member's signed change of its consent is taken once, with a new version its proxies then read", List.of("CNS-6"), bed -> {
+                    long before = bed.verified(bed.consent(bed.memberKey).body().strip(), "consent+jwt")[1].path("version").asLong();
+                    long now = Instant.now().getEpochSecond();
+                    String jti = "conformance-" + Long.toString(IssuerBed.RANDOM.nextLong() & Long.MAX_VALUE, 36);
+                    Map<String, Object> optOut = Map.of("usages", List.of("ai-train"), "paths", List.of("/drafts/"));
+                    HttpResponse<String> set = bed.changeConsent(bed.memberKey, now, jti, optOut);
+                    that(set.statusCode() == 200, "POST /consent with the member's signed change answered " + set.statusCode() + ": " + set.body());
+                    JsonNode doc = bed.verified(set.body().strip(), "consent+jwt")[1];
+                    that(doc.path("version").asLong() > before, "the version did not increase: " + doc.path("version") + " after " + before);
+                    that(doc.path("opt_out").path("usages").toString().contains("ai-train"), "the change is not in the document: " + doc);
+                    JsonNode read = bed.verified(bed.consent(bed.memberKey).body().strip(), "consent+jwt")[1];
+                    that(read.path("version").asLong() == doc.path("version").asLong(), "GET /consent does not give the new version");
+                    HttpResponse<String> again = bed.changeConsent(bed.memberKey, now, jti, optOut);
+                    that(again.statusCode() == 409, "the same change sent again answered " + again.statusCode() + ", not 409");
+                    HttpResponse<String> stale = bed.changeConsent(bed.memberKey, now - 600, jti + "-stale", Map.of());
+                    that(stale.statusCode() == 400, "a change signed ten minutes ago answered " + stale.statusCode() + ", not 400");
+                    HttpResponse<String> byOther = bed.changeConsent(bed.otherKey, now, jti + "-other", Map.of());
+                    that(byOther.statusCode() == 401, "a change signed by another key answered " + byOther.statusCode() + ", not 401");
+                    HttpResponse<String> back = bed.changeConsent(bed.memberKey, Instant.now().getEpochSecond(), jti + "-back", Map.of());
+                    that(back.statusCode() == 200, "opting back in answered " + back.statusCode());
+                }));
+        c.add(new Check("a license names its agreement: {uri, sha256}", List.of("CNS-7", "TOK-11"), bed -> {
+                    JsonNode claims = (JsonNode) bed.license().get("claims");
+                    JsonNode a = claims.path("agreement");
+                    that(a.path("uri").isTextual() && java.net.URI.create(a.path("uri").asText()).isAbsolute(), "the license names no agreement uri: " + claims);
+                    that(a.path("sha256").asText().matches("[0-9a-f]{64}"), "the license's agreement has no sha256: " + a);
+                }));
         c.add(new Check("the repertoire is signed by the collective's key and answers for the past", List.of("REP-1", "REP-2", "REP-3", "ISS-4"),
                 bed -> {
                     HttpResponse<String> now = bed.get(bed.discovery.path("repertoire_uri").asText());

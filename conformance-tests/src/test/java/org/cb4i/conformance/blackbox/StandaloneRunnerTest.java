@@ -111,9 +111,15 @@ class StandaloneRunnerTest {
     void theProfile_asACb4iConfiguration_loads() throws Exception {
         Run r = main("--cb4i-config", dir.toString(), "--listen", "127.0.0.1:0");
         assertThat(r.exit()).isZero();
-        assertThat(ConfigLoader.load(dir.resolve("proxy.yaml")).paths()).hasSize(6);
-        assertThat(main("--profile").out()).contains("/per-request/*", "http://127.0.0.1:18092", "conformance profile");
+        var config = ConfigLoader.load(dir.resolve("proxy.yaml"));
+        assertThat(config.paths()).hasSize(7);
+        assertThat(config.issuers().get(0).consent()).as("the member's consent, asked with the fixture member key").isPresent();
+        assertThat(config.issuers().get(0).consent().get().url()).hasToString("http://127.0.0.1:18091/consent");
+        assertThat(main("--profile").out()).contains("/per-request/*", "/ai-all/*", "http://127.0.0.1:18092", "http://127.0.0.1:18091/consent",
+                "conformance profile");
         assertThat(main("--jwks").out()).contains("\"keys\"", "Ed25519");
+        assertThat(main("--member-key").out()).contains("\"d\"", "Ed25519");
         assertThat(Files.readString(dir.resolve("collective.jwks.json"))).isEqualTo(Testbed.jwks());
+        assertThat(Files.readString(dir.resolve("member.private.jwk"))).isEqualTo(Testbed.memberKeyJson());
     }
 }
