@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * [CRD-2] [CRD-5] [LOG-2] [LOG-6] [REP-2] [CNS-2] [DST-1] [SET-4]: the committed vectors that an independent implementation
+ * [CRD-2] [CRD-5] [LOG-2] [LOG-6] [REP-2] [CNS-2] [DEC-3] [DST-1] [SET-4]: the committed vectors that an independent implementation
  * writes (parse5; JSON.stringify, JSON.parse and node:crypto; npm jose; BigInt arithmetic) are exactly what it writes
  * now, so they cannot drift towards cb4i's own output. Needs node and {@code npm ci} in protocol-spec/interop (CI has
  * both).
@@ -23,6 +23,7 @@ class VectorProvenanceTest {
         "gen-checkpoint-vectors.mjs, checkpoint.json",
         "gen-repertoire-vectors.mjs, repertoire.json",
         "gen-consent-vectors.mjs, consent.json",
+        "gen-decision-vectors.mjs, decisions.json",
         "gen-manifest-header-vectors.mjs, manifest_header.json",
         "gen-manifest-record-vectors.mjs, manifest_record.json",
         "gen-settlement-vectors.mjs, settlement.json",

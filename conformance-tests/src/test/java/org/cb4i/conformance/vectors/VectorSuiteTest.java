@@ -40,6 +40,7 @@ class VectorSuiteTest {
         RUNNERS.put("CheckpointVerify", CheckpointRunner::run);
         RUNNERS.put("RepertoireVerify", RepertoireRunner::run);
         RUNNERS.put("ConsentVerify", ConsentRunner::run);
+        RUNNERS.put("DecisionTally", DecisionRunner::run);
         RUNNERS.put("ParagraphMatch", ParagraphMatchRunner::run);
         RUNNERS.put("VerifyRecord", VerificationRunner::run);
         RUNNERS.put("ManifestRecordRead", ManifestRecordRunner::run);

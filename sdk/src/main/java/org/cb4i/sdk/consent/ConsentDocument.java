@@ -92,7 +92,7 @@ public record ConsentDocument(String compact, String issuer, String member, Inst
         return new ConsentDocument(compact, iss, member, iat, exp, version, Duration.ofSeconds(ttl), optOut);
     }
 
-    static String text(ObjectNode c, String name, String what) {
+    private static String text(ObjectNode c, String name, String what) {
         JsonNode n = c.get(name);
         if (n == null) {
             throw new RejectedException(Reason.MISSING_CLAIM, what + " has no \"" + name + "\"");
@@ -103,7 +103,7 @@ public record ConsentDocument(String compact, String issuer, String member, Inst
         return n.textValue();
     }
 
-    static long integer(ObjectNode c, String name, long min, long max, String what) {
+    private static long integer(ObjectNode c, String name, long min, long max, String what) {
         JsonNode n = c.get(name);
         if (n == null) {
             throw new RejectedException(Reason.MISSING_CLAIM, what + " has no \"" + name + "\"");

@@ -1,75 +1,51 @@
 package org.cb4i.sdk.consent;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.RejectedException;
-import org.cb4i.sdk.jose.CompactJws;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.key.SigningKey;
-import org.cb4i.sdk.key.VerificationKey;
-import org.cb4i.sdk.token.PathScope;
+import org.cb4i.sdk.member.MemberSignedRequest;
 
 /**
  * A member's own change of its consent ({@code typ: consent-request+jwt}; SPEC.md [CNS-6]), signed with one of its
  * content keys: the whole new opt-out, fresh ({@code iat} within 60 s) and never replayed ({@code jti}).
  *
- * @param compact the signed request, which the issuer keeps as evidence
- * @param member {@code sub}: the member's origin, normalised
- * @param issuedAt {@code iat}
- * @param id {@code jti}
+ * @param request the verified request (member, iat, jti, the key that signed it; kept as evidence)
  * @param optOut the new choice
- * @param keyThumbprint the content key that signed it (set once verified; empty before)
  */
-public record ConsentRequest(String compact, String member, Instant issuedAt, String id, OptOut optOut, String keyThumbprint) {
+public record ConsentRequest(MemberSignedRequest request, OptOut optOut) {
     public static final String TYP = "consent-request+jwt";
-    public static final Duration MAX_AGE = Duration.ofSeconds(60);
 
     /** Signs a change with the member's content key. */
     public static String sign(SigningKey memberKey, String member, Instant issuedAt, String id, OptOut optOut) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("sub", PathScope.normaliseOrigin(member));
-        c.put("iat", issuedAt.getEpochSecond());
-        c.put("jti", id);
-        c.put("opt_out", optOut.toJson());
-        return CompactJws.sign(memberKey, TYP, c);
+        return MemberSignedRequest.sign(memberKey, TYP, member, issuedAt, id, Map.of("opt_out", optOut.toJson()));
     }
 
     /** The member a request names, read before verifying it (to find that member's keys). */
     public static String memberOf(String compact) {
-        String sub = ConsentDocument.text(CompactJws.parse(compact, TYP, ConsentDocument.MAX_CHARS, "consent request").payload(), "sub", "consent request");
-        try {
-            return PathScope.normaliseOrigin(sub);
-        } catch (IllegalArgumentException e) {
-            throw new RejectedException(Reason.INVALID_CLAIM, "consent request \"sub\" must be the member's origin: " + e.getMessage());
-        }
+        return MemberSignedRequest.memberOf(compact, TYP, "consent request");
     }
 
     /**
-     * Verifies a change with the member's content keys and checks it is fresh at {@code now} (replay is the caller's to
-     * check, by {@link #id()}).
+     * Verifies a change with the member's content keys and checks it is fresh at {@code now}.
      *
-     * @throws RejectedException naming the claim at fault; {@link Reason#UNKNOWN_KEY} or {@link Reason#BAD_SIGNATURE}
-     *     when the member's keys did not sign it
+     * @throws RejectedException naming the claim at fault ({@link MemberSignedRequest#verify})
      */
     public static ConsentRequest verify(String compact, KeySet memberKeys, Instant now) {
-        CompactJws.Parsed jws = CompactJws.parse(compact, TYP, ConsentDocument.MAX_CHARS, "consent request");
-        VerificationKey key = CompactJws.verify(jws, memberKeys, "consent request");
-        ObjectNode c = jws.payload();
-        String member = memberOf(compact);
-        Instant iat = Instant.ofEpochSecond(ConsentDocument.integer(c, "iat", 0, (1L << 53) - 1, "consent request"));
-        if (Duration.between(iat, now).abs().compareTo(MAX_AGE) > 0) {
-            throw new RejectedException(Reason.INVALID_CLAIM, "consent request \"iat\" " + iat + " is more than 60 s from the issuer's clock ("
-                    + now + "); sign the change afresh");
-        }
-        String jti = ConsentDocument.text(c, "jti", "consent request");
-        if (!c.has("opt_out")) {
+        MemberSignedRequest r = MemberSignedRequest.verify(compact, TYP, "consent request", memberKeys, now);
+        if (!r.claims().has("opt_out")) {
             throw new RejectedException(Reason.MISSING_CLAIM, "consent request has no \"opt_out\" (the whole new choice; {} opts nothing out)");
         }
-        OptOut optOut = OptOut.read(c.get("opt_out"), "consent request opt_out");
-        return new ConsentRequest(compact, member, iat, jti, optOut, key.thumbprint());
+        return new ConsentRequest(r, OptOut.read(r.claims().get("opt_out"), "consent request opt_out"));
+    }
+
+    public String id() {
+        return request.id();
+    }
+
+    public String keyThumbprint() {
+        return request.keyThumbprint();
     }
 }
