@@ -54,7 +54,7 @@ final class ConsentCommand {
         @Option(names = "--key", required = true, paramLabel = "FILE", description = "The member's private content key (the one registered with the collective).")
         Path key;
 
-        @Option(names = "--json", description = "Print the consent document's claims as JSON.")
+        @Option(names = "--json", description = "Print the answer as JSON.")
         boolean json;
 
         URI endpoint() {

@@ -12,6 +12,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import static org.cb4i.cli.IssuerCommand.keysJson;
 import static org.cb4i.cli.IssuerCommand.op;
@@ -66,6 +67,53 @@ final class IssuerAdminCommands {
             @Override
             Map<String, Object> op() {
                 return IssuerCommand.op("member.remove", "origin", origin, "left", seconds("--left", left));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the collective's decisions
+
+    @Command(name = "proposal", mixinStandardHelpOptions = true,
+            description = "The collective's decisions (SPEC.md §17): members vote with `cb4i proposal vote`; an operator may open one and read them.",
+            subcommands = {ProposalCmd.Open.class, ProposalCmd.ListCmd.class, ProposalCmd.Show.class})
+    static final class ProposalCmd {
+        @Command(name = "open", mixinStandardHelpOptions = true, description = "Open a proposal for the members to vote on.")
+        static final class Open extends AdminCommand {
+            @Option(names = "--action", required = true, paramLabel = "strike|resume", description = "Strike, or end a strike.")
+            String action;
+
+            @Option(names = "--licensee", paramLabel = "ID", description = "The licensee concerned (default: every licensee).")
+            String licensee;
+
+            @Option(names = "--effective", paramLabel = "DATE", description = "When it takes effect once passed (default: as soon as it passes).")
+            String effective;
+
+            @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
+            String reason;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("proposal.open", "action", action, "scope", licensee == null ? Map.of("all", true) : Map.of("licensee", licensee),
+                        "effective", seconds("--effective", effective), "reason", reason);
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Every proposal, newest first, with its tally.")
+        static final class ListCmd extends AdminCommand {
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("proposal.list");
+            }
+        }
+
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "One proposal with every vote and the signed request that cast it.")
+        static final class Show extends AdminCommand {
+            @Parameters(index = "0", paramLabel = "PROPOSAL", description = "The proposal's id (P1, …).")
+            String id;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("proposal.show", "id", id);
             }
         }
     }

@@ -73,6 +73,9 @@ public final class Issuer implements AutoCloseable {
      * @throws org.cb4i.issuer.store.StoreException when the store cannot be opened (in use, newer schema)
      * @throws Exception when the address cannot be bound ({@link java.net.BindException})
      */
+    /** How often proposals past their deadline, and passed ones whose time has come, are looked at. */
+    static final Duration DECISIONS_EVERY = Duration.ofSeconds(2);
+
     public static Issuer start(IssuerConfig config, Clock clock, Consumer<String> log) throws Exception {
         SigningKey key = KeyFiles.readSigningKey(config.key());
         IssuerStore store = IssuerStore.open(config.store());
@@ -126,6 +129,20 @@ public final class Issuer implements AutoCloseable {
                         if (!r.outcome().equals("unchanged") && !r.outcome().equals("skipped")) {
                             log.accept("collection " + r.outcome() + ": " + r.member() + " log " + r.logId() + ": " + r.detail());
                         }
+                    }
+                }));
+            }
+            {
+                // [DEC-3], [DEC-4]: proposals past their deadline are decided, and passed ones executed at their time, on a timer
+                // (votes that settle a proposal early do so at once); one instance at a time, under a lease.
+                Vertx v = vertx;
+                String instance = java.util.UUID.randomUUID().toString();
+                vertx.setPeriodic(DECISIONS_EVERY.toMillis(), id -> v.executeBlocking(() -> store.leases().take("decisions", instance, clock.instant(),
+                        clock.instant().plusSeconds(60)) ? collective.decisions().settleDue() : java.util.List.<String>of(), false).onComplete(ar -> {
+                    if (ar.failed()) {
+                        log.accept("decisions: settling failed: " + ar.cause().getMessage());
+                    } else {
+                        ar.result().forEach(line -> log.accept("decisions: " + line));
                     }
                 }));
             }

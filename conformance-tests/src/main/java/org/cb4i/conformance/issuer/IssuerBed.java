@@ -198,6 +198,29 @@ public final class IssuerBed {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    // ---- the collective's decisions ([DEC-6], [DEC-7]) ----
+
+    /** A member's {@code decision-request+jwt}, written here, signed by {@code key}: {@code propose} or {@code vote}. */
+    HttpResponse<String> decide(SigningKey key, String jti, String what, Map<String, Object> body) throws IOException, InterruptedException {
+        ObjectNode c = Testbed.JSON.createObjectNode().put("sub", member).put("iat", Instant.now().getEpochSecond()).put("jti", jti);
+        c.set(what, Testbed.JSON.valueToTree(body));
+        return http.send(HttpRequest.newBuilder(resolve("/decisions")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/decision-request+jwt")
+                .POST(HttpRequest.BodyPublishers.ofString(Testbed.jws(key, "decision-request+jwt", "EdDSA", c))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET /proposals}, signed per request by {@code key} (unsigned when null). */
+    HttpResponse<String> proposals(SigningKey key) throws IOException, InterruptedException {
+        URI named = URI.create(base + "/proposals");
+        HttpRequest.Builder b = HttpRequest.newBuilder(named).timeout(Duration.ofSeconds(10)).GET();
+        if (key != null) {
+            long now = Instant.now().getEpochSecond();
+            URI asNamed = URI.create(URI.create(discovery.path("token_endpoint").asText()).getScheme() + "://" + named.getRawAuthority() + "/proposals");
+            signedHeaders(key, "GET", asNamed, now, now + 60).forEach(b::header);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A signed token request with this exact form body. */
     HttpResponse<String> tokenBySignature(String rawBody) throws IOException, InterruptedException {
         long now = Instant.now().getEpochSecond();

@@ -172,6 +172,34 @@ public final class IssuerChecks {
                     HttpResponse<String> back = bed.changeConsent(bed.memberKey, Instant.now().getEpochSecond(), jti + "-back", Map.of());
                     that(back.statusCode() == 200, "opting back in answered " + back.statusCode());
                 }));
+        c.add(new Check("a member opens a proposal and casts its one vote, signed with its key; members read it with its tally and their own vote",
+                List.of("DEC-1", "DEC-2", "DEC-6", "DEC-7"), bed -> {
+                    String run = Long.toString(IssuerBed.RANDOM.nextLong() & Long.MAX_VALUE, 36);
+                    // A resumption of the suite's own licensee: harmless to the issuer under test whatever the vote decides.
+                    HttpResponse<String> opened = bed.decide(bed.memberKey, "p-" + run, "propose", Map.of("action", "resume", "scope",
+                            Map.of("licensee", bed.licensee), "reason", "conformance suite run " + run));
+                    that(opened.statusCode() == 200, "POST /decisions with a signed proposal answered " + opened.statusCode() + ": " + opened.body());
+                    JsonNode p = Testbed.JSON.readTree(opened.body());
+                    String id = p.path("id").asText();
+                    that(!id.isEmpty() && p.path("electorate").asInt() >= 1 && p.path("quorum").isIntegralNumber() && p.path("majority").isIntegralNumber()
+                            && p.path("deadline").asLong() > p.path("opened").asLong(), "the proposal lacks id, electorate, rules or deadline: " + p);
+                    HttpResponse<String> vote = bed.decide(bed.memberKey, "v-" + run, "vote", Map.of("proposal", id, "vote", "yes"));
+                    that(vote.statusCode() == 200, "the member's vote answered " + vote.statusCode() + ": " + vote.body());
+                    that("yes".equals(Testbed.JSON.readTree(vote.body()).path("your_vote").asText()), "the answer does not show the member's vote: "
+                            + vote.body());
+                    HttpResponse<String> twice = bed.decide(bed.memberKey, "w-" + run, "vote", Map.of("proposal", id, "vote", "no"));
+                    that(twice.statusCode() == 409, "a second vote answered " + twice.statusCode() + ", not 409");
+                    HttpResponse<String> stranger = bed.decide(bed.otherKey, "x-" + run, "vote", Map.of("proposal", id, "vote", "no"));
+                    that(stranger.statusCode() == 401, "a vote signed by a key that is not the member's answered " + stranger.statusCode() + ", not 401");
+                    HttpResponse<String> list = bed.proposals(bed.memberKey);
+                    that(list.statusCode() == 200, "GET /proposals signed by the member answered " + list.statusCode() + ": " + list.body());
+                    boolean found = false;
+                    for (JsonNode q : Testbed.JSON.readTree(list.body()).path("proposals")) {
+                        found |= id.equals(q.path("id").asText()) && "yes".equals(q.path("your_vote").asText()) && q.path("yes").asInt() >= 1;
+                    }
+                    that(found, "GET /proposals does not list " + id + " with the member's yes: " + list.body());
+                    that(bed.proposals(null).statusCode() == 401, "an unsigned GET /proposals is not 401");
+                }));
         c.add(new Check("a license names its agreement: {uri, sha256}", List.of("CNS-7", "TOK-11"), bed -> {
                     JsonNode claims = (JsonNode) bed.license().get("claims");
                     JsonNode a = claims.path("agreement");

@@ -26,7 +26,7 @@ import org.cb4i.sdk.token.PathScope;
 public final class AdminOps {
     /** Every operation, as {@code cb4i issuer} names them. */
     public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
-            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show");
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show");
 
     private final Collective collective;
     private final SettlementAdminOps settlement;
@@ -80,6 +80,42 @@ public final class AdminOps {
                     ms.add(e);
                 }
                 out.put("members", ms);
+            }
+            case "proposal.open" -> {
+                // An operator may open a proposal ([DEC-1]); only members vote on it ([DEC-2]).
+                org.cb4i.sdk.decision.DecisionRequest.Proposal p;
+                try {
+                    com.fasterxml.jackson.databind.node.ObjectNode body = ((com.fasterxml.jackson.databind.node.ObjectNode) op).deepCopy();
+                    body.remove("op");
+                    p = org.cb4i.sdk.decision.DecisionRequest.Proposal.read(body);
+                } catch (Cb4iException e) {
+                    throw StoreException.invalid(e.getMessage());
+                }
+                out.putAll(collective.decisions().view(collective.decisions().open(p, "operator", Optional.empty()), Optional.empty()));
+                out.put("op", name);
+            }
+            case "proposal.list" -> {
+                List<Object> ps = new ArrayList<>();
+                for (var p : store.decisions().proposals()) {
+                    ps.add(collective.decisions().view(p, Optional.empty()));
+                }
+                out.put("proposals", ps);
+            }
+            case "proposal.show" -> {
+                String id = text(op, "id", true);
+                var p = store.decisions().proposal(id).orElseThrow(() -> StoreException.notFound("no proposal " + id));
+                out.putAll(collective.decisions().view(p, Optional.empty()));
+                out.put("op", name);
+                List<Object> vs = new ArrayList<>();
+                for (var v : store.decisions().votes(id)) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("member", v.member());
+                    e.put("vote", v.vote());
+                    e.put("at", v.at().getEpochSecond());
+                    e.put("evidence", v.evidence());
+                    vs.add(e);
+                }
+                out.put("votes", vs);
             }
             case "consent.set" -> {
                 // An operator sets a member's consent on the member's written instruction ([CNS-6]); members set it

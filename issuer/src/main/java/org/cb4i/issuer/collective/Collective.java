@@ -116,6 +116,13 @@ public final class Collective {
         return store;
     }
 
+    private final Decisions decisions = new Decisions(this);
+
+    /** The members' decisions ([DEC-1] to [DEC-7]). */
+    public Decisions decisions() {
+        return decisions;
+    }
+
     /** The collective's clock. */
     public Clock clock() {
         return clock;

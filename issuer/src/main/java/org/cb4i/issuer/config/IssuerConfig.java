@@ -30,10 +30,11 @@ import org.cb4i.issuer.store.StoreLocation;
  * @param collection how usage is collected from members' proxies
  * @param limits how many status lists and licenses the issuer gives ([ISS-9])
  * @param operations what the issuer tells its operator: metrics and health, the access log
+ * @param decisions the rules of the members' votes ([DEC-1])
  */
 public record IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key,
         StoreLocation store, Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity,
-        Duration repertoireValidity, int maxBodyBytes, Collection collection, Limits limits, Operations operations) {
+        Duration repertoireValidity, int maxBodyBytes, Collection collection, Limits limits, Operations operations, Decisions decisions) {
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofDays(1);
     public static final Duration DEFAULT_STATUS_TTL = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STATUS_VALIDITY = Duration.ofHours(24);
@@ -94,6 +95,34 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
         public static final Operations NONE = new Operations(Optional.empty(), 0, "off");
     }
 
+    /**
+     * The rules of the members' votes ([DEC-1], [DEC-3]).
+     *
+     * @param quorum whole percent of the electorate that must vote
+     * @param majority whole percent of yes and no votes that yes must exceed
+     * @param votingPeriod from opening to deadline
+     */
+    public record Decisions(int quorum, int majority, Duration votingPeriod) {
+        public static final Decisions DEFAULT = new Decisions(50, 50, Duration.ofDays(7));
+
+        public Decisions {
+            if (quorum < 0 || quorum > 100 || majority < 0 || majority > 100) {
+                throw new IllegalArgumentException("decisions.quorum and decisions.majority are whole percentages from 0 to 100");
+            }
+            if (votingPeriod.isNegative() || votingPeriod.isZero()) {
+                throw new IllegalArgumentException("decisions.voting_period must be positive");
+            }
+        }
+    }
+
+    /** With the default rules of the members' votes. */
+    public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, StoreLocation store,
+            Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
+            int maxBodyBytes, Collection collection, Limits limits, Operations operations) {
+        this(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity, statusCapacity,
+                repertoireValidity, maxBodyBytes, collection, limits, operations, Decisions.DEFAULT);
+    }
+
     /** Without an operations listener or access log. */
     public IssuerConfig(Optional<Path> file, String host, int port, String id, String repertoireId, URI publicUrl, Path key, StoreLocation store,
             Path adminToken, Duration tokenLifetime, Duration statusTtl, Duration statusValidity, int statusCapacity, Duration repertoireValidity,
@@ -121,13 +150,19 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
     /** The same configuration collecting as {@code c} says. */
     public IssuerConfig withCollection(Collection c) {
         return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
-                statusCapacity, repertoireValidity, maxBodyBytes, c, limits, operations);
+                statusCapacity, repertoireValidity, maxBodyBytes, c, limits, operations, decisions);
     }
 
     /** The same configuration with other limits. */
     public IssuerConfig withLimits(Limits l) {
         return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
-                statusCapacity, repertoireValidity, maxBodyBytes, collection, l, operations);
+                statusCapacity, repertoireValidity, maxBodyBytes, collection, l, operations, decisions);
+    }
+
+    /** The same configuration with other rules for the members' votes. */
+    public IssuerConfig withDecisions(Decisions d) {
+        return new IssuerConfig(file, host, port, id, repertoireId, publicUrl, key, store, adminToken, tokenLifetime, statusTtl, statusValidity,
+                statusCapacity, repertoireValidity, maxBodyBytes, collection, limits, operations, d);
     }
 
     /**

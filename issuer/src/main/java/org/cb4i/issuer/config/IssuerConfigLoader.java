@@ -30,7 +30,7 @@ public final class IssuerConfigLoader {
     public static IssuerConfig load(Path file) throws ConfigException {
         YamlConfig y = YamlConfig.load(file, "issuer configuration", "id:, public_url:, listen:, key:, store:, …");
         y.known("", Set.of("id", "repertoire_id", "public_url", "listen", "key", "store", "admin_token", "token_lifetime", "token_limits", "admin_listen", "access_log", "status",
-                "repertoire_validity", "max_body_bytes", "collection"));
+                "repertoire_validity", "max_body_bytes", "collection", "decisions"));
         String id = y.text("/id", true);
         String repertoire = y.text("/repertoire_id", false);
         URI publicUrl = y.uri("/public_url", true, Set.of("http", "https"));
@@ -101,9 +101,14 @@ public final class IssuerConfigLoader {
         Duration interval = y.duration("/collection/interval", IssuerConfig.Collection.DEFAULT.interval());
         IssuerConfig.Collection collection = new IssuerConfig.Collection(interval, y.bool("/collection/allow_plain_http", false),
                 y.bool("/collection/allow_private_addresses", false));
+        y.known("/decisions", Set.of("quorum", "majority", "voting_period"));
+        IssuerConfig.Decisions dd = IssuerConfig.Decisions.DEFAULT;
+        IssuerConfig.Decisions decisions = new IssuerConfig.Decisions(y.integer("/decisions/quorum", dd.quorum(), 0, 100),
+                y.integer("/decisions/majority", dd.majority(), 0, 100), positive(y, "/decisions/voting_period", dd.votingPeriod()));
         y.throwIfErrors();
         return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
-                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection, limits, operations);
+                adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection, limits, operations,
+                decisions);
     }
 
     private static Duration positive(YamlConfig y, String at, Duration dflt) {

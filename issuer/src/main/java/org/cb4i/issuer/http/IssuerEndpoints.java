@@ -84,6 +84,8 @@ public final class IssuerEndpoints {
                     get(req, () -> consentGet(req));
                 }
             }
+            case "/decisions" -> post(req, body -> decision(req, body));
+            case "/proposals" -> get(req, () -> proposals(req));
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
             default -> {
                 if (path.matches("/status/[1-9][0-9]{0,5}")) {
@@ -104,7 +106,7 @@ public final class IssuerEndpoints {
 
     private void notFound(HttpServerRequest req, String path) {
         problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /admin)");
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /decisions /proposals /admin)");
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -194,31 +196,13 @@ public final class IssuerEndpoints {
         io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
             IssuerStore.MemberRow m = collective.currentMember(origin).orElseThrow(() -> StoreException.notFound(origin
                     + " is not a member of " + collective.config().id() + " now"));
-            org.cb4i.sdk.key.KeySet keys = collective.memberKeys(m);
-            org.cb4i.sdk.httpsig.VerifiedSignature sig;
-            try {
-                sig = memberSignatures.verify(signed, org.cb4i.sdk.httpsig.SignaturePolicy.PER_REQUEST, (keyId, agents) -> {
-                    Optional<org.cb4i.sdk.key.VerificationKey> k = keys.find(keyId);
-                    if (k.isEmpty()) {
-                        boolean other = otherMembersKey(keyId);
-                        throw new ConsentRefused(other ? 403 : 401, "key " + keyId + (other ? " is another member's; a member reads only its own consent"
-                                : " is not a content key of " + m.origin() + " (cb4i issuer member add --content-keys)"));
-                    }
-                    return k;
-                });
-            } catch (org.cb4i.sdk.Cb4iException e) {
-                throw new ConsentRefused(401, "the request's signature was refused: " + e.reason() + ": " + e.getMessage()
-                        + " (sign it per request with the member's content key, covering \"@method\" \"@target-uri\" \"@authority\")");
-            }
-            if (!collective.store().firstUse("sig:" + sig.signature(), sig.expires().plus(java.time.Duration.ofMinutes(5)), collective.now())) {
-                throw new ConsentRefused(401, "replayed request: this signature was used already; sign each request afresh");
-            }
+            memberBySignature(signed, Optional.of(m));
             return collective.consentDocument(m).compact();
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 send(req.response(), 200, org.cb4i.sdk.consent.ConsentDocument.MEDIA_TYPE, ar.result(), "no-store");
             } else {
-                consentRefused(req, ar.cause());
+                memberRefused(req, ar.cause());
             }
         });
     }
@@ -233,7 +217,7 @@ public final class IssuerEndpoints {
             try {
                 origin = org.cb4i.sdk.consent.ConsentRequest.memberOf(compact);
             } catch (org.cb4i.sdk.Cb4iException e) {
-                throw new ConsentRefused(400, e.reason() + ": " + e.getMessage());
+                throw new MemberRefused(400, e.reason() + ": " + e.getMessage());
             }
             IssuerStore.MemberRow m = collective.currentMember(origin).orElseThrow(() -> StoreException.notFound(origin
                     + " is not a member of " + collective.config().id() + " now"));
@@ -241,13 +225,11 @@ public final class IssuerEndpoints {
             try {
                 r = org.cb4i.sdk.consent.ConsentRequest.verify(compact, collective.memberKeys(m), collective.now());
             } catch (org.cb4i.sdk.Cb4iException e) {
-                boolean signature = e.reason() == org.cb4i.sdk.Reason.UNKNOWN_KEY || e.reason() == org.cb4i.sdk.Reason.BAD_SIGNATURE
-                        || e.reason() == org.cb4i.sdk.Reason.ALG_NOT_ALLOWED;
-                throw new ConsentRefused(signature ? 401 : 400, e.reason() + ": " + e.getMessage());
+                throw new MemberRefused(org.cb4i.sdk.member.MemberSignedRequest.aboutTheSignature(e) ? 401 : 400, e.reason() + ": " + e.getMessage());
             }
             if (!collective.store().firstUse("consent:" + m.origin() + ":" + r.id(), collective.now().plus(java.time.Duration.ofMinutes(5)),
                     collective.now())) {
-                throw new ConsentRefused(409, "this consent request (jti " + r.id() + ") was taken already; sign a new one");
+                throw new MemberRefused(409, "this consent request (jti " + r.id() + ") was taken already; sign a new one");
             }
             collective.setConsent(m, r.optOut(), "member " + r.keyThumbprint(), Optional.of(compact));
             return collective.consentDocument(m);
@@ -256,7 +238,106 @@ public final class IssuerEndpoints {
                 log.accept("consent of " + ar.result().member() + " set by the member: version " + ar.result().version());
                 send(req.response(), 200, org.cb4i.sdk.consent.ConsentDocument.MEDIA_TYPE, ar.result().compact(), "no-store");
             } else {
-                consentRefused(req, ar.cause());
+                memberRefused(req, ar.cause());
+            }
+        });
+    }
+
+    /**
+     * The current member whose content key signed {@code signed} per request ([CNS-3], [DEC-7]), never replayed: {@code
+     * expected} when the request is about one member (another member's key is then 403), else whichever member holds the
+     * key.
+     */
+    private IssuerStore.MemberRow memberBySignature(SignedRequest signed, Optional<IssuerStore.MemberRow> expected) {
+        IssuerStore.MemberRow[] who = new IssuerStore.MemberRow[1];
+        org.cb4i.sdk.httpsig.VerifiedSignature sig;
+        try {
+            sig = memberSignatures.verify(signed, org.cb4i.sdk.httpsig.SignaturePolicy.PER_REQUEST, (keyId, agents) -> {
+                if (expected.isPresent()) {
+                    Optional<org.cb4i.sdk.key.VerificationKey> k = collective.memberKeys(expected.get()).find(keyId);
+                    if (k.isEmpty()) {
+                        boolean other = otherMembersKey(keyId);
+                        throw new MemberRefused(other ? 403 : 401, "key " + keyId + (other ? " is another member's; a member reads only its own consent"
+                                : " is not a content key of " + expected.get().origin() + " (cb4i issuer member add --content-keys)"));
+                    }
+                    who[0] = expected.get();
+                    return k;
+                }
+                for (IssuerStore.MemberRow m : collective.store().members()) {
+                    Optional<org.cb4i.sdk.key.VerificationKey> k = collective.memberKeys(m).find(keyId);
+                    if (k.isPresent() && collective.currentMember(m.origin()).map(c -> c.seq() == m.seq()).orElse(false)) {
+                        who[0] = m;
+                        return k;
+                    }
+                }
+                throw new MemberRefused(401, "key " + keyId + " is not a content key of a current member");
+            });
+        } catch (org.cb4i.sdk.Cb4iException e) {
+            throw new MemberRefused(401, "the request's signature was refused: " + e.reason() + ": " + e.getMessage()
+                    + " (sign it per request with the member's content key, covering \"@method\" \"@target-uri\" \"@authority\")");
+        }
+        if (!collective.store().firstUse("sig:" + sig.signature(), sig.expires().plus(java.time.Duration.ofMinutes(5)), collective.now())) {
+            throw new MemberRefused(401, "replayed request: this signature was used already; sign each request afresh");
+        }
+        return who[0];
+    }
+
+    /** [DEC-6]: a member opens a proposal or votes, with a {@code decision-request+jwt} signed with one of its content keys. */
+    private void decision(HttpServerRequest req, Buffer body) {
+        String compact = body.toString(StandardCharsets.US_ASCII).trim();
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            String origin;
+            try {
+                origin = org.cb4i.sdk.decision.DecisionRequest.memberOf(compact);
+            } catch (org.cb4i.sdk.Cb4iException e) {
+                throw new MemberRefused(400, e.reason() + ": " + e.getMessage());
+            }
+            IssuerStore.MemberRow m = collective.currentMember(origin).orElseThrow(() -> new MemberRefused(401, origin
+                    + " is not a member of " + collective.config().id() + " now"));
+            org.cb4i.sdk.decision.DecisionRequest.Verified r;
+            try {
+                r = org.cb4i.sdk.decision.DecisionRequest.verify(compact, collective.memberKeys(m), collective.now());
+            } catch (org.cb4i.sdk.Cb4iException e) {
+                throw new MemberRefused(org.cb4i.sdk.member.MemberSignedRequest.aboutTheSignature(e) ? 401 : 400, e.reason() + ": " + e.getMessage());
+            }
+            if (!collective.store().firstUse("decision:" + m.origin() + ":" + r.request().id(), collective.now().plus(java.time.Duration.ofMinutes(5)),
+                    collective.now())) {
+                throw new MemberRefused(409, "this decision request (jti " + r.request().id() + ") was taken already; sign a new one");
+            }
+            org.cb4i.issuer.store.DecisionStore.ProposalRow p;
+            if (r.propose().isPresent()) {
+                p = collective.decisions().open(r.propose().get(), "member " + m.origin() + " " + r.request().keyThumbprint(), Optional.of(compact));
+            } else {
+                p = collective.decisions().vote(r.proposal().get(), m, r.vote().get(), compact);
+            }
+            return collective.decisions().view(p, Optional.of(m.origin()));
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                log.accept("decision by a member: proposal " + ar.result().get("id") + " " + ar.result().get("state"));
+                send(req.response(), 200, "application/json", Json.write(ar.result()), "no-store");
+            } else {
+                memberRefused(req, ar.cause());
+            }
+        });
+    }
+
+    /** [DEC-7]: the proposals, with their tallies and the asking member's own vote, to a current member. */
+    private void proposals(HttpServerRequest req) {
+        String host = req.authority() == null ? "" : req.authority().toString();
+        SignedRequest signed = SignedRequest.received(req.method().name(), collective.config().publicUrl().getScheme(), host, req.uri(),
+                name -> req.headers().getAll(name));
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            IssuerStore.MemberRow m = memberBySignature(signed, Optional.empty());
+            List<Object> out = new java.util.ArrayList<>();
+            for (var p : collective.store().decisions().proposals()) {
+                out.add(collective.decisions().view(p, Optional.of(m.origin())));
+            }
+            return Map.of("proposals", out);
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                send(req.response(), 200, "application/json", Json.write(ar.result()), "no-store");
+            } else {
+                memberRefused(req, ar.cause());
             }
         });
     }
@@ -265,18 +346,18 @@ public final class IssuerEndpoints {
         return collective.store().members().stream().anyMatch(o -> collective.memberKeys(o).find(keyId).isPresent());
     }
 
-    /** A refused consent request: its HTTP status and why. */
-    private static final class ConsentRefused extends RuntimeException {
+    /** A refused member's request (consent, decisions): its HTTP status and why. */
+    private static final class MemberRefused extends RuntimeException {
         final int status;
 
-        ConsentRefused(int status, String message) {
+        MemberRefused(int status, String message) {
             super(message, null, false, false);
             this.status = status;
         }
     }
 
-    private void consentRefused(HttpServerRequest req, Throwable t) {
-        if (t instanceof ConsentRefused e) {
+    private void memberRefused(HttpServerRequest req, Throwable t) {
+        if (t instanceof MemberRefused e) {
             if (e.status == 401) {
                 req.response().putHeader("WWW-Authenticate", "Signature");
             }

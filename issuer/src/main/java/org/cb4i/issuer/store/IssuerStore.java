@@ -29,6 +29,7 @@ public final class IssuerStore implements AutoCloseable {
     private final Database db;
     private final UsageStore usage;
     private final LeaseStore leases;
+    private final DecisionStore decisions;
     private final StatementStore statements;
 
     private IssuerStore(Database db) {
@@ -36,6 +37,7 @@ public final class IssuerStore implements AutoCloseable {
         this.usage = new UsageStore(db);
         this.statements = new StatementStore(db);
         this.leases = new LeaseStore(db);
+        this.decisions = new DecisionStore(db);
     }
 
     /**
@@ -494,6 +496,11 @@ public final class IssuerStore implements AutoCloseable {
     /** The usage the collector gathered from members' logs. */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** Proposals and votes ([DEC-1] to [DEC-5]). */
+    public DecisionStore decisions() {
+        return decisions;
     }
 
     /** Work only one instance may do at a time ([ISS-6]). */
