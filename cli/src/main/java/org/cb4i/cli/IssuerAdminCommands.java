@@ -170,7 +170,7 @@ final class IssuerAdminCommands {
     // ------------------------------------------------------------------ licensees
 
     @Command(name = "licensee", mixinStandardHelpOptions = true, description = "The collective's licensees (AI builders) and their crawler keys.",
-            subcommands = {Licensee.Add.class, Licensee.ListCmd.class})
+            subcommands = {Licensee.Add.class, Licensee.ListCmd.class, Licensee.Remove.class})
     static final class Licensee {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a licensee with its crawler's public key.")
         static final class Add extends AdminCommand {
@@ -196,12 +196,27 @@ final class IssuerAdminCommands {
                 return IssuerCommand.op("licensee.list");
             }
         }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true,
+                description = "Remove a licensee: its agreements terminated, every license it holds revoked at once, no license again (it stays in the history).")
+        static final class Remove extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The licensee.")
+            String id;
+
+            @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (kept in the audit trail).")
+            String reason;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("licensee.remove", "id", id, "reason", reason);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ agreements
 
     @Command(name = "agreement", mixinStandardHelpOptions = true, description = "Agreements: what a licensee's licenses grant, and when.",
-            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class, SettlementCommands.Price.class})
+            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class, AgreementCmd.Terminate.class, SettlementCommands.Price.class})
     static final class AgreementCmd {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Record an agreement with a licensee.")
         static final class Add extends AdminCommand {
@@ -257,6 +272,21 @@ final class IssuerAdminCommands {
             @Override
             Map<String, Object> op() {
                 return IssuerCommand.op("agreement.list", "licensee", licensee);
+            }
+        }
+
+        @Command(name = "terminate", mixinStandardHelpOptions = true,
+                description = "End an agreement now, before its term: every license issued under it is revoked at once.")
+        static final class Terminate extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The agreement.")
+            String id;
+
+            @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (kept with the agreement and in the audit trail).")
+            String reason;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("agreement.terminate", "id", id, "reason", reason);
             }
         }
     }

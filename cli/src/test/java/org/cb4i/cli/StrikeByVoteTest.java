@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * [DEC-2] [DEC-4] [DEC-6], end to end with a real issuer, proxy and origin: one member proposes a strike against a
  * licensee with {@code cb4i proposal open}, both members vote with {@code cb4i proposal vote} (each signing with its
  * own key), and once it passes the member's proxy answers the licensee 401 {@code LICENSE_SUSPENDED} within the status
- * ttl; another proposal ends it the same way.
+ * ttl; another proposal ends it the same way. Then the operator terminates the agreement ([ISS-10]) and removes the
+ * licensee ([ISS-11]) with the CLI.
  */
 class StrikeByVoteTest {
     static final String COLLECTIVE = "https://collective.example";
@@ -121,5 +122,17 @@ class StrikeByVoteTest {
         StrikePushTest.cb4i(ConsentEnforcementTest.concat(new String[] {"proposal", "vote", "P2", "yes"}, asBlog));
         StrikePushTest.cb4i(ConsentEnforcementTest.concat(new String[] {"proposal", "vote", "P2", "yes"}, asNews));
         fetcher.until(proxy.port(), article, token, crawler, 200, Instant.now());
+
+        // [ISS-10] Terminating the agreement revokes its licenses at once: the proxy refuses within the status ttl.
+        Instant terminated = Instant.now();
+        StrikePushTest.Run end = StrikePushTest.cb4i("issuer", "agreement", "terminate", "--id", "a1", "--reason", "lab breached clause 4",
+                "--config", yaml.toString(), "--server", issuerUrl);
+        assertThat(end.exit()).as(end.err()).isZero();
+        assertThat(fetcher.until(proxy.port(), article, token, crawler, 401, terminated)).isLessThan(Duration.ofSeconds(3));
+        assertThat(fetcher.fetch(proxy.port(), article, token, crawler).reason()).isEqualTo("LICENSE_REVOKED");
+        StrikePushTest.Run removed = StrikePushTest.cb4i("issuer", "licensee", "remove", "--id", "lab", "--reason", "left the market",
+                "--config", yaml.toString(), "--server", issuerUrl);
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(StrikePushTest.cb4i("issuer", "licensee", "list", "--config", yaml.toString(), "--server", issuerUrl).out()).contains("state=removed");
     }
 }

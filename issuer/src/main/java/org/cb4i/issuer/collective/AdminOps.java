@@ -26,7 +26,7 @@ import org.cb4i.sdk.token.PathScope;
 public final class AdminOps {
     /** Every operation, as {@code cb4i issuer} names them. */
     public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
-            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show");
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove");
 
     private final Collective collective;
     private final SettlementAdminOps settlement;
@@ -80,6 +80,14 @@ public final class AdminOps {
                     ms.add(e);
                 }
                 out.put("members", ms);
+            }
+            case "agreement.terminate", "licensee.remove" -> {
+                String id = text(op, "id", true);
+                String reason = text(op, "reason", true);
+                List<String> revoked = name.equals("agreement.terminate") ? collective.terminate(id, reason) : collective.removeLicensee(id, reason);
+                out.put("id", id);
+                out.put("revoked", revoked);
+                out.put("effective_within_seconds", collective.config().statusTtl().toSeconds());
             }
             case "proposal.open" -> {
                 // An operator may open a proposal ([DEC-1]); only members vote on it ([DEC-2]).
@@ -169,7 +177,8 @@ public final class AdminOps {
                     e.put("jkt", l.jkt());
                     l.contact().ifPresent(c -> e.put("contact", c));
                     e.put("created", l.created().getEpochSecond());
-                    e.put("state", l.suspension().orElse("active"));
+                    e.put("state", l.removed().isPresent() ? "removed" : l.suspension().orElse("active"));
+                    l.removed().ifPresent(r -> e.put("removed", r.getEpochSecond()));
                     ls.add(e);
                 }
                 out.put("licensees", ls);
@@ -210,7 +219,9 @@ public final class AdminOps {
                     e.put("grant", Json.readObject(a.grantJson(), "store", org.cb4i.sdk.Reason.MALFORMED_JSON));
                     e.put("not_before", a.notBefore().getEpochSecond());
                     e.put("not_after", a.notAfter().getEpochSecond());
-                    e.put("in_force", !a.notBefore().isAfter(now) && a.notAfter().isAfter(now));
+                    e.put("in_force", a.terminated().isEmpty() && !a.notBefore().isAfter(now) && a.notAfter().isAfter(now));
+                    a.terminated().ifPresent(x -> e.put("terminated", x.getEpochSecond()));
+                    a.terminationReason().ifPresent(x -> e.put("termination_reason", x));
                     as.add(e);
                 }
                 out.put("agreements", as);

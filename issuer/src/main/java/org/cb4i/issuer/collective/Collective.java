@@ -160,6 +160,10 @@ public final class Collective {
     public Issued issue(String licenseeId, Optional<String> agreementId) {
         Instant now = now();
         LicenseeRow licensee = store.licensee(licenseeId).orElseThrow(() -> OAuthException.invalidClient("unknown client " + licenseeId));
+        if (licensee.removed().isPresent()) {
+            throw new OAuthException("unauthorized_client", 400, "licensee " + licenseeId + " was removed from the collective at "
+                    + licensee.removed().get() + "; it is given no license");
+        }
         if (licensee.suspension().isPresent()) {
             throw new OAuthException("unauthorized_client", 400, "licensee " + licenseeId + " is " + describe(licensee.suspension().get())
                     + "; no license is issued until the collective resumes it");
@@ -172,6 +176,10 @@ public final class Collective {
         if (agreementId.isPresent()) {
             agreement = all.stream().filter(a -> a.id().equals(agreementId.get())).findFirst()
                     .orElseThrow(() -> new OAuthException("invalid_grant", 400, "licensee " + licenseeId + " has no agreement " + agreementId.get()));
+            if (agreement.terminated().isPresent()) {
+                throw new OAuthException("invalid_grant", 400, "agreement " + agreement.id() + " was terminated at " + agreement.terminated().get()
+                        + agreement.terminationReason().map(r -> ": " + r).orElse(""));
+            }
             if (!inForce(agreement, now)) {
                 throw new OAuthException("invalid_grant", 400, "agreement " + agreement.id() + " is in force from " + agreement.notBefore()
                         + " until " + agreement.notAfter() + ", not now");
@@ -327,6 +335,16 @@ public final class Collective {
             lists.get((int) (l.idx() / cap)).set((int) (l.idx() % cap), v);
         }
         return lists.stream().map(StatusList::encode).toList();
+    }
+
+    /** Ends an agreement now and revokes its licenses at once ([ISS-10]); returns the licenses revoked. */
+    public List<String> terminate(String agreementId, String reason) {
+        return store.terminateAgreement(agreementId, reason, now(), this::encodeStatus);
+    }
+
+    /** Removes a licensee: its agreements terminated, its licenses revoked, no license again ([ISS-11]). */
+    public List<String> removeLicensee(String licenseeId, String reason) {
+        return store.removeLicensee(licenseeId, reason, now(), this::encodeStatus);
     }
 
     /** Revokes one license for good ([ISS-7]). */

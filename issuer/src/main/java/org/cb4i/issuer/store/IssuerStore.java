@@ -75,10 +75,16 @@ public final class IssuerStore implements AutoCloseable {
     public record MemberRow(long seq, String origin, Instant joined, Optional<Instant> left, String contentKeysJson) {}
 
     /** A licensee; {@code suspension} is {@code suspended}, {@code payment-overdue} or {@code strike} while access is withheld. */
-    public record LicenseeRow(String id, String jwkJson, String jkt, Optional<String> contact, Instant created, Optional<String> suspension) {}
+    public record LicenseeRow(String id, String jwkJson, String jkt, Optional<String> contact, Instant created, Optional<String> suspension,
+            Optional<Instant> removed) {}
 
     /** An agreement: what its licenses grant ({@code grantJson}: usages, paths, quota, agreement, token lifetime) and when. */
-    public record AgreementRow(String id, String licensee, String grantJson, Instant notBefore, Instant notAfter, Instant created) {}
+    public record AgreementRow(String id, String licensee, String grantJson, Instant notBefore, Instant notAfter, Instant created,
+            Optional<Instant> terminated, Optional<String> terminationReason) {
+        public AgreementRow(String id, String licensee, String grantJson, Instant notBefore, Instant notAfter, Instant created) {
+            this(id, licensee, grantJson, notBefore, notAfter, created, Optional.empty(), Optional.empty());
+        }
+    }
 
     /** An issued license. */
     public record LicenseRow(String jti, String licensee, String agreement, int idx, Instant issuedAt, Instant expiresAt, boolean revoked) {}
@@ -201,22 +207,24 @@ public final class IssuerStore implements AutoCloseable {
 
     /** The licensee whose registered key has this thumbprint. */
     public synchronized Optional<LicenseeRow> licenseeByKey(String jkt) {
-        return query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees WHERE jkt = ?", IssuerStore::licenseeOf, jkt)
+        return query("SELECT id, jwk, jkt, contact, created, suspension, removed FROM licensees WHERE jkt = ?", IssuerStore::licenseeOf, jkt)
                 .stream().findFirst();
     }
 
     private Optional<LicenseeRow> licenseeRow(String id) {
-        return query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees WHERE id = ?", IssuerStore::licenseeOf, id)
+        return query("SELECT id, jwk, jkt, contact, created, suspension, removed FROM licensees WHERE id = ?", IssuerStore::licenseeOf, id)
                 .stream().findFirst();
     }
 
     public synchronized List<LicenseeRow> licensees() {
-        return query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees ORDER BY id", IssuerStore::licenseeOf);
+        return query("SELECT id, jwk, jkt, contact, created, suspension, removed FROM licensees ORDER BY id", IssuerStore::licenseeOf);
     }
 
     private static LicenseeRow licenseeOf(ResultSet rs) throws SQLException {
+        long at = rs.getLong(7);
+        Optional<Instant> removed = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(at));
         return new LicenseeRow(rs.getString(1), rs.getString(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
-                Instant.ofEpochSecond(rs.getLong(5)), Optional.ofNullable(rs.getString(6)));
+                Instant.ofEpochSecond(rs.getLong(5)), Optional.ofNullable(rs.getString(6)), removed);
     }
 
     // ---------------------------------------------------------------- agreements
@@ -245,11 +253,75 @@ public final class IssuerStore implements AutoCloseable {
     }
 
     public synchronized List<AgreementRow> agreements(Optional<String> licensee) {
-        String sql = "SELECT id, licensee, grant_json, not_before, not_after, created FROM agreements"
+        String sql = "SELECT id, licensee, grant_json, not_before, not_after, created, terminated, termination_reason FROM agreements"
                 + (licensee.isPresent() ? " WHERE licensee = ?" : "") + " ORDER BY licensee, id";
-        Database.SqlFunction<ResultSet, AgreementRow> row = rs -> new AgreementRow(rs.getString(1), rs.getString(2), rs.getString(3),
-                Instant.ofEpochSecond(rs.getLong(4)), Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)));
+        Database.SqlFunction<ResultSet, AgreementRow> row = rs -> {
+            long term = rs.getLong(7);
+            Optional<Instant> terminated = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(term));
+            return new AgreementRow(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)),
+                    Instant.ofEpochSecond(rs.getLong(5)), Instant.ofEpochSecond(rs.getLong(6)), terminated, Optional.ofNullable(rs.getString(8)));
+        };
         return licensee.isPresent() ? query(sql, row, licensee.get()) : query(sql, row);
+    }
+
+    /**
+     * Ends an agreement now, before its term ([ISS-10]): it is no longer in force, and every license issued under it is
+     * revoked in the same transaction (INVALID in the next status list).
+     *
+     * @return the licenses revoked
+     * @throws StoreException not found, or conflict when it was terminated already
+     */
+    public synchronized List<String> terminateAgreement(String id, String reason, Instant now, StatusEncoder encoder) {
+        return tx(() -> {
+            List<String> revoked = terminate(id, reason, now);
+            snapshot(now, encoder);
+            return revoked;
+        });
+    }
+
+    private List<String> terminate(String id, String reason, Instant now) throws SQLException {
+        List<Long> term = query("SELECT COALESCE(terminated, -1) FROM agreements WHERE id = ?", rs -> rs.getLong(1), id);
+        if (term.isEmpty()) {
+            throw StoreException.notFound("no agreement " + id);
+        }
+        if (term.get(0) >= 0) {
+            throw StoreException.conflict("agreement " + id + " was terminated already, at " + Instant.ofEpochSecond(term.get(0)));
+        }
+        List<String> revoked = query("SELECT jti FROM licenses WHERE agreement = ? AND revoked = FALSE ORDER BY idx", rs -> rs.getString(1), id);
+        update("UPDATE licenses SET revoked = TRUE WHERE agreement = ? AND revoked = FALSE", id);
+        update("UPDATE agreements SET terminated = ?, termination_reason = ?, not_after = CASE WHEN not_after > ? THEN ? ELSE not_after END WHERE id = ?",
+                now.getEpochSecond(), reason, now.getEpochSecond(), now.getEpochSecond(), id);
+        audit(now, "agreement.terminate", id + " (" + revoked.size() + " licenses revoked): " + reason);
+        return revoked;
+    }
+
+    /**
+     * Removes a licensee ([ISS-11]): its agreements in force are terminated and every license it holds revoked, and it
+     * gets no license again; it stays in the history (statements and the audit trail name it).
+     *
+     * @return the licenses revoked
+     */
+    public synchronized List<String> removeLicensee(String id, String reason, Instant now, StatusEncoder encoder) {
+        return tx(() -> {
+            Optional<LicenseeRow> l = licenseeRow(id);
+            if (l.isEmpty()) {
+                throw StoreException.notFound("no licensee " + id);
+            }
+            if (l.get().removed().isPresent()) {
+                throw StoreException.conflict("licensee " + id + " was removed already, at " + l.get().removed().get());
+            }
+            List<String> revoked = new ArrayList<>();
+            for (String a : query("SELECT id FROM agreements WHERE licensee = ? AND terminated IS NULL ORDER BY id", rs -> rs.getString(1), id)) {
+                revoked.addAll(terminate(a, "the licensee was removed: " + reason, now));
+            }
+            List<String> rest = query("SELECT jti FROM licenses WHERE licensee = ? AND revoked = FALSE ORDER BY idx", rs -> rs.getString(1), id);
+            update("UPDATE licenses SET revoked = TRUE WHERE licensee = ? AND revoked = FALSE", id);
+            revoked.addAll(rest);
+            update("UPDATE licensees SET removed = ? WHERE id = ?", now.getEpochSecond(), id);
+            audit(now, "licensee.remove", id + " (" + revoked.size() + " licenses revoked): " + reason);
+            snapshot(now, encoder);
+            return revoked;
+        });
     }
 
     // ---------------------------------------------------------------- licenses
@@ -407,7 +479,7 @@ public final class IssuerStore implements AutoCloseable {
     /** Records every list whose encoding changed (or that is new), each as a snapshot of its own. */
     private void snapshot(Instant now, StatusEncoder encoder) throws SQLException {
         List<LicenseRow> ls = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses ORDER BY idx", IssuerStore::licenseOf);
-        List<LicenseeRow> ps = query("SELECT id, jwk, jkt, contact, created, suspension FROM licensees ORDER BY id", IssuerStore::licenseeOf);
+        List<LicenseeRow> ps = query("SELECT id, jwk, jkt, contact, created, suspension, removed FROM licensees ORDER BY id", IssuerStore::licenseeOf);
         List<String> lists = encoder.encode(ls, ps, Boolean.parseBoolean(metaGet("strike_all").orElse("false")));
         for (int n = 1; n <= lists.size(); n++) {
             Optional<String> current = query("SELECT lst FROM status_history WHERE list_no = ? ORDER BY seq DESC LIMIT 1", rs -> rs.getString(1), n)
