@@ -71,6 +71,77 @@ final class IssuerAdminCommands {
         }
     }
 
+    // ------------------------------------------------------------------ offers
+
+    @Command(name = "offer", mixinStandardHelpOptions = true,
+            description = "Offers (SPEC.md §19): terms and price, published signed; a licensee accepts with `cb4i license accept`.",
+            subcommands = {OfferCmd.Add.class, OfferCmd.Publish.class, OfferCmd.Withdraw.class, OfferCmd.ListCmd.class})
+    static final class OfferCmd {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Draft an offer: what it grants, its price and the agreement's term.")
+        static final class Add extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The offer's id (letters, digits, '.', '_', '-').")
+            String id;
+
+            @Mixin
+            GrantOptions grant;
+
+            @Option(names = "--price", required = true, paramLabel = "FILE", description = "The price schedule (JSON, SPEC.md [SET-1]).")
+            Path price;
+
+            @Option(names = "--from", paramLabel = "DATE", description = "The agreement starts no earlier than this (default: when accepted).")
+            String from;
+
+            @Option(names = "--until", required = true, paramLabel = "DATE", description = "The agreement ends then.")
+            String until;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                Map<String, Object> g = grant.toJson();
+                String text = Files.readString(price, StandardCharsets.UTF_8);
+                try {
+                    org.cb4i.sdk.settlement.PriceSchedule.read(text, price.toString());
+                    g.put("price", Json.readTree(text));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
+                }
+                return IssuerCommand.op("offer.add", "id", id, "grant", g, "not_before", seconds("--from", from), "not_after", seconds("--until", until));
+            }
+        }
+
+        @Command(name = "publish", mixinStandardHelpOptions = true, description = "Publish a draft, signed, with a public notice; it is then immutable.")
+        static final class Publish extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The offer.")
+            String id;
+
+            @Option(names = "--accept-until", required = true, paramLabel = "DATE", description = "Until when licensees may accept it.")
+            String acceptUntil;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("offer.publish", "id", id, "accept_until", seconds("--accept-until", acceptUntil));
+            }
+        }
+
+        @Command(name = "withdraw", mixinStandardHelpOptions = true, description = "Withdraw an offer: it can no longer be accepted.")
+        static final class Withdraw extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The offer.")
+            String id;
+
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("offer.withdraw", "id", id);
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Every offer, its state and who accepted it.")
+        static final class ListCmd extends AdminCommand {
+            @Override
+            Map<String, Object> op() {
+                return IssuerCommand.op("offer.list");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the collective's decisions
 
     @Command(name = "proposal", mixinStandardHelpOptions = true,
@@ -344,9 +415,12 @@ final class IssuerAdminCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Whom whom;
 
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the public notice (SPEC.md §18).")
+        String reason;
+
         @Override
         Map<String, Object> op() {
-            return whom.all ? IssuerCommand.op("strike", "all", true) : IssuerCommand.op("strike", "licensee", whom.licensee);
+            return whom.all ? IssuerCommand.op("strike", "all", true, "reason", reason) : IssuerCommand.op("strike", "licensee", whom.licensee, "reason", reason);
         }
     }
 
@@ -355,9 +429,12 @@ final class IssuerAdminCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Whom whom;
 
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the public notice when a strike ends.")
+        String reason;
+
         @Override
         Map<String, Object> op() {
-            return whom.all ? IssuerCommand.op("resume", "all", true) : IssuerCommand.op("resume", "licensee", whom.licensee);
+            return whom.all ? IssuerCommand.op("resume", "all", true, "reason", reason) : IssuerCommand.op("resume", "licensee", whom.licensee, "reason", reason);
         }
     }
 

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code cb4i license}: issue and inspect license tokens (SPEC.md §4). */
 @Command(name = "license", mixinStandardHelpOptions = true, description = "Issue and inspect license tokens.",
-        subcommands = {LicenseCommand.Request.class, LicenseCommand.Issue.class, LicenseCommand.Inspect.class})
+        subcommands = {LicenseCommand.Request.class, LicenseCommand.Offers.class, LicenseCommand.Accept.class, LicenseCommand.Issue.class,
+                LicenseCommand.Inspect.class})
 final class LicenseCommand {
 
     @Command(name = "request", mixinStandardHelpOptions = true,
@@ -83,6 +84,101 @@ final class LicenseCommand {
             w.println("obtained license " + issued.licenseId().orElse("?") + ", valid for " + issued.expiresIn() + " s");
             w.println("  bound to crawler key " + k.thumbprint());
             w.println("  written to " + out + "   (cb4i license inspect " + out + ")");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "offers", mixinStandardHelpOptions = true, description = "The collective's open offers: what each grants, its price and term.")
+    static final class Offers implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--issuer", required = true, paramLabel = "URL", description = "The issuer's base URL.")
+        URI issuer;
+
+        @Option(names = "--json", description = "Print the offers as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create(issuer.toString().replaceAll("/+$", "") + "/offers")).timeout(java.time.Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                spec.commandLine().getErr().println("cb4i: " + issuer + "/offers answered HTTP " + r.statusCode());
+                return ExitCodes.REFUSED;
+            }
+            com.fasterxml.jackson.databind.JsonNode offers = org.cb4i.sdk.json.Json.mapper().readTree(r.body()).path("offers");
+            PrintWriter w = spec.commandLine().getOut();
+            if (json) {
+                w.println(org.cb4i.sdk.json.Json.writePretty(offers));
+            } else if (offers.isEmpty()) {
+                w.println("no open offers at " + issuer);
+            }
+            for (com.fasterxml.jackson.databind.JsonNode o : json ? org.cb4i.sdk.json.Json.mapper().createArrayNode() : offers) {
+                w.println(o.path("id").asText() + "  " + o.path("usages") + "  price " + o.path("price") + "  until "
+                        + java.time.Instant.ofEpochSecond(o.path("not_after").asLong()) + "  (accept before "
+                        + java.time.Instant.ofEpochSecond(o.path("accept_until").asLong()) + ")");
+            }
+            w.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "accept", mixinStandardHelpOptions = true,
+            description = "Accept an offer as published, signed with the crawler's registered key: the agreement is in force at once.")
+    static final class Accept implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--issuer", required = true, paramLabel = "URL", description = "The issuer's base URL.")
+        URI issuer;
+
+        @Option(names = "--key", required = true, paramLabel = "FILE", description = "The licensee's registered private key.")
+        Path key;
+
+        @Option(names = "--licensee", required = true, paramLabel = "ID", description = "The licensee's id.")
+        String licensee;
+
+        @Option(names = "--offer", required = true, paramLabel = "ID", description = "The offer (cb4i license offers lists them).")
+        String offer;
+
+        @Override
+        public Integer call() throws Exception {
+            SigningKey k = KeyFiles.readSigningKey(key);
+            String base = issuer.toString().replaceAll("/+$", "");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> o = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/offers/" + offer))
+                    .timeout(java.time.Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (o.statusCode() != 200) {
+                spec.commandLine().getErr().println("cb4i: no published offer " + offer + " at " + base + " (HTTP " + o.statusCode() + ")");
+                return ExitCodes.REFUSED;
+            }
+            java.net.http.HttpResponse<String> jwks = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/jwks"))
+                    .timeout(java.time.Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            org.cb4i.sdk.offer.Offer read;
+            try {
+                read = org.cb4i.sdk.offer.Offer.verify(o.body().trim(), KeyFiles.parseKeySet(jwks.body(), base + "/jwks"));
+            } catch (org.cb4i.sdk.Cb4iException e) {
+                spec.commandLine().getErr().println("cb4i: the offer does not check out with the collective's keys: " + e.getMessage());
+                return ExitCodes.REFUSED;
+            }
+            String acceptance = org.cb4i.sdk.offer.Acceptance.sign(k, licensee, read, Clock.systemUTC().instant(), java.util.UUID.randomUUID().toString());
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/offers/" + offer + "/accept"))
+                    .header("Content-Type", "application/" + org.cb4i.sdk.offer.Acceptance.TYP).timeout(java.time.Duration.ofSeconds(30))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(acceptance)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            com.fasterxml.jackson.databind.JsonNode a = org.cb4i.sdk.json.Json.mapper().readTree(r.body());
+            if (r.statusCode() != 200) {
+                spec.commandLine().getErr().println("cb4i: the issuer refused (HTTP " + r.statusCode() + ") " + a.path("error").asText() + ": "
+                        + a.path("error_description").asText());
+                return r.statusCode() == 400 ? ExitCodes.BAD_INPUT : ExitCodes.REFUSED;
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            w.println("accepted offer " + offer + " (sha256 " + read.sha256() + "): agreement " + a.path("agreement").asText() + " in force from "
+                    + java.time.Instant.ofEpochSecond(a.path("not_before").asLong()) + " until " + java.time.Instant.ofEpochSecond(a.path("not_after").asLong()));
+            w.println("  price " + read.grant().path("price") + "; grants " + read.grant().path("usages"));
+            w.println("  next: cb4i license request --issuer " + base + " --key " + key + " --agreement " + a.path("agreement").asText() + " --out license.jwt");
+            w.flush();
             return ExitCodes.OK;
         }
     }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * [DEC-2] [DEC-4] [DEC-6], end to end with a real issuer, proxy and origin: one member proposes a strike against a
  * licensee with {@code cb4i proposal open}, both members vote with {@code cb4i proposal vote} (each signing with its
  * own key), and once it passes the member's proxy answers the licensee 401 {@code LICENSE_SUSPENDED} within the status
- * ttl; another proposal ends it the same way. Then the operator terminates the agreement ([ISS-10]) and removes the
+ * ttl, its refusal linking the collective's notices where the strike is published ([NTC-3]); another proposal ends it
+ * the same way. Then the operator terminates the agreement ([ISS-10]) and removes the
  * licensee ([ISS-11]) with the CLI.
  */
 class StrikeByVoteTest {
@@ -75,8 +76,8 @@ class StrikeByVoteTest {
                 "not_before", 0, "not_after", Instant.now().plus(Duration.ofDays(30)).getEpochSecond())));
         String token = issuer.collective().issue("lab", Optional.empty()).token();
         Files.writeString(dir.resolve("collective.jwks.json"), Files.readString(dir.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS)));
-        Proxy proxy = Proxy.start(ConfigLoader.load(ProxyYaml.inFrontOf(site.port()).issuer(COLLECTIVE, "file:collective.jwks.json")
-                .write(dir.resolve("proxy.yaml"))), Clock.systemUTC(), events::add);
+        Proxy proxy = Proxy.start(ConfigLoader.load(ProxyYaml.inFrontOf(site.port()).issuer(COLLECTIVE, "file:collective.jwks.json",
+                "notices: " + issuerUrl + "/notices").write(dir.resolve("proxy.yaml"))), Clock.systemUTC(), events::add);
         running.add(proxy);
         ConsentEnforcementTest fetcher = new ConsentEnforcementTest();
         String article = "/articles/collective-bargaining.html";
@@ -105,6 +106,18 @@ class StrikeByVoteTest {
         System.out.println("last vote to first 401 at the member's proxy (status ttl 1 s, polled): " + took);
         assertThat(took).isLessThan(Duration.ofSeconds(3));
         assertThat(fetcher.fetch(proxy.port(), article, token, crawler).reason()).isEqualTo("LICENSE_SUSPENDED");
+        // [NTC-3] The refusal links the collective's notices, where the strike is published with the vote that decided it.
+        java.net.URI u = java.net.URI.create("http://127.0.0.1:" + proxy.port() + article);
+        var sig = new org.cb4i.sdk.httpsig.WebBotAuthSigner(crawler, Clock.systemUTC()).reusableFor(org.cb4i.sdk.httpsig.SignedRequest.of("GET", u));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String problem = http.send(java.net.http.HttpRequest.newBuilder(u).header("Authorization", "License " + token)
+                .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(Json.mapper().readTree(problem).path("notices").asText()).isEqualTo(issuerUrl + "/notices");
+        var feed = Json.mapper().readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuerUrl + "/notices")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(feed.at("/items/0/title").asText()).isEqualTo("Strike: licensee lab");
+        assertThat(feed.at("/items/0/_cb4i/proposal").asText()).isEqualTo("P1");
 
         StrikePushTest.Run again = StrikePushTest.cb4i(ConsentEnforcementTest.concat(new String[] {"proposal", "vote", "P1", "no"}, asBlog));
         assertThat(again.exit()).isEqualTo(ExitCodes.REFUSED);

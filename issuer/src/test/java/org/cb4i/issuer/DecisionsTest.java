@@ -89,6 +89,9 @@ class DecisionsTest extends IssuerFixture {
         JsonNode afterA = json(vote(0, id, Tally.Vote.YES));
         assertThat(afterA.get("state").textValue()).as("2 yes of 3: passed whatever c votes, and executed at once").isEqualTo("executed");
         assertThat(statusOf(token)).isEqualTo(StatusValue.SUSPENDED);
+        JsonNode notice = json(get("/notices")).at("/items/0/_cb4i");
+        assertThat(notice.get("kind").textValue()).as("[NTC-1] the strike is public, naming the vote").isEqualTo("strike");
+        assertThat(notice.get("proposal").textValue()).isEqualTo(id);
 
         HttpResponse<String> late = vote(2, id, Tally.Vote.NO);
         assertThat(late.statusCode()).as("decided: the vote is over").isEqualTo(409);

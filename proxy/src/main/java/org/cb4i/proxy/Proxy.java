@@ -127,6 +127,12 @@ public final class Proxy implements AutoCloseable {
         consent.fetchAllNow();
         shared.consent(consent);
         vertx.setPeriodic(500, id -> consent.tick());
+        // [OFR-4]: the collectives' open offers, for the 402 offer; fetched off the event loop.
+        org.cb4i.proxy.offers.PublishedOffers offers = new org.cb4i.proxy.offers.PublishedOffers(() -> shared.state().config(),
+                id -> shared.state().issuerKeys(id), events);
+        blocking.execute(offers::refresh); // never holds the start: a 402 lists offers once fetched
+        shared.offers(offers);
+        vertx.setPeriodic(org.cb4i.proxy.offers.PublishedOffers.EVERY.toMillis(), id -> blocking.execute(offers::refresh));
         metrics.gauge("cb4i_proxy_consent_unavailable", "collectives whose member consent this site cannot use now (licensed requests under "
                 + "them are answered 503 CONSENT_UNAVAILABLE)", () -> consent.unavailable().size());
         metrics.gauge("cb4i_proxy_header_timeouts", "connections closed because their first request's header section did not arrive within "

@@ -280,6 +280,30 @@ public final class IssuerChecks {
                     that(IssuerBed.valueAt(statusList(bed, ref.path("uri").asText(), null).path("status_list"), ref.path("idx").asLong()) == 0,
                             "resuming did not restore VALID");
                 }));
+        c.add(new Check("a strike and its end are public notices: signed notice+jwt, listed newest first in a JSON Feed", List.of("NTC-1", "NTC-2"),
+                bed -> {
+                    String why = "conformance strike " + bed.run;
+                    bed.admin(Map.of("op", "strike", "licensee", bed.licensee, "reason", why));
+                    bed.admin(Map.of("op", "resume", "licensee", bed.licensee, "reason", why + " ended"));
+                    String feedUrl = bed.discovery.path("notices").asText(bed.base + "/notices");
+                    HttpResponse<String> feed = bed.get(feedUrl);
+                    that(feed.statusCode() == 200, "GET " + feedUrl + " answered " + feed.statusCode());
+                    that(feed.headers().firstValue("Content-Type").orElse("").startsWith("application/feed+json"), "the notices are not "
+                            + "application/feed+json");
+                    JsonNode f = json(feed);
+                    that("https://jsonfeed.org/version/1.1".equals(f.path("version").asText()), "not a JSON Feed 1.1: " + f.path("version"));
+                    JsonNode items = f.path("items");
+                    that(items.size() >= 2, "the feed does not hold the strike and its end: " + items.size() + " items");
+                    JsonNode[] ended = bed.verified(items.get(0).path("_cb4i").path("jws").asText(), "notice+jwt");
+                    JsonNode[] struck = bed.verified(items.get(1).path("_cb4i").path("jws").asText(), "notice+jwt");
+                    that("resume".equals(ended[1].path("kind").asText()) && "strike".equals(struck[1].path("kind").asText()),
+                            "the newest two notices are not the end of the strike and the strike: " + ended[1] + " " + struck[1]);
+                    that(bed.licensee.equals(struck[1].path("scope").path("licensee").asText()) && why.equals(struck[1].path("reason").asText()),
+                            "the strike notice does not name the licensee and the reason: " + struck[1]);
+                    HttpResponse<String> one = bed.get(items.get(1).path("url").asText());
+                    that(one.statusCode() == 200 && one.body().strip().equals(items.get(1).path("_cb4i").path("jws").asText()),
+                            "the notice's url does not answer the signed notice");
+                }));
         c.add(new Check("administration refuses a request without the admin token (401), and a wrong operation whole (400)", List.of("ISS-6"), bed -> {
             HttpResponse<String> none = bed.adminRaw("{\"op\":\"status\"}", null);
             that(none.statusCode() == 401, "POST /admin without a bearer token answered " + none.statusCode());

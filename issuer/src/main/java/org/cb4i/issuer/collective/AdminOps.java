@@ -26,7 +26,7 @@ import org.cb4i.sdk.token.PathScope;
 public final class AdminOps {
     /** Every operation, as {@code cb4i issuer} names them. */
     public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
-            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove");
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove", "offer.add", "offer.publish", "offer.withdraw", "offer.list");
 
     private final Collective collective;
     private final SettlementAdminOps settlement;
@@ -80,6 +80,44 @@ public final class AdminOps {
                     ms.add(e);
                 }
                 out.put("members", ms);
+            }
+            case "offer.add" -> {
+                String id = text(op, "id", true);
+                JsonNode grant = op.get("grant");
+                if (grant == null || !grant.isObject()) {
+                    throw StoreException.invalid("grant: required, e.g. {\"usages\": [\"ai-train\"], \"price\": {…}}");
+                }
+                Instant until = time(op, "not_after").orElseThrow(() -> StoreException.invalid("not_after: required (when the agreement ends)"));
+                collective.offers().draft(id, grant, time(op, "not_before"), until);
+                out.put("id", id);
+                out.put("state", "draft");
+            }
+            case "offer.publish" -> {
+                String id = text(op, "id", true);
+                Instant until = time(op, "accept_until").orElseThrow(() -> StoreException.invalid("accept_until: required (until when it may be accepted)"));
+                org.cb4i.sdk.offer.Offer o = collective.offers().publish(id, until);
+                out.put("id", id);
+                out.put("state", "offered");
+                out.put("accept_until", o.acceptUntil().getEpochSecond());
+            }
+            case "offer.withdraw" -> {
+                String id = text(op, "id", true);
+                collective.offers().withdraw(id);
+                out.put("id", id);
+                out.put("state", "withdrawn");
+            }
+            case "offer.list" -> {
+                List<Object> os = new ArrayList<>();
+                for (var o : store.offers().all()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("id", o.id());
+                    e.put("state", o.state());
+                    e.put("not_after", o.notAfter().getEpochSecond());
+                    o.acceptUntil().ifPresent(x -> e.put("accept_until", x.getEpochSecond()));
+                    e.put("accepted_by", store.offers().acceptances(o.id()).stream().map(a -> a.licensee()).toList());
+                    os.add(e);
+                }
+                out.put("offers", os);
             }
             case "agreement.terminate", "licensee.remove" -> {
                 String id = text(op, "id", true);
@@ -260,13 +298,14 @@ public final class AdminOps {
                 if (all == (licensee != null)) {
                     throw StoreException.invalid("name either a licensee or all: true");
                 }
+                String reason = Optional.ofNullable(text(op, "reason", false)).orElse(strike ? "a strike by the collective" : "the strike ended");
+                Optional<org.cb4i.sdk.notice.Notice> notice = collective.strike(Optional.ofNullable(licensee), strike, reason, Optional.empty());
                 if (all) {
-                    collective.strikeAll(strike);
                     out.put("all", true);
                 } else {
-                    collective.suspend(licensee, strike ? Optional.of("strike") : Optional.empty());
                     out.put("licensee", licensee);
                 }
+                notice.ifPresent(n -> out.put("notice", n.id()));
                 out.put("effective_within_seconds", collective.config().statusTtl().toSeconds());
             }
             case "status" -> {

@@ -117,6 +117,17 @@ public final class Collective {
     }
 
     private final Decisions decisions = new Decisions(this);
+    private final Offers offers = new Offers(this);
+
+    /** Offers and their acceptance ([OFR-1] to [OFR-4]). */
+    public Offers offers() {
+        return offers;
+    }
+
+    /** The collective's signing key (for what it publishes). */
+    org.cb4i.sdk.key.SigningKey signingKey() {
+        return key;
+    }
 
     /** The members' decisions ([DEC-1] to [DEC-7]). */
     public Decisions decisions() {
@@ -337,14 +348,48 @@ public final class Collective {
         return lists.stream().map(StatusList::encode).toList();
     }
 
-    /** Ends an agreement now and revokes its licenses at once ([ISS-10]); returns the licenses revoked. */
+    /** Ends an agreement now and revokes its licenses at once ([ISS-10]), with its public notice; returns the licenses revoked. */
     public List<String> terminate(String agreementId, String reason) {
-        return store.terminateAgreement(agreementId, reason, now(), this::encodeStatus);
+        List<String> revoked = store.terminateAgreement(agreementId, reason, now(), this::encodeStatus);
+        publish("termination", Map.of("agreement", agreementId), reason, Optional.empty());
+        return revoked;
     }
 
-    /** Removes a licensee: its agreements terminated, its licenses revoked, no license again ([ISS-11]). */
+    /** Removes a licensee: its agreements terminated, its licenses revoked, no license again ([ISS-11]), with its notice. */
     public List<String> removeLicensee(String licenseeId, String reason) {
-        return store.removeLicensee(licenseeId, reason, now(), this::encodeStatus);
+        List<String> revoked = store.removeLicensee(licenseeId, reason, now(), this::encodeStatus);
+        publish("removal", Map.of("licensee", licenseeId), reason, Optional.empty());
+        return revoked;
+    }
+
+    /**
+     * Strikes (or ends a strike) against one licensee or every licensee, and publishes the notice ([ISS-8], [NTC-1]).
+     *
+     * @param proposal the proposal whose vote decided it, if one did ([DEC-4])
+     */
+    public Optional<org.cb4i.sdk.notice.Notice> strike(Optional<String> licensee, boolean on, String reason, Optional<String> proposal) {
+        boolean wasStrike;
+        if (licensee.isPresent()) {
+            wasStrike = store.licensee(licensee.get()).flatMap(LicenseeRow::suspension).map("strike"::equals).orElse(false);
+            suspend(licensee.get(), on ? Optional.of("strike") : Optional.empty());
+        } else {
+            wasStrike = store.strikeAll();
+            strikeAll(on);
+        }
+        if (!on && !wasStrike) {
+            return Optional.empty(); // the end of a suspension that was no strike (an overdue payment) is the licensee's business
+        }
+        return Optional.of(publish(on ? "strike" : "resume", licensee.isPresent() ? Map.of("licensee", licensee.get()) : Map.of("all", true), reason,
+                proposal));
+    }
+
+    /** Publishes a notice ([NTC-1]): signed by the collective, numbered in order. */
+    public org.cb4i.sdk.notice.Notice publish(String kind, Map<String, Object> scope, String reason, Optional<String> proposal) {
+        Instant now = now();
+        org.cb4i.sdk.notice.Notice[] made = new org.cb4i.sdk.notice.Notice[1];
+        store.notices().publish(now, kind, n -> (made[0] = org.cb4i.sdk.notice.Notice.sign(key, config.id(), "N" + n, now, kind, scope, reason,
+                proposal)).compact());
+        return made[0];
     }
 
     /** Revokes one license for good ([ISS-7]). */

@@ -17,7 +17,7 @@ import org.cb4i.sdk.decision.Tally;
 /**
  * The collective's decisions (SPEC.md §17): proposals opened by members or operators, one vote per member of the
  * electorate, the outcome by [DEC-3] (as soon as it cannot change, or at the deadline), and a passed proposal executed
- * through the status lists at its time ([DEC-4]). Thread-safe: the store serialises every change.
+ * through the status lists at its time, with its public notice ([DEC-4], [NTC-1]). Thread-safe: the store serialises every change.
  */
 public final class Decisions {
     private final Collective collective;
@@ -138,11 +138,7 @@ public final class Decisions {
             return Optional.empty();
         }
         boolean strike = p.action().equals("strike");
-        if (p.licensee().isPresent()) {
-            collective.suspend(p.licensee().get(), strike ? Optional.of("strike") : Optional.empty());
-        } else {
-            collective.strikeAll(strike);
-        }
+        collective.strike(p.licensee(), strike, p.reason(), Optional.of(p.id()));
         String what = (strike ? "strike" : "resumption") + " of " + p.licensee().map(l -> "licensee " + l).orElse("every licensee");
         if (!store().advance(p.id(), "passed", "executed", now, what + " executed through the status lists")) {
             return Optional.empty();

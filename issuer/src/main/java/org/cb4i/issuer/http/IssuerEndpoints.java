@@ -84,6 +84,8 @@ public final class IssuerEndpoints {
                     get(req, () -> consentGet(req));
                 }
             }
+            case "/notices" -> get(req, () -> notices(req));
+            case "/offers" -> get(req, () -> offers(req));
             case "/decisions" -> post(req, body -> decision(req, body));
             case "/proposals" -> get(req, () -> proposals(req));
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
@@ -94,6 +96,19 @@ public final class IssuerEndpoints {
                         get(req, () -> statusList(req, n));
                         return;
                     }
+                }
+                if (path.matches("/offers/[A-Za-z0-9._-]{1,100}/accept")) {
+                    String id = path.substring("/offers/".length(), path.length() - "/accept".length());
+                    post(req, body -> acceptOffer(req, id, body));
+                    return;
+                }
+                if (path.matches("/offers/[A-Za-z0-9._-]{1,100}")) {
+                    get(req, () -> offer(req, path.substring("/offers/".length())));
+                    return;
+                }
+                if (path.matches("/notices/N[1-9][0-9]{0,17}")) {
+                    get(req, () -> notice(req, Long.parseLong(path.substring("/notices/N".length()))));
+                    return;
                 }
                 if (path.startsWith("/statements/") && path.endsWith("/entries")) {
                     get(req, () -> invoiceEntries(req, path.substring("/statements/".length(), path.length() - "/entries".length())));
@@ -106,7 +121,7 @@ public final class IssuerEndpoints {
 
     private void notFound(HttpServerRequest req, String path) {
         problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /decisions /proposals /admin)");
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /decisions /proposals /notices /offers /admin)");
     }
 
     // ------------------------------------------------------------------ endpoints
@@ -280,6 +295,139 @@ public final class IssuerEndpoints {
             throw new MemberRefused(401, "replayed request: this signature was used already; sign each request afresh");
         }
         return who[0];
+    }
+
+    /** [NTC-2]: the collective's public notices as a JSON Feed 1.1, newest first, 100 a page. */
+    private void notices(HttpServerRequest req) {
+        Optional<Long> before = Optional.empty();
+        String b = req.getParam("before");
+        if (b != null) {
+            if (!b.matches("N[1-9][0-9]{0,17}")) {
+                problem(req.response(), 400, "invalid_request", "before is a notice id (N12): the page of the notices published before it");
+                return;
+            }
+            before = Optional.of(Long.parseLong(b.substring(1)));
+        }
+        Optional<Long> from = before;
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            String base = collective.config().publicUrl().toString().replaceAll("/+$", "");
+            List<org.cb4i.issuer.store.NoticeStore.NoticeRow> rows = collective.store().notices().newest(from, NOTICES_PAGE + 1);
+            Map<String, Object> feed = new LinkedHashMap<>();
+            feed.put("version", "https://jsonfeed.org/version/1.1");
+            feed.put("title", "Notices of " + collective.config().id());
+            feed.put("home_page_url", base + "/");
+            feed.put("feed_url", base + "/notices");
+            feed.put("description", "Strikes, their end, agreements terminated and licensees removed, each signed by the collective (notice+jwt, "
+                    + "keys at " + base + "/jwks)");
+            List<Object> items = new java.util.ArrayList<>();
+            for (var row : rows.subList(0, Math.min(rows.size(), NOTICES_PAGE))) {
+                org.cb4i.sdk.notice.Notice n = org.cb4i.sdk.notice.Notice.verify(row.jws(), collective.jwks());
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("id", base + "/notices/" + n.id());
+                item.put("url", base + "/notices/" + n.id());
+                item.put("title", n.title());
+                item.put("content_text", n.reason());
+                item.put("date_published", n.issuedAt().toString());
+                Map<String, Object> ext = new LinkedHashMap<>();
+                ext.put("kind", n.kind());
+                ext.put("scope", n.scope());
+                n.proposal().ifPresent(p -> ext.put("proposal", p));
+                ext.put("jws", n.compact());
+                item.put("_cb4i", ext);
+                items.add(item);
+            }
+            feed.put("items", items);
+            if (rows.size() > NOTICES_PAGE) {
+                feed.put("next_url", base + "/notices?before=N" + rows.get(NOTICES_PAGE - 1).n());
+            }
+            return Json.write(feed);
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                send(req.response(), 200, "application/feed+json", ar.result(), "no-cache");
+            } else {
+                log.accept("internal error on " + req.path() + ": " + ar.cause());
+                problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+            }
+        });
+    }
+
+    static final int NOTICES_PAGE = 100;
+
+    /** [OFR-2]: the offers open now, public, each with its price and its signed form. */
+    private void offers(HttpServerRequest req) {
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            List<Object> out = new java.util.ArrayList<>();
+            for (org.cb4i.sdk.offer.Offer o : collective.offers().open()) {
+                out.add(collective.offers().view(o));
+            }
+            return Json.write(Map.of("offers", out));
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                send(req.response(), 200, "application/json", ar.result(), "no-cache");
+            } else {
+                log.accept("internal error on " + req.path() + ": " + ar.cause());
+                problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+            }
+        });
+    }
+
+    /** [OFR-2]: one published offer as the collective signed it (a draft is not public). */
+    private void offer(HttpServerRequest req, String id) {
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> collective.store().offers().get(id), false).onComplete(ar -> {
+            if (ar.failed()) {
+                problem(req.response(), 503, "server_error", "the offers cannot be read now");
+            } else if (ar.result().isEmpty() || ar.result().get().jws().isEmpty()) {
+                problem(req.response(), 404, "not_found", "no published offer " + id);
+            } else {
+                req.response().putHeader("cb4i-offer-state", ar.result().get().state());
+                send(req.response(), 200, org.cb4i.sdk.offer.Offer.MEDIA_TYPE, ar.result().get().jws().get(), "no-cache");
+            }
+        });
+    }
+
+    /** [OFR-3]: a licensee accepts an offer with an acceptance+jwt signed by its registered key. */
+    private void acceptOffer(HttpServerRequest req, String id, Buffer body) {
+        String compact = body.toString(StandardCharsets.US_ASCII).trim();
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> collective.offers().accept(id, compact), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("agreement", ar.result().agreement());
+                out.put("not_before", ar.result().notBefore().getEpochSecond());
+                out.put("not_after", ar.result().notAfter().getEpochSecond());
+                out.put("token_endpoint", collective.config().tokenEndpoint().toString());
+                log.accept("offer " + id + " accepted: agreement " + ar.result().agreement());
+                send(req.response(), 200, "application/json", Json.write(out), "no-store");
+            } else if (ar.cause() instanceof org.cb4i.issuer.collective.Offers.OfferRefused e) {
+                if (e.status == 401) {
+                    req.response().putHeader("WWW-Authenticate", "Signature");
+                }
+                problem(req.response(), e.status, switch (e.status) {
+                    case 401 -> "unauthorized";
+                    case 403 -> "forbidden";
+                    case 404 -> "not_found";
+                    case 409 -> "conflict";
+                    default -> "invalid_request";
+                }, e.getMessage());
+            } else if (ar.cause() instanceof StoreException e) {
+                adminRefused(req, e);
+            } else {
+                log.accept("internal error on " + req.path() + ": " + ar.cause());
+                problem(req.response(), 500, "server_error", "the issuer failed to answer; the failure is in its log");
+            }
+        });
+    }
+
+    /** [NTC-2]: one notice, as the collective signed it. */
+    private void notice(HttpServerRequest req, long n) {
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> collective.store().notices().get(n), false).onComplete(ar -> {
+            if (ar.failed()) {
+                problem(req.response(), 503, "server_error", "the notices cannot be read now");
+            } else if (ar.result().isEmpty()) {
+                problem(req.response(), 404, "not_found", "no notice N" + n);
+            } else {
+                send(req.response(), 200, org.cb4i.sdk.notice.Notice.MEDIA_TYPE, ar.result().get().jws(), "public, max-age=86400, immutable");
+            }
+        });
     }
 
     /** [DEC-6]: a member opens a proposal or votes, with a {@code decision-request+jwt} signed with one of its content keys. */
@@ -463,6 +611,8 @@ public final class IssuerEndpoints {
         m.put("jwks_uri", c.jwksUri().toString());
         m.put("repertoire_uri", c.repertoireUri().toString());
         m.put("consent_endpoint", c.publicUrl().toString().replaceAll("/+$", "") + "/consent");
+        m.put("notices", c.publicUrl().toString().replaceAll("/+$", "") + "/notices");
+        m.put("offers", c.publicUrl().toString().replaceAll("/+$", "") + "/offers");
         List<String> lists = new java.util.ArrayList<>();
         for (int n = 1; n <= collective.statusLists(); n++) {
             lists.add(c.statusListUri(n).toString());

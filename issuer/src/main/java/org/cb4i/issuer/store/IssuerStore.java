@@ -30,6 +30,8 @@ public final class IssuerStore implements AutoCloseable {
     private final UsageStore usage;
     private final LeaseStore leases;
     private final DecisionStore decisions;
+    private final NoticeStore notices;
+    private final OfferStore offers;
     private final StatementStore statements;
 
     private IssuerStore(Database db) {
@@ -38,6 +40,8 @@ public final class IssuerStore implements AutoCloseable {
         this.statements = new StatementStore(db);
         this.leases = new LeaseStore(db);
         this.decisions = new DecisionStore(db);
+        this.notices = new NoticeStore(db);
+        this.offers = new OfferStore(db);
     }
 
     /**
@@ -568,6 +572,16 @@ public final class IssuerStore implements AutoCloseable {
     /** The usage the collector gathered from members' logs. */
     public UsageStore usage() {
         return usage;
+    }
+
+    /** Offers and acceptances ([OFR-1] to [OFR-3]). */
+    public OfferStore offers() {
+        return offers;
+    }
+
+    /** The collective's public notices ([NTC-1]). */
+    public NoticeStore notices() {
+        return notices;
     }
 
     /** Proposals and votes ([DEC-1] to [DEC-5]). */

@@ -58,7 +58,7 @@ public final class ConfigLoader {
         } else {
             for (int i = 0; i < is.size(); i++) {
                 String at = "/issuers/" + i;
-                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key", "status_changes", "consent"));
+                y.known(at, Set.of("id", "jwks", "token_endpoint", "collector_key", "status_changes", "consent", "notices", "offers"));
                 String id = y.text(at + "/id", true);
                 URI jwks = jwksUri(root, at + "/jwks");
                 URI token = y.uri(at + "/token_endpoint", false, Set.of("http", "https"));
@@ -80,7 +80,8 @@ public final class ConfigLoader {
                 }
                 if (id != null && jwks != null) {
                     issuers.add(new ProxyConfig.Issuer(id, jwks, Optional.ofNullable(token), Optional.ofNullable(collector), Optional.ofNullable(changes),
-                            Optional.ofNullable(consent)));
+                            Optional.ofNullable(consent), Optional.ofNullable(y.uri(at + "/notices", false, Set.of("http", "https"))),
+                            Optional.ofNullable(y.uri(at + "/offers", false, Set.of("http", "https")))));
                 }
             }
         }

@@ -66,19 +66,26 @@ public record ProxyConfig(Optional<Path> file, HostPort listen, URI origin, URI 
      *     {@code status_changes}): the proxy listens, and fetches a list again as soon as it changes
      * @param consent where the member's consent is fetched from ([CNS-4]); absent: the member's consent is not enforced
      *     here
+     * @param notices the collective's notice feed ([NTC-3]), linked from LICENSE_SUSPENDED and LICENSE_REVOKED answers
+     * @param offers the collective's open offers ([OFR-4]), listed with their price in the 402 offer
      */
     public record Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges,
-            Optional<Consent> consent) {
+            Optional<Consent> consent, Optional<URI> notices, Optional<URI> offers) {
+        public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges,
+                Optional<Consent> consent) {
+            this(id, jwks, tokenEndpoint, collectorKey, statusChanges, consent, Optional.empty(), Optional.empty());
+        }
+
         public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint) {
-            this(id, jwks, tokenEndpoint, Optional.empty(), Optional.empty(), Optional.empty());
+            this(id, jwks, tokenEndpoint, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey) {
-            this(id, jwks, tokenEndpoint, collectorKey, Optional.empty(), Optional.empty());
+            this(id, jwks, tokenEndpoint, collectorKey, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         public Issuer(String id, URI jwks, Optional<URI> tokenEndpoint, Optional<URI> collectorKey, Optional<URI> statusChanges) {
-            this(id, jwks, tokenEndpoint, collectorKey, statusChanges, Optional.empty());
+            this(id, jwks, tokenEndpoint, collectorKey, statusChanges, Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 

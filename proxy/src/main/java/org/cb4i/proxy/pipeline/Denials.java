@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.cb4i.proxy.config.ProxyConfig;
 import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.json.Json;
 
@@ -19,6 +20,15 @@ final class Denials {
     private Denials() {}
 
     static void send(HttpServerResponse resp, boolean http2, SiteState st, Reason reason, String detail, OptionalLong retryAfter, boolean reserved) {
+        send(resp, http2, st, reason, detail, retryAfter, reserved, null, java.util.List.of());
+    }
+
+    /**
+     * @param issuer the collective of the license refused, when known: its notice feed is linked from a suspension ([NTC-3])
+     * @param offers the open offers granting what the path requires, listed with their price in a 402 ([OFR-4])
+     */
+    static void send(HttpServerResponse resp, boolean http2, SiteState st, Reason reason, String detail, OptionalLong retryAfter, boolean reserved,
+            String issuer, java.util.List<Map<String, Object>> offers) {
         if (resp.headWritten() || resp.ended()) {
             return;
         }
@@ -28,11 +38,18 @@ final class Denials {
         body.put("status", reason.httpStatus());
         body.put("reason", reason.name());
         body.put("detail", detail);
+        if ((reason == Reason.LICENSE_SUSPENDED || reason == Reason.LICENSE_REVOKED) && st != null && issuer != null) {
+            st.config().issuers().stream().filter(i -> i.id().equals(issuer)).findFirst().flatMap(ProxyConfig.Issuer::notices)
+                    .ifPresent(u -> body.put("notices", u.toString()));
+        }
         if (reason == Reason.LICENSE_REQUIRED && st != null) {
             Map<String, Object> offer = new LinkedHashMap<>();
             offer.put("license", st.publisherOrigin + "/license.xml");
             offer.put("issuers", st.issuersForOffer());
             offer.put("usages", st.offeredUsages);
+            if (!offers.isEmpty()) {
+                offer.put("offers", offers);
+            }
             offer.put("how", "obtain a license token from one of the issuers, bound to your crawler's key; send it as "
                     + "'Authorization: License <token>' with a Web Bot Auth signature made with that key");
             body.put("offer", offer);

@@ -18,6 +18,10 @@ final class Exchange {
     Reason reason;
     String licensee;
     String jti;
+    /** The collective of the license, once verified (its notice feed is linked from a suspension, [NTC-3]). */
+    String issuer;
+    /** The usages a licensed path requires (the 402 offer lists the offers granting them, [OFR-4]). */
+    java.util.Set<org.cb4i.sdk.terms.Usage> required = java.util.Set.of();
     /** The path's rule reserves TDM rights (not open): responses say so, with the site's TDM policy ([DSC-7]). */
     boolean reserved;
 
@@ -36,7 +40,8 @@ final class Exchange {
         outcome = Outcome.DENIED;
         reason = r;
         req.resume();
-        Denials.send(req.response(), req.version() == io.vertx.core.http.HttpVersion.HTTP_2, st, r, detail, retryAfter, reserved);
+        Denials.send(req.response(), req.version() == io.vertx.core.http.HttpVersion.HTTP_2, st, r, detail, retryAfter, reserved, issuer,
+                r == Reason.LICENSE_REQUIRED ? shared.offers().map(o -> o.granting(required)).orElse(java.util.List.of()) : java.util.List.of());
         done(req.response().getStatusCode(), 0);
     }
 

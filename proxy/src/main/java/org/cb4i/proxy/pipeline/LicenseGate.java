@@ -56,6 +56,7 @@ final class LicenseGate {
             lic = x.st.tokens.verify(auth.substring(8).strip());
             x.licensee = lic.claims().subject();
             x.jti = lic.claims().id();
+            x.issuer = lic.claims().issuer();
             sig = x.st.signatures.verifyBound(signedRequest(req), rule.signature(), lic.claims().confirmation().key());
         } catch (Cb4iException e) {
             return denied(e.reason(), e.getMessage());

@@ -90,7 +90,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 x.outcome = Outcome.OPEN;
                 forwarder.forward(x, target, null);
             }
-            case LICENSED -> gate.decide(x, target, rule).onComplete(ar -> act(x, target, ar.result()));
+            case LICENSED -> {
+                x.required = rule.usages();
+                gate.decide(x, target, rule).onComplete(ar -> act(x, target, ar.result()));
+            }
             default -> throw new IllegalStateException();
         }
     }

@@ -21,6 +21,7 @@ public final class ProxyShared {
     private final LiveLicenses liveLicenses = new LiveLicenses();
     private volatile java.util.Optional<org.cb4i.proxy.fleet.LogDirectory> fleet = java.util.Optional.empty();
     private volatile java.util.Optional<org.cb4i.proxy.consent.MemberConsent> consent = java.util.Optional.empty();
+    private volatile java.util.Optional<org.cb4i.proxy.offers.PublishedOffers> offers = java.util.Optional.empty();
     private final ProxyMetrics metrics;
     private final AccessLogWriter accessLog;
     private final Clock clock;
@@ -86,6 +87,16 @@ public final class ProxyShared {
     /** Set once at the start, before any verticle is deployed. */
     public void consent(org.cb4i.proxy.consent.MemberConsent c) {
         consent = java.util.Optional.of(c);
+    }
+
+    /** The collectives' open offers, listed in the 402 offer ([OFR-4]). */
+    public java.util.Optional<org.cb4i.proxy.offers.PublishedOffers> offers() {
+        return offers;
+    }
+
+    /** Set once at the start, before any verticle is deployed. */
+    public void offers(org.cb4i.proxy.offers.PublishedOffers o) {
+        offers = java.util.Optional.of(o);
     }
 
     /** The live licenses of each quota key, for the smaller-quota rule ([TOK-10]). */
