@@ -98,6 +98,13 @@ class OfferAcceptanceTest {
         assertThat(offer.path("price").path("per_request").asText()).isEqualTo("0.002");
         assertThat(offer.path("accept").asText()).isEqualTo(issuerUrl + "/offers/train-2027/accept");
 
+        String rsl = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/license.xml")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(rsl).as("RSL names the price of a crawl and the offer").contains("<payment type=\"crawl\">")
+                .contains("<amount currency=\"EUR\">0.002</amount>").contains(issuerUrl + "/offers/train-2027");
+        assertThat(org.cb4i.sdk.terms.RslReader.read(rsl.getBytes(java.nio.charset.StandardCharsets.UTF_8), "license.xml")
+                .permittedUsages(URI.create("https://x.example/articles/a.html"))).isPresent();
+
         StrikePushTest.Run accept = StrikePushTest.cb4i("license", "accept", "--issuer", issuerUrl, "--key", dir.resolve("crawler/private.jwk").toString(),
                 "--licensee", "lab", "--offer", "train-2027");
         assertThat(accept.exit()).as(accept.err()).isZero();

@@ -56,7 +56,10 @@ class StrikeByVoteTest {
         int issuerPort = CollectorCrashTest.freePort();
         String issuerUrl = "http://127.0.0.1:" + issuerPort;
         Path yaml = IssuerYaml.onPort(issuerPort).with("token_lifetime: 1h", "status: {ttl: 1s, validity: 1h}",
-                "decisions: {quorum: 50, majority: 50, voting_period: 2d}").write(dir.resolve("issuer.yaml"));
+                "decisions: {quorum: 50, majority: 50, voting_period: 2d, weights: {\"https://blog.example\": 1}}").write(dir.resolve("issuer.yaml"));
+        Path bad = IssuerYaml.onPort(issuerPort).with("decisions: {weights: {\"https://blog.example\": 0}}").write(dir.resolve("bad.yaml"));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> IssuerConfigLoader.load(bad))).as("a weight must be a whole number from 1")
+                .hasMessageContaining("weights").hasMessageContaining("whole number from 1");
         Issuer issuer = Issuer.start(IssuerConfigLoader.load(yaml), Clock.systemUTC(), events::add);
         running.add(issuer);
         SampleSite site = SampleSite.start();

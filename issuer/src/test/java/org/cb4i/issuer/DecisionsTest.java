@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * [DEC-1] [DEC-2] [DEC-4] [DEC-5] [DEC-6] [DEC-7]: members decide a strike by vote over HTTP, each signing with its own
  * content key; a passed proposal is executed through the status lists at once, a proposal without its quorum fails at
- * its deadline, and every step is in the audit trail.
+ * its deadline, a member's weight counts as that many votes, and every step is in the audit trail.
  */
 class DecisionsTest extends IssuerFixture {
     static final List<String> ORIGINS = List.of("https://a.example", "https://b.example", "https://c.example");
@@ -113,6 +113,31 @@ class DecisionsTest extends IssuerFixture {
         assertThat(shown.at("/votes/0/evidence").textValue()).startsWith("ey");
         String audit = json(admin(Map.of("op", "audit"))).toString();
         assertThat(audit).contains("proposal.open", "proposal.vote", "proposal.passed", "proposal.executed");
+    }
+
+    @Test
+    void aMembersWeightCountsAsThatManyVotes() throws Exception {
+        issuer.close();
+        issuer = startIssuer(config().withDecisions(new org.cb4i.issuer.config.IssuerConfig.Decisions(50, 50, Duration.ofDays(7),
+                Map.of("https://a.example", 3))));
+        String token = obtain();
+        JsonNode p = json(propose(1, "strike", Optional.of("crawler-co"), "b and c want it; a weighs 3"));
+        assertThat(p.get("electorate").intValue()).as("3 + 1 + 1 votes").isEqualTo(5);
+        vote(1, p.get("id").textValue(), Tally.Vote.YES);
+        JsonNode afterC = json(vote(2, p.get("id").textValue(), Tally.Vote.YES));
+        assertThat(afterC.get("yes").intValue()).isEqualTo(2);
+        assertThat(afterC.get("state").textValue()).as("2 yes of 5: a's 3 could still sink it").isEqualTo("open");
+        JsonNode afterA = json(vote(0, p.get("id").textValue(), Tally.Vote.NO));
+        assertThat(afterA.get("no").intValue()).isEqualTo(3);
+        assertThat(afterA.get("state").textValue()).isEqualTo("failed");
+        assertThat(statusOf(token)).isEqualTo(StatusValue.VALID);
+        int weightOfA = 0;
+        for (JsonNode v : json(admin(Map.of("op", "proposal.show", "id", p.get("id").textValue()))).get("votes")) {
+            if (v.get("member").textValue().equals("https://a.example")) {
+                weightOfA = v.get("weight").intValue();
+            }
+        }
+        assertThat(weightOfA).isEqualTo(3);
     }
 
     @Test

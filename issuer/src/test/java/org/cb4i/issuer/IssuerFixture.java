@@ -82,10 +82,18 @@ abstract class IssuerFixture {
 
     StoreLocation store;
 
-    Issuer startIssuer() throws Exception {
-        IssuerConfig cfg = new IssuerConfig(Optional.empty(), "127.0.0.1", 0, ID, ID, URI.create("https://licenses.collective.example"),
+    IssuerConfig config() {
+        return new IssuerConfig(Optional.empty(), "127.0.0.1", 0, ID, ID, URI.create("https://licenses.collective.example"),
                 dir.resolve("collective/private.jwk"), store(), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
                 Duration.ofHours(2), 1024, Duration.ofDays(1), 16 * 1024, IssuerConfig.Collection.DEFAULT);
+    }
+
+    Issuer startIssuer() throws Exception {
+        return startIssuer(config());
+    }
+
+    /** Starts the issuer with {@code cfg} on the same store (the running one stopped first, by the caller). */
+    Issuer startIssuer(IssuerConfig cfg) throws Exception {
         Issuer i = Issuer.start(cfg, clock, line -> { });
         base = "http://127.0.0.1:" + i.port();
         return i;

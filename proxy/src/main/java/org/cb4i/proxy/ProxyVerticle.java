@@ -79,7 +79,7 @@ final class ProxyVerticle extends VerticleBase {
                 .setTrustAll(false),
                 new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
         ProxyHandler handler = new ProxyHandler(shared, client, vertx,
-                List.of(new DiscoveryEndpoints(client, shared.log(), shared.retiredLogs()), new LogEndpoints(shared.log(), shared.retiredLogs(), vertx, shared.fleet())));
+                List.of(new DiscoveryEndpoints(client, shared.log(), shared.retiredLogs(), shared.offers()), new LogEndpoints(shared.log(), shared.retiredLogs(), vertx, shared.fleet())));
         server = vertx.createHttpServer(serverOptions(c, port))
                 .connectionHandler(this::armHeaderDeadline)
                 .requestHandler(req -> {

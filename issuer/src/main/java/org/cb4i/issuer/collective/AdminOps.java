@@ -157,6 +157,7 @@ public final class AdminOps {
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("member", v.member());
                     e.put("vote", v.vote());
+                    e.put("weight", v.weight());
                     e.put("at", v.at().getEpochSecond());
                     e.put("evidence", v.evidence());
                     vs.add(e);

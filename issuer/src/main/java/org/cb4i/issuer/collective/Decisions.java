@@ -41,16 +41,16 @@ public final class Decisions {
             throw StoreException.invalid("scope.licensee: no licensee " + p.licensee().get());
         }
         Instant now = collective.now();
-        List<String> electorate = new ArrayList<>();
+        IssuerConfig.Decisions rules = collective.config().decisions();
+        Map<String, Integer> electorate = new LinkedHashMap<>();
         for (IssuerStore.MemberRow m : collective.store().members()) {
             if (collective.currentMember(m.origin()).map(c -> c.seq() == m.seq()).orElse(false)) {
-                electorate.add(m.origin());
+                electorate.put(m.origin(), rules.weightOf(org.cb4i.sdk.token.PathScope.normaliseOrigin(m.origin())));
             }
         }
         if (electorate.isEmpty()) {
             throw StoreException.invalid("the collective has no members to vote");
         }
-        IssuerConfig.Decisions rules = collective.config().decisions();
         ProposalRow row = store().open(p.action(), p.licensee(), p.effective(), p.reason(), now, now.plus(rules.votingPeriod()), openedBy, electorate,
                 rules.quorum(), rules.majority(), evidence);
         settle(row.id());
@@ -80,16 +80,16 @@ public final class Decisions {
         return store().proposal(id).orElseThrow();
     }
 
-    /** The tally of a proposal now. */
+    /** The tally of a proposal now, in votes (each member's weight; one by default, [DEC-2]). */
     public Tally tally(ProposalRow p) {
         int y = 0;
         int n = 0;
         int a = 0;
         for (DecisionStore.VoteRow v : store().votes(p.id())) {
             switch (v.vote()) {
-                case "yes" -> y++;
-                case "no" -> n++;
-                default -> a++;
+                case "yes" -> y += v.weight();
+                case "no" -> n += v.weight();
+                default -> a += v.weight();
             }
         }
         return new Tally(p.electorate(), p.quorum(), p.majority(), y, n, a);

@@ -101,9 +101,14 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
      * @param quorum whole percent of the electorate that must vote
      * @param majority whole percent of yes and no votes that yes must exceed
      * @param votingPeriod from opening to deadline
+     * @param weights a member's votes by its origin (normalised), when not one ([DEC-2])
      */
-    public record Decisions(int quorum, int majority, Duration votingPeriod) {
+    public record Decisions(int quorum, int majority, Duration votingPeriod, java.util.Map<String, Integer> weights) {
         public static final Decisions DEFAULT = new Decisions(50, 50, Duration.ofDays(7));
+
+        public Decisions(int quorum, int majority, Duration votingPeriod) {
+            this(quorum, majority, votingPeriod, java.util.Map.of());
+        }
 
         public Decisions {
             if (quorum < 0 || quorum > 100 || majority < 0 || majority > 100) {
@@ -112,6 +117,17 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
             if (votingPeriod.isNegative() || votingPeriod.isZero()) {
                 throw new IllegalArgumentException("decisions.voting_period must be positive");
             }
+            weights = java.util.Map.copyOf(weights);
+            weights.values().forEach(w -> {
+                if (w < 1 || w > 1_000_000) {
+                    throw new IllegalArgumentException("decisions.weights: a member's weight is a whole number from 1 to 1000000");
+                }
+            });
+        }
+
+        /** A member's weight: as configured, else 1. */
+        public int weightOf(String origin) {
+            return weights.getOrDefault(origin, 1);
         }
     }
 

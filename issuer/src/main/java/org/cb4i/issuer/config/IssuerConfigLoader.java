@@ -101,10 +101,31 @@ public final class IssuerConfigLoader {
         Duration interval = y.duration("/collection/interval", IssuerConfig.Collection.DEFAULT.interval());
         IssuerConfig.Collection collection = new IssuerConfig.Collection(interval, y.bool("/collection/allow_plain_http", false),
                 y.bool("/collection/allow_private_addresses", false));
-        y.known("/decisions", Set.of("quorum", "majority", "voting_period"));
+        y.known("/decisions", Set.of("quorum", "majority", "voting_period", "weights"));
         IssuerConfig.Decisions dd = IssuerConfig.Decisions.DEFAULT;
+        java.util.Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+        com.fasterxml.jackson.databind.JsonNode w = y.at("/decisions/weights");
+        if (!w.isMissingNode()) {
+            if (!w.isObject()) {
+                y.error("/decisions/weights", "expected a map of member origins to whole numbers: {https://news.example: 3}");
+            } else {
+                w.fields().forEachRemaining(e -> {
+                    String at = "/decisions/weights/" + e.getKey().replace("~", "~0").replace("/", "~1");
+                    try {
+                        String origin = org.cb4i.sdk.token.PathScope.normaliseOrigin(e.getKey());
+                        if (!e.getValue().isIntegralNumber() || e.getValue().asLong() < 1 || e.getValue().asLong() > 1_000_000) {
+                            y.error(at, "expected a whole number from 1 to 1000000 (the member's votes)");
+                        } else {
+                            weights.put(origin, e.getValue().intValue());
+                        }
+                    } catch (IllegalArgumentException ex) {
+                        y.error(at, "expected a member's origin (https://news.example): " + ex.getMessage());
+                    }
+                });
+            }
+        }
         IssuerConfig.Decisions decisions = new IssuerConfig.Decisions(y.integer("/decisions/quorum", dd.quorum(), 0, 100),
-                y.integer("/decisions/majority", dd.majority(), 0, 100), positive(y, "/decisions/voting_period", dd.votingPeriod()));
+                y.integer("/decisions/majority", dd.majority(), 0, 100), positive(y, "/decisions/voting_period", dd.votingPeriod()), weights);
         y.throwIfErrors();
         return new IssuerConfig(Optional.of(file.toAbsolutePath()), host, port, id, repertoire == null ? id : repertoire, publicUrl, key, store,
                 adminToken == null ? localState(store, file).resolve("admin.token") : adminToken, lifetime, ttl, validity, capacity, repValidity, maxBody, collection, limits, operations,

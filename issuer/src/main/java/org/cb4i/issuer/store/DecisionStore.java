@@ -22,29 +22,31 @@ public final class DecisionStore {
             Instant deadline, String openedBy, int electorate, int quorum, int majority, String state, Optional<Instant> decided,
             Optional<Instant> executed, Optional<String> evidence) {}
 
-    /** One vote, with the member's signed request. */
-    public record VoteRow(String proposal, String member, String vote, Instant at, String evidence) {}
+    /** One vote, with the member's signed request and its weight ([DEC-2]). */
+    public record VoteRow(String proposal, String member, String vote, Instant at, String evidence, int weight) {}
 
     private static final String COLUMNS = "id, action, licensee, effective, reason, opened, deadline, opened_by, electorate, quorum, majority, state, "
             + "decided, executed, evidence";
 
     /**
-     * Opens a proposal with its electorate (the members now); its id is {@code P<n>}, n counting from 1.
+     * Opens a proposal with its electorate (the members now, each with its weight); its id is {@code P<n>}, n counting
+     * from 1; its {@code electorate} is the sum of the weights.
      */
     public ProposalRow open(String action, Optional<String> licensee, Optional<Instant> effective, String reason, Instant now, Instant deadline,
-            String openedBy, List<String> electorate, int quorum, int majority, Optional<String> evidence) {
+            String openedBy, java.util.Map<String, Integer> electorate, int quorum, int majority, Optional<String> evidence) {
         return db.tx(() -> {
             long n = db.query("SELECT COUNT(*) FROM proposals", rs -> rs.getLong(1)).get(0) + 1;
             String id = "P" + n;
+            int total = electorate.values().stream().mapToInt(Integer::intValue).sum();
             db.update("INSERT INTO proposals(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, ?)", id, action,
                     licensee.orElse(null), effective.map(Instant::getEpochSecond).orElse(null), reason, now.getEpochSecond(), deadline.getEpochSecond(),
-                    openedBy, electorate.size(), quorum, majority, evidence.orElse(null));
-            for (String m : electorate) {
-                db.update("INSERT INTO electorates(proposal, member) VALUES (?, ?)", id, m);
+                    openedBy, total, quorum, majority, evidence.orElse(null));
+            for (var m : electorate.entrySet()) {
+                db.update("INSERT INTO electorates(proposal, member, weight) VALUES (?, ?, ?)", id, m.getKey(), m.getValue());
             }
             audit(now, "proposal.open", id + " by " + openedBy + ": " + action + " " + licensee.map(l -> "licensee " + l).orElse("all licensees")
-                    + " (" + electorate.size() + " members may vote until " + deadline + "): " + reason);
-            return new ProposalRow(id, action, licensee, effective, reason, now, deadline, openedBy, electorate.size(), quorum, majority, "open",
+                    + " (" + electorate.size() + " members, " + total + " votes, until " + deadline + "): " + reason);
+            return new ProposalRow(id, action, licensee, effective, reason, now, deadline, openedBy, total, quorum, majority, "open",
                     Optional.empty(), Optional.empty(), evidence);
         });
     }
@@ -68,8 +70,9 @@ public final class DecisionStore {
     }
 
     public List<VoteRow> votes(String proposal) {
-        return db.query("SELECT proposal, member, vote, at, evidence FROM votes WHERE proposal = ? ORDER BY at, member", rs -> new VoteRow(
-                rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5)), proposal);
+        return db.query("SELECT v.proposal, v.member, v.vote, v.at, v.evidence, COALESCE(e.weight, 1) FROM votes v LEFT JOIN electorates e "
+                + "ON e.proposal = v.proposal AND e.member = v.member WHERE v.proposal = ? ORDER BY v.at, v.member", rs -> new VoteRow(
+                rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5), rs.getInt(6)), proposal);
     }
 
     /**

@@ -36,8 +36,16 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
     private final ReceiptLog log;
     private final List<ReceiptLog> retired;
 
+    private final Optional<org.cb4i.proxy.offers.PublishedOffers> offers;
+
     /** @param retired the retired logs still served ([LOG-6]), listed after the active one */
     public DiscoveryEndpoints(HttpClient client, ReceiptLog log, List<ReceiptLog> retired) {
+        this(client, log, retired, Optional.empty());
+    }
+
+    /** @param offers the collectives' open offers: a licensed path's RSL payment names the cheapest per-request price ([OFR-4]) */
+    public DiscoveryEndpoints(HttpClient client, ReceiptLog log, List<ReceiptLog> retired, Optional<org.cb4i.proxy.offers.PublishedOffers> offers) {
+        this.offers = offers;
         this.retired = retired;
         this.client = client;
         this.log = log;
@@ -50,7 +58,7 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
         }
         switch (target.path()) {
             case "/robots.txt" -> robots(req, st);
-            case "/license.xml" -> send(req, 200, RslDocument.MEDIA_TYPE, rsl(st).toXml());
+            case "/license.xml" -> send(req, 200, RslDocument.MEDIA_TYPE, rsl(st, offers).toXml());
             case "/.well-known/cb4i" -> send(req, 200, "application/json", Json.writePretty(wellKnown(st)));
             case "/.well-known/tdmrep.json" -> send(req, 200, "application/json", tdmRep(st).toJson());
             case org.cb4i.sdk.terms.TdmPolicy.PATH -> send(req, 200, org.cb4i.sdk.terms.TdmPolicy.MEDIA_TYPE, org.cb4i.sdk.terms.TdmPolicy.forSite(
@@ -75,6 +83,10 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
 
     /** The RSL document of the site: one {@code <content>} per policy rule. */
     static RslDocument rsl(SiteState st) {
+        return rsl(st, Optional.empty());
+    }
+
+    static RslDocument rsl(SiteState st, Optional<org.cb4i.proxy.offers.PublishedOffers> offers) {
         ProxyConfig c = st.config();
         List<RslDocument.Content> contents = new ArrayList<>();
         // RSL's server is the license server's base URL, its OLP endpoints (/token, /introspect) relative to it.
@@ -85,9 +97,13 @@ public final class DiscoveryEndpoints implements ProxyHandler.Endpoints {
                 case OPEN -> new RslDocument.License(Map.of("usage", Set.of("all")), Map.of(),
                         Optional.of(new RslDocument.Payment("free", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())));
                 case DENY -> new RslDocument.License(Map.of(), Map.of("usage", Set.of("all")), Optional.empty());
-                case LICENSED -> new RslDocument.License(Map.of("usage", tokens(r.usages())), Map.of(),
-                        Optional.of(new RslDocument.Payment("subscription", Optional.empty(), Optional.empty(), Optional.empty(),
-                                Optional.of(URI.create(c.issuers().get(0).id())))));
+                case LICENSED -> new RslDocument.License(Map.of("usage", tokens(r.usages())), Map.of(), Optional.of(offers
+                        .flatMap(o -> o.cheapestPerRequest(r.usages()))
+                        // [OFR-4]: an open offer prices a crawl: RSL's <payment type="crawl"> with its <amount>, <custom> the offer
+                        .map(o -> new RslDocument.Payment("crawl", Optional.of(new java.math.BigDecimal(o.price().get("per_request").textValue())),
+                                Optional.of(o.price().path("currency").asText()), Optional.empty(), Optional.of(URI.create(o.url()))))
+                        .orElseGet(() -> new RslDocument.Payment("subscription", Optional.empty(), Optional.empty(), Optional.empty(),
+                                Optional.of(URI.create(c.issuers().get(0).id()))))));
             };
             contents.add(new RslDocument.Content(r.match().pattern(), r.access() == ProxyConfig.Access.LICENSED ? server : Optional.empty(),
                     false, Optional.empty(), List.of(l), Optional.empty()));

@@ -93,6 +93,32 @@ public final class PublishedOffers {
         }
     }
 
+    /**
+     * Among the offers granting {@code required}, the one with the lowest {@code per_request} price, for RSL's
+     * {@code <payment type="crawl"><amount>} ([DSC-3]); empty when none prices per request.
+     */
+    public Optional<Listed> cheapestPerRequest(Collection<Usage> required) {
+        Listed best = null;
+        java.math.BigDecimal bestPrice = null;
+        for (List<Listed> l : held.values()) {
+            for (Listed o : l) {
+                if (!required.stream().allMatch(u -> Usage.anyImplies(o.usages(), u)) || !o.price().path("per_request").isTextual()) {
+                    continue;
+                }
+                try {
+                    java.math.BigDecimal p = new java.math.BigDecimal(o.price().get("per_request").textValue());
+                    if (bestPrice == null || p.compareTo(bestPrice) < 0) {
+                        best = o;
+                        bestPrice = p;
+                    }
+                } catch (NumberFormatException e) {
+                    // a price the collective's schedule rules would refuse; not advertised
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     /** The offers held that grant every one of {@code required} ([VOC-2]), for the 402 body. */
     public List<Map<String, Object>> granting(Collection<Usage> required) {
         List<Map<String, Object>> out = new ArrayList<>();
