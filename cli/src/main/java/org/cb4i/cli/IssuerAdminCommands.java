@@ -42,9 +42,14 @@ final class IssuerAdminCommands {
             @Option(names = "--joined", paramLabel = "DATE", description = "When it joined (default: now).")
             String joined;
 
+            @Option(names = "--organisation", paramLabel = "NAME", description = "The member organisation the site belongs to: an "
+                    + "organisation with several sites has one vote (default: the site is its own organisation).")
+            String organisation;
+
             @Override
             Map<String, Object> op() throws IOException {
-                return IssuerCommand.op("member.add", "origin", origin, "content_keys", keysJson(keys), "joined", seconds("--joined", joined));
+                return IssuerCommand.op("member.add", "origin", origin, "content_keys", keysJson(keys), "joined", seconds("--joined", joined),
+                        "organisation", organisation);
             }
         }
 

@@ -71,6 +71,11 @@ class MigrateTest {
             kept = c.issue("lab-b", Optional.empty()).claims().id();
             c.revoke(revoked);
             ops.apply(Json.mapper().valueToTree(Map.of("op", "strike", "licensee", "lab-b")));
+            // The members' business moves too: consent, proposals, notices and offers.
+            ops.apply(Json.mapper().valueToTree(Map.of("op", "consent.set", "origin", "https://news.example", "opt_out", Map.of("usages", List.of("ai-train")))));
+            ops.apply(Json.mapper().valueToTree(Map.of("op", "proposal.open", "action", "resume", "scope", Map.of("licensee", "lab-b"), "reason", "talks")));
+            ops.apply(Json.mapper().valueToTree(Map.of("op", "offer.add", "id", "o1", "grant", Map.of("usages", List.of("ai-input"), "price",
+                    Map.of("currency", "EUR", "per_request", "0.001")), "not_after", Instant.now().plus(Duration.ofDays(30)).getEpochSecond())));
             listBefore = c.currentStatusList().list().encode();
             auditBefore = store.audit(1000).size();
         }
@@ -87,6 +92,11 @@ class MigrateTest {
             assertThat(store.licensee("lab-b").orElseThrow().suspension()).hasValue("strike");
             assertThat(store.members()).hasSize(1);
             assertThat(store.audit(1000)).hasSize(auditBefore);
+            assertThat(store.consentHistory("https://news.example")).hasSize(1);
+            assertThat(store.decisions().proposals()).hasSize(1);
+            assertThat(store.decisions().inElectorate("P1", "https://news.example")).isTrue();
+            assertThat(store.notices().newest(Optional.empty(), 10)).as("the strike's notice").hasSize(1);
+            assertThat(store.offers().get("o1")).isPresent();
             new AdminOps(c).apply(Json.mapper().valueToTree(Map.of("op", "resume", "licensee", "lab-b")));
             int next = c.issue("lab-b", Optional.empty()).row().idx();
             assertThat(next).as("indices continue after the copied ones").isEqualTo(2);

@@ -141,6 +141,27 @@ class DecisionsTest extends IssuerFixture {
     }
 
     @Test
+    void anOrganisationWithSeveralSitesHasOneVote() throws Exception {
+        SigningKey d = KeyFiles.generate(KeyAlgorithm.ED25519);
+        SigningKey e = KeyFiles.generate(KeyAlgorithm.ED25519);
+        assertThat(admin(Map.of("op", "member.add", "origin", "https://d.example", "organisation", "Press Group", "content_keys",
+                KeySet.of(d.publicKey()).toJsonObject())).statusCode()).isEqualTo(200);
+        assertThat(admin(Map.of("op", "member.add", "origin", "https://e.example", "organisation", "Press Group", "content_keys",
+                KeySet.of(e.publicKey()).toJsonObject())).statusCode()).isEqualTo(200);
+        JsonNode p = json(propose(0, "strike", Optional.empty(), "renegotiate"));
+        assertThat(p.get("electorate").intValue()).as("a, b, c and the Press Group").isEqualTo(4);
+        String id = p.get("id").textValue();
+        HttpResponse<String> byD = decide(DecisionRequest.vote(d, "https://d.example", clock.instant(), "d1", id, Tally.Vote.NO));
+        assertThat(json(byD).get("your_vote").textValue()).isEqualTo("no");
+        HttpResponse<String> byE = decide(DecisionRequest.vote(e, "https://e.example", clock.instant(), "e1", id, Tally.Vote.YES));
+        assertThat(byE.statusCode()).as("the organisation has voted through its other site").isEqualTo(409);
+        JsonNode listed = json(proposals(e)).get("proposals").get(0);
+        assertThat(listed.get("your_vote").textValue()).as("the organisation's vote, seen from either site").isEqualTo("no");
+        assertThat(listed.get("no").intValue()).isEqualTo(1);
+        assertThat(json(admin(Map.of("op", "member.list"))).toString()).contains("\"organisation\":\"Press Group\"");
+    }
+
+    @Test
     void aProposalWithoutItsQuorumFailsAtItsDeadline_andBadRequestsAreRefusedNamingWhy() throws Exception {
         String id = json(propose(2, "strike", Optional.empty(), "every licensee: the collective renegotiates")).get("id").textValue();
         assertThat(json(vote(2, id, Tally.Vote.YES)).get("state").textValue()).as("1 of 3 voted: no quorum yet").isEqualTo("open");

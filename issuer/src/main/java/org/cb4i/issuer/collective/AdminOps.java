@@ -58,8 +58,13 @@ public final class AdminOps {
                 String origin = origin(op);
                 KeySet keys = keys(op, "content_keys");
                 Instant joined = time(op, "joined").orElse(now);
-                store.addMember(origin, joined, Json.write(keys.toJsonObject()), now);
+                Optional<String> organisation = Optional.ofNullable(text(op, "organisation", false));
+                if (organisation.isPresent() && (organisation.get().isBlank() || organisation.get().length() > 512)) {
+                    throw StoreException.invalid("organisation: a name of 1 to 512 characters");
+                }
+                store.addMember(origin, joined, Json.write(keys.toJsonObject()), organisation, now);
                 out.put("origin", origin);
+                organisation.ifPresent(o -> out.put("organisation", o));
                 out.put("joined", joined.getEpochSecond());
             }
             case "member.remove" -> {
@@ -74,6 +79,9 @@ public final class AdminOps {
                 for (IssuerStore.MemberRow m : store.members()) {
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("origin", m.origin());
+                    if (!m.organisation().equals(m.origin())) {
+                        e.put("organisation", m.organisation());
+                    }
                     e.put("joined", m.joined().getEpochSecond());
                     m.left().ifPresent(l -> e.put("left", l.getEpochSecond()));
                     e.put("content_keys", KeyFiles.parseKeySet(m.contentKeysJson(), "store").keys().stream().map(VerificationKey::thumbprint).toList());

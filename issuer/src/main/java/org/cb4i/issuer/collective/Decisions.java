@@ -42,10 +42,12 @@ public final class Decisions {
         }
         Instant now = collective.now();
         IssuerConfig.Decisions rules = collective.config().decisions();
+        // One voice per member organisation: its sites share it ([DEC-2]); its weight is the organisation's (by its
+        // name, or, for a site that is its own organisation, by its origin).
         Map<String, Integer> electorate = new LinkedHashMap<>();
         for (IssuerStore.MemberRow m : collective.store().members()) {
             if (collective.currentMember(m.origin()).map(c -> c.seq() == m.seq()).orElse(false)) {
-                electorate.put(m.origin(), rules.weightOf(org.cb4i.sdk.token.PathScope.normaliseOrigin(m.origin())));
+                electorate.putIfAbsent(m.organisation(), rules.weightOf(voterKey(m)));
             }
         }
         if (electorate.isEmpty()) {
@@ -72,12 +74,17 @@ public final class Decisions {
             settle(id);
             throw StoreException.conflict("proposal " + id + "'s vote closed at " + p.deadline());
         }
-        if (!store().inElectorate(id, member.origin())) {
-            throw StoreException.invalid(member.origin() + " was not a member when " + id + " was opened; it has no vote on it");
+        if (!store().inElectorate(id, member.organisation())) {
+            throw StoreException.invalid(member.organisation() + " was not a member when " + id + " was opened; it has no vote on it");
         }
-        store().vote(id, member.origin(), vote.token(), collective.now(), evidence);
+        store().vote(id, member.organisation(), vote.token(), collective.now(), evidence);
         settle(id);
         return store().proposal(id).orElseThrow();
+    }
+
+    /** How the configured weights name a voter: its organisation's name, or a site that is its own organisation by its origin. */
+    private static String voterKey(IssuerStore.MemberRow m) {
+        return m.organisation().equals(m.origin()) ? org.cb4i.sdk.token.PathScope.normaliseOrigin(m.origin()) : m.organisation();
     }
 
     /** The tally of a proposal now, in votes (each member's weight; one by default, [DEC-2]). */

@@ -101,7 +101,8 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
      * @param quorum whole percent of the electorate that must vote
      * @param majority whole percent of yes and no votes that yes must exceed
      * @param votingPeriod from opening to deadline
-     * @param weights a member's votes by its origin (normalised), when not one ([DEC-2])
+     * @param weights a member organisation's votes, when not one ([DEC-2]): by its name, or for a site that is its own
+     *     organisation by its origin (normalised)
      */
     public record Decisions(int quorum, int majority, Duration votingPeriod, java.util.Map<String, Integer> weights) {
         public static final Decisions DEFAULT = new Decisions(50, 50, Duration.ofDays(7));
@@ -125,7 +126,7 @@ public record IssuerConfig(Optional<Path> file, String host, int port, String id
             });
         }
 
-        /** A member's weight: as configured, else 1. */
+        /** A member organisation's weight: as configured, else 1. */
         public int weightOf(String origin) {
             return weights.getOrDefault(origin, 1);
         }

@@ -112,11 +112,14 @@ public final class IssuerConfigLoader {
                 w.fields().forEachRemaining(e -> {
                     String at = "/decisions/weights/" + e.getKey().replace("~", "~0").replace("/", "~1");
                     try {
-                        String origin = org.cb4i.sdk.token.PathScope.normaliseOrigin(e.getKey());
-                        if (!e.getValue().isIntegralNumber() || e.getValue().asLong() < 1 || e.getValue().asLong() > 1_000_000) {
+                        // A site that is its own organisation is named by its origin; an organisation of several sites by its name.
+                        String voter = e.getKey().contains("://") ? org.cb4i.sdk.token.PathScope.normaliseOrigin(e.getKey()) : e.getKey().strip();
+                        if (voter.isEmpty()) {
+                            y.error(at, "expected a member organisation's name, or a site's origin (https://news.example)");
+                        } else if (!e.getValue().isIntegralNumber() || e.getValue().asLong() < 1 || e.getValue().asLong() > 1_000_000) {
                             y.error(at, "expected a whole number from 1 to 1000000 (the member's votes)");
                         } else {
-                            weights.put(origin, e.getValue().intValue());
+                            weights.put(voter, e.getValue().intValue());
                         }
                     } catch (IllegalArgumentException ex) {
                         y.error(at, "expected a member's origin (https://news.example): " + ex.getMessage());

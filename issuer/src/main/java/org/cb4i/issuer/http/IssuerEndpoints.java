@@ -458,7 +458,7 @@ public final class IssuerEndpoints {
             } else {
                 p = collective.decisions().vote(r.proposal().get(), m, r.vote().get(), compact);
             }
-            return collective.decisions().view(p, Optional.of(m.origin()));
+            return collective.decisions().view(p, Optional.of(m.organisation()));
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 log.accept("decision by a member: proposal " + ar.result().get("id") + " " + ar.result().get("state"));
@@ -478,7 +478,7 @@ public final class IssuerEndpoints {
             IssuerStore.MemberRow m = memberBySignature(signed, Optional.empty());
             List<Object> out = new java.util.ArrayList<>();
             for (var p : collective.store().decisions().proposals()) {
-                out.add(collective.decisions().view(p, Optional.of(m.origin())));
+                out.add(collective.decisions().view(p, Optional.of(m.organisation())));
             }
             return Map.of("proposals", out);
         }, false).onComplete(ar -> {

@@ -76,7 +76,12 @@ public final class IssuerStore implements AutoCloseable {
     // ---------------------------------------------------------------- rows
 
     /** One membership; {@code left} empty while it lasts. */
-    public record MemberRow(long seq, String origin, Instant joined, Optional<Instant> left, String contentKeysJson) {}
+    /**
+     * A site's membership.
+     *
+     * @param organisation the member organisation the site belongs to: by default the origin itself ([DEC-2])
+     */
+    public record MemberRow(long seq, String origin, Instant joined, Optional<Instant> left, String contentKeysJson, String organisation) {}
 
     /** A licensee; {@code suspension} is {@code suspended}, {@code payment-overdue} or {@code strike} while access is withheld. */
     public record LicenseeRow(String id, String jwkJson, String jkt, Optional<String> contact, Instant created, Optional<String> suspension,
@@ -99,30 +104,36 @@ public final class IssuerStore implements AutoCloseable {
     // ---------------------------------------------------------------- members
 
     public synchronized List<MemberRow> members() {
-        return query("SELECT seq, origin, joined, left_at, content_keys FROM members ORDER BY origin, joined", rs ->
-                new MemberRow(rs.getLong(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3)), optInstant(rs, 4), rs.getString(5)));
+        return query("SELECT seq, origin, joined, left_at, content_keys, COALESCE(organisation, origin) FROM members ORDER BY origin, joined", rs ->
+                new MemberRow(rs.getLong(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3)), optInstant(rs, 4), rs.getString(5), rs.getString(6)));
     }
 
     /** Adds a membership. @throws StoreException (conflict) when the origin is a member already */
     public synchronized MemberRow addMember(String origin, Instant joined, String contentKeysJson, Instant now) {
+        return addMember(origin, joined, contentKeysJson, Optional.empty(), now);
+    }
+
+    /** Adds a membership of a site of {@code organisation} (by default, the site is its own organisation). */
+    public synchronized MemberRow addMember(String origin, Instant joined, String contentKeysJson, Optional<String> organisation, Instant now) {
         return tx(() -> {
             if (!query("SELECT seq FROM members WHERE origin = ? AND left_at IS NULL", rs -> rs.getLong(1), origin).isEmpty()) {
                 throw StoreException.conflict(origin + " is a member already; remove it first to change its keys or dates");
             }
             long seq;
-            try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO members(origin, joined, content_keys) VALUES (?, ?, ?)",
+            try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO members(origin, joined, content_keys, organisation) VALUES (?, ?, ?, ?)",
                     new String[] {"seq"})) {
                 ps.setString(1, origin);
                 ps.setLong(2, joined.getEpochSecond());
                 ps.setString(3, contentKeysJson);
+                ps.setString(4, organisation.orElse(null));
                 ps.executeUpdate();
                 try (ResultSet rs = ps.getGeneratedKeys()) {
                     rs.next();
                     seq = rs.getLong(1);
                 }
             }
-            audit(now, "member.add", origin);
-            return new MemberRow(seq, origin, joined, Optional.empty(), contentKeysJson);
+            audit(now, "member.add", origin + organisation.map(o -> " of organisation " + o).orElse(""));
+            return new MemberRow(seq, origin, joined, Optional.empty(), contentKeysJson, organisation.orElse(origin));
         });
     }
 

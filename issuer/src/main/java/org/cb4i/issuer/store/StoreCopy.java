@@ -19,7 +19,8 @@ import java.util.Map;
 public final class StoreCopy {
     /** The tables, parents before the tables that refer to them. */
     static final List<String> TABLES = List.of("meta", "members", "licensees", "agreements", "licenses", "status_history", "replay", "audit",
-            "member_logs", "usage_entries", "settled_up_to", "period_logs", "alerts", "agreement_prices", "periods", "statements");
+            "member_logs", "usage_entries", "settled_up_to", "period_logs", "alerts", "agreement_prices", "periods", "statements",
+            "consent", "proposals", "electorates", "votes", "notices", "offers", "acceptances");
     /** Tables whose {@code seq} is an identity column. */
     static final List<String> IDENTITY = List.of("members", "status_history", "audit", "alerts");
 
