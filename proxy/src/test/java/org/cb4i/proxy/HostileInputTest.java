@@ -247,6 +247,11 @@ class HostileInputTest {
             assertThat(a.goaway() >= 0 || a.closed()).as("after %d resets (max_resets: 50): %s", sent, a).isTrue();
         }
         assertThat(h.origin.findAll(anyRequestedFor(anyUrl())).size()).as("requests that reached the origin").isLessThan(200);
-        assertThat(status(send("GET /free/after HTTP/1.1\r\nHost: a\r\n\r\n"))).isEqualTo("200");
+        // Others are served: at once, or as soon as the origin has answered the streams that reached it before the close
+        // (on a loaded machine the test's origin may still be busy with them and a first request time out).
+        String[] last = {""};
+        org.cb4i.sdk.Eventually.until(java.time.Duration.ofSeconds(10), "a request after the attack served",
+                () -> (last[0] = status(send("GET /free/after HTTP/1.1\r\nHost: a\r\n\r\n"))).equals("200"));
+        assertThat(last[0]).isEqualTo("200");
     }
 }

@@ -220,7 +220,6 @@ public final class AccessLogWriter implements AutoCloseable {
             to = file.resolveSibling(file.getFileName() + "." + stamp + "-" + i);
         }
         Files.move(file, to);
-        rotations.incrementAndGet();
         out = openFile();
         if (rotation.keep() > 0) {
             String prefix = file.getFileName() + ".";
@@ -233,6 +232,7 @@ public final class AccessLogWriter implements AutoCloseable {
                 Files.deleteIfExists(old.get(i));
             }
         }
+        rotations.incrementAndGet(); // counted once the rotation is whole: renamed, reopened, the oldest pruned
     }
 
     private void failed(IOException e) {
