@@ -132,7 +132,7 @@ public final class Proxy implements AutoCloseable {
                 id -> shared.state().issuerKeys(id), events);
         blocking.execute(offers::refresh); // never holds the start: a 402 lists offers once fetched
         shared.offers(offers);
-        vertx.setPeriodic(org.cb4i.proxy.offers.PublishedOffers.EVERY.toMillis(), id -> blocking.execute(offers::refresh));
+        vertx.setPeriodic(org.cb4i.proxy.offers.PublishedOffers.RETRY.toMillis(), id -> blocking.execute(offers::refreshDue));
         metrics.gauge("cb4i_proxy_consent_unavailable", "collectives whose member consent this site cannot use now (licensed requests under "
                 + "them are answered 503 CONSENT_UNAVAILABLE)", () -> consent.unavailable().size());
         metrics.gauge("cb4i_proxy_header_timeouts", "connections closed because their first request's header section did not arrive within "

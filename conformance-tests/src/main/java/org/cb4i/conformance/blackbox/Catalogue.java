@@ -31,21 +31,25 @@ public final class Catalogue {
     private Catalogue() {}
 
     /** The spec sections whose requirements bind a proxy, by id prefix. */
-    public static final Set<String> PREFIXES = Set.of("TOK", "POP", "STS", "LOG", "ENF", "CNS");
-    private static final List<String> ORDER = List.of("TOK", "POP", "STS", "LOG", "ENF", "CNS");
+    public static final Set<String> PREFIXES = Set.of("TOK", "POP", "STS", "LOG", "ENF", "CNS", "NTC", "OFR");
+    private static final List<String> ORDER = List.of("TOK", "POP", "STS", "LOG", "ENF", "CNS", "NTC", "OFR");
 
     /** Requirements of those sections that a test from outside cannot observe, and why. */
-    public static final Map<String, String> NOT_TESTABLE_FROM_OUTSIDE = Map.of(
-            "TOK-11", "agreement {uri, sha256} is carried for auditors; a proxy does not act on it",
-            "LOG-4", "durability across crashes and a full disk needs control of the proxy's process and storage "
-                    + "(cb4i's own: cli ProxyProcessTest kills it under load, proxy LogFailureTest fills the log)",
-            "STS-7", "past status lists are the issuer's to serve: checked by this jar's --issuer suite (cb4i's own: IssuerSuiteTest)",
-            "CNS-6", "a member's change of its consent is the issuer's to take: checked by this jar's --issuer suite (cb4i's own: issuer "
-                    + "ConsentTest, cli ConsentEnforcementTest)",
-            "CNS-7", "which agreement a license names is the issuer's to write: checked by this jar's --issuer suite (cb4i's own: issuer ConsentTest)",
-            "LOG-5", "segments are sealed and archived by size, age, acknowledgements and retention the proxy's operator sets, and "
+    public static final Map<String, String> NOT_TESTABLE_FROM_OUTSIDE = Map.ofEntries(
+            Map.entry("LOG-4", "durability across crashes and a full disk needs control of the proxy's process and storage "
+                    + "(cb4i's own: cli ProxyProcessTest kills it under load, proxy LogFailureTest fills the log)"),
+            Map.entry("STS-7", "past status lists are the issuer's to serve: checked by this jar's --issuer suite (cb4i's own: IssuerSuiteTest)"),
+            Map.entry("CNS-6", "a member's change of its consent is the issuer's to take: checked by this jar's --issuer suite (cb4i's own: issuer "
+                    + "ConsentTest, cli ConsentEnforcementTest)"),
+            Map.entry("CNS-7", "which agreement a license names is the issuer's to write: checked by this jar's --issuer suite (cb4i's own: issuer ConsentTest)"),
+            Map.entry("LOG-5", "segments are sealed and archived by size, age, acknowledgements and retention the proxy's operator sets, and "
                     + "`archived` shows only while an archive cannot be read (cb4i's own: proxy LogSegmentsTest, halted at each step of a seal "
-                    + "and an archive move, and ArchivedSegmentsTest over HTTP)");
+                    + "and an archive move, and ArchivedSegmentsTest over HTTP)"),
+            Map.entry("NTC-1", "notices are the issuer's to publish: checked by this jar's --issuer suite (cb4i's own: issuer NoticesTest)"),
+            Map.entry("NTC-2", "the notice feed is the issuer's: checked by this jar's --issuer suite"),
+            Map.entry("OFR-1", "offers are the issuer's to sign (cb4i's own: issuer OffersTest); a proxy only lists them ([OFR-4])"),
+            Map.entry("OFR-2", "the offer list is the issuer's (cb4i's own: issuer OffersTest)"),
+            Map.entry("OFR-3", "an acceptance is the issuer's to take (cb4i's own: issuer OffersTest, cli OfferAcceptanceTest)"));
 
     public static List<Check> checks() {
         List<Check> all = new ArrayList<>();

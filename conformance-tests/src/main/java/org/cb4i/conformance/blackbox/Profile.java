@@ -20,6 +20,10 @@ public final class Profile {
     public static final String LEFT_AGREEMENT = ISSUER_ID + "/agreements/left";
     /** A usage the member opted out of: no path requires it, but {@code /ai-all/*} requires {@code ai-all}, which covers it. */
     public static final String OPTED_OUT_USAGE = "ai-index";
+    /** The open offer the suite's collective publishes ([OFR-1]): ai-train at this price per request. */
+    public static final String OFFER_ID = "conformance-offer";
+    public static final String OFFER_PER_REQUEST = "0.005";
+
     /** The consent document's ttl: how soon the proxy must take a change. */
     public static final int CONSENT_TTL_SECONDS = 2;
 
@@ -45,6 +49,8 @@ public final class Profile {
                   status lists:                   fetched from http://%s/status/... (plain http on loopback allowed)
                   member consent:                 fetched from http://%s/consent (SPEC.md §16), asked with the member's
                                                   key printed by --member-key (a published test fixture)
+                  the collective's notices:       http://%s/notices (SPEC.md §18), linked from suspensions
+                  the collective's offers:        http://%s/offers (SPEC.md §19), listed in the 402 offer and priced in RSL
                   policy (longest match wins; anything else is open):
                     /open/*             open
                     /open/private/*     deny
@@ -61,7 +67,8 @@ public final class Profile {
                   receipts log:                   a checkpoint at least every 2 seconds
                   HTTP/2:                         cleartext h2c with prior knowledge on the same listener (the HTTP/2
                                                   checks send raw frames), at most 1000 concurrent streams
-                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, collective, HEADER_TIMEOUT_SECONDS, MAX_ORIGIN_TIMEOUT_MS,
+                """.formatted(origin, PUBLISHER, ISSUER_ID, collective, TOKEN_ENDPOINT, collective, collective, collective, collective,
+                HEADER_TIMEOUT_SECONDS, MAX_ORIGIN_TIMEOUT_MS,
                 SLOW_ORIGIN_MS);
     }
 
@@ -81,6 +88,8 @@ public final class Profile {
                     jwks: file:%s
                     token_endpoint: %s
                     consent: {url: http://%s/consent, key: %s}
+                    notices: http://%s/notices
+                    offers: http://%s/offers
                 paths:
                   - match: /open/*
                     access: open
@@ -115,6 +124,7 @@ public final class Profile {
                   response: 3s
                 limits:
                   header_timeout: %ds
-                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, collective, memberKeyFile, logDir, HEADER_TIMEOUT_SECONDS);
+                """.formatted(listen, origin, PUBLISHER, ISSUER_ID, jwksFile, TOKEN_ENDPOINT, collective, memberKeyFile, collective, collective, logDir,
+                HEADER_TIMEOUT_SECONDS);
     }
 }

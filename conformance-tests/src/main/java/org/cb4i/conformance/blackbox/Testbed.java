@@ -82,6 +82,7 @@ public final class Testbed implements AutoCloseable {
         origin.stubFor(get("/robots.txt").willReturn(aResponse().withBody("User-agent: *\nAllow: /\n")));
         collective.stubFor(get("/jwks").willReturn(aResponse().withHeader("Content-Type", "application/jwk-set+json").withBody(jwks())));
         serveConsent(Instant.now().plusSeconds(3 * 3600), null);
+        serveOffers();
         mainStatusList = statusList("main", new int[] {0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0, 0, 0, 0}, Duration.ofSeconds(300),
                 Instant.now().plusSeconds(3600), Instant.now().minusSeconds(1));
     }
@@ -136,6 +137,36 @@ public final class Testbed implements AutoCloseable {
         collective.stubFor(get(urlPathEqualTo("/consent")).willReturn(aResponse().withHeader("Content-Type", "application/consent+jwt")
                 .withBody(jws(issuerKey, "consent+jwt", "EdDSA", c))));
         return version;
+    }
+
+    /**
+     * Serves the collective's open offers at {@code /offers} ([OFR-2]): one offer, written here from [OFR-1], granting
+     * ai-train at {@link Profile#OFFER_PER_REQUEST} EUR a request.
+     */
+    void serveOffers() {
+        long now = Instant.now().getEpochSecond();
+        ObjectNode c = JSON.createObjectNode();
+        c.put("iss", Profile.ISSUER_ID);
+        c.put("jti", Profile.OFFER_ID);
+        c.put("iat", now);
+        c.put("exp", now + 30 * 86400);
+        ObjectNode grant = c.putObject("grant");
+        grant.putArray("usages").add("ai-train");
+        grant.putObject("price").put("currency", "EUR").put("per_request", Profile.OFFER_PER_REQUEST);
+        c.putObject("term").put("not_after", now + 365 * 86400);
+        String base = collectiveBase().toString();
+        ObjectNode item = JSON.createObjectNode();
+        item.put("id", Profile.OFFER_ID);
+        item.put("url", base + "/offers/" + Profile.OFFER_ID);
+        item.put("accept", base + "/offers/" + Profile.OFFER_ID + "/accept");
+        item.set("usages", grant.get("usages"));
+        item.set("price", grant.get("price"));
+        item.put("not_after", now + 365 * 86400);
+        item.put("accept_until", now + 30 * 86400);
+        item.put("jws", jws(issuerKey, "offer+jwt", "EdDSA", c));
+        ObjectNode list = JSON.createObjectNode();
+        list.putArray("offers").add(item);
+        collective.stubFor(get(urlPathEqualTo("/offers")).willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(list.toString())));
     }
 
     /** Makes {@code /consent} answer 503, as an issuer that is down. */

@@ -22,11 +22,13 @@ import org.cb4i.sdk.terms.Usage;
 
 /**
  * The open offers of each collective that names its offers to this site ([OFR-4]). Fetched off the event loop at start
- * and every {@link #EVERY}; the request path reads what is held. An offer whose signature does not verify with its
+ * and every {@link #EVERY} ({@link #RETRY} after a failure); the request path reads what is held. An offer whose signature does not verify with its
  * collective's keys is left out; a failed fetch keeps the offers held. Thread-safe.
  */
 public final class PublishedOffers {
     public static final Duration EVERY = Duration.ofMinutes(5);
+    /** How soon a collective whose offers could not be fetched is asked again. */
+    public static final Duration RETRY = Duration.ofSeconds(5);
 
     /** An open offer as the 402 body shows it. */
     public record Listed(String issuer, String id, String url, String accept, List<Usage> usages, JsonNode price) {
@@ -46,6 +48,7 @@ public final class PublishedOffers {
     private final Function<String, Optional<KeySet>> issuerKeys;
     private final Consumer<String> events;
     private final Map<String, List<Listed>> held = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> nextFetch = new ConcurrentHashMap<>();
 
     public PublishedOffers(Supplier<ProxyConfig> config, Function<String, Optional<KeySet>> issuerKeys, Consumer<String> events) {
         this.config = config;
@@ -55,12 +58,26 @@ public final class PublishedOffers {
 
     /** Fetches every collective's offers now. Blocks: never on an event loop. */
     public void refresh() {
+        refresh(true);
+    }
+
+    /**
+     * Fetches the offers of the collectives that are due: every {@link #EVERY} after a fetch that worked, {@link #RETRY}
+     * after one that failed (so a proxy started before its issuer lists the offers soon after the issuer is up). Blocks.
+     */
+    public void refreshDue() {
+        refresh(false);
+    }
+
+    private void refresh(boolean all) {
         ProxyConfig c = config.get();
         held.keySet().removeIf(id -> c.issuers().stream().noneMatch(i -> i.id().equals(id) && i.offers().isPresent()));
+        java.time.Instant now = java.time.Instant.now();
         for (ProxyConfig.Issuer i : c.issuers()) {
-            if (i.offers().isEmpty()) {
+            if (i.offers().isEmpty() || (!all && now.isBefore(nextFetch.getOrDefault(i.id(), java.time.Instant.MIN)))) {
                 continue;
             }
+            nextFetch.put(i.id(), now.plus(RETRY));
             try {
                 BoundedFetcher.Fetched f = new BoundedFetcher(c.fetching().policy()).get(i.offers().get(), "application/json");
                 JsonNode list = Json.readObject(new String(f.body(), StandardCharsets.UTF_8), i.offers().get().toString(),
@@ -82,6 +99,7 @@ public final class PublishedOffers {
                         refused++;
                     }
                 }
+                nextFetch.put(i.id(), now.plus(EVERY));
                 List<Listed> before = held.put(i.id(), List.copyOf(out));
                 if (before == null || before.size() != out.size() || refused > 0) {
                     events.accept("offers: " + out.size() + " open offers of " + i.id() + (refused == 0 ? "" : "; " + refused

@@ -71,7 +71,7 @@ public final class ConsentChecks {
                     served(fetch(bed, "/licensed/" + mark(), bed.license()));
                 }));
         c.add(new Check("a license under an agreement the member left is MEMBER_OPTED_OUT; under another agreement it is served",
-                List.of("CNS-2", "CNS-4"), bed -> {
+                List.of("CNS-2", "CNS-4", "TOK-11"), bed -> {
                     String left = bed.license(x -> x.putObject("agreement").put("uri", Profile.LEFT_AGREEMENT).put("sha256", "ab".repeat(32)));
                     String other = bed.license(x -> x.putObject("agreement").put("uri", Profile.ISSUER_ID + "/agreements/current")
                             .put("sha256", "ab".repeat(32)));
@@ -116,6 +116,39 @@ public final class ConsentChecks {
                     }
                     served(until(bed, "/licensed/" + mark(), 200, Duration.ofSeconds(10)));
                 }));
+        c.add(new Check("a 402 lists the collective's open offers granting the path's usages, with their price; RSL prices the crawl",
+                List.of("OFR-4", "ENF-2"), bed -> {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                    com.fasterxml.jackson.databind.JsonNode offers;
+                    do {
+                        HttpExchange.Response r = bed.send(bed.crawlerGet("/licensed/" + mark()));
+                        that(r.status() == 402, "an AI crawler without a license is not answered 402: " + r);
+                        offers = Testbed.JSON.readTree(r.text()).path("offer").path("offers");
+                        if (!offers.isEmpty()) {
+                            break;
+                        }
+                        Thread.sleep(250);
+                    } while (System.nanoTime() < deadline);
+                    that(offers.size() == 1 && Profile.OFFER_ID.equals(offers.get(0).path("id").asText()), "the 402 offer does not list "
+                            + Profile.OFFER_ID + " (served at " + bed.collectiveBase() + "/offers) within 15 s: " + offers);
+                    that(Profile.OFFER_PER_REQUEST.equals(offers.get(0).path("price").path("per_request").asText())
+                            && "EUR".equals(offers.get(0).path("price").path("currency").asText()), "the listed offer does not carry its price: " + offers);
+                    that(offers.get(0).path("accept").asText().endsWith("/offers/" + Profile.OFFER_ID + "/accept"), "the listed offer does not say where "
+                            + "to accept it: " + offers);
+                    HttpExchange.Response search = bed.send(bed.crawlerGet("/search/" + mark()));
+                    that(Testbed.JSON.readTree(search.text()).path("offer").path("offers").isEmpty(), "an offer of ai-train is listed for a path "
+                            + "that requires search: " + search.text());
+                    HttpExchange.Response rsl = bed.send(bed.crawlerGet("/license.xml"));
+                    that(rsl.text().contains("<amount currency=\"EUR\">" + Profile.OFFER_PER_REQUEST + "</amount>"), "license.xml does not price a "
+                            + "crawl at the offer's " + Profile.OFFER_PER_REQUEST + " EUR");
+                }));
+        c.add(new Check("a LICENSE_SUSPENDED answer links the collective's notices", List.of("NTC-3"), bed -> {
+            String token = bed.license(x -> ((com.fasterxml.jackson.databind.node.ObjectNode) x.get("status").get("status_list")).put("idx", 8)
+                    .put("uri", bed.mainStatusList));
+            com.fasterxml.jackson.databind.JsonNode p = denied(fetch(bed, "/licensed/" + mark(), token), "LICENSE_SUSPENDED");
+            that((bed.collectiveBase() + "/notices").equals(p.path("notices").asText()), "the problem does not link " + bed.collectiveBase()
+                    + "/notices: " + p);
+        }));
         return c;
     }
 }
