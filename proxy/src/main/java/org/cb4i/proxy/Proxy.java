@@ -124,7 +124,7 @@ public final class Proxy implements AutoCloseable {
         // [CNS-4]: the member's consent, for each collective that names a consent endpoint (a reload may add one).
         org.cb4i.proxy.consent.MemberConsent consent = new org.cb4i.proxy.consent.MemberConsent(() -> shared.state().config(),
                 id -> shared.state().issuerKeys(id), clock, blocking, events);
-        consent.fetchAllNow();
+        consent.fetchAllNow(Duration.ofSeconds(3)); // an issuer that is down does not hold the start longer than this
         shared.consent(consent);
         vertx.setPeriodic(500, id -> consent.tick());
         // [OFR-4]: the collectives' open offers, for the 402 offer; fetched off the event loop.

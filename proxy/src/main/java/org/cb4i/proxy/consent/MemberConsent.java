@@ -168,15 +168,20 @@ public final class MemberConsent {
         });
     }
 
-    /** Fetches every configured collective's document now, waiting for the answers (at start, and in tests). */
-    public void fetchAllNow() {
+    /**
+     * Fetches every configured collective's document now, waiting for the answers at most {@code max} (at start: a
+     * proxy whose issuer is down still starts, serving open paths, and its licensed requests are refused until the
+     * fetch that goes on in the background succeeds).
+     */
+    public void fetchAllNow(Duration max) {
         tick();
+        long deadline = System.nanoTime() + max.toNanos();
         ProxyConfig c = config.get();
         for (ProxyConfig.Issuer i : c.issuers()) {
             Held h = held.get(i.id());
             if (h != null) {
                 synchronized (h) {
-                    while (h.fetching) {
+                    while (h.fetching && System.nanoTime() < deadline) {
                         try {
                             h.wait(50);
                         } catch (InterruptedException e) {
