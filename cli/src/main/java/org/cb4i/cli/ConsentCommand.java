@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +74,7 @@ final class ConsentCommand {
             SigningKey k = KeyFiles.readSigningKey(m.key);
             URI url = URI.create(m.endpoint() + "?origin=" + URLEncoder.encode(m.origin, StandardCharsets.UTF_8));
             SignatureHeaders sig = new WebBotAuthSigner(k, Clock.systemUTC()).sign(SignedRequest.of("GET", url), SignaturePolicy.PER_REQUEST);
-            HttpResponse<String> r = send(HttpRequest.newBuilder(url).header("Accept", ConsentDocument.MEDIA_TYPE)
+            HttpResponse<String> r = IssuerRequests.send(HttpRequest.newBuilder(url).header("Accept", ConsentDocument.MEDIA_TYPE)
                     .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature()).GET());
             return answer(spec, m, r);
         }
@@ -133,15 +132,10 @@ final class ConsentCommand {
             SigningKey k = KeyFiles.readSigningKey(m.key);
             String request = ConsentRequest.sign(k, m.origin, Clock.systemUTC().instant(), UUID.randomUUID().toString(),
                     new OptOut(usages, agreements, patterns));
-            HttpResponse<String> r = send(HttpRequest.newBuilder(m.endpoint()).header("Content-Type", "application/" + ConsentRequest.TYP)
+            HttpResponse<String> r = IssuerRequests.send(HttpRequest.newBuilder(m.endpoint()).header("Content-Type", "application/" + ConsentRequest.TYP)
                     .header("Accept", ConsentDocument.MEDIA_TYPE).POST(HttpRequest.BodyPublishers.ofString(request)));
             return answer(spec, m, r);
         }
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Prints the document the issuer answered, checked with the collective's keys; or why it refused. */
@@ -149,18 +143,10 @@ final class ConsentCommand {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (r.statusCode() != 200) {
-            String why;
-            try {
-                ObjectNode p = Json.readObject(r.body(), "the issuer's answer", org.cb4i.sdk.Reason.MALFORMED_JSON);
-                why = p.path("error").asText("") + ": " + p.path("error_description").asText("");
-            } catch (Cb4iException e) {
-                why = r.body().length() > 200 ? r.body().substring(0, 200) : r.body();
-            }
-            err.println("cb4i: the issuer refused (HTTP " + r.statusCode() + ") " + why);
-            return r.statusCode() == 400 ? ExitCodes.BAD_INPUT : ExitCodes.REFUSED;
+            return IssuerRequests.refused(spec, r);
         }
         URI jwks = URI.create(m.issuer.toString().replaceAll("/+$", "") + "/jwks");
-        HttpResponse<String> keys = send(HttpRequest.newBuilder(jwks).GET());
+        HttpResponse<String> keys = IssuerRequests.send(HttpRequest.newBuilder(jwks).GET());
         ConsentDocument d;
         try {
             KeySet ks = KeyFiles.parseKeySet(keys.body(), jwks.toString());

@@ -155,22 +155,14 @@ final class IssuerAdminCommands {
     static final class ProposalCmd {
         @Command(name = "open", mixinStandardHelpOptions = true, description = "Open a proposal for the members to vote on.")
         static final class Open extends AdminCommand {
-            @Option(names = "--action", required = true, paramLabel = "strike|resume", description = "Strike, or end a strike.")
-            String action;
-
-            @Option(names = "--licensee", paramLabel = "ID", description = "The licensee concerned (default: every licensee).")
-            String licensee;
-
-            @Option(names = "--effective", paramLabel = "DATE", description = "When it takes effect once passed (default: as soon as it passes).")
-            String effective;
-
-            @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why.")
-            String reason;
+            @Mixin
+            ProposalCommand.Options proposal;
 
             @Override
             Map<String, Object> op() {
-                return IssuerCommand.op("proposal.open", "action", action, "scope", licensee == null ? Map.of("all", true) : Map.of("licensee", licensee),
-                        "effective", seconds("--effective", effective), "reason", reason);
+                Map<String, Object> op = IssuerCommand.op("proposal.open");
+                op.putAll(proposal.read().toJson());
+                return op;
             }
         }
 

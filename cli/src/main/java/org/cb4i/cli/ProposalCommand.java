@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -40,14 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ProposalCommand {
     private ProposalCommand() {}
 
-    @Command(name = "open", mixinStandardHelpOptions = true, description = "Open a proposal; every current member may vote on it until its deadline.")
-    static final class Open implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ConsentCommand.Member m;
-
+    /** What a proposal says ([DEC-1]), as a member or an operator opens it. */
+    static final class Options {
         @Option(names = "--action", required = true, paramLabel = "strike|resume", description = "Strike, or end a strike.")
         String action;
 
@@ -57,17 +50,38 @@ final class ProposalCommand {
         @Option(names = "--effective", paramLabel = "DATE", description = "When it takes effect once passed (default: as soon as it passes).")
         String effective;
 
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why: the other members read it before they vote.")
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why: the members read it before they vote.")
         String reason;
+
+        /** @throws IllegalArgumentException naming the option at fault */
+        DecisionRequest.Proposal read() {
+            Long eff = IssuerCommand.seconds("--effective", effective);
+            try {
+                return new DecisionRequest.Proposal(action, Optional.ofNullable(licensee), Optional.ofNullable(eff).map(Instant::ofEpochSecond), reason);
+            } catch (Cb4iException e) {
+                throw new IllegalArgumentException(e.getMessage().replace("propose.action", "--action").replace("propose.reason", "--reason"));
+            }
+        }
+    }
+
+    @Command(name = "open", mixinStandardHelpOptions = true, description = "Open a proposal; every current member may vote on it until its deadline.")
+    static final class Open implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConsentCommand.Member m;
+
+        @Mixin
+        Options proposal;
 
         @Override
         public Integer call() throws Exception {
-            Long eff = IssuerCommand.seconds("--effective", effective);
             DecisionRequest.Proposal p;
             try {
-                p = new DecisionRequest.Proposal(action, Optional.ofNullable(licensee), Optional.ofNullable(eff).map(Instant::ofEpochSecond), reason);
-            } catch (Cb4iException e) {
-                spec.commandLine().getErr().println("cb4i: " + e.getMessage().replace("propose.action", "--action").replace("propose.reason", "--reason"));
+                p = proposal.read();
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("cb4i: " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
             }
             SigningKey k = KeyFiles.readSigningKey(m.key);
@@ -114,10 +128,10 @@ final class ProposalCommand {
             SigningKey k = KeyFiles.readSigningKey(m.key);
             URI url = URI.create(m.issuer.toString().replaceAll("/+$", "") + "/proposals");
             SignatureHeaders sig = new WebBotAuthSigner(k, Clock.systemUTC()).sign(SignedRequest.of("GET", url), SignaturePolicy.PER_REQUEST);
-            HttpResponse<String> r = send(HttpRequest.newBuilder(url).header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
+            HttpResponse<String> r = IssuerRequests.send(HttpRequest.newBuilder(url).header("Signature-Input", sig.signatureInput()).header("Signature", sig.signature())
                     .GET());
             if (r.statusCode() != 200) {
-                return refused(spec, r);
+                return IssuerRequests.refused(spec, r);
             }
             JsonNode ps = Json.mapper().readTree(r.body()).path("proposals");
             PrintWriter out = spec.commandLine().getOut();
@@ -135,10 +149,10 @@ final class ProposalCommand {
 
     private static int post(CommandSpec spec, ConsentCommand.Member m, String request) throws IOException, InterruptedException {
         URI url = URI.create(m.issuer.toString().replaceAll("/+$", "") + "/decisions");
-        HttpResponse<String> r = send(HttpRequest.newBuilder(url).header("Content-Type", "application/" + DecisionRequest.TYP)
+        HttpResponse<String> r = IssuerRequests.send(HttpRequest.newBuilder(url).header("Content-Type", "application/" + DecisionRequest.TYP)
                 .POST(HttpRequest.BodyPublishers.ofString(request)));
         if (r.statusCode() != 200) {
-            return refused(spec, r);
+            return IssuerRequests.refused(spec, r);
         }
         PrintWriter out = spec.commandLine().getOut();
         JsonNode p = Json.mapper().readTree(r.body());
@@ -161,20 +175,4 @@ final class ProposalCommand {
                 + Instant.ofEpochSecond(p.path("deadline").asLong()));
     }
 
-    private static int refused(CommandSpec spec, HttpResponse<String> r) {
-        String why;
-        try {
-            JsonNode e = Json.mapper().readTree(r.body());
-            why = e.path("error").asText("") + ": " + e.path("error_description").asText("");
-        } catch (IOException e) {
-            why = r.body().length() > 200 ? r.body().substring(0, 200) : r.body();
-        }
-        spec.commandLine().getErr().println("cb4i: the issuer refused (HTTP " + r.statusCode() + ") " + why);
-        return r.statusCode() == 400 ? ExitCodes.BAD_INPUT : ExitCodes.REFUSED;
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 }
