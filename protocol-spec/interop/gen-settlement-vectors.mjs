@@ -41,9 +41,17 @@ function wrongMember(p) {
   if ('allocation' in p) {
     const a = p.allocation;
     if (a !== 'pro_rata' && a !== 'equal') {
-      if (typeof a !== 'object' || a === null || Object.keys(a).length !== 1 || typeof a.weights !== 'object' || a.weights === null
-        || Object.keys(a.weights).length === 0) return 'allocation';
-      for (const [m, w] of Object.entries(a.weights)) if (!amount(w) || dec(w).n === 0n) return 'allocation.weights.' + m;
+      if (typeof a !== 'object' || a === null || Array.isArray(a) || Object.keys(a).length !== 1) return 'allocation';
+      const rule = Object.keys(a)[0];
+      const m = a[rule];
+      if ((rule !== 'weights' && rule !== 'value') || typeof m !== 'object' || m === null || Array.isArray(m) || Object.keys(m).length === 0) {
+        return 'allocation';
+      }
+      for (const [k, w] of Object.entries(m)) {
+        if (rule === 'weights' && (!amount(w) || dec(w).n === 0n)) return 'allocation.weights.' + k;
+        // A value may be 0 or negative (what a valuation found): the member is then paid nothing.
+        if (rule === 'value' && !(typeof w === 'string' && amount(w.startsWith('-') ? w.slice(1) : w))) return 'allocation.value.' + k;
+      }
     }
   }
   if ('attested_only' in p && typeof p.attested_only !== 'boolean') return 'attested_only';
@@ -124,7 +132,8 @@ function bill({ schedules, period_schedule, usage, adjustments = [], members }) 
   let weights = new Map();
   const alloc = period.allocation ?? 'pro_rata';
   if (alloc === 'pro_rata') for (const [m, a] of byMember) { if (a > 0n) weights.set(m, dec(a.toString())); }
-  else if (alloc !== 'equal') for (const [m, w] of Object.entries(alloc.weights)) { if (members.includes(m)) weights.set(m, dec(w)); }
+  else if (alloc.weights) for (const [m, w] of Object.entries(alloc.weights)) { if (members.includes(m)) weights.set(m, dec(w)); }
+  else if (alloc.value) for (const [m, v] of Object.entries(alloc.value)) { if (members.includes(m) && !v.startsWith('-') && dec(v).n > 0n) weights.set(m, dec(v)); }
   if (weights.size === 0) for (const m of members) weights.set(m, dec('1'));
   const payouts = [];
   if (rest > 0n) {
@@ -138,6 +147,9 @@ function bill({ schedules, period_schedule, usage, adjustments = [], members }) 
     rems.sort((a, b) => (a.r === b.r ? a.i - b.i : (b.r > a.r ? 1 : -1)));
     for (let k = 0; left > 0n; k++, left--) parts[rems[k].i] += 1n;
     ids.forEach((m, i) => payouts.push({ member: m, amount_minor: Number(parts[i]) }));
+    // Under the value rule, a member of the period valued at 0 or less is listed with nothing.
+    if (alloc.value) for (const m of Object.keys(alloc.value)) if (members.includes(m) && !weights.has(m)) payouts.push({ member: m, amount_minor: 0 });
+    payouts.sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
   }
   return { currency: period.currency, lines, total_minor: Number(total), fee_minor: Number(fee), payouts };
 }
@@ -175,6 +187,12 @@ const valid = [
   ['fixed weights among the period\'s members (a weighted non-member is left out)', ['SET-7'],
     { schedules: [{ currency: 'EUR', per_request: '0.01', allocation: { weights: { [A]: '2', [B]: '1.5', 'https://gone.example': '9' } } }],
       period_schedule: 0, usage: [row(A, 'ai-train', 1000, 0)], members: [A, B] }],
+  ['members paid by value (a valuation\'s output): a negative value is paid nothing and listed with 0; a valued non-member is left out', ['SET-1', 'SET-7'],
+    { schedules: [{ currency: 'EUR', per_request: '0.01', fee: '5', allocation: { value: { [A]: '0.612345', [B]: '0.25', [C]: '-0.0421', 'https://gone.example': '3' } } }],
+      period_schedule: 0, usage: [row(C, 'ai-train', 997, 0)], members: [A, B, C] }],
+  ['the value rule with no positive value among the period\'s members: shared equally', ['SET-7'],
+    { schedules: [{ currency: 'EUR', per_request: '0.01', allocation: { value: { [A]: '-0.5', [B]: '0' } } }],
+      period_schedule: 0, usage: [row(A, 'ai-train', 101, 0)], members: [A, B] }],
   ['equal allocation, whoever generated the usage', ['SET-7'],
     { schedules: [{ currency: 'EUR', per_request: '0.01', fee: '2.5', allocation: 'equal' }], period_schedule: 0,
       usage: [row(A, 'ai-train', 1001, 0)], members: [A, B, C] }],
@@ -207,6 +225,9 @@ const invalid = [
   ['a fee over 100%', '{"currency": "EUR", "per_request": "1", "fee": "100.5"}'],
   ['an allocation rule that does not exist', '{"currency": "EUR", "allocation": "random"}'],
   ['a zero weight', '{"currency": "EUR", "allocation": {"weights": {"https://a.example": "0"}}}'],
+  ['a value with an exponent', '{"currency": "EUR", "allocation": {"value": {"https://a.example": "1e-3"}}}'],
+  ['a value rule with no member', '{"currency": "EUR", "allocation": {"value": {}}}'],
+  ['a value as a JSON number', '{"currency": "EUR", "allocation": {"value": {"https://a.example": 0.5}}}'],
   ['attested_only as a string', '{"currency": "EUR", "attested_only": "yes"}'],
   ['not an object', '["EUR"]'],
 ];

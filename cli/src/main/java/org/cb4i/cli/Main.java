@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cb4i", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Collective bargaining for information: licenses, proof of possession, revocation, "
                 + "content credentials, receipts and dataset verification for AI crawling.",
-        subcommands = {ProxyCommand.class, IssuerCommand.class, CrawlCommand.class, VerifyCommand.class, TrustCommand.class, StatementCommand.class, DemoCommand.class, FetchCommand.class, SignCommand.class, InspectCommand.class, KeysCommand.class, LicenseCommand.class, ConsentCommand.class, ProposalCommand.class, WalkthroughCommand.class, SiteCommand.class})
+        subcommands = {ProxyCommand.class, IssuerCommand.class, CrawlCommand.class, VerifyCommand.class, ValueCommand.class, TrustCommand.class, StatementCommand.class, DemoCommand.class, FetchCommand.class, SignCommand.class, InspectCommand.class, KeysCommand.class, LicenseCommand.class, ConsentCommand.class, ProposalCommand.class, WalkthroughCommand.class, SiteCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));

@@ -340,7 +340,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static Usage declaredUsage(Path manifest) throws IOException {
+    /** The usage a manifest's header declares. */
+    static Usage declaredUsage(Path manifest) throws IOException {
         try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
             String first = in.readLine();
             var header = Json.readObject(first == null ? "" : first, manifest + ":1", Reason.MALFORMED_JSON);

@@ -28,6 +28,7 @@ import org.cb4i.verifier.warc.WarcIndex;
  */
 public final class DatasetSession implements Closeable {
     private final Path manifest;
+    private final ManifestContext ctx;
     private final RecordVerifier verifier;
     private final DatasetContent contents;
     private final DatasetVerifier.Tally tally = new DatasetVerifier.Tally();
@@ -35,8 +36,9 @@ public final class DatasetSession implements Closeable {
     private final java.util.BitSet ids = new java.util.BitSet();
     private final java.util.Set<Long> otherIds = new java.util.HashSet<>();
 
-    private DatasetSession(Path manifest, RecordVerifier verifier, DatasetContent contents) {
+    private DatasetSession(Path manifest, ManifestContext ctx, RecordVerifier verifier, DatasetContent contents) {
         this.manifest = manifest;
+        this.ctx = ctx;
         this.verifier = verifier;
         this.contents = contents;
     }
@@ -65,7 +67,7 @@ public final class DatasetSession implements Closeable {
         ManifestHeader header = ManifestHeader.parse(first, manifest + ":1");
         ManifestContext ctx = new ManifestContext(header, trust, history);
         DatasetContent contents = new DatasetContent(manifest.toAbsolutePath().getParent(), warcFiles);
-        DatasetSession s = new DatasetSession(manifest, new RecordVerifier(ctx, usage), contents);
+        DatasetSession s = new DatasetSession(manifest, ctx, new RecordVerifier(ctx, usage), contents);
         ctx.headerFindings().forEach(s.tally::header);
         try {
             contents.prepare(manifest, pool);
@@ -81,42 +83,81 @@ public final class DatasetSession implements Closeable {
      * skip, not a dataset record. Thread-safe.
      */
     public RecordResult judge(byte[] line, long lineNo) {
+        Judged j = judge(line, lineNo, false);
+        return j == null ? null : j.result();
+    }
+
+    /**
+     * A verdict, and with {@code keepContent} the record's stored content when it verified. Null for a line that is
+     * a crawl's refusal or skip. Thread-safe.
+     *
+     * @param content the record's content, when asked for and the record verified (else null)
+     */
+    record Judged(RecordResult result, VerifiedContent content) {}
+
+    Judged judge(byte[] line, long lineNo, boolean keepContent) {
         if (line == ManifestLines.TOO_LONG) {
-            return RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": longer than "
-                    + DatasetVerifier.MAX_LINE_BYTES + " bytes; not read"));
+            return new Judged(RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": longer than "
+                    + DatasetVerifier.MAX_LINE_BYTES + " bytes; not read")), null);
         }
         ManifestRecord rec;
         try {
             rec = ManifestRecord.read(line);
         } catch (MalformedInputException e) {
-            return RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": " + e.getMessage()));
+            return new Judged(RecordResult.unreadable(lineNo - 1, "", Finding.of(FindingCode.MALFORMED_JSON, manifest + ":" + lineNo + ": "
+                    + e.getMessage())), null);
         }
         if (rec.outcome().isPresent() && !"fetched".equals(rec.outcome().get())) {
             return null; // a refusal or skip the crawl recorded: not a dataset record
         }
         try {
-            return verifier.verify(rec, contents.of(rec));
+            StoredContent stored = contents.of(rec);
+            RecordResult r = verifier.verify(rec, stored);
+            if (keepContent && r.status() == Status.VERIFIED && stored instanceof StoredContent.Payload p) {
+                return new Judged(r, new VerifiedContent(r, rec.contentType(), member(r), p.body()));
+            }
+            return new Judged(r, null);
         } catch (RuntimeException e) {
             // A record the checks did not foresee is that record's failure, reported with its line; the run goes on.
-            return RecordResult.unreadable(rec.id().orElse(lineNo - 1), rec.url(), Finding.of(FindingCode.MALFORMED_RECORD, manifest + ":" + lineNo
-                    + ": the record cannot be judged (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+            return new Judged(RecordResult.unreadable(rec.id().orElse(lineNo - 1), rec.url(), Finding.of(FindingCode.MALFORMED_RECORD, manifest + ":"
+                    + lineNo + ": the record cannot be judged (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + ")")), null);
         }
+    }
+
+    /** [REP-2]: the member entry of the licensing collective's repertoire that held the publisher at fetch time. */
+    private java.util.Optional<String> member(RecordResult r) {
+        if (r.collective().isEmpty() || r.fetchedAt().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        for (org.cb4i.sdk.repertoire.Repertoire rep : ctx.repertoires()) {
+            if (rep.issuer().equals(r.collective().get())) {
+                java.util.Optional<org.cb4i.sdk.repertoire.Repertoire.Member> m = rep.memberAt(r.publisher(), r.fetchedAt().get());
+                if (m.isPresent()) {
+                    return java.util.Optional.of(m.get().origin());
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**
      * Takes the next verdict in manifest order (null: a line that is not a record): a record whose id an earlier one
      * had gets {@code DUPLICATE_RECORD_ID}; it is counted and handed to {@code each}. One thread, in order.
+     *
+     * @return the verdict as counted (null for a line that is not a record)
      */
-    public void accept(RecordResult r, Consumer<RecordResult> each) {
+    public RecordResult accept(RecordResult r, Consumer<RecordResult> each) {
         if (r == null) {
             tally.notInDataset();
-            return;
+            return null;
         }
         if (!r.url().isEmpty() && !firstId(r.id())) {
             r = duplicateId(r);
         }
         tally.add(r);
         each.accept(r);
+        return r;
     }
 
     /** {@code r} with the finding a record gets when an earlier record of the manifest had its id. */

@@ -161,6 +161,15 @@ public final class DatasetVerifier implements VerificationEngine {
      */
     @Override
     public Summary verify(Path manifest, Consumer<RecordResult> each) throws IOException, InterruptedException {
+        return verify(manifest, each, null);
+    }
+
+    /**
+     * Verifies as {@link #verify(Path, Consumer)} does, and hands each record that verified, with its stored content,
+     * to {@code verified} (in manifest order, after {@code each} had it). A record without stored content is never
+     * {@code VERIFIED} ([VER-1]), so every verified record comes with its payload.
+     */
+    public Summary verify(Path manifest, Consumer<RecordResult> each, Consumer<VerifiedContent> verified) throws IOException, InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (InputStream raw = Files.newInputStream(manifest);
                 DatasetSession session = DatasetSession.open(manifest, trust, usage, warcFiles, history, pool)) {
@@ -168,7 +177,8 @@ public final class DatasetVerifier implements VerificationEngine {
             in.next(); // the header, read by the session
             // Results are taken in manifest order while the workers judge the chunks read after them: up to two
             // chunks a worker are in flight, so the workers never wait for this thread to read or report.
-            ArrayDeque<Future<RecordResult[]>> inFlight = new ArrayDeque<>();
+            ArrayDeque<Future<DatasetSession.Judged[]>> inFlight = new ArrayDeque<>();
+            boolean keep = verified != null;
             List<byte[]> lines = new ArrayList<>(CHUNK_LINES);
             long[] numbers = new long[CHUNK_LINES];
             long chunkBytes = 0;
@@ -183,30 +193,31 @@ public final class DatasetVerifier implements VerificationEngine {
                 lines.add(line);
                 chunkBytes += line.length;
                 if (lines.size() == CHUNK_LINES || chunkBytes >= CHUNK_BYTES) {
-                    inFlight.add(submit(pool, lines, numbers, session));
+                    inFlight.add(submit(pool, lines, numbers, session, keep));
                     lines = new ArrayList<>(CHUNK_LINES);
                     numbers = new long[CHUNK_LINES];
                     chunkBytes = 0;
                     if (inFlight.size() >= 2 * threads + 2) {
-                        drain(inFlight, threads + 1, session, each);
+                        drain(inFlight, threads + 1, session, each, verified);
                     }
                 }
             }
             if (!lines.isEmpty()) {
-                inFlight.add(submit(pool, lines, numbers, session));
+                inFlight.add(submit(pool, lines, numbers, session, keep));
             }
-            drain(inFlight, 0, session, each);
+            drain(inFlight, 0, session, each, verified);
             return session.finish(false);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private static Future<RecordResult[]> submit(ExecutorService pool, List<byte[]> lines, long[] numbers, DatasetSession session) {
+    private static Future<DatasetSession.Judged[]> submit(ExecutorService pool, List<byte[]> lines, long[] numbers, DatasetSession session,
+            boolean keep) {
         return pool.submit(() -> {
-            RecordResult[] out = new RecordResult[lines.size()];
+            DatasetSession.Judged[] out = new DatasetSession.Judged[lines.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = session.judge(lines.get(i), numbers[i]);
+                out[i] = session.judge(lines.get(i), numbers[i], keep);
                 lines.set(i, null); // the line is not needed once judged
             }
             return out;
@@ -214,17 +225,21 @@ public final class DatasetVerifier implements VerificationEngine {
     }
 
     /** Hands on results in manifest order until at most {@code keep} chunks are still in flight. */
-    private static void drain(ArrayDeque<Future<RecordResult[]>> inFlight, int keep, DatasetSession session, Consumer<RecordResult> each)
-            throws InterruptedException, IOException {
+    private static void drain(ArrayDeque<Future<DatasetSession.Judged[]>> inFlight, int keep, DatasetSession session, Consumer<RecordResult> each,
+            Consumer<VerifiedContent> verified) throws InterruptedException, IOException {
         while (inFlight.size() > keep) {
-            RecordResult[] chunk;
+            DatasetSession.Judged[] chunk;
             try {
                 chunk = inFlight.poll().get();
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IOException("verification failed: " + e.getCause(), e.getCause());
             }
-            for (RecordResult r : chunk) {
-                session.accept(r, each);
+            for (DatasetSession.Judged j : chunk) {
+                RecordResult r = session.accept(j == null ? null : j.result(), each);
+                // A record whose id an earlier one had is not VERIFIED once accepted: its content is not handed on.
+                if (verified != null && j != null && j.content() != null && r.status() == Status.VERIFIED) {
+                    verified.accept(j.content());
+                }
             }
         }
     }

@@ -86,8 +86,16 @@ public final class Billing {
         long fee = minor(BigDecimal.valueOf(sum).multiply(period.feePercent()).divide(HUNDRED), 0);
         List<Payout> payouts = new ArrayList<>();
         if (sum - fee > 0) {
-            LargestRemainder.split(sum - fee, weights(period.allocation(), byMember, members))
-                    .forEach((m, a) -> payouts.add(new Payout(m, a)));
+            Map<String, Long> split = new TreeMap<>(LargestRemainder.split(sum - fee, weights(period.allocation(), byMember, members)));
+            if (period.allocation().rule() == Allocation.Rule.VALUE) {
+                // [SET-7]: a member of the period valued at 0 or less is paid nothing, and listed so that its statement says so.
+                period.allocation().weights().forEach((m, v) -> {
+                    if (members.contains(m)) {
+                        split.putIfAbsent(m, 0L);
+                    }
+                });
+            }
+            split.forEach((m, a) -> payouts.add(new Payout(m, a)));
         }
         return new Bill(period.currency().getCurrencyCode(), lines, sum, fee, payouts);
     }
@@ -123,6 +131,11 @@ public final class Billing {
             });
             case WEIGHTS -> a.weights().forEach((m, v) -> {
                 if (members.contains(m)) {
+                    w.put(m, v);
+                }
+            });
+            case VALUE -> a.weights().forEach((m, v) -> {
+                if (members.contains(m) && v.signum() > 0) {
                     w.put(m, v);
                 }
             });

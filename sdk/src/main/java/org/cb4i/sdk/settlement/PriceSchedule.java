@@ -183,7 +183,20 @@ public record PriceSchedule(Currency currency, Rates base, Map<Usage, Rates> byU
             }
             return new Allocation(Allocation.Rule.WEIGHTS, w);
         }
-        throw refuse(what, "allocation", "expected \"pro_rata\", \"equal\" or {\"weights\": {\"<member>\": \"<weight>\", ...}}" + found(a));
+        if (a.isObject() && a.size() == 1 && a.get("value") != null && a.get("value").isObject() && !a.get("value").isEmpty()) {
+            Map<String, BigDecimal> v = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = a.get("value").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode n = e.getValue();
+                String field = "allocation.value." + e.getKey();
+                boolean negative = n.isTextual() && n.textValue().startsWith("-");
+                BigDecimal d = decimal(negative ? com.fasterxml.jackson.databind.node.TextNode.valueOf(n.textValue().substring(1)) : n, what, field);
+                v.put(e.getKey(), negative ? d.negate() : d);
+            }
+            return new Allocation(Allocation.Rule.VALUE, v);
+        }
+        throw refuse(what, "allocation", "expected \"pro_rata\", \"equal\", {\"weights\": {\"<member>\": \"<weight>\", ...}} or {\"value\": "
+                + "{\"<member>\": \"<value>\", ...}}" + found(a));
     }
 
     private static void unknown(JsonNode p, Set<String> allowed, String what, String prefix) {

@@ -126,8 +126,8 @@ public final class HtmlReport {
         return t.append("</table>\n").toString();
     }
 
-    /** Escapes text for HTML element content and attribute values. */
-    static String esc(String s) {
+    /** Escapes text for HTML element content and quoted attribute values (control characters become {@code ?}). */
+    public static String esc(String s) {
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
