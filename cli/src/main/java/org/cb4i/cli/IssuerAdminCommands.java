@@ -1,13 +1,10 @@
 package org.cb4i.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.cb4i.issuer.collective.AdminOps;
-import org.cb4i.sdk.json.Json;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,13 +99,7 @@ final class IssuerAdminCommands {
             @Override
             Map<String, Object> op() throws IOException {
                 Map<String, Object> g = grant.toJson();
-                String text = Files.readString(price, StandardCharsets.UTF_8);
-                try {
-                    org.cb4i.sdk.settlement.PriceSchedule.read(text, price.toString());
-                    g.put("price", Json.readTree(text));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
-                }
+                g.put("price", PriceFiles.read(price, null));
                 return IssuerCommand.op("offer.add", "id", id, "grant", g, "not_before", seconds("--from", from), "not_after", seconds("--until", until));
             }
         }
@@ -310,22 +301,21 @@ final class IssuerAdminCommands {
                     + "(SPEC.md [SET-1], e.g. {\"currency\": \"EUR\", \"per_request\": \"0.001\", \"minimum\": \"500\", \"fee\": \"10\"}); never put into licenses.")
             Path price;
 
+            @Option(names = "--allocation", paramLabel = "FILE", description = "How the payouts are shared, replacing the schedule's allocation: "
+                    + "a JSON value such as \"equal\" or what cb4i value --weights-out writes ({\"value\": {...}}: members paid by value).")
+            Path allocation;
+
             @Override
             Map<String, Object> op() throws IOException {
                 Map<String, Object> g = grant.toJson();
                 if (tokenLifetime != null) {
                     g.put("token_lifetime", tokenLifetime);
                 }
+                if (allocation != null && price == null) {
+                    throw new IllegalArgumentException("--allocation replaces the allocation of a price schedule: give --price too");
+                }
                 if (price != null) {
-                    String text = Files.readString(price, StandardCharsets.UTF_8); // a missing file is reported as such
-                    try {
-                        org.cb4i.sdk.settlement.PriceSchedule.read(text, price.toString());
-                        g.put("price", Json.readTree(text));
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new IllegalArgumentException(price + ":" + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage());
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException(price + ": " + e.getMessage());
-                    }
+                    g.put("price", PriceFiles.read(price, allocation));
                 }
                 return IssuerCommand.op("agreement.add", "id", id, "licensee", licensee, "grant", g, "not_before", seconds("--from", from),
                         "not_after", seconds("--until", until));

@@ -12,7 +12,6 @@ import java.util.Map;
 import org.cb4i.cli.IssuerCommand.AdminCommand;
 import org.cb4i.issuer.settlement.StatementFiles;
 import org.cb4i.sdk.json.Json;
-import org.cb4i.sdk.settlement.PriceSchedule;
 import org.cb4i.sdk.settlement.Statement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -165,14 +164,16 @@ final class SettlementCommands {
         @Option(names = "--price", required = true, paramLabel = "FILE", description = "The new price schedule (SPEC.md [SET-1]).")
         Path price;
 
+        @Option(names = "--allocation", paramLabel = "FILE", description = "How the payouts are shared, replacing the schedule's allocation: "
+                + "a JSON value such as \"equal\" or what cb4i value --weights-out writes ({\"value\": {...}}: members paid by value).")
+        Path allocation;
+
         @Option(names = "--from", paramLabel = "DATE", description = "In force from (default: now).")
         String from;
 
         @Override
         Map<String, Object> op() throws IOException {
-            String text = Files.readString(price, StandardCharsets.UTF_8);
-            PriceSchedule.read(text, price.toString());
-            return IssuerCommand.op("agreement.price", "id", id, "price", Json.readTree(text), "from", IssuerCommand.seconds("--from", from));
+            return IssuerCommand.op("agreement.price", "id", id, "price", PriceFiles.read(price, allocation), "from", IssuerCommand.seconds("--from", from));
         }
     }
 

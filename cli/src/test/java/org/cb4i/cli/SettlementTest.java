@@ -184,6 +184,12 @@ class SettlementTest {
                 "--from", "2026-11-01", "--until", "2027-12-31", "--price", floats.toString());
         assertThat(refused.exit()).as("[SET-1] a JSON number for an amount").isEqualTo(2);
         assertThat(refused.err()).contains(floats + ": per_request: amounts are exact decimal strings");
+        Path valueFile = dir.resolve("value.json"); // as cb4i value --weights-out writes it, with a value it never writes
+        Files.writeString(valueFile, "{\"value\": {\"" + memberA + "\": \"1e-3\"}}");
+        Run badAllocation = cb4i("issuer", "agreement", "add", "--config", cfg, "--id", "bad", "--licensee", "crawler-co", "--usages", "ai-train",
+                "--from", "2026-11-01", "--until", "2027-12-31", "--price", price.toString(), "--allocation", valueFile.toString());
+        assertThat(badAllocation.exit()).as("[SET-1] an allocation file whose value is not a decimal").isEqualTo(2);
+        assertThat(badAllocation.err()).contains(price + " with the allocation of " + valueFile + ": allocation.value." + memberA);
         ok("issuer", "agreement", "add", "--config", cfg, "--id", "crawl-2026", "--licensee", "crawler-co", "--usages", "ai-train", "--from", "2026-11-01",
                 "--until", "2027-12-31", "--price", price.toString());
         // The collector finds each proxy's log through its /.well-known/cb4i.
