@@ -179,6 +179,42 @@ final class IssuerAdminCommands {
 
     // ------------------------------------------------------------------ members' consent
 
+    @Command(name = "invite", mixinStandardHelpOptions = true,
+            description = "Invite a member to the console: prints a link that works once and expires (24 hours by default), with which the "
+                    + "member registers a passkey. Send it privately; it is never written to a log.")
+    static final class Invite extends AdminCommand {
+        @Option(names = "--member", required = true, paramLabel = "URL", description = "The member site's origin.")
+        String member;
+
+        @Option(names = "--hours", defaultValue = "24", paramLabel = "N", description = "How long the link works (default ${DEFAULT-VALUE}, at most 720).")
+        long hours;
+
+        @Override
+        Map<String, Object> op() {
+            return IssuerCommand.op("console.invite", "origin", member, "hours", hours);
+        }
+
+        @Override
+        int show(java.io.PrintWriter out, com.fasterxml.jackson.databind.JsonNode answer) throws IOException {
+            if (json) {
+                return super.show(out, answer);
+            }
+            // Passkeys need a secure context: the console is at localhost on the issuer's port (or its https public_url).
+            String base;
+            try {
+                java.net.URI pub = target.config().publicUrl();
+                base = "https".equals(pub.getScheme()) ? "https://" + pub.getRawAuthority()
+                        : "http://localhost:" + (target.server != null ? target.server.getPort() : target.config().port());
+            } catch (org.cb4i.sdk.config.ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            out.println(base + answer.path("link_path").asText());
+            out.println("for " + answer.path("account").asText().replaceFirst("^member:", "") + ", once, until "
+                    + java.time.Instant.ofEpochSecond(answer.path("expires").asLong()));
+            return ExitCodes.OK;
+        }
+    }
+
     @Command(name = "consent", mixinStandardHelpOptions = true,
             description = "A member's consent (SPEC.md §16): what it opts out of. Members set their own with `cb4i consent set`.",
             subcommands = {ConsentCmd.Show.class, ConsentCmd.Set.class})

@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
         subcommands = {IssuerAdminCommands.Member.class, IssuerAdminCommands.Licensee.class, IssuerAdminCommands.AgreementCmd.class,
                 IssuerAdminCommands.LicenseList.class, IssuerAdminCommands.Revoke.class, IssuerAdminCommands.Suspend.class,
                 IssuerAdminCommands.Strike.class, IssuerAdminCommands.Resume.class, IssuerAdminCommands.Status.class, IssuerAdminCommands.Audit.class,
-                IssuerAdminCommands.ConsentCmd.class, IssuerAdminCommands.ProposalCmd.class, IssuerAdminCommands.OfferCmd.class,
+                IssuerAdminCommands.ConsentCmd.class, IssuerAdminCommands.Invite.class, IssuerAdminCommands.ProposalCmd.class, IssuerAdminCommands.OfferCmd.class,
                 SettlementCommands.Log.class, SettlementCommands.Collect.class, SettlementCommands.Usage.class, SettlementCommands.Settle.class,
                 SettlementCommands.Statements.class, SettlementCommands.Invoice.class, SettlementCommands.Credit.class, IssuerAdminCommands.Migrate.class})
 final class IssuerCommand implements Callable<Integer> {

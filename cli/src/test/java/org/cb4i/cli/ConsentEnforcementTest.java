@@ -79,8 +79,11 @@ class ConsentEnforcementTest {
         throw new AssertionError(path + " did not answer " + status + " within 10 s: " + fetch(port, path, token, key) + "; events " + events);
     }
 
-    @Test
-    void aMembersOptOutHoldsAtItsProxy_withinOneConsentTtl_andOptingBackInServesAgain() throws Exception {
+    /** A collective's issuer, a member site behind its proxy (fetching the member's consent, ttl 1 s), a licensee and its licenses. */
+    record World(Issuer issuer, Path yaml, String issuerUrl, SampleSite site, String origin, SigningKey member, SigningKey crawler,
+            org.cb4i.issuer.collective.Collective.Issued issuedA1, String underA1, String underA2, Proxy proxy) {}
+
+    World start() throws Exception {
         KeyFiles.readOrGenerate(dir.resolve("collective"));
         int issuerPort = CollectorCrashTest.freePort();
         String issuerUrl = "http://127.0.0.1:" + issuerPort;
@@ -104,7 +107,6 @@ class ConsentEnforcementTest {
                     "not_before", 0, "not_after", until)));
         }
         var issuedA1 = issuer.collective().issue("lab", Optional.of("a1"));
-        String underA1 = issuedA1.token();
         String underA2 = issuer.collective().issue("lab", Optional.of("a2")).token();
         Files.writeString(dir.resolve("collective.jwks.json"), Files.readString(dir.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS)));
 
@@ -112,9 +114,26 @@ class ConsentEnforcementTest {
                 "consent: {url: " + issuerUrl + "/consent, key: member/private.jwk}").write(dir.resolve("proxy.yaml"));
         Proxy proxy = Proxy.start(ConfigLoader.load(f), Clock.systemUTC(), events::add);
         running.add(proxy);
-        int p = proxy.port();
-        String article = "/articles/collective-bargaining.html";
-        assertThat(fetch(p, article, underA1, crawler).status()).as(events.toString()).isEqualTo(200);
+        assertThat(fetch(proxy.port(), ARTICLE, issuedA1.token(), crawler).status()).as(events.toString()).isEqualTo(200);
+        return new World(issuer, yaml, issuerUrl, site, origin, member, crawler, issuedA1, issuedA1.token(), underA2, proxy);
+    }
+
+    static final String ARTICLE = "/articles/collective-bargaining.html";
+
+    @Test
+    void aMembersOptOutHoldsAtItsProxy_withinOneConsentTtl_andOptingBackInServesAgain() throws Exception {
+        World w = start();
+        String issuerUrl = w.issuerUrl();
+        String origin = w.origin();
+        SigningKey member = w.member();
+        SigningKey crawler = w.crawler();
+        var issuedA1 = w.issuedA1();
+        String underA1 = w.underA1();
+        String underA2 = w.underA2();
+        Path yaml = w.yaml();
+        SampleSite site = w.site();
+        int p = w.proxy().port();
+        String article = ARTICLE;
         assertThat(events).anyMatch(e -> e.startsWith("consent: " + COLLECTIVE + " version 0, nothing opted out"));
 
         String[] as = {"--issuer", issuerUrl, "--origin", origin, "--key", dir.resolve("member/private.jwk").toString()};
@@ -181,6 +200,38 @@ class ConsentEnforcementTest {
         assertThat(fetch(closed.port(), article, underA1, crawler)).isEqualTo(new Answer(503, "CONSENT_UNAVAILABLE"));
         assertThat(fetch(closed.port(), "/free/about.html", underA1, crawler).status()).isEqualTo(200);
         assertThat(events).anyMatch(e -> e.startsWith("consent: cannot fetch the member's consent") && e.contains("refused with 503"));
+    }
+
+    /**
+     * The console end to end, as issue #22's first browser test asks: an operator invites the member with {@code cb4i
+     * issuer invite}; the member opens the link in Chromium (chromium-driver, a virtual authenticator), registers a
+     * passkey and opts out of {@code ai-train}; the licensed crawler's next fetch at the member's proxy gets 403
+     * {@code MEMBER_OPTED_OUT}.
+     */
+    @Test
+    void aMemberInvitedToTheConsole_optsOutOfAiTrain_andItsProxyRefusesTheNextLicensedFetch() throws Exception {
+        World w = start();
+        StrikePushTest.Run invite = StrikePushTest.cb4i("issuer", "invite", "--config", w.yaml().toString(), "--server", w.issuerUrl(), "--member",
+                w.origin());
+        assertThat(invite.exit()).as(invite.err()).isZero();
+        String link = invite.out().lines().findFirst().orElseThrow();
+        assertThat(link).startsWith("http://localhost:" + URI.create(w.issuerUrl()).getPort() + "/console/invite#t=");
+
+        org.openqa.selenium.WebDriver browser = org.cb4i.issuer.testing.Browsers.chromium();
+        running.add(browser::quit);
+        org.cb4i.issuer.testing.Browsers.passkeys(browser);
+        var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(link);
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(org.openqa.selenium.By.id("register"))).click();
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(org.openqa.selenium.By.id("consent")));
+        browser.findElement(org.openqa.selenium.By.cssSelector("input[name=usage][value=ai-train]")).click();
+        Instant saved = Instant.now();
+        browser.findElement(org.openqa.selenium.By.id("save-consent")).click();
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("saved=consent"));
+        Duration took = until(w.proxy().port(), ARTICLE, w.underA1(), w.crawler(), 403, saved);
+        System.out.println("opt-out of ai-train in the console to the first 403 at the member's proxy (consent ttl 1 s): " + took);
+        assertThat(fetch(w.proxy().port(), ARTICLE, w.underA1(), w.crawler()).reason()).isEqualTo("MEMBER_OPTED_OUT");
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
     }
 
     static String[] concat(String[] a, String[] b) {

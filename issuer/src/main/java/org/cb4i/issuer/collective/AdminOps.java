@@ -26,7 +26,7 @@ import org.cb4i.sdk.token.PathScope;
 public final class AdminOps {
     /** Every operation, as {@code cb4i issuer} names them. */
     public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
-            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove", "offer.add", "offer.publish", "offer.withdraw", "offer.list");
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove", "offer.add", "offer.publish", "offer.withdraw", "offer.list", "console.invite");
 
     private final Collective collective;
     private final SettlementAdminOps settlement;
@@ -171,6 +171,21 @@ public final class AdminOps {
                     vs.add(e);
                 }
                 out.put("votes", vs);
+            }
+            case "console.invite" -> {
+                // A one-time link to the console for a member, valid for `hours` (24 by default): it registers a passkey.
+                String member = origin(op);
+                long hours = op.has("hours") ? op.get("hours").asLong() : 24;
+                if (hours < 1 || hours > 24 * 30) {
+                    throw StoreException.invalid("hours: from 1 to 720; found " + op.get("hours"));
+                }
+                if (collective.currentMember(member).isEmpty()) {
+                    throw StoreException.notFound(member + " is not a member now");
+                }
+                String token = store.console().newInvite("member:" + member, now, now.plus(java.time.Duration.ofHours(hours)));
+                out.put("account", "member:" + member);
+                out.put("link_path", "/console/invite#t=" + token);
+                out.put("expires", now.plus(java.time.Duration.ofHours(hours)).getEpochSecond());
             }
             case "consent.set" -> {
                 // An operator sets a member's consent on the member's written instruction ([CNS-6]); members set it

@@ -46,6 +46,7 @@ public final class IssuerEndpoints {
     private final StatusChangeStream statusChanges;
     /** Members' consent requests are signed per request, valid at most 60 s ([CNS-3]). */
     private final org.cb4i.sdk.httpsig.WebBotAuthVerifier memberSignatures;
+    private final org.cb4i.issuer.console.Console console;
 
     public IssuerEndpoints(Collective collective, ClientAuthentication auth, String adminToken, StatusChangeStream statusChanges, Consumer<String> log) {
         this.collective = collective;
@@ -56,7 +57,9 @@ public final class IssuerEndpoints {
         this.admin = new AdminOps(collective);
         this.adminToken = adminToken.getBytes(StandardCharsets.US_ASCII);
         this.log = log;
+        this.console = new org.cb4i.issuer.console.Console(collective, log);
     }
+
 
     public void handle(HttpServerRequest req) {
         try {
@@ -90,6 +93,14 @@ public final class IssuerEndpoints {
             case "/proposals" -> get(req, () -> proposals(req));
             case "/healthz" -> get(req, () -> send(req.response(), 200, "text/plain; charset=utf-8", "ok\n", "no-store"));
             default -> {
+                if (path.equals("/console") || path.startsWith("/console/")) {
+                    if (req.method() == HttpMethod.POST) {
+                        post(req, body -> console.handle(req, body));
+                    } else {
+                        get(req, () -> console.handle(req, null));
+                    }
+                    return;
+                }
                 if (path.matches("/status/[1-9][0-9]{0,5}")) {
                     int n = Integer.parseInt(path.substring("/status/".length()));
                     if (n <= collective.statusLists()) {
@@ -121,7 +132,7 @@ public final class IssuerEndpoints {
 
     private void notFound(HttpServerRequest req, String path) {
         problem(req.response(), 404, "not_found", "no such endpoint: " + path
-                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /decisions /proposals /notices /offers /admin)");
+                + " (endpoints: /token /introspect /jwks /repertoire /status/1…" + collective.statusLists() + " /status/changes /.well-known/cb4i /statements/NUMBER/entries /consent /decisions /proposals /notices /offers /admin /console/)");
     }
 
     // ------------------------------------------------------------------ endpoints

@@ -31,6 +31,7 @@ public final class IssuerStore implements AutoCloseable {
     private final LeaseStore leases;
     private final DecisionStore decisions;
     private final NoticeStore notices;
+    private final ConsoleStore console;
     private final OfferStore offers;
     private final StatementStore statements;
 
@@ -41,6 +42,7 @@ public final class IssuerStore implements AutoCloseable {
         this.leases = new LeaseStore(db);
         this.decisions = new DecisionStore(db);
         this.notices = new NoticeStore(db);
+        this.console = new ConsoleStore(db);
         this.offers = new OfferStore(db);
     }
 
@@ -591,6 +593,11 @@ public final class IssuerStore implements AutoCloseable {
     }
 
     /** The collective's public notices ([NTC-1]). */
+    /** The console's invites, passkeys and sessions. */
+    public ConsoleStore console() {
+        return console;
+    }
+
     public NoticeStore notices() {
         return notices;
     }

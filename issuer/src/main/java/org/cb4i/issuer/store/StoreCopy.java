@@ -13,14 +13,15 @@ import java.util.Map;
 
 /**
  * Copies an issuer's store into an empty one ({@code cb4i issuer migrate}): the embedded H2 store of a collective that
- * outgrew one process into PostgreSQL. Every table, row for row, in one transaction of the target: a copy that fails
+ * outgrew one process into PostgreSQL. Every table (but the console's sessions and WebAuthn challenges, which last hours
+ * and minutes: members sign in again), row for row, in one transaction of the target: a copy that fails
  * leaves the target as empty as it was, and the source is only read. Identity counters continue after the copied rows.
  */
 public final class StoreCopy {
     /** The tables, parents before the tables that refer to them. */
     static final List<String> TABLES = List.of("meta", "members", "licensees", "agreements", "licenses", "status_history", "replay", "audit",
             "member_logs", "usage_entries", "settled_up_to", "period_logs", "alerts", "agreement_prices", "periods", "statements",
-            "consent", "proposals", "electorates", "votes", "notices", "offers", "acceptances");
+            "consent", "proposals", "electorates", "votes", "notices", "offers", "acceptances", "console_invites", "console_passkeys");
     /** Tables whose {@code seq} is an identity column. */
     static final List<String> IDENTITY = List.of("members", "status_history", "audit", "alerts");
 

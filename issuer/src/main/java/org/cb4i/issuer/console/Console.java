@@ -1,0 +1,322 @@
+package org.cb4i.issuer.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.cb4i.issuer.collective.Collective;
+import org.cb4i.issuer.store.ConsoleStore;
+import org.cb4i.issuer.store.IssuerStore;
+import org.cb4i.issuer.store.UsageStore;
+import org.cb4i.sdk.consent.OptOut;
+import org.cb4i.sdk.json.Json;
+
+/**
+ * The console at {@code /console/}. Pages are rendered from jte templates compiled with the build; every asset is
+ * served by the issuer itself under a strict Content-Security-Policy (scripts and styles from {@code 'self'} only).
+ * Passkeys need a secure context, so the console answers at {@code http://localhost:PORT/console/} or at the
+ * issuer's https {@code public_url}, never at an IP address. Every POST must come from the console's own origin
+ * ({@code Origin} header), and every form of a signed-in page carries the session's CSRF token. Invite tokens travel
+ * in the URL's fragment, which browsers never send, so they are never in a request line or a log.
+ */
+public final class Console {
+    /** Requests to the sign-in and registration endpoints a client address may make in a minute. */
+    static final int SIGN_IN_ATTEMPTS_PER_MINUTE = 20;
+    static final Duration USAGE_SHOWN = Duration.ofDays(90);
+    private static final List<String> USAGES = List.of("ai-all", "ai-train", "ai-input", "ai-index", "search");
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final Collective collective;
+    private final ConsoleStore store;
+    private final Sessions sessions;
+    private final Passkeys passkeys;
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+    private final Consumer<String> log;
+    private final Map<String, long[]> attempts = new ConcurrentHashMap<>();
+
+    public Console(Collective collective, Consumer<String> log) {
+        this.collective = collective;
+        this.store = collective.store().console();
+        this.sessions = new Sessions(store, collective.clock());
+        this.passkeys = new Passkeys(store, collective.clock(), collective.config().id());
+        this.log = log;
+    }
+
+    static String account(String memberOrigin) {
+        return "member:" + memberOrigin;
+    }
+
+    /**
+     * Answers a request under {@code /console}. Runs the store work off the event loop.
+     *
+     * @param body the request's body for a POST (already bounded), null for a GET
+     */
+    public void handle(HttpServerRequest req, Buffer body) {
+        HttpServerResponse r = req.response();
+        // Referrer-Policy same-origin, not no-referrer: with no-referrer a browser's own form POST says "Origin: null".
+        r.putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "same-origin")
+                .putHeader("Cache-Control", "no-store");
+        String path = req.path();
+        if (path.startsWith("/console/assets/")) {
+            asset(req, path.substring("/console/assets/".length()));
+            return;
+        }
+        Optional<Passkeys.Site> site = site(req);
+        Optional<String> cookie = Optional.ofNullable(req.getCookie(Sessions.COOKIE)).map(c -> c.getValue());
+        String remote = req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress();
+        String origin = req.getHeader("Origin");
+        String saved = req.getParam("saved");
+        io.vertx.core.Vertx.currentContext().owner().executeBlocking(() -> {
+            if (site.isEmpty()) {
+                return Reply.page(403, page("console/elsewhere.jte", Map.of("port", port(req))));
+            }
+            if (req.method() == HttpMethod.POST && !site.get().origin().equals(origin)) {
+                throw new ConsoleException(403, "origin_refused", "a console form or call must come from " + site.get().origin() + " (Origin: " + origin + ")");
+            }
+            return route(req.method(), path, body, site.get(), cookie, remote, "consent".equals(saved));
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ar.result().send(r, site.map(s -> s.origin().startsWith("https:")).orElse(false));
+            } else if (ar.cause() instanceof ConsoleException e) {
+                problem(r, e.status(), e.reason(), e.getMessage());
+            } else if (ar.cause() instanceof IllegalArgumentException e) {
+                problem(r, 400, "invalid_request", e.getMessage());
+            } else {
+                log.accept("console: internal error on " + req.method() + " " + path + ": " + ar.cause());
+                problem(r, 500, "server_error", "the console failed to answer; the failure is in the issuer's log");
+            }
+        });
+    }
+
+    private Reply route(HttpMethod method, String path, Buffer body, Passkeys.Site site, Optional<String> cookie, String remote, boolean saved) {
+        Optional<ConsoleStore.Session> session = sessions.find(cookie);
+        switch (method.name() + " " + path) {
+            case "GET /console", "GET /console/" -> {
+                return session.isPresent() ? Reply.page(200, home(session.get(), saved)) : Reply.page(200, page("console/signin.jte", Map.of()));
+            }
+            case "GET /console/invite" -> {
+                return Reply.page(200, page("console/invite.jte", Map.of()));
+            }
+            case "POST /console/api/register/options" -> {
+                limit(remote);
+                String account = invited(json(body).path("invite").asText(""));
+                return Reply.json(Map.of("account", account, "options", passkeys.creationOptions(site, account)));
+            }
+            case "POST /console/api/register" -> {
+                limit(remote);
+                JsonNode in = json(body);
+                String token = in.path("invite").asText("");
+                String account = invited(token);
+                ConsoleStore.Passkey key = passkeys.register(site, account, in.path("credential").toString());
+                if (!store.redeem(ConsoleStore.digest(token), collective.clock().instant(), key)) {
+                    throw new ConsoleException(410, "invite_used", "this invite was used or expired while the passkey was made: ask an operator for a new one");
+                }
+                log.accept("console: a passkey was registered for " + account);
+                return Reply.json(Map.of("next", "/console/")).withSession(sessions.start(account));
+            }
+            case "POST /console/api/signin/options" -> {
+                limit(remote);
+                return Reply.json(passkeys.requestOptions(site));
+            }
+            case "POST /console/api/signin" -> {
+                limit(remote);
+                Passkeys.Verified v = passkeys.signIn(site, json(body).path("credential").toString());
+                if (v.account().startsWith("member:") && collective.currentMember(v.account().substring("member:".length())).isEmpty()) {
+                    throw new ConsoleException(403, "not_a_member", "this passkey's member is no longer a member of the collective");
+                }
+                return Reply.json(Map.of("next", "/console/")).withSession(sessions.start(v.account()));
+            }
+            case "POST /console/consent" -> {
+                ConsoleStore.Session s = signedIn(session);
+                Map<String, List<String>> form = form(body);
+                csrf(s, form);
+                IssuerStore.MemberRow m = member(s);
+                List<String> out = form.getOrDefault("usage", List.of()).stream().filter(USAGES::contains).distinct().toList();
+                OptOut before = optOut(m.origin());
+                OptOut after = new OptOut(out, before.agreements(), before.paths());
+                collective.setConsent(m, after, "member (console, passkey)", Optional.empty());
+                return Reply.redirect("/console/?saved=consent");
+            }
+            case "POST /console/signout" -> {
+                ConsoleStore.Session s = signedIn(session);
+                csrf(s, form(body));
+                sessions.end(cookie.get());
+                return Reply.redirect("/console/").withoutSession();
+            }
+            default -> throw new ConsoleException(404, "not_found", "no console page " + method + " " + path);
+        }
+    }
+
+    private String home(ConsoleStore.Session s, boolean saved) {
+        IssuerStore.MemberRow m = member(s);
+        OptOut o = optOut(m.origin());
+        long version = collective.store().consent(m.origin()).map(IssuerStore.ConsentRow::version).orElse(0L);
+        List<UsageStore.DayUsage> usage = collective.store().usage().usageByDay(Optional.empty(), Optional.of(m.origin()),
+                Optional.of(collective.clock().instant().minus(USAGE_SHOWN)));
+        List<Pages.Choice> choices = new ArrayList<>();
+        for (String u : USAGES) {
+            choices.add(new Pages.Choice(u, o.usageTokens().contains(u)));
+        }
+        List<Pages.Key> keys = store.passkeys(s.account()).stream().map(k -> new Pages.Key(k.credentialId().substring(0, Math.min(12, k.credentialId().length())),
+                k.createdAt().toString())).toList();
+        return page("console/member.jte", Map.of("view", new Pages.MemberView(m.origin(), collective.config().id(), s.csrf(), version, saved, choices, keys,
+                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList())));
+    }
+
+    private OptOut optOut(String origin) {
+        return collective.store().consent(origin).map(c -> OptOut.read(Json.readObject(c.optOutJson(), "stored consent",
+                org.cb4i.sdk.Reason.MALFORMED_JSON), "stored consent")).orElse(new OptOut(List.of(), List.of(), List.of()));
+    }
+
+    private IssuerStore.MemberRow member(ConsoleStore.Session s) {
+        if (!s.account().startsWith("member:")) {
+            throw new ConsoleException(403, "not_a_member", "this console page is a member's");
+        }
+        return collective.currentMember(s.account().substring("member:".length()))
+                .orElseThrow(() -> new ConsoleException(403, "not_a_member", "this account's member is no longer a member of the collective"));
+    }
+
+    private String invited(String token) {
+        if (token.length() < 20 || token.length() > 100) {
+            throw new ConsoleException(400, "invite_unknown", "no invite in the link: open the whole link an operator gave you");
+        }
+        return store.inviteAccount(ConsoleStore.digest(token), collective.clock().instant())
+                .orElseThrow(() -> new ConsoleException(410, "invite_used", "this invite was used, expired or never made: ask an operator for a new one"));
+    }
+
+    private static ConsoleStore.Session signedIn(Optional<ConsoleStore.Session> s) {
+        return s.orElseThrow(() -> new ConsoleException(401, "signed_out", "sign in first (your session ended or never began)"));
+    }
+
+    private static void csrf(ConsoleStore.Session s, Map<String, List<String>> form) {
+        List<String> t = form.getOrDefault("csrf", List.of());
+        if (t.size() != 1 || !Sessions.same(t.get(0), s.csrf())) {
+            throw new ConsoleException(403, "csrf_refused", "the form lacks this session's token: reload the page and try again");
+        }
+    }
+
+    private void limit(String remote) {
+        long minute = collective.clock().instant().getEpochSecond() / 60;
+        long[] w = attempts.compute(remote, (k, v) -> v == null || v[0] != minute ? new long[] {minute, 1} : new long[] {minute, v[1] + 1});
+        if (w[1] > SIGN_IN_ATTEMPTS_PER_MINUTE) {
+            throw new ConsoleException(429, "too_many_attempts", "too many sign-in attempts from this address: wait a minute");
+        }
+        if (attempts.size() > 10_000) {
+            attempts.entrySet().removeIf(e -> e.getValue()[0] != minute);
+        }
+    }
+
+    /** The console's origin as the browser sees it: localhost at the issuer's port, or the https public_url; never an IP. */
+    private Optional<Passkeys.Site> site(HttpServerRequest req) {
+        String host = req.authority() == null ? "" : req.authority().host().toLowerCase(Locale.ROOT);
+        int port = req.authority() == null ? -1 : req.authority().port();
+        URI pub = collective.config().publicUrl();
+        if (host.equals("localhost") && !req.isSSL()) {
+            return Optional.of(new Passkeys.Site("http://localhost" + (port > 0 ? ":" + port : ""), "localhost"));
+        }
+        if ("https".equals(pub.getScheme()) && host.equals(pub.getHost().toLowerCase(Locale.ROOT))) {
+            return Optional.of(new Passkeys.Site("https://" + pub.getRawAuthority(), pub.getHost()));
+        }
+        return Optional.empty();
+    }
+
+    private static int port(HttpServerRequest req) {
+        return req.localAddress() == null ? 0 : req.localAddress().port();
+    }
+
+    private String page(String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        templates.render(template, params, out);
+        return out.toString();
+    }
+
+    private static JsonNode json(Buffer body) {
+        try {
+            return Json.readTree(body == null ? "{}" : body.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConsoleException(400, "invalid_request", "the body is not JSON");
+        }
+    }
+
+    private static Map<String, List<String>> form(Buffer body) {
+        return new QueryStringDecoder("?" + (body == null ? "" : body.toString(StandardCharsets.UTF_8))).parameters();
+    }
+
+    private static void asset(HttpServerRequest req, String name) {
+        String type = name.endsWith(".js") ? "text/javascript; charset=utf-8" : name.endsWith(".css") ? "text/css; charset=utf-8" : null;
+        InputStream in = type == null || !name.matches("[a-z-]+\\.(js|css)") ? null : Console.class.getResourceAsStream("/console/" + name);
+        if (in == null) {
+            problem(req.response(), 404, "not_found", "no console asset " + name);
+            return;
+        }
+        try (in) {
+            req.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache").end(Buffer.buffer(in.readAllBytes()));
+        } catch (IOException e) {
+            problem(req.response(), 500, "server_error", "the asset cannot be read");
+        }
+    }
+
+    static void problem(HttpServerResponse r, int status, String error, String detail) {
+        if (r.ended() || r.headWritten()) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", error);
+        m.put("error_description", detail);
+        r.setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(m));
+    }
+
+    /** What a console request is answered with. */
+    record Reply(int status, String type, String body, String location, Optional<Sessions.Started> session, boolean clear) {
+        static Reply page(int status, String html) {
+            return new Reply(status, "text/html; charset=utf-8", html, null, Optional.empty(), false);
+        }
+
+        static Reply json(Object o) {
+            return new Reply(200, "application/json", Json.write(o), null, Optional.empty(), false);
+        }
+
+        static Reply redirect(String to) {
+            return new Reply(303, "text/plain; charset=utf-8", "", to, Optional.empty(), false);
+        }
+
+        Reply withSession(Sessions.Started s) {
+            return new Reply(status, type, body, location, Optional.of(s), false);
+        }
+
+        Reply withoutSession() {
+            return new Reply(status, type, body, location, Optional.empty(), true);
+        }
+
+        void send(HttpServerResponse r, boolean secure) {
+            String attrs = "; Path=/console; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+            session.ifPresent(s -> r.putHeader("Set-Cookie", Sessions.COOKIE + "=" + s.id() + attrs + "; Max-Age=" + Sessions.LIFETIME.toSeconds()));
+            if (clear) {
+                r.putHeader("Set-Cookie", Sessions.COOKIE + "=" + attrs + "; Max-Age=0");
+            }
+            if (location != null) {
+                r.putHeader("Location", location);
+            }
+            r.setStatusCode(status).putHeader("Content-Type", type).end(body);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.cb4i.issuer.console;
+
+import java.util.List;
+
+/** What the console's templates show: immutable views, built by {@link Console} from the store. */
+public final class Pages {
+    private Pages() {}
+
+    /** A usage a member may opt out of, and whether it has. */
+    public record Choice(String usage, boolean optedOut) {}
+
+    /** A passkey of the account: the start of its id, and when it was added. */
+    public record Key(String idStart, String added) {}
+
+    /** One day's fetches of one licensee for one use. */
+    public record Fetched(String day, String licensee, String usage, long requests, long bytes) {}
+
+    /** A member's page. */
+    public record MemberView(String origin, String collective, String csrf, long consentVersion, boolean saved, List<Choice> choices, List<Key> keys,
+            List<Fetched> fetched) {
+        public MemberView {
+            choices = List.copyOf(choices);
+            keys = List.copyOf(keys);
+            fetched = List.copyOf(fetched);
+        }
+
+        public long requests() {
+            return fetched.stream().mapToLong(Fetched::requests).sum();
+        }
+    }
+}

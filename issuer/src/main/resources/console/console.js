@@ -1,0 +1,63 @@
+// The console's passkey ceremonies (WebAuthn): the only script, served by the issuer itself. The invite token is read
+// from the link's fragment, which the browser never sends to any server, and is posted to the issuer once.
+'use strict';
+
+function say(text) {
+  const s = document.getElementById('status');
+  if (s) s.textContent = text;
+}
+
+async function post(path, body) {
+  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  const j = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(j.error_description || ('the issuer answered ' + r.status));
+  return j;
+}
+
+function supported() {
+  return window.PublicKeyCredential && PublicKeyCredential.parseCreationOptionsFromJSON;
+}
+
+async function register(invite) {
+  const start = await post('/console/api/register/options', { invite });
+  const options = PublicKeyCredential.parseCreationOptionsFromJSON(start.options);
+  const credential = await navigator.credentials.create({ publicKey: options });
+  const done = await post('/console/api/register', { invite, credential: credential.toJSON() });
+  window.location.assign(done.next);
+}
+
+async function signIn() {
+  const options = PublicKeyCredential.parseRequestOptionsFromJSON(await post('/console/api/signin/options', {}));
+  const credential = await navigator.credentials.get({ publicKey: options });
+  const done = await post('/console/api/signin', { credential: credential.toJSON() });
+  window.location.assign(done.next);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  const reg = document.getElementById('register');
+  if (reg) {
+    const invite = new URLSearchParams(window.location.hash.slice(1)).get('t') || '';
+    history.replaceState(null, '', window.location.pathname); // the token leaves the address bar and the history
+    if (!supported()) {
+      say('This browser cannot make passkeys. Use a current browser.');
+      return;
+    }
+    post('/console/api/register/options', { invite }).then((start) => {
+      document.getElementById('account').textContent = 'This invite is for ' + start.account.replace(/^member:/, '') + '.';
+      reg.disabled = false;
+      reg.addEventListener('click', () => {
+        reg.disabled = true;
+        say('Waiting for your device…');
+        register(invite).catch((e) => { say('Not registered: ' + e.message); reg.disabled = false; });
+      });
+    }).catch((e) => { document.getElementById('account').textContent = e.message; });
+  }
+  const sig = document.getElementById('signin');
+  if (sig) {
+    sig.addEventListener('click', () => {
+      if (!supported()) { say('This browser cannot use passkeys. Use a current browser.'); return; }
+      say('Waiting for your device…');
+      signIn().catch((e) => say('Not signed in: ' + e.message));
+    });
+  }
+});

@@ -1,0 +1,150 @@
+package org.cb4i.issuer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cb4i.issuer.testing.Browsers;
+import org.cb4i.sdk.key.KeyAlgorithm;
+import org.cb4i.sdk.key.KeyFiles;
+import org.cb4i.sdk.key.KeySet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+
+/**
+ * The console in a real Chromium (Debian's chromium and chromium-driver), passkeys through Chromium's virtual
+ * authenticator: an operator's invite, a member's passkey registered from it, the member's opt-out saved, sign-out
+ * and sign-in again; the invite refused the second time; forms without the session's CSRF token or from another
+ * origin refused; every page checked by axe-core (no serious or critical violation) and kept as a screenshot in
+ * target/console/.
+ */
+class ConsoleBrowserTest extends IssuerFixture {
+    static final String MEMBER = "https://news.example";
+    final List<WebDriver> drivers = new ArrayList<>();
+
+    @AfterEach
+    void quit() {
+        drivers.forEach(WebDriver::quit);
+    }
+
+    WebDriver chromium() {
+        WebDriver d = Browsers.chromium();
+        drivers.add(d);
+        return d;
+    }
+
+    static VirtualAuthenticator passkeys(WebDriver d) {
+        return Browsers.passkeys(d);
+    }
+
+    String console() {
+        return "http://localhost:" + issuer.port();
+    }
+
+    @Test
+    void aMemberInvitedByAnOperator_registersAPasskey_optsOutOfAiTrain_andSignsInAgain() throws Exception {
+        admin(Map.of("op", "member.add", "origin", MEMBER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
+                "joined", 0));
+        String link = ok(admin(Map.of("op", "console.invite", "origin", MEMBER))).get("link_path").asText();
+        assertThat(link).startsWith("/console/invite#t=");
+
+        WebDriver d = chromium();
+        passkeys(d);
+        WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(20));
+        d.get(console() + link);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("account"), "This invite is for " + MEMBER));
+        assertThat(d.getCurrentUrl()).as("the token leaves the address bar").doesNotContain("#t=");
+        accessible(d, "invite");
+        d.findElement(By.id("register")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent")));
+        assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo(MEMBER);
+        assertThat(d.getPageSource()).contains("What was fetched from you");
+        accessible(d, "member");
+
+        d.findElement(By.cssSelector("input[name=usage][value=ai-train]")).click();
+        d.findElement(By.id("save-consent")).click();
+        wait.until(ExpectedConditions.urlContains("saved=consent"));
+        assertThat(d.findElement(By.cssSelector("input[name=usage][value=ai-train]")).isSelected()).isTrue();
+        assertThat(d.findElement(By.className("saved")).getText()).contains("version 1 is in force");
+        accessible(d, "member-saved");
+        JsonNode consent = ok(admin(Map.of("op", "consent.show", "origin", MEMBER)));
+        assertThat(consent.toString()).contains("ai-train").contains("member (console, passkey)");
+        assertThat(ok(admin(Map.of("op", "audit"))).toString()).as("the passkey in the audit trail").contains("console.passkey.add");
+
+        String cookie = d.manage().getCookieNamed("cb4i_console").getValue();
+        assertThat(d.manage().getCookieNamed("cb4i_console").isHttpOnly()).isTrue();
+        HttpResponse<String> noToken = form(cookie, console(), "usage=search");
+        assertThat(noToken.statusCode()).as("a form without the CSRF token").isEqualTo(403);
+        assertThat(noToken.body()).contains("csrf_refused");
+        HttpResponse<String> elsewhere = form(cookie, "https://evil.example", "usage=search");
+        assertThat(elsewhere.statusCode()).as("a form from another origin").isEqualTo(403);
+        assertThat(elsewhere.body()).contains("origin_refused");
+
+        d.findElement(By.cssSelector("form[action='/console/signout'] button")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("signin")));
+        accessible(d, "signin");
+        d.findElement(By.id("signin")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent")));
+        assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo(MEMBER);
+
+        WebDriver other = chromium();
+        passkeys(other);
+        other.get(console() + link);
+        new WebDriverWait(other, Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("account"), "was used"));
+        assertThat(other.findElement(By.id("register")).isEnabled()).as("an invite works once").isFalse();
+    }
+
+    @Test
+    void theConsoleAtAnIpAddress_sendsTheReaderToLocalhost_andAStrangerGetsTheSignInPage() throws Exception {
+        HttpResponse<String> ip = http.send(HttpRequest.newBuilder(URI.create(base + "/console/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ip.statusCode()).isEqualTo(403);
+        assertThat(ip.body()).contains("http://localhost:" + issuer.port() + "/console/");
+        HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stranger.statusCode()).isEqualTo(200);
+        assertThat(stranger.body()).contains("id=\"signin\"").doesNotContain("consent");
+        assertThat(stranger.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'").doesNotContain("unsafe");
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/consent")).header("Origin", console())
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("usage=ai-train")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).as("a stranger's form").isEqualTo(401);
+        HttpResponse<String> expired = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/api/register/options")).header("Origin", console())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"invite\": \"" + "x".repeat(43) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(expired.statusCode()).as("an invite never made").isEqualTo(410);
+        admin(Map.of("op", "member.add", "origin", MEMBER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
+                "joined", 0));
+        String token = ok(admin(Map.of("op", "console.invite", "origin", MEMBER, "hours", 1))).get("link_path").asText().replace("/console/invite#t=", "");
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        HttpResponse<String> late = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/api/register/options")).header("Origin", console())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"invite\": \"" + token + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(late.statusCode()).as("an invite after its expiry").isEqualTo(410);
+    }
+
+    static JsonNode ok(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return json(r);
+    }
+
+    HttpResponse<String> form(String cookie, String origin, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(console() + "/console/consent")).header("Origin", origin).header("Cookie", "cb4i_console=" + cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void accessible(WebDriver d, String name) throws Exception {
+        Browsers.accessible(d, name);
+    }
+
+}

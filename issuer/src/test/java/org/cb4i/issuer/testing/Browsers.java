@@ -1,0 +1,70 @@
+package org.cb4i.issuer.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
+
+/**
+ * A real Chromium for the console's tests: Debian's chromium driven by its chromium-driver (never a downloaded one),
+ * headless, with a virtual authenticator for passkeys, and axe-core (npm, in protocol-spec/interop) to check pages.
+ * Without them the test is skipped and says how to install them; under {@code CI=true} it fails.
+ */
+public final class Browsers {
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private Browsers() {}
+
+    /** The axe-core script, found from a module's folder. */
+    static Path axe() {
+        return Path.of("../protocol-spec/interop/node_modules/axe-core/axe.min.js");
+    }
+
+    public static WebDriver chromium() {
+        if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM) || !Files.isRegularFile(axe())) {
+            String how = "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver) and axe-core "
+                    + "(cd protocol-spec/interop && npm ci)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("the console's browser test " + how);
+            }
+            Assumptions.abort("skipped: the console's browser test " + how);
+        }
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toString());
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,900", "--disable-dev-shm-usage");
+        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), o);
+    }
+
+    /** A platform authenticator that holds discoverable credentials and verifies its user (a passkey). */
+    public static VirtualAuthenticator passkeys(WebDriver d) {
+        return ((HasVirtualAuthenticator) d).addVirtualAuthenticator(new VirtualAuthenticatorOptions().setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL).setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true)
+                .setIsUserConsenting(true));
+    }
+
+    /** axe-core on the page as Chromium rendered it: no serious or critical violation; a screenshot kept in {@code target/console/}. */
+    public static void accessible(WebDriver d, String name) throws IOException {
+        Path out = Files.createDirectories(Path.of("target/console"));
+        Files.write(out.resolve(name + ".png"), ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
+        JavascriptExecutor js = (JavascriptExecutor) d;
+        js.executeScript(Files.readString(axe()));
+        Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations.filter(v => v.impact === 'serious' "
+                + "|| v.impact === 'critical').map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))))).catch(e => "
+                + "done('error: ' + e));");
+        assertThat(String.valueOf(result)).as("axe-core on the " + name + " page").isEqualTo("[]");
+    }
+}
