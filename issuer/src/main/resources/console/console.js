@@ -8,7 +8,10 @@ function say(text) {
 }
 
 async function post(path, body) {
-  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+  const headers = { 'Content-Type': 'application/json' };
+  const csrf = document.querySelector('meta[name=csrf]');
+  if (csrf) headers['X-CSRF-Token'] = csrf.content;
+  const r = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin' });
   const j = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(j.error_description || ('the issuer answered ' + r.status));
   return j;
@@ -33,7 +36,22 @@ async function signIn() {
   window.location.assign(done.next);
 }
 
+// A vote is confirmed with the passkey over a challenge the issuer made for that one vote.
+async function vote(proposal, choice) {
+  const options = PublicKeyCredential.parseRequestOptionsFromJSON(await post('/console/api/vote/options', { proposal, vote: choice }));
+  const credential = await navigator.credentials.get({ publicKey: options });
+  const done = await post('/console/api/vote', { proposal, vote: choice, credential: credential.toJSON() });
+  window.location.assign(done.next);
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  for (const b of document.querySelectorAll('button.vote')) {
+    b.addEventListener('click', () => {
+      const s = document.getElementById('vote-status');
+      if (s) s.textContent = 'Confirm your vote on your device…';
+      vote(b.dataset.proposal, b.dataset.vote).catch((e) => { if (s) s.textContent = 'Not counted: ' + e.message; });
+    });
+  }
   const reg = document.getElementById('register');
   if (reg) {
     const invite = new URLSearchParams(window.location.hash.slice(1)).get('t') || '';

@@ -25,7 +25,7 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 /**
  * The console in a real Chromium (Debian's chromium and chromium-driver), passkeys through Chromium's virtual
  * authenticator: an operator's invite, a member's passkey registered from it, the member's opt-out saved, sign-out
- * and sign-in again; the invite refused the second time; forms without the session's CSRF token or from another
+ * and sign-in again, a strike decided by the member's vote confirmed with its passkey; the invite refused the second time; forms without the session's CSRF token or from another
  * origin refused; every page checked by axe-core (no serious or critical violation) and kept as a screenshot in
  * target/console/.
  */
@@ -97,6 +97,27 @@ class ConsoleBrowserTest extends IssuerFixture {
         d.findElement(By.id("signin")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent")));
         assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo(MEMBER);
+
+        // A strike proposal: the member's one vote, confirmed with its passkey over a challenge naming that vote, decides it.
+        String proposal = ok(admin(Map.of("op", "proposal.open", "action", "strike", "scope", Map.of("all", true), "reason", "pay the invoices")))
+                .get("id").asText();
+        d.navigate().refresh();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.vote[data-proposal='" + proposal + "'][data-vote=yes]")));
+        // A passkey's signature over the challenge made for "no" does not count as a "yes".
+        Object swapped = ((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const id = arguments[0]; const h = {'Content-Type': 'application/json', 'X-CSRF-Token': document.querySelector('meta[name=csrf]').content};"
+                + "fetch('/console/api/vote/options', {method: 'POST', headers: h, body: JSON.stringify({proposal: id, vote: 'no'})}).then(r => r.json())"
+                + ".then(o => navigator.credentials.get({publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(o)}))"
+                + ".then(c => fetch('/console/api/vote', {method: 'POST', headers: h, body: JSON.stringify({proposal: id, vote: 'yes', credential: c.toJSON()})}))"
+                + ".then(r => r.text().then(t => done(r.status + ' ' + t))).catch(e => done('error ' + e));", proposal);
+        assertThat(String.valueOf(swapped)).startsWith("401").contains("challenge_unknown");
+        d.findElement(By.cssSelector("button.vote[data-proposal='" + proposal + "'][data-vote=yes]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("p-" + proposal), "strike"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section.proposal"), "You voted yes"));
+        accessible(d, "member-voted");
+        JsonNode shown = ok(admin(Map.of("op", "proposal.show", "id", proposal)));
+        assertThat(shown.get("state").asText()).as(shown.toString()).isIn("passed", "executed");
+        assertThat(shown.get("yes").asInt()).isEqualTo(1);
 
         WebDriver other = chromium();
         passkeys(other);

@@ -27,6 +27,7 @@ import org.cb4i.issuer.store.ConsoleStore;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.UsageStore;
 import org.cb4i.sdk.consent.OptOut;
+import org.cb4i.sdk.decision.Tally;
 import org.cb4i.sdk.json.Json;
 
 /**
@@ -92,7 +93,7 @@ public final class Console {
             if (req.method() == HttpMethod.POST && !site.get().origin().equals(origin)) {
                 throw new ConsoleException(403, "origin_refused", "a console form or call must come from " + site.get().origin() + " (Origin: " + origin + ")");
             }
-            return route(req.method(), path, body, site.get(), cookie, remote, "consent".equals(saved));
+            return route(req.method(), path, body, site.get(), cookie, remote, "consent".equals(saved), req.getHeader("X-CSRF-Token"));
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ar.result().send(r, site.map(s -> s.origin().startsWith("https:")).orElse(false));
@@ -107,7 +108,8 @@ public final class Console {
         });
     }
 
-    private Reply route(HttpMethod method, String path, Buffer body, Passkeys.Site site, Optional<String> cookie, String remote, boolean saved) {
+    private Reply route(HttpMethod method, String path, Buffer body, Passkeys.Site site, Optional<String> cookie, String remote, boolean saved,
+            String csrfHeader) {
         Optional<ConsoleStore.Session> session = sessions.find(cookie);
         switch (method.name() + " " + path) {
             case "GET /console", "GET /console/" -> {
@@ -156,6 +158,26 @@ public final class Console {
                 collective.setConsent(m, after, "member (console, passkey)", Optional.empty());
                 return Reply.redirect("/console/?saved=consent");
             }
+            case "POST /console/api/vote/options" -> {
+                // A vote is confirmed with the passkey over a challenge that names it: the assertion is the member's signature of it.
+                VoteCall c = voteCall(session, csrfHeader, body);
+                List<String> keys = store.passkeys(c.session().account()).stream().map(ConsoleStore.Passkey::credentialId).toList();
+                return Reply.json(passkeys.requestOptions(site, c.purpose(), keys));
+            }
+            case "POST /console/api/vote" -> {
+                VoteCall c = voteCall(session, csrfHeader, body);
+                String assertion = c.in().path("credential").toString();
+                Passkeys.Verified v = passkeys.assertion(site, assertion, c.purpose());
+                if (!v.account().equals(c.session().account())) {
+                    throw new ConsoleException(403, "passkey_refused", "the vote was confirmed with another account's passkey");
+                }
+                try {
+                    collective.decisions().vote(c.proposal(), c.member(), c.vote(), "console passkey " + v.credentialId() + " " + assertion);
+                } catch (org.cb4i.issuer.store.StoreException e) {
+                    throw new ConsoleException(e.kind() == org.cb4i.issuer.store.StoreException.Kind.NOT_FOUND ? 404 : 409, "vote_refused", e.getMessage());
+                }
+                return Reply.json(Map.of("next", "/console/?saved=vote#proposals"));
+            }
             case "POST /console/signout" -> {
                 ConsoleStore.Session s = signedIn(session);
                 csrf(s, form(body));
@@ -164,6 +186,54 @@ public final class Console {
             }
             default -> throw new ConsoleException(404, "not_found", "no console page " + method + " " + path);
         }
+    }
+
+    /** A vote call of a signed-in member, its CSRF header checked: which proposal, which choice, and what its challenge is for. */
+    private record VoteCall(ConsoleStore.Session session, IssuerStore.MemberRow member, JsonNode in, String proposal, Tally.Vote vote) {
+        String purpose() {
+            return votePurpose(proposal, vote, session.account());
+        }
+    }
+
+    private VoteCall voteCall(Optional<ConsoleStore.Session> session, String csrfHeader, Buffer body) {
+        ConsoleStore.Session s = signedIn(session);
+        csrfHeader(s, csrfHeader);
+        JsonNode in = json(body);
+        return new VoteCall(s, member(s), in, in.path("proposal").asText(""), vote(in.path("vote").asText("")));
+    }
+
+    private static Tally.Vote vote(String v) {
+        for (Tally.Vote t : Tally.Vote.values()) {
+            if (t.token().equals(v)) {
+                return t;
+            }
+        }
+        throw new ConsoleException(400, "invalid_request", "vote: yes, no or abstain; found \"" + v + "\"");
+    }
+
+    /** What a vote's challenge is kept for: the proposal, the choice and the account, hashed. */
+    static String votePurpose(String proposal, Tally.Vote vote, String account) {
+        return "vote:" + ConsoleStore.digest(proposal + "\n" + vote.token() + "\n" + account);
+    }
+
+    private static void csrfHeader(ConsoleStore.Session s, String token) {
+        if (!Sessions.same(token, s.csrf())) {
+            throw new ConsoleException(403, "csrf_refused", "the call lacks this session's token: reload the page and try again");
+        }
+    }
+
+    private List<Pages.Proposal> proposals(IssuerStore.MemberRow m) {
+        List<Pages.Proposal> out = new ArrayList<>();
+        for (var p : collective.store().decisions().proposals()) {
+            if (!collective.store().decisions().inElectorate(p.id(), m.organisation())) {
+                continue;
+            }
+            Map<String, Object> v = collective.decisions().view(p, Optional.of(m.organisation()));
+            out.add(new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee"), p.reason(),
+                    p.deadline().toString(), p.state(), ((Number) v.get("yes")).longValue(), ((Number) v.get("no")).longValue(),
+                    ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), String.valueOf(v.getOrDefault("your_vote", ""))));
+        }
+        return out;
     }
 
     private String home(ConsoleStore.Session s, boolean saved) {
@@ -179,7 +249,7 @@ public final class Console {
         List<Pages.Key> keys = store.passkeys(s.account()).stream().map(k -> new Pages.Key(k.credentialId().substring(0, Math.min(12, k.credentialId().length())),
                 k.createdAt().toString())).toList();
         return page("console/member.jte", Map.of("view", new Pages.MemberView(m.origin(), collective.config().id(), s.csrf(), version, saved, choices, keys,
-                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList())));
+                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList(), proposals(m))));
     }
 
     private OptOut optOut(String origin) {

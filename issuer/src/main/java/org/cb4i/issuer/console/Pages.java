@@ -15,13 +15,22 @@ public final class Pages {
     /** One day's fetches of one licensee for one use. */
     public record Fetched(String day, String licensee, String usage, long requests, long bytes) {}
 
+    /** A proposal the member's organisation has a vote on: the tally so far, and its own vote ("" when none). */
+    public record Proposal(String id, String action, String scope, String reason, String deadline, String state, long yes, long no, long abstain,
+            long remaining, String yourVote) {
+        public boolean open() {
+            return state.equals("open") && yourVote.isEmpty();
+        }
+    }
+
     /** A member's page. */
     public record MemberView(String origin, String collective, String csrf, long consentVersion, boolean saved, List<Choice> choices, List<Key> keys,
-            List<Fetched> fetched) {
+            List<Fetched> fetched, List<Proposal> proposals) {
         public MemberView {
             choices = List.copyOf(choices);
             keys = List.copyOf(keys);
             fetched = List.copyOf(fetched);
+            proposals = List.copyOf(proposals);
         }
 
         public long requests() {

@@ -76,8 +76,19 @@ final class Passkeys {
 
     /** PublicKeyCredentialRequestOptionsJSON for signing in with a passkey the browser holds. */
     Map<String, Object> requestOptions(Site site) {
+        return requestOptions(site, "login", List.of());
+    }
+
+    /**
+     * Request options whose challenge is kept for {@code purpose} only (a vote's confirmation names the vote), limited
+     * to {@code allowed} passkeys when not empty.
+     */
+    Map<String, Object> requestOptions(Site site, String purpose, List<String> allowed) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("challenge", challenge("login"));
+        o.put("challenge", challenge(purpose));
+        if (!allowed.isEmpty()) {
+            o.put("allowCredentials", allowed.stream().map(id -> Map.of("type", "public-key", "id", id)).toList());
+        }
         o.put("rpId", site.rpId());
         o.put("userVerification", "required");
         o.put("timeout", CHALLENGE_TTL.toMillis());
@@ -119,6 +130,15 @@ final class Passkeys {
      * @throws ConsoleException 401 when it does not verify
      */
     Verified signIn(Site site, String responseJson) {
+        return assertion(site, responseJson, "login");
+    }
+
+    /**
+     * Verifies an assertion made over a challenge issued for {@code purpose} (nothing else), as {@link #signIn} does.
+     *
+     * @throws ConsoleException 401 when it does not verify or its challenge was issued for something else
+     */
+    Verified assertion(Site site, String responseJson, String purpose) {
         AuthenticationData parsed;
         try {
             parsed = webauthn.parseAuthenticationResponseJSON(responseJson);
@@ -126,8 +146,9 @@ final class Passkeys {
             throw new ConsoleException(400, "passkey_invalid", "the sign-in response cannot be read: " + e.getMessage());
         }
         String challenge = B64.encodeToString(parsed.getCollectedClientData().getChallenge().getValue());
-        if (!store.takeChallenge(challenge, "login", clock.instant())) {
-            throw new ConsoleException(401, "challenge_unknown", "the sign-in's challenge was not issued here, was used, or expired: start again");
+        if (!store.takeChallenge(challenge, purpose, clock.instant())) {
+            throw new ConsoleException(401, "challenge_unknown", "the passkey signed a challenge that was not issued here for this, was used, or expired: "
+                    + "start again");
         }
         String id = B64.encodeToString(parsed.getCredentialId());
         Optional<ConsoleStore.Passkey> key = store.passkey(id);
