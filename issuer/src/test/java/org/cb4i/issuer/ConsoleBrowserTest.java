@@ -31,6 +31,7 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
  */
 class ConsoleBrowserTest extends IssuerFixture {
     static final String MEMBER = "https://news.example";
+    static final String OTHER = "https://other.example";
     final List<WebDriver> drivers = new ArrayList<>();
 
     @AfterEach
@@ -56,6 +57,13 @@ class ConsoleBrowserTest extends IssuerFixture {
     void aMemberInvitedByAnOperator_registersAPasskey_optsOutOfAiTrain_andSignsInAgain() throws Exception {
         admin(Map.of("op", "member.add", "origin", MEMBER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
                 "joined", 0));
+        admin(Map.of("op", "member.add", "origin", OTHER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
+                "joined", 0));
+        // June closed with its minimum and no usage: shared equally, a payout statement for each member.
+        ok(admin(Map.of("op", "agreement.price", "id", "a1", "price", Map.of("currency", "EUR", "per_request", "0.01", "minimum", "3"), "from",
+                clock.instant().plusSeconds(1).getEpochSecond())));
+        clock.set(java.time.Instant.parse("2026-07-01T00:10:00Z"));
+        ok(admin(Map.of("op", "settle", "period", "2026-06", "close", true)));
         String link = ok(admin(Map.of("op", "console.invite", "origin", MEMBER))).get("link_path").asText();
         assertThat(link).startsWith("/console/invite#t=");
 
@@ -72,6 +80,25 @@ class ConsoleBrowserTest extends IssuerFixture {
         assertThat(d.getPageSource()).contains("What was fetched from you");
         accessible(d, "member");
 
+        // Its own payout statement, signed, to download; another member's is not found.
+        assertThat(d.findElement(By.id("statements")).isDisplayed()).isTrue();
+        org.openqa.selenium.WebElement mine = d.findElement(By.cssSelector("a[href^='/console/statements/']"));
+        assertThat(d.getPageSource()).contains("1.50 EUR").contains("2026-06");
+        String own = fetchText(d, mine.getAttribute("href"));
+        assertThat(own).startsWith("200 ey");
+        String theirs = ok(admin(Map.of("op", "statement.list", "period", "2026-06"))).toString();
+        java.util.regex.Matcher numbers = java.util.regex.Pattern.compile("\"number\"\\s*:\\s*\"([^\"]+)\"").matcher(theirs);
+        List<String> all = new ArrayList<>();
+        while (numbers.find()) {
+            all.add(numbers.group(1));
+        }
+        String mineNumber = mine.getAttribute("href").replaceAll(".*/statements/(.*)\\.jwt", "$1");
+        assertThat(all).contains(mineNumber).hasSizeGreaterThan(1);
+        for (String n : all) {
+            if (!n.equals(mineNumber)) {
+                assertThat(fetchText(d, console() + "/console/statements/" + n + ".jwt")).as("statement " + n + " is not this member's").startsWith("404");
+            }
+        }
         d.findElement(By.cssSelector("input[name=usage][value=ai-train]")).click();
         d.findElement(By.id("save-consent")).click();
         wait.until(ExpectedConditions.urlContains("saved=consent"));
@@ -98,6 +125,7 @@ class ConsoleBrowserTest extends IssuerFixture {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent")));
         assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo(MEMBER);
 
+        ok(admin(Map.of("op", "member.remove", "origin", OTHER))); // the electorate is this one member
         // A strike proposal: the member's one vote, confirmed with its passkey over a challenge naming that vote, decides it.
         String proposal = ok(admin(Map.of("op", "proposal.open", "action", "strike", "scope", Map.of("all", true), "reason", "pay the invoices")))
                 .get("id").asText();
@@ -156,6 +184,13 @@ class ConsoleBrowserTest extends IssuerFixture {
     static JsonNode ok(HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return json(r);
+    }
+
+    /** A same-origin GET from the page, with its session: "status body". */
+    static String fetchText(WebDriver d, String url) {
+        return String.valueOf(((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text().then(t => done(r.status + ' ' + t))).catch(e => done('error ' + e));",
+                url));
     }
 
     HttpResponse<String> form(String cookie, String origin, String body) throws Exception {

@@ -184,7 +184,12 @@ public final class Console {
                 sessions.end(cookie.get());
                 return Reply.redirect("/console/").withoutSession();
             }
-            default -> throw new ConsoleException(404, "not_found", "no console page " + method + " " + path);
+            default -> {
+                if (method == HttpMethod.GET && path.matches("/console/statements/[A-Za-z0-9-]{1,40}\\.jwt")) {
+                    return statement(signedIn(session), path.substring("/console/statements/".length(), path.length() - ".jwt".length()));
+                }
+                throw new ConsoleException(404, "not_found", "no console page " + method + " " + path);
+            }
         }
     }
 
@@ -222,6 +227,34 @@ public final class Console {
         }
     }
 
+    /** The member's payout statements (and credit notes to it), newest first. */
+    private List<Pages.Payout> payouts(IssuerStore.MemberRow m) {
+        List<Pages.Payout> out = new ArrayList<>();
+        for (var row : collective.store().statements().statements(Optional.empty())) {
+            if (row.party().equals(m.origin()) && (row.kind().equals("payout") || row.kind().equals("credit_note"))) {
+                org.cb4i.sdk.settlement.Statement st = org.cb4i.sdk.settlement.Statement.verify(row.jws(), iss -> collective.jwks());
+                out.add(0, new Pages.Payout(row.number(), row.period(), amount(st.currency(), st.totalMinor()), row.kind().replace('_', ' ')));
+            }
+        }
+        return out;
+    }
+
+    private static String amount(String currency, long minor) {
+        int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+        return java.math.BigDecimal.valueOf(minor, Math.max(0, digits)).toPlainString() + " " + currency;
+    }
+
+    /** A member's own statement, signed, to keep and check ({@code cb4i statement check}); another's is not found. */
+    private Reply statement(ConsoleStore.Session s, String number) {
+        IssuerStore.MemberRow m = member(s);
+        var row = collective.store().statements().statement(number).filter(r -> r.party().equals(m.origin())
+                && (r.kind().equals("payout") || r.kind().equals("credit_note")));
+        if (row.isEmpty()) {
+            throw new ConsoleException(404, "not_found", "you have no statement " + number);
+        }
+        return new Reply(200, "application/jwt", row.get().jws(), null, Optional.empty(), false);
+    }
+
     private List<Pages.Proposal> proposals(IssuerStore.MemberRow m) {
         List<Pages.Proposal> out = new ArrayList<>();
         for (var p : collective.store().decisions().proposals()) {
@@ -249,7 +282,7 @@ public final class Console {
         List<Pages.Key> keys = store.passkeys(s.account()).stream().map(k -> new Pages.Key(k.credentialId().substring(0, Math.min(12, k.credentialId().length())),
                 k.createdAt().toString())).toList();
         return page("console/member.jte", Map.of("view", new Pages.MemberView(m.origin(), collective.config().id(), s.csrf(), version, saved, choices, keys,
-                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList(), proposals(m))));
+                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList(), proposals(m), payouts(m))));
     }
 
     private OptOut optOut(String origin) {

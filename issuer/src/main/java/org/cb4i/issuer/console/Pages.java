@@ -23,14 +23,18 @@ public final class Pages {
         }
     }
 
+    /** One of the member's payout statements: its number, month, amount (formatted in its currency) and whether a draft. */
+    public record Payout(String number, String period, String amount, String kind) {}
+
     /** A member's page. */
     public record MemberView(String origin, String collective, String csrf, long consentVersion, boolean saved, List<Choice> choices, List<Key> keys,
-            List<Fetched> fetched, List<Proposal> proposals) {
+            List<Fetched> fetched, List<Proposal> proposals, List<Payout> payouts) {
         public MemberView {
             choices = List.copyOf(choices);
             keys = List.copyOf(keys);
             fetched = List.copyOf(fetched);
             proposals = List.copyOf(proposals);
+            payouts = List.copyOf(payouts);
         }
 
         public long requests() {
