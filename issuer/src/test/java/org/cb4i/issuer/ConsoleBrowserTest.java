@@ -147,11 +147,58 @@ class ConsoleBrowserTest extends IssuerFixture {
         assertThat(shown.get("state").asText()).as(shown.toString()).isIn("passed", "executed");
         assertThat(shown.get("yes").asInt()).isEqualTo(1);
 
+        assertThat(fetchText(d, console() + "/console/operator")).as("a member on the operators' page").startsWith("403");
+
         WebDriver other = chromium();
         passkeys(other);
         other.get(console() + link);
         new WebDriverWait(other, Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("account"), "was used"));
         assertThat(other.findElement(By.id("register")).isEnabled()).as("an invite works once").isFalse();
+    }
+
+    @Test
+    void anOperatorSignsInWithTheAdminToken_invitesAMember_andStrikesEveryLicenseeOnlyWhenConfirmed() throws Exception {
+        admin(Map.of("op", "member.add", "origin", MEMBER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
+                "joined", 0));
+        WebDriver d = chromium();
+        WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(20));
+        d.get(console() + "/console/operator");
+        accessible(d, "operator-signin");
+        d.findElement(By.id("token")).sendKeys("not the token");
+        d.findElement(By.id("operator-signin")).click();
+        wait.until(ExpectedConditions.urlToBe(console() + "/console/operator/signin"));
+        assertThat(d.getPageSource()).contains("token_refused");
+        d.get(console() + "/console/operator");
+        d.findElement(By.id("token")).sendKeys(adminToken);
+        d.findElement(By.id("operator-signin")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("members")));
+        assertThat(d.getPageSource()).contains(MEMBER);
+        accessible(d, "operator");
+
+        d.findElement(By.cssSelector("button[aria-label='Invite " + MEMBER + "']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("invite-link")));
+        String link = d.findElement(By.cssSelector("#invite-link code")).getText();
+        assertThat(link).startsWith(console() + "/console/invite#t=");
+        String token = link.substring(link.indexOf("#t=") + 3);
+        HttpResponse<String> valid = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/api/register/options")).header("Origin", console())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"invite\": \"" + token + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(valid.statusCode()).as("the operator's invite works").isEqualTo(200);
+
+        // The strike switch: refused without the confirmation (the browser's own check bypassed), done with it.
+        String unconfirmed = String.valueOf(((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const f = new URLSearchParams({csrf: document.querySelector('input[name=csrf]').value, action: 'strike', reason: 'no confirmation'});"
+                + "fetch('/console/operator/strike', {method: 'POST', body: f}).then(r => r.text().then(t => done(r.status + ' ' + t)));"));
+        assertThat(unconfirmed).startsWith("400").contains("not_confirmed");
+        assertThat(ok(admin(Map.of("op", "status"))).path("strike_all").asBoolean()).isFalse();
+        d.findElement(By.id("reason")).sendKeys("the licensees did not pay");
+        d.findElement(By.cssSelector("input[name=confirm]")).click();
+        d.findElement(By.id("strike-switch")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.saved"), "Every licensee is struck"));
+        assertThat(ok(admin(Map.of("op", "status"))).path("strike_all").asBoolean()).isTrue();
+        accessible(d, "operator-struck");
+        // An operator has no vote, and no member's page.
+        assertThat(fetchText(d, console() + "/console/statements/X1.jwt")).startsWith("403");
     }
 
     @Test

@@ -54,8 +54,17 @@ public final class Console {
     private final Consumer<String> log;
     private final Map<String, long[]> attempts = new ConcurrentHashMap<>();
 
-    public Console(Collective collective, Consumer<String> log) {
+    /** The account of an operator signed in with the admin token. */
+    static final String OPERATOR = "operator";
+
+    private final byte[] adminToken;
+    private final org.cb4i.issuer.collective.AdminOps admin;
+
+    /** @param adminToken the issuer's admin token, with which operators sign in from loopback only */
+    public Console(Collective collective, byte[] adminToken, Consumer<String> log) {
         this.collective = collective;
+        this.adminToken = adminToken.clone();
+        this.admin = new org.cb4i.issuer.collective.AdminOps(collective);
         this.store = collective.store().console();
         this.sessions = new Sessions(store, collective.clock());
         this.passkeys = new Passkeys(store, collective.clock(), collective.config().id());
@@ -113,6 +122,9 @@ public final class Console {
         Optional<ConsoleStore.Session> session = sessions.find(cookie);
         switch (method.name() + " " + path) {
             case "GET /console", "GET /console/" -> {
+                if (session.isPresent() && session.get().account().equals(OPERATOR)) {
+                    return Reply.redirect("/console/operator");
+                }
                 return session.isPresent() ? Reply.page(200, home(session.get(), saved)) : Reply.page(200, page("console/signin.jte", Map.of()));
             }
             case "GET /console/invite" -> {
@@ -158,6 +170,51 @@ public final class Console {
                 collective.setConsent(m, after, "member (console, passkey)", Optional.empty());
                 return Reply.redirect("/console/?saved=consent");
             }
+            case "GET /console/operator" -> {
+                if (session.isEmpty()) {
+                    return Reply.page(200, page("console/operator-signin.jte", Map.of()));
+                }
+                return Reply.page(200, operatorPage(operator(session.get()), "", ""));
+            }
+            case "POST /console/operator/signin" -> {
+                limit(remote);
+                if (!loopback(remote)) {
+                    throw new ConsoleException(403, "not_loopback", "operators sign in with the admin token only on the issuer's own machine");
+                }
+                List<String> token = form(body).getOrDefault("token", List.of());
+                if (token.size() != 1 || !java.security.MessageDigest.isEqual(token.get(0).trim().getBytes(StandardCharsets.US_ASCII), adminToken)) {
+                    throw new ConsoleException(401, "token_refused", "that is not the issuer's admin token");
+                }
+                log.accept("console: an operator signed in from " + remote);
+                return Reply.redirect("/console/operator").withSession(sessions.start(OPERATOR));
+            }
+            case "POST /console/operator/invite" -> {
+                ConsoleStore.Session s = operator(signedIn(session));
+                Map<String, List<String>> form = form(body);
+                csrf(s, form);
+                String origin = form.getOrDefault("origin", List.of("")).get(0);
+                JsonNode made = operatorOp(Map.of("op", "console.invite", "origin", origin));
+                return Reply.page(200, operatorPage(s, site.origin() + made.path("link_path").asText(), ""));
+            }
+            case "POST /console/operator/strike" -> {
+                ConsoleStore.Session s = operator(signedIn(session));
+                Map<String, List<String>> form = form(body);
+                csrf(s, form);
+                if (!form.getOrDefault("confirm", List.of()).equals(List.of("yes"))) {
+                    throw new ConsoleException(400, "not_confirmed", "tick the confirmation: a strike reaches every member's proxy");
+                }
+                String action = form.getOrDefault("action", List.of("")).get(0);
+                if (!action.equals("strike") && !action.equals("resume")) {
+                    throw new ConsoleException(400, "invalid_request", "action: strike or resume");
+                }
+                String reason = form.getOrDefault("reason", List.of("")).get(0).strip();
+                if (reason.isEmpty() || reason.length() > 500) {
+                    throw new ConsoleException(400, "invalid_request", "reason: say why, in at most 500 characters (it is published)");
+                }
+                operatorOp(Map.of("op", action, "all", true, "reason", reason));
+                return Reply.page(200, operatorPage(s, "", action.equals("strike") ? "Every licensee is struck: every member's proxy refuses them "
+                        + "within the status ttl." : "The strike ended."));
+            }
             case "POST /console/api/vote/options" -> {
                 // A vote is confirmed with the passkey over a challenge that names it: the assertion is the member's signature of it.
                 VoteCall c = voteCall(session, csrfHeader, body);
@@ -191,6 +248,39 @@ public final class Console {
                 throw new ConsoleException(404, "not_found", "no console page " + method + " " + path);
             }
         }
+    }
+
+    private JsonNode operatorOp(Map<String, Object> op) {
+        try {
+            return Json.mapper().valueToTree(admin.apply(Json.mapper().valueToTree(op)));
+        } catch (org.cb4i.issuer.store.StoreException e) {
+            throw new ConsoleException(e.kind() == org.cb4i.issuer.store.StoreException.Kind.NOT_FOUND ? 404 : 400, "refused", e.getMessage());
+        }
+    }
+
+    private String operatorPage(ConsoleStore.Session s, String invite, String done) {
+        List<Pages.MemberRow> members = collective.store().members().stream().filter(m -> m.left().isEmpty())
+                .map(m -> new Pages.MemberRow(m.origin(), m.organisation(), m.joined().toString(), store.passkeys(account(m.origin())).size())).toList();
+        List<Pages.Proposal> proposals = new ArrayList<>();
+        for (var p : collective.store().decisions().proposals()) {
+            Map<String, Object> v = collective.decisions().view(p, Optional.empty());
+            proposals.add(new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee"), p.reason(),
+                    p.deadline().toString(), p.state(), ((Number) v.get("yes")).longValue(), ((Number) v.get("no")).longValue(),
+                    ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), ""));
+        }
+        return page("console/operator.jte", Map.of("view", new Pages.OperatorView(collective.config().id(), s.csrf(), collective.store().strikeAll(),
+                members, proposals, invite, done)));
+    }
+
+    private static ConsoleStore.Session operator(ConsoleStore.Session s) {
+        if (!s.account().equals(OPERATOR)) {
+            throw new ConsoleException(403, "not_an_operator", "this console page is the operators'");
+        }
+        return s;
+    }
+
+    private static boolean loopback(String remote) {
+        return remote.equals("127.0.0.1") || remote.equals("::1") || remote.equals("0:0:0:0:0:0:0:1");
     }
 
     /** A vote call of a signed-in member, its CSRF header checked: which proposal, which choice, and what its challenge is for. */

@@ -26,6 +26,18 @@ public final class Pages {
     /** One of the member's payout statements: its number, month, amount (formatted in its currency) and whether a draft. */
     public record Payout(String number, String period, String amount, String kind) {}
 
+    /** A member as an operator sees it: its site, organisation, when it joined, and its passkeys in the console. */
+    public record MemberRow(String origin, String organisation, String joined, int passkeys) {}
+
+    /** The operators' page; {@code invite} is a link just made (shown once), else "". */
+    public record OperatorView(String collective, String csrf, boolean strikeAll, List<MemberRow> members, List<Proposal> proposals, String invite,
+            String done) {
+        public OperatorView {
+            members = List.copyOf(members);
+            proposals = List.copyOf(proposals);
+        }
+    }
+
     /** A member's page. */
     public record MemberView(String origin, String collective, String csrf, long consentVersion, boolean saved, List<Choice> choices, List<Key> keys,
             List<Fetched> fetched, List<Proposal> proposals, List<Payout> payouts) {

@@ -57,7 +57,7 @@ public final class IssuerEndpoints {
         this.admin = new AdminOps(collective);
         this.adminToken = adminToken.getBytes(StandardCharsets.US_ASCII);
         this.log = log;
-        this.console = new org.cb4i.issuer.console.Console(collective, log);
+        this.console = new org.cb4i.issuer.console.Console(collective, this.adminToken, log);
     }
 
 
