@@ -54,19 +54,14 @@ public final class Console {
     private final Consumer<String> log;
     private final Map<String, long[]> attempts = new ConcurrentHashMap<>();
 
-    /** The account of an operator signed in with the admin token. */
-    static final String OPERATOR = "operator";
-
-    private final byte[] adminToken;
-    private final org.cb4i.issuer.collective.AdminOps admin;
+    private final Operators operators;
 
     /** @param adminToken the issuer's admin token, with which operators sign in from loopback only */
     public Console(Collective collective, byte[] adminToken, Consumer<String> log) {
         this.collective = collective;
-        this.adminToken = adminToken.clone();
-        this.admin = new org.cb4i.issuer.collective.AdminOps(collective);
         this.store = collective.store().console();
         this.sessions = new Sessions(store, collective.clock());
+        this.operators = new Operators(this, collective, sessions, adminToken, log);
         this.passkeys = new Passkeys(store, collective.clock(), collective.config().id());
         this.log = log;
     }
@@ -122,7 +117,7 @@ public final class Console {
         Optional<ConsoleStore.Session> session = sessions.find(cookie);
         switch (method.name() + " " + path) {
             case "GET /console", "GET /console/" -> {
-                if (session.isPresent() && session.get().account().equals(OPERATOR)) {
+                if (session.isPresent() && session.get().account().equals(Operators.OPERATOR)) {
                     return Reply.redirect("/console/operator");
                 }
                 return session.isPresent() ? Reply.page(200, home(session.get(), saved)) : Reply.page(200, page("console/signin.jte", Map.of()));
@@ -170,51 +165,6 @@ public final class Console {
                 collective.setConsent(m, after, "member (console, passkey)", Optional.empty());
                 return Reply.redirect("/console/?saved=consent");
             }
-            case "GET /console/operator" -> {
-                if (session.isEmpty()) {
-                    return Reply.page(200, page("console/operator-signin.jte", Map.of()));
-                }
-                return Reply.page(200, operatorPage(operator(session.get()), "", ""));
-            }
-            case "POST /console/operator/signin" -> {
-                limit(remote);
-                if (!loopback(remote)) {
-                    throw new ConsoleException(403, "not_loopback", "operators sign in with the admin token only on the issuer's own machine");
-                }
-                List<String> token = form(body).getOrDefault("token", List.of());
-                if (token.size() != 1 || !java.security.MessageDigest.isEqual(token.get(0).trim().getBytes(StandardCharsets.US_ASCII), adminToken)) {
-                    throw new ConsoleException(401, "token_refused", "that is not the issuer's admin token");
-                }
-                log.accept("console: an operator signed in from " + remote);
-                return Reply.redirect("/console/operator").withSession(sessions.start(OPERATOR));
-            }
-            case "POST /console/operator/invite" -> {
-                ConsoleStore.Session s = operator(signedIn(session));
-                Map<String, List<String>> form = form(body);
-                csrf(s, form);
-                String origin = form.getOrDefault("origin", List.of("")).get(0);
-                JsonNode made = operatorOp(Map.of("op", "console.invite", "origin", origin));
-                return Reply.page(200, operatorPage(s, site.origin() + made.path("link_path").asText(), ""));
-            }
-            case "POST /console/operator/strike" -> {
-                ConsoleStore.Session s = operator(signedIn(session));
-                Map<String, List<String>> form = form(body);
-                csrf(s, form);
-                if (!form.getOrDefault("confirm", List.of()).equals(List.of("yes"))) {
-                    throw new ConsoleException(400, "not_confirmed", "tick the confirmation: a strike reaches every member's proxy");
-                }
-                String action = form.getOrDefault("action", List.of("")).get(0);
-                if (!action.equals("strike") && !action.equals("resume")) {
-                    throw new ConsoleException(400, "invalid_request", "action: strike or resume");
-                }
-                String reason = form.getOrDefault("reason", List.of("")).get(0).strip();
-                if (reason.isEmpty() || reason.length() > 500) {
-                    throw new ConsoleException(400, "invalid_request", "reason: say why, in at most 500 characters (it is published)");
-                }
-                operatorOp(Map.of("op", action, "all", true, "reason", reason));
-                return Reply.page(200, operatorPage(s, "", action.equals("strike") ? "Every licensee is struck: every member's proxy refuses them "
-                        + "within the status ttl." : "The strike ended."));
-            }
             case "POST /console/api/vote/options" -> {
                 // A vote is confirmed with the passkey over a challenge that names it: the assertion is the member's signature of it.
                 VoteCall c = voteCall(session, csrfHeader, body);
@@ -242,45 +192,16 @@ public final class Console {
                 return Reply.redirect("/console/").withoutSession();
             }
             default -> {
+                Optional<Reply> forOperators = operators.route(method.name() + " " + path, body, session, site, remote);
+                if (forOperators.isPresent()) {
+                    return forOperators.get();
+                }
                 if (method == HttpMethod.GET && path.matches("/console/statements/[A-Za-z0-9-]{1,40}\\.jwt")) {
                     return statement(signedIn(session), path.substring("/console/statements/".length(), path.length() - ".jwt".length()));
                 }
                 throw new ConsoleException(404, "not_found", "no console page " + method + " " + path);
             }
         }
-    }
-
-    private JsonNode operatorOp(Map<String, Object> op) {
-        try {
-            return Json.mapper().valueToTree(admin.apply(Json.mapper().valueToTree(op)));
-        } catch (org.cb4i.issuer.store.StoreException e) {
-            throw new ConsoleException(e.kind() == org.cb4i.issuer.store.StoreException.Kind.NOT_FOUND ? 404 : 400, "refused", e.getMessage());
-        }
-    }
-
-    private String operatorPage(ConsoleStore.Session s, String invite, String done) {
-        List<Pages.MemberRow> members = collective.store().members().stream().filter(m -> m.left().isEmpty())
-                .map(m -> new Pages.MemberRow(m.origin(), m.organisation(), m.joined().toString(), store.passkeys(account(m.origin())).size())).toList();
-        List<Pages.Proposal> proposals = new ArrayList<>();
-        for (var p : collective.store().decisions().proposals()) {
-            Map<String, Object> v = collective.decisions().view(p, Optional.empty());
-            proposals.add(new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee"), p.reason(),
-                    p.deadline().toString(), p.state(), ((Number) v.get("yes")).longValue(), ((Number) v.get("no")).longValue(),
-                    ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), ""));
-        }
-        return page("console/operator.jte", Map.of("view", new Pages.OperatorView(collective.config().id(), s.csrf(), collective.store().strikeAll(),
-                members, proposals, invite, done)));
-    }
-
-    private static ConsoleStore.Session operator(ConsoleStore.Session s) {
-        if (!s.account().equals(OPERATOR)) {
-            throw new ConsoleException(403, "not_an_operator", "this console page is the operators'");
-        }
-        return s;
-    }
-
-    private static boolean loopback(String remote) {
-        return remote.equals("127.0.0.1") || remote.equals("::1") || remote.equals("0:0:0:0:0:0:0:1");
     }
 
     /** A vote call of a signed-in member, its CSRF header checked: which proposal, which choice, and what its challenge is for. */
@@ -346,17 +267,16 @@ public final class Console {
     }
 
     private List<Pages.Proposal> proposals(IssuerStore.MemberRow m) {
-        List<Pages.Proposal> out = new ArrayList<>();
-        for (var p : collective.store().decisions().proposals()) {
-            if (!collective.store().decisions().inElectorate(p.id(), m.organisation())) {
-                continue;
-            }
-            Map<String, Object> v = collective.decisions().view(p, Optional.of(m.organisation()));
-            out.add(new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee"), p.reason(),
-                    p.deadline().toString(), p.state(), ((Number) v.get("yes")).longValue(), ((Number) v.get("no")).longValue(),
-                    ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), String.valueOf(v.getOrDefault("your_vote", ""))));
-        }
-        return out;
+        return collective.store().decisions().proposals().stream().filter(p -> collective.store().decisions().inElectorate(p.id(), m.organisation()))
+                .map(p -> proposal(p, Optional.of(m.organisation()))).toList();
+    }
+
+    /** A proposal as the console shows it, with {@code voter}'s own vote when one is asking. */
+    Pages.Proposal proposal(org.cb4i.issuer.store.DecisionStore.ProposalRow p, Optional<String> voter) {
+        Map<String, Object> v = collective.decisions().view(p, voter);
+        return new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee"), p.reason(),
+                p.deadline().toString(), p.state(), ((Number) v.get("yes")).longValue(), ((Number) v.get("no")).longValue(),
+                ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), String.valueOf(v.getOrDefault("your_vote", "")));
     }
 
     private String home(ConsoleStore.Session s, boolean saved) {
@@ -396,18 +316,18 @@ public final class Console {
                 .orElseThrow(() -> new ConsoleException(410, "invite_used", "this invite was used, expired or never made: ask an operator for a new one"));
     }
 
-    private static ConsoleStore.Session signedIn(Optional<ConsoleStore.Session> s) {
+    static ConsoleStore.Session signedIn(Optional<ConsoleStore.Session> s) {
         return s.orElseThrow(() -> new ConsoleException(401, "signed_out", "sign in first (your session ended or never began)"));
     }
 
-    private static void csrf(ConsoleStore.Session s, Map<String, List<String>> form) {
+    static void csrf(ConsoleStore.Session s, Map<String, List<String>> form) {
         List<String> t = form.getOrDefault("csrf", List.of());
         if (t.size() != 1 || !Sessions.same(t.get(0), s.csrf())) {
             throw new ConsoleException(403, "csrf_refused", "the form lacks this session's token: reload the page and try again");
         }
     }
 
-    private void limit(String remote) {
+    void limit(String remote) {
         long minute = collective.clock().instant().getEpochSecond() / 60;
         long[] w = attempts.compute(remote, (k, v) -> v == null || v[0] != minute ? new long[] {minute, 1} : new long[] {minute, v[1] + 1});
         if (w[1] > SIGN_IN_ATTEMPTS_PER_MINUTE) {
@@ -436,7 +356,7 @@ public final class Console {
         return req.localAddress() == null ? 0 : req.localAddress().port();
     }
 
-    private String page(String template, Map<String, Object> params) {
+    String page(String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
         templates.render(template, params, out);
         return out.toString();
@@ -450,7 +370,7 @@ public final class Console {
         }
     }
 
-    private static Map<String, List<String>> form(Buffer body) {
+    static Map<String, List<String>> form(Buffer body) {
         return new QueryStringDecoder("?" + (body == null ? "" : body.toString(StandardCharsets.UTF_8))).parameters();
     }
 
