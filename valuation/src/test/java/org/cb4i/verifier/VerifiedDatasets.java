@@ -21,8 +21,15 @@ import org.netpreserve.jwarc.WarcWriter;
  * WARC beside the manifest, and the trust store.
  */
 public final class VerifiedDatasets {
-    /** A page: its path under the licensed /articles/, content type and body; {@code tampered} breaks its digest. */
-    public record Page(String path, String contentType, String body, boolean tampered) {}
+    /**
+     * A page: its path under the licensed /articles/, content type and body; {@code tampered} breaks its digest;
+     * {@code stored} false leaves it out of the WARC (a manifest shipped without its content).
+     */
+    public record Page(String path, String contentType, String body, boolean tampered, boolean stored) {
+        public Page(String path, String contentType, String body, boolean tampered) {
+            this(path, contentType, body, tampered, true);
+        }
+    }
 
     private VerifiedDatasets() {}
 
@@ -44,7 +51,9 @@ public final class VerifiedDatasets {
                 WarcResponse r = new WarcResponse.Builder(url).body(new HttpResponse.Builder(200, "OK").body(MediaType.parse(p.contentType()), body)
                         .build()).build();
                 long offset = ch.position();
-                w.write(r);
+                if (p.stored()) {
+                    w.write(r);
+                }
                 ObjectNode rec = fx.record(url, body);
                 rec.put("id", id++);
                 rec.put("content_type", p.contentType());
@@ -52,8 +61,10 @@ public final class VerifiedDatasets {
                 if (!p.contentType().startsWith("text/html")) {
                     rec.remove("text");
                 }
-                rec.putObject("warc").put("file", "data.warc.gz").put("offset", offset).put("length", ch.position() - offset)
-                        .put("record_id", r.id().toString());
+                if (p.stored()) {
+                    rec.putObject("warc").put("file", "data.warc.gz").put("offset", offset).put("length", ch.position() - offset)
+                            .put("record_id", r.id().toString());
+                }
                 m.append(Json.write(rec)).append('\n');
             }
         }

@@ -113,8 +113,9 @@ public final class DatasetSession implements Closeable {
         try {
             StoredContent stored = contents.of(rec);
             RecordResult r = verifier.verify(rec, stored);
-            if (keepContent && r.status() == Status.VERIFIED && stored instanceof StoredContent.Payload p) {
-                return new Judged(r, new VerifiedContent(r, rec.contentType(), member(r), p.body()));
+            if (keepContent && r.status() == Status.VERIFIED) {
+                Optional<byte[]> payload = stored instanceof StoredContent.Payload p ? Optional.of(p.body()) : Optional.empty();
+                return new Judged(r, new VerifiedContent(r, rec.contentType(), member(r), payload));
             }
             return new Judged(r, null);
         } catch (RuntimeException e) {

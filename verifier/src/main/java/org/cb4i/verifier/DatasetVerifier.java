@@ -166,8 +166,8 @@ public final class DatasetVerifier implements VerificationEngine {
 
     /**
      * Verifies as {@link #verify(Path, Consumer)} does, and hands each record that verified, with its stored content,
-     * to {@code verified} (in manifest order, after {@code each} had it). A record without stored content is never
-     * {@code VERIFIED} ([VER-1]), so every verified record comes with its payload.
+     * to {@code verified} (in manifest order, after {@code each} had it); a record the dataset holds no content for
+     * ({@code CONTENT_NOT_CHECKED}) comes with none.
      */
     public Summary verify(Path manifest, Consumer<RecordResult> each, Consumer<VerifiedContent> verified) throws IOException, InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -23,7 +23,7 @@ import org.cb4i.verifier.trust.TrustStore;
 /**
  * A verified dataset's texts, grouped: only records the verifier marks {@code VERIFIED} for the usage are read
  * (the others are counted by status and left out); an HTML page contributes its canonical text, a {@code text/*}
- * record its {@link Paragraphs}, anything else is left out. Each text goes to its group's training texts in the
+ * record its {@link Paragraphs}, anything else is left out (as is a verified record the dataset holds no content for). Each text goes to its group's training texts in the
  * {@link NgramUtility.Builder} as the records come, in manifest order, so groups are numbered by first appearance.
  * Paragraphs of at least {@link #LEAK_MIN_CHARS} characters that are also in an evaluation text are reported as leaks.
  */
@@ -115,6 +115,10 @@ public final class TrainingGroups {
                 notVerified.merge(r.status(), 1L, Long::sum);
             }
         }, v -> {
+            if (v.payload().isEmpty()) {
+                notText.merge("(no stored content)", 1L, Long::sum); // a manifest shipped without its WARC files
+                return;
+            }
             Optional<List<String>> paragraphs = paragraphs(v);
             if (paragraphs.isEmpty()) {
                 notText.merge(v.contentType().isEmpty() ? "(none)" : v.contentType(), 1L, Long::sum);
@@ -174,7 +178,7 @@ public final class TrainingGroups {
     /** The record's text as paragraphs, or empty when its content is not text. */
     private static Optional<List<String>> paragraphs(VerifiedContent v) {
         String type = v.contentType().toLowerCase(Locale.ROOT);
-        String text = new String(v.payload(), StandardCharsets.UTF_8);
+        String text = new String(v.payload().orElseThrow(), StandardCharsets.UTF_8);
         if (type.startsWith("text/html") || type.startsWith("application/xhtml+xml")) {
             try {
                 return Optional.of(CanonicalText.of(text).paragraphs());

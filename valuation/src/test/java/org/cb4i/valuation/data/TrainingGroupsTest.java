@@ -39,12 +39,16 @@ class TrainingGroupsTest {
     void read_onlyVerifiedTextRecords_groupedUnderTheRepertoireMember() throws Exception {
         TrainingGroups.Result r = read(List.of(new Page("a", HTML, page("Simmer the onions in butter."), false),
                 new Page("b", HTML, page("Whisk the eggs with cream."), false), new Page("c", HTML, page("Changed after the crawl."), true),
-                new Page("d", "application/octet-stream", "\u0001\u0002binary", false)), TrainingGroups.By.MEMBER, "Simmer the eggs.");
+                new Page("d", "application/octet-stream", "\u0001\u0002binary", false),
+                new Page("e", HTML, page("Shipped without its WARC record."), false, false)), TrainingGroups.By.MEMBER, "Simmer the eggs.");
         assertThat(r.groups()).extracting(TrainingGroups.Group::id).containsExactly(VerifiedDatasets.SITE);
         assertThat(r.groups().get(0).records()).isEqualTo(2);
         assertThat(r.groups().get(0).bytes()).isEqualTo("Simmer the onions in butter.".length() + "Whisk the eggs with cream.".length());
         assertThat(r.notVerified()).containsEntry(Status.TAMPERED, 1L);
         assertThat(r.notText()).containsEntry("application/octet-stream", 1L);
+        // A record of a manifest shipped without its content verifies (CONTENT_NOT_CHECKED is a note) and has no text to read.
+        assertThat(r.notText()).containsEntry("(no stored content)", 1L);
+        assertThat(r.verification().verified()).isEqualTo(4);
     }
 
     @Test
