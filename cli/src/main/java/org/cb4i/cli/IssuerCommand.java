@@ -96,6 +96,15 @@ final class IssuerCommand implements Callable<Integer> {
         out.println("  status list  " + base + "/status/1   (ttl " + cfg.statusTtl().toSeconds() + " s)");
         out.println("  repertoire   " + base + "/repertoire   keys " + base + "/jwks   discovery " + base + "/.well-known/cb4i");
         out.println("  store        " + cfg.store() + "   admin token " + cfg.adminToken());
+        String console = "http://localhost:" + issuer.port() + "/console/";
+        out.println("  console      " + console + "   (operators: " + console + "operator with the admin token, from this machine;"
+                + " members: a link from ./cb4i issuer invite)");
+        if (target.configFile == null) {
+            // The demo member's one-time invite to the console, to see it in a browser in one step (passkeys need localhost).
+            java.time.Instant now = issuer.collective().clock().instant();
+            String invite = issuer.collective().store().console().newInvite("member:" + EmbeddedDefault.MEMBER, now, now.plus(java.time.Duration.ofHours(24)));
+            out.println("  invite       " + console + "invite#t=" + invite + "   (the demo member's, once, for 24 hours)");
+        }
         if (target.configFile == null) {
             String s = target.state.toString();
             out.println();
