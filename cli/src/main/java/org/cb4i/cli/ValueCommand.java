@@ -2,7 +2,6 @@ package org.cb4i.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,13 +113,9 @@ final class ValueCommand implements Callable<Integer> {
         if (order < 1 || order > NgramUtility.MAX_ORDER) {
             throw new IllegalArgumentException("--order: expected 1 to " + NgramUtility.MAX_ORDER + "; found " + order);
         }
-        Path manifest = Files.isDirectory(dataset) ? dataset.resolve("manifest.jsonl") : dataset;
-        if (!Files.isRegularFile(manifest)) {
-            throw new java.nio.file.NoSuchFileException(manifest.toString(), null, "no manifest (a dataset folder holds manifest.jsonl)");
-        }
+        Path manifest = VerifyCommand.manifestOf(dataset);
         TrustStore store = TrustStore.read(trust);
-        Usage u = usage != null ? Usage.parse(usage).orElseThrow(() -> new IllegalArgumentException("--usage: unknown usage \"" + usage
-                + "\"; use all, ai-all, ai-train, ai-input, ai-index or search")) : VerifyCommand.declaredUsage(manifest);
+        Usage u = VerifyCommand.usageOf(usage, manifest);
         PrintWriter err = spec.commandLine().getErr();
         EvaluationSet evaluation = EvaluationSet.read(eval);
         NgramUtility.Builder builder = NgramUtility.builder(order);

@@ -149,13 +149,10 @@ final class VerifyCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
             throw new IllegalArgumentException("--format: expected text, json or html; found \"" + format + "\"");
         }
-        Path manifest = Files.isDirectory(dataset) ? dataset.resolve("manifest.jsonl") : dataset;
-        if (!Files.isRegularFile(manifest)) {
-            throw new java.nio.file.NoSuchFileException(manifest.toString(), null, "no manifest (a dataset folder holds manifest.jsonl)");
-        }
+        Path manifest = manifestOf(dataset);
         Optional<Croissant.About> about = croissant ? Optional.of(about(manifest)) : Optional.empty();
         TrustStore store = TrustStore.read(trust);
-        Usage u = usage != null ? parseUsage(usage) : declaredUsage(manifest);
+        Usage u = usageOf(usage, manifest);
         if (online && offline) {
             throw new IllegalArgumentException("--online and --offline exclude each other");
         }
@@ -340,8 +337,26 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The manifest a dataset argument names: the folder's manifest.jsonl, or the file itself.
+     *
+     * @throws java.nio.file.NoSuchFileException when there is none
+     */
+    static Path manifestOf(Path dataset) throws java.nio.file.NoSuchFileException {
+        Path manifest = Files.isDirectory(dataset) ? dataset.resolve("manifest.jsonl") : dataset;
+        if (!Files.isRegularFile(manifest)) {
+            throw new java.nio.file.NoSuchFileException(manifest.toString(), null, "no manifest (a dataset folder holds manifest.jsonl)");
+        }
+        return manifest;
+    }
+
+    /** The usage {@code --usage} names, else the one the manifest's header declares. */
+    static Usage usageOf(String usage, Path manifest) throws IOException {
+        return usage != null ? parseUsage(usage) : declaredUsage(manifest);
+    }
+
     /** The usage a manifest's header declares. */
-    static Usage declaredUsage(Path manifest) throws IOException {
+    private static Usage declaredUsage(Path manifest) throws IOException {
         try (var in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
             String first = in.readLine();
             var header = Json.readObject(first == null ? "" : first, manifest + ":1", Reason.MALFORMED_JSON);

@@ -3,6 +3,7 @@ package org.cb4i.cli;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -23,6 +24,22 @@ class ArchitectureTest {
         // Main classes only: not this module's tests, nor the test-jars of other modules on the test classpath.
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("-tests.jar")).importPackages("org.cb4i");
+    }
+
+    @Test
+    void theImport_holdsEveryModule() {
+        // A rule over no classes passes whatever it says: the rules below are only as good as this import.
+        for (String module : new String[] {"sdk", "issuer", "proxy", "verifier", "valuation", "cli"}) {
+            assertThat(classes.containPackage("org.cb4i." + module)).as("classes of org.cb4i." + module + " imported").isTrue();
+        }
+        assertThat(classes.contain(org.cb4i.issuer.console.Console.class)).isTrue();
+        assertThat(classes.contain(org.cb4i.valuation.ngram.NgramUtility.class)).isTrue();
+    }
+
+    @Test
+    void theValuation_isALibrary_knowingNoServer() {
+        noClasses().that().resideInAPackage("org.cb4i.valuation..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.cb4i.proxy..", "org.cb4i.issuer..", "org.cb4i.cli..", "io.vertx..").check(classes);
     }
 
     @Test
@@ -57,7 +74,7 @@ class ArchitectureTest {
 
     @Test
     void noPackageCycles_withinAModule() {
-        for (String module : new String[] {"sdk", "issuer", "proxy", "verifier"}) { // the cli is one package
+        for (String module : new String[] {"sdk", "issuer", "proxy", "verifier", "valuation"}) { // the cli is one package
             // Every package of the module is a slice, its root package (the module's front door) included.
             String root = "org.cb4i." + module;
             slices().assignedFrom(new com.tngtech.archunit.library.dependencies.SliceAssignment() {

@@ -64,7 +64,7 @@ final class Passkeys {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("challenge", challenge("register"));
         o.put("rp", Map.of("id", site.rpId(), "name", rpName));
-        o.put("user", Map.of("id", B64.encodeToString(Sessions.sha256(account)), "name", account, "displayName", account));
+        o.put("user", Map.of("id", B64.encodeToString(java.util.HexFormat.of().parseHex(ConsoleStore.digest(account))), "name", account, "displayName", account));
         o.put("pubKeyCredParams", List.of(Map.of("type", "public-key", "alg", -8), Map.of("type", "public-key", "alg", -7),
                 Map.of("type", "public-key", "alg", -257)));
         o.put("authenticatorSelection", Map.of("residentKey", "required", "userVerification", "required"));

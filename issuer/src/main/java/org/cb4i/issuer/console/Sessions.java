@@ -2,7 +2,6 @@ package org.cb4i.issuer.console;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,14 +40,6 @@ final class Sessions {
 
     void end(String cookie) {
         store.endSession(ConsoleStore.digest(cookie));
-    }
-
-    static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Compares two secrets in constant time. */

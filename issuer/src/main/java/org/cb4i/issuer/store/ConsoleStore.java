@@ -32,12 +32,7 @@ public final class ConsoleStore {
 
     /** The hex SHA-256 of a secret: what the store keeps of it. */
     public static String digest(String secret) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return org.cb4i.sdk.credential.CredentialFiles.sha256(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -100,8 +95,11 @@ public final class ConsoleStore {
     }
 
     public void startSession(String idSha256, String account, String csrf, Instant now, Instant expires) {
-        db.tx(() -> db.update("INSERT INTO console_sessions(id_sha256, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", idSha256,
-                account, csrf, now.getEpochSecond(), expires.getEpochSecond()));
+        db.tx(() -> {
+            db.update("DELETE FROM console_sessions WHERE expires_at <= ?", now.getEpochSecond()); // ended ones are kept no longer
+            return db.update("INSERT INTO console_sessions(id_sha256, account, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", idSha256,
+                    account, csrf, now.getEpochSecond(), expires.getEpochSecond());
+        });
     }
 
     public Optional<Session> session(String idSha256, Instant now) {
