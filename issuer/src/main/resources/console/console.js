@@ -44,7 +44,24 @@ async function vote(proposal, choice) {
   window.location.assign(done.next);
 }
 
+// An acceptance is confirmed with the passkey over a challenge the issuer made for that offer's text and this account.
+async function accept(offer, sha256) {
+  const body = { offer, offer_sha256: sha256 };
+  const options = PublicKeyCredential.parseRequestOptionsFromJSON(await post('/console/api/accept/options', body));
+  const credential = await navigator.credentials.get({ publicKey: options });
+  const done = await post('/console/api/accept', { ...body, credential: credential.toJSON() });
+  window.location.assign(done.next);
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  for (const b of document.querySelectorAll('button.accept')) {
+    b.addEventListener('click', () => {
+      const s = document.getElementById('accept-status');
+      if (s) s.textContent = 'Confirm your acceptance of ' + b.dataset.offer + ' on your device…';
+      b.disabled = true;
+      accept(b.dataset.offer, b.dataset.sha256).catch((e) => { b.disabled = false; if (s) s.textContent = 'Not accepted: ' + e.message; });
+    });
+  }
   for (const b of document.querySelectorAll('button.vote')) {
     b.addEventListener('click', () => {
       const s = document.getElementById('vote-status');
@@ -61,7 +78,7 @@ document.addEventListener('DOMContentLoaded', () => {
       return;
     }
     post('/console/api/register/options', { invite }).then((start) => {
-      document.getElementById('account').textContent = 'This invite is for ' + start.account.replace(/^member:/, '') + '.';
+      document.getElementById('account').textContent = 'This invite is for ' + start.account.replace(/^member:/, '').replace(/^licensee:/, 'licensee ') + '.';
       reg.disabled = false;
       reg.addEventListener('click', () => {
         reg.disabled = true;

@@ -180,18 +180,28 @@ final class IssuerAdminCommands {
     // ------------------------------------------------------------------ members' consent
 
     @Command(name = "invite", mixinStandardHelpOptions = true,
-            description = "Invite a member to the console: prints a link that works once and expires (24 hours by default), with which the "
-                    + "member registers a passkey. Send it privately; it is never written to a log.")
+            description = "Invite a member or a licensee to the console: prints a link that works once and expires (24 hours by default), "
+                    + "with which they register a passkey. Send it privately; it is never written to a log.")
     static final class Invite extends AdminCommand {
-        @Option(names = "--member", required = true, paramLabel = "URL", description = "The member site's origin.")
-        String member;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Who who;
+
+        static final class Who {
+            @Option(names = "--member", required = true, paramLabel = "URL", description = "A member site's origin.")
+            String member;
+
+            @Option(names = "--licensee", required = true, paramLabel = "ID", description = "A licensee's id (it sees its agreements, licenses, "
+                    + "invoices and notices, and accepts offers).")
+            String licensee;
+        }
 
         @Option(names = "--hours", defaultValue = "24", paramLabel = "N", description = "How long the link works (default ${DEFAULT-VALUE}, at most 720).")
         long hours;
 
         @Override
         Map<String, Object> op() {
-            return IssuerCommand.op("console.invite", "origin", member, "hours", hours);
+            return who.member != null ? IssuerCommand.op("console.invite", "origin", who.member, "hours", hours)
+                    : IssuerCommand.op("console.invite", "licensee", who.licensee, "hours", hours);
         }
 
         @Override
@@ -209,7 +219,7 @@ final class IssuerAdminCommands {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             out.println(base + answer.path("link_path").asText());
-            out.println("for " + answer.path("account").asText().replaceFirst("^member:", "") + ", once, until "
+            out.println("for " + answer.path("account").asText().replaceFirst("^member:", "").replaceFirst("^licensee:", "licensee ") + ", once, until "
                     + java.time.Instant.ofEpochSecond(answer.path("expires").asLong()));
             return ExitCodes.OK;
         }

@@ -234,6 +234,43 @@ class ConsentEnforcementTest {
         assertThat(took).isLessThan(Duration.ofSeconds(3));
     }
 
+    /**
+     * A strike decided in the console, as issue #22 asks: the member, signed in with its passkey, votes yes on a strike
+     * proposal ([DEC-2]: the vote confirmed by the passkey); the proposal passes (the member is the whole electorate),
+     * is executed through the status lists ([DEC-4]) and the member's proxy answers the licensee 401
+     * {@code LICENSE_SUSPENDED} within the status ttl (1 s here).
+     */
+    @Test
+    void aStrikeProposalPassesByTheMembersVoteInTheConsole_andItsProxyAnswers401WithinTheStatusTtl() throws Exception {
+        World w = start();
+        AdminOps ops = new AdminOps(w.issuer().collective());
+        String link = "http://localhost:" + URI.create(w.issuerUrl()).getPort() + Json.mapper().valueToTree(ops.apply(Json.mapper().valueToTree(Map.of(
+                "op", "console.invite", "origin", w.origin())))).path("link_path").asText();
+        String proposal = Json.mapper().valueToTree(ops.apply(Json.mapper().valueToTree(Map.of("op", "proposal.open", "action", "strike", "scope",
+                Map.of("all", true), "reason", "the licensee has not paid")))).path("id").asText();
+
+        org.openqa.selenium.WebDriver browser = org.cb4i.issuer.testing.Browsers.chromium();
+        running.add(browser::quit);
+        org.cb4i.issuer.testing.Browsers.passkeys(browser);
+        var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(link);
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(org.openqa.selenium.By.id("register"))).click();
+        org.openqa.selenium.By yes = org.openqa.selenium.By.cssSelector("button.vote[data-proposal='" + proposal + "'][data-vote=yes]");
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(yes));
+        assertThat(fetch(w.proxy().port(), ARTICLE, w.underA1(), w.crawler()).status()).as("served before the vote").isEqualTo(200);
+        Instant voted = Instant.now();
+        browser.findElement(yes).click();
+        Duration took = until(w.proxy().port(), ARTICLE, w.underA1(), w.crawler(), 401, voted);
+        System.out.println("a strike voted in the console to the first 401 at the member's proxy (status ttl 1 s): " + took);
+        assertThat(fetch(w.proxy().port(), ARTICLE, w.underA1(), w.crawler()).reason()).isEqualTo("LICENSE_SUSPENDED");
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(org.openqa.selenium.By.cssSelector(
+                "section.proposal"), "You voted yes"));
+        var shown = Json.mapper().valueToTree(ops.apply(Json.mapper().valueToTree(Map.of("op", "proposal.show", "id", proposal))));
+        assertThat(shown.path("state").asText()).isEqualTo("executed");
+        assertThat(shown.toString()).as("the vote's evidence is the passkey's assertion").contains("console passkey ");
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

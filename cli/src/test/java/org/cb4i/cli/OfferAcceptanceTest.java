@@ -77,6 +77,17 @@ class OfferAcceptanceTest {
         assertThat(publish.exit()).as(publish.err()).isZero();
         StrikePushTest.Run listed = StrikePushTest.cb4i("license", "offers", "--issuer", issuerUrl);
         assertThat(listed.out()).contains("train-2027").contains("0.002");
+        // The licensee may instead accept in the console (ConsoleBrowserTest): an operator invites it there.
+        StrikePushTest.Run invite = StrikePushTest.cb4i(ConsentEnforcementTest.concat(new String[] {"issuer", "invite", "--licensee", "lab"}, admin));
+        assertThat(invite.exit()).as(invite.err()).isZero();
+        assertThat(invite.out()).startsWith("http://localhost:" + issuerPort + "/console/invite#t=").contains("for licensee lab, once, until");
+        StrikePushTest.Run both = StrikePushTest.cb4i(ConsentEnforcementTest.concat(new String[] {"issuer", "invite", "--licensee", "lab", "--member",
+            "https://news.example"}, admin));
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+        StrikePushTest.Run nobody = StrikePushTest.cb4i(ConsentEnforcementTest.concat(new String[] {"issuer", "invite", "--licensee", "nobody"}, admin));
+        assertThat(nobody.exit()).isNotZero();
+        assertThat(nobody.err()).contains("no licensee nobody");
 
         Files.writeString(dir.resolve("collective.jwks.json"), Files.readString(dir.resolve("collective").resolve(KeyFiles.PUBLIC_JWKS)));
         Proxy proxy = Proxy.start(ConfigLoader.load(ProxyYaml.inFrontOf(site.port()).issuer(COLLECTIVE, "file:collective.jwks.json",

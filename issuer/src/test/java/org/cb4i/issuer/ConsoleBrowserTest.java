@@ -160,6 +160,8 @@ class ConsoleBrowserTest extends IssuerFixture {
     void anOperatorSignsInWithTheAdminToken_invitesAMember_andStrikesEveryLicenseeOnlyWhenConfirmed() throws Exception {
         admin(Map.of("op", "member.add", "origin", MEMBER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
                 "joined", 0));
+        ok(admin(Map.of("op", "offer.add", "id", "draft-1", "grant", Map.of("usages", List.of("ai-input"), "price", Map.of("currency", "EUR",
+                "per_request", "0.5")), "not_after", clock.instant().plus(Duration.ofDays(90)).getEpochSecond())));
         WebDriver d = chromium();
         WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(20));
         d.get(console() + "/console/operator");
@@ -184,6 +186,16 @@ class ConsoleBrowserTest extends IssuerFixture {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"invite\": \"" + token + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(valid.statusCode()).as("the operator's invite works").isEqualTo(200);
+        // Every section: licensees (with their invite), offers, agreements, usage and statements.
+        String text = d.findElement(By.id("main")).getText();
+        assertThat(text).contains("crawler-co").contains("a1").contains("draft-1").contains("0.5 EUR a request").contains("active");
+        d.findElement(By.cssSelector("button[aria-label='Invite licensee crawler-co']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("invite-link")));
+        String licenseeLink = d.findElement(By.cssSelector("#invite-link code")).getText();
+        HttpResponse<String> forLicensee = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/api/register/options")).header("Origin", console())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"invite\": \""
+                        + licenseeLink.substring(licenseeLink.indexOf("#t=") + 3) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forLicensee.body()).as("the licensee's invite").contains("\"account\":\"licensee:crawler-co\"");
 
         // The strike switch: refused without the confirmation (the browser's own check bypassed), done with it.
         String unconfirmed = String.valueOf(((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("const done = arguments[arguments.length - 1];"
@@ -199,6 +211,75 @@ class ConsoleBrowserTest extends IssuerFixture {
         accessible(d, "operator-struck");
         // An operator has no vote, and no member's page.
         assertThat(fetchText(d, console() + "/console/statements/X1.jwt")).startsWith("403");
+    }
+
+    @Test
+    void aLicenseeInvitedByAnOperator_seesItsAgreementsAndInvoices_andAcceptsAnOfferWithItsPasskey() throws Exception {
+        // [OFR-3]: an acceptance in the console is a WebAuthn assertion over a challenge made for that offer's text and account.
+        admin(Map.of("op", "member.add", "origin", MEMBER, "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey()).toJsonObject(),
+                "joined", 0));
+        ok(admin(Map.of("op", "agreement.price", "id", "a1", "price", Map.of("currency", "EUR", "per_request", "0.01", "minimum", "3"), "from",
+                clock.instant().plusSeconds(1).getEpochSecond())));
+        ok(admin(Map.of("op", "offer.add", "id", "train-2027", "grant", Map.of("usages", List.of("ai-train"), "price", Map.of("currency", "EUR",
+                "per_request", "0.002", "minimum", "5")), "not_after", java.time.Instant.parse("2027-12-31T00:00:00Z").getEpochSecond())));
+        clock.set(java.time.Instant.parse("2026-07-01T00:10:00Z"));
+        ok(admin(Map.of("op", "settle", "period", "2026-06", "close", true)));
+        ok(admin(Map.of("op", "offer.publish", "id", "train-2027", "accept_until", clock.instant().plus(Duration.ofDays(30)).getEpochSecond())));
+        String link = ok(admin(Map.of("op", "console.invite", "licensee", "crawler-co"))).get("link_path").asText();
+        assertThat(admin(Map.of("op", "console.invite", "licensee", "nobody")).statusCode()).as("an unknown licensee").isEqualTo(404);
+
+        WebDriver d = chromium();
+        passkeys(d);
+        WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(20));
+        d.get(console() + link);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("account"), "This invite is for licensee crawler-co"));
+        d.findElement(By.id("register")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("offers")));
+        assertThat(d.findElement(By.tagName("h1")).getText()).isEqualTo("Licensee crawler-co");
+        String page = d.findElement(By.id("main")).getText();
+        assertThat(page).contains("a1").contains("active").contains("0.002 EUR a request").contains("at least 5 EUR a month")
+                .doesNotContain(MEMBER + " ");
+        accessible(d, "licensee");
+
+        // Its June invoice (the minimum: 3.00 EUR), signed, to download.
+        org.openqa.selenium.WebElement invoice = d.findElement(By.cssSelector("#main a[href^='/console/statements/']"));
+        assertThat(page).contains("3.00 EUR").contains("open");
+        assertThat(fetchText(d, invoice.getAttribute("href"))).startsWith("200 ey");
+        String payouts = ok(admin(Map.of("op", "statement.list", "period", "2026-06"))).toString();
+        java.util.regex.Matcher payout = java.util.regex.Pattern.compile("\"number\"\\s*:\\s*\"([^\"]+)\"[^}]*\"kind\"\\s*:\\s*\"payout\"").matcher(payouts);
+        assertThat(payout.find()).as(payouts).isTrue();
+        assertThat(fetchText(d, console() + "/console/statements/" + payout.group(1) + ".jwt")).as("a member's payout").startsWith("404");
+
+        // A passkey's signature over the challenge made for another text of the offer does not accept this one.
+        String sha = d.findElement(By.cssSelector("button.accept[data-offer='train-2027']")).getAttribute("data-sha256");
+        Object swapped = ((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const h = {'Content-Type': 'application/json', 'X-CSRF-Token': document.querySelector('meta[name=csrf]').content};"
+                + "fetch('/console/api/accept/options', {method: 'POST', headers: h, body: JSON.stringify({offer: 'train-2027', offer_sha256: '0'.repeat(64)})})"
+                + ".then(r => r.json()).then(o => navigator.credentials.get({publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(o)}))"
+                + ".then(c => fetch('/console/api/accept', {method: 'POST', headers: h, body: JSON.stringify({offer: 'train-2027', offer_sha256: arguments[0], "
+                + "credential: c.toJSON()})})).then(r => r.text().then(t => done(r.status + ' ' + t))).catch(e => done('error ' + e));", sha);
+        assertThat(String.valueOf(swapped)).startsWith("401").contains("challenge_unknown");
+        assertThat(ok(admin(Map.of("op", "agreement.list"))).toString()).doesNotContain("train-2027-crawler-co");
+
+        d.findElement(By.cssSelector("button.accept[data-offer='train-2027']")).click();
+        wait.until(ExpectedConditions.urlContains("saved=accepted"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("agreements"), "Your agreements"));
+        assertThat(d.findElement(By.id("main")).getText()).contains("train-2027-crawler-co").contains("You accepted it");
+        assertThat(d.findElements(By.cssSelector("button.accept"))).as("an offer is accepted once").isEmpty();
+        accessible(d, "licensee-accepted");
+        JsonNode offers = ok(admin(Map.of("op", "offer.list")));
+        assertThat(offers.toString()).contains("train-2027-crawler-co").contains("console passkey ");
+        JsonNode agreements = ok(admin(Map.of("op", "agreement.list")));
+        assertThat(agreements.toString()).contains("train-2027-crawler-co");
+        // The agreement is the offer's: a license for it is issued to the licensee's key.
+        HttpResponse<String> token = tokenRequest(crawler, Map.of("grant_type", "client_credentials", "agreement", "train-2027-crawler-co"));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+
+        // A licensee has no member's or operator's page, and after its removal signs in no more.
+        assertThat(fetchText(d, console() + "/console/operator")).startsWith("403");
+        ok(admin(Map.of("op", "licensee.remove", "id", "crawler-co", "reason", "left")));
+        d.navigate().refresh();
+        assertThat(d.getPageSource()).contains("not_a_licensee");
     }
 
     @Test

@@ -122,7 +122,11 @@ public final class AdminOps {
                     e.put("state", o.state());
                     e.put("not_after", o.notAfter().getEpochSecond());
                     o.acceptUntil().ifPresent(x -> e.put("accept_until", x.getEpochSecond()));
-                    e.put("accepted_by", store.offers().acceptances(o.id()).stream().map(a -> a.licensee()).toList());
+                    var accepted = store.offers().acceptances(o.id());
+                    e.put("accepted_by", accepted.stream().map(a -> a.licensee()).toList());
+                    // The evidence of each acceptance: the licensee's signed acceptance+jwt, or its passkey's assertion in the console.
+                    e.put("acceptances", accepted.stream().map(a -> Map.of("licensee", a.licensee(), "agreement", a.agreement(), "at",
+                            a.at().getEpochSecond(), "evidence", a.evidence())).toList());
                     os.add(e);
                 }
                 out.put("offers", os);
@@ -173,17 +177,31 @@ public final class AdminOps {
                 out.put("votes", vs);
             }
             case "console.invite" -> {
-                // A one-time link to the console for a member, valid for `hours` (24 by default): it registers a passkey.
-                String member = origin(op);
+                // A one-time link to the console for a member ("origin") or a licensee ("licensee"), valid for `hours`
+                // (24 by default): it registers a passkey for that account and no other.
                 long hours = op.has("hours") ? op.get("hours").asLong() : 24;
                 if (hours < 1 || hours > 24 * 30) {
                     throw StoreException.invalid("hours: from 1 to 720; found " + op.get("hours"));
                 }
-                if (collective.currentMember(member).isEmpty()) {
-                    throw StoreException.notFound(member + " is not a member now");
+                String account;
+                if (op.has("licensee") == op.has("origin")) {
+                    throw StoreException.invalid("console.invite names one account: \"origin\" (a member's site) or \"licensee\" (a licensee's id)");
+                } else if (op.has("licensee")) {
+                    String licensee = text(op, "licensee", true);
+                    IssuerStore.LicenseeRow l = store.licensee(licensee).orElseThrow(() -> StoreException.notFound("no licensee " + licensee));
+                    if (l.removed().isPresent()) {
+                        throw StoreException.conflict("licensee " + licensee + " was removed from the collective");
+                    }
+                    account = "licensee:" + licensee;
+                } else {
+                    String member = origin(op);
+                    if (collective.currentMember(member).isEmpty()) {
+                        throw StoreException.notFound(member + " is not a member now");
+                    }
+                    account = "member:" + member;
                 }
-                String token = store.console().newInvite("member:" + member, now, now.plus(java.time.Duration.ofHours(hours)));
-                out.put("account", "member:" + member);
+                String token = store.console().newInvite(account, now, now.plus(java.time.Duration.ofHours(hours)));
+                out.put("account", account);
                 out.put("link_path", "/console/invite#t=" + token);
                 out.put("expires", now.plus(java.time.Duration.ofHours(hours)).getEpochSecond());
             }
@@ -404,7 +422,8 @@ public final class AdminOps {
         return Optional.of(Instant.ofEpochSecond(n.longValue()));
     }
 
-    private static List<String> allOps() {
+    /** Every operation's name, sorted. */
+    public static List<String> allOps() {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(OPS);
         all.addAll(SettlementAdminOps.OPS);
         return List.copyOf(all);

@@ -118,6 +118,29 @@ public final class Offers {
         if (!a.offer().equals(offerId)) {
             throw new OfferRefused(400, "the acceptance is of offer " + a.offer() + ", not of " + offerId);
         }
+        if (!collective.store().firstUse("accept:" + licenseeId + ":" + a.id(), collective.now().plusSeconds(300), collective.now())) {
+            throw new OfferRefused(409, "this acceptance (jti " + a.id() + ") was taken already");
+        }
+        return make(offerId, licenseeId, a.offerSha256(), compact);
+    }
+
+    /**
+     * A licensee's acceptance confirmed in the console ([OFR-3]): a WebAuthn assertion of one of the licensee's
+     * passkeys over a challenge the issuer made for that one acceptance (the offer, its SHA-256 and the account),
+     * verified by the caller and kept here as the evidence.
+     *
+     * @throws OfferRefused with the HTTP status and why
+     */
+    public Accepted acceptConfirmed(String offerId, String licenseeId, String offerSha256, String evidence) {
+        IssuerStore.LicenseeRow licensee = collective.store().licensee(licenseeId).orElseThrow(() -> new OfferRefused(401, "unknown licensee "
+                + licenseeId));
+        if (licensee.removed().isPresent()) {
+            throw new OfferRefused(403, "licensee " + licenseeId + " was removed from the collective");
+        }
+        return make(offerId, licenseeId, offerSha256, evidence);
+    }
+
+    private Accepted make(String offerId, String licenseeId, String offerSha256, String evidence) {
         OfferStore.OfferRow o = store().get(offerId).orElseThrow(() -> new OfferRefused(404, "no offer " + offerId));
         if (!o.state().equals("offered")) {
             throw new OfferRefused(409, "offer " + offerId + " is " + o.state() + "; it cannot be accepted");
@@ -126,12 +149,9 @@ public final class Offers {
         if (!now.isBefore(o.acceptUntil().orElseThrow())) {
             throw new OfferRefused(409, "offer " + offerId + " could be accepted until " + o.acceptUntil().get());
         }
-        if (!a.offerSha256().equals(Offer.sha256(o.jws().orElseThrow()))) {
+        if (!offerSha256.equals(Offer.sha256(o.jws().orElseThrow()))) {
             throw new OfferRefused(400, "offer_sha256 is not the SHA-256 of offer " + offerId + " as published; read it again (GET /offers/"
                     + offerId + ") and accept what it says");
-        }
-        if (!collective.store().firstUse("accept:" + licenseeId + ":" + a.id(), now.plusSeconds(300), now)) {
-            throw new OfferRefused(409, "this acceptance (jti " + a.id() + ") was taken already");
         }
         Instant from = o.notBefore().filter(nb -> nb.isAfter(now)).orElse(now);
         if (!o.notAfter().isAfter(from)) {
@@ -139,7 +159,11 @@ public final class Offers {
         }
         String agreement = offerId + "-" + licenseeId;
         ObjectNode grant = Json.readObject(o.grantJson(), "offer " + offerId, org.cb4i.sdk.Reason.MALFORMED_JSON);
-        store().accept(offerId, licenseeId, agreement, o.grantJson(), Optional.of(Json.write(grant.get("price"))), from, o.notAfter(), compact, now);
+        try {
+            store().accept(offerId, licenseeId, agreement, o.grantJson(), Optional.of(Json.write(grant.get("price"))), from, o.notAfter(), evidence, now);
+        } catch (StoreException e) {
+            throw new OfferRefused(e.kind() == StoreException.Kind.NOT_FOUND ? 404 : 409, e.getMessage());
+        }
         return new Accepted(agreement, from, o.notAfter());
     }
 

@@ -55,6 +55,7 @@ public final class Console {
     private final Map<String, long[]> attempts = new ConcurrentHashMap<>();
 
     private final Operators operators;
+    private final Licensees licensees;
 
     /** @param adminToken the issuer's admin token, with which operators sign in from loopback only */
     public Console(Collective collective, byte[] adminToken, Consumer<String> log) {
@@ -63,6 +64,7 @@ public final class Console {
         this.sessions = new Sessions(store, collective.clock());
         this.operators = new Operators(this, collective, sessions, adminToken, log);
         this.passkeys = new Passkeys(store, collective.clock(), collective.config().id());
+        this.licensees = new Licensees(this, collective, passkeys);
         this.log = log;
     }
 
@@ -97,7 +99,8 @@ public final class Console {
             if (req.method() == HttpMethod.POST && !site.get().origin().equals(origin)) {
                 throw new ConsoleException(403, "origin_refused", "a console form or call must come from " + site.get().origin() + " (Origin: " + origin + ")");
             }
-            return route(req.method(), path, body, site.get(), cookie, remote, "consent".equals(saved), req.getHeader("X-CSRF-Token"));
+            return route(req.method(), path, body, site.get(), cookie, remote, Optional.ofNullable(saved).filter(v -> v.matches("[a-z]{1,20}")),
+                    req.getHeader("X-CSRF-Token"));
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ar.result().send(r, site.map(s -> s.origin().startsWith("https:")).orElse(false));
@@ -112,7 +115,7 @@ public final class Console {
         });
     }
 
-    private Reply route(HttpMethod method, String path, Buffer body, Passkeys.Site site, Optional<String> cookie, String remote, boolean saved,
+    private Reply route(HttpMethod method, String path, Buffer body, Passkeys.Site site, Optional<String> cookie, String remote, Optional<String> saved,
             String csrfHeader) {
         Optional<ConsoleStore.Session> session = sessions.find(cookie);
         switch (method.name() + " " + path) {
@@ -120,7 +123,11 @@ public final class Console {
                 if (session.isPresent() && session.get().account().equals(Operators.OPERATOR)) {
                     return Reply.redirect("/console/operator");
                 }
-                return session.isPresent() ? Reply.page(200, home(session.get(), saved)) : Reply.page(200, page("console/signin.jte", Map.of()));
+                if (session.isPresent() && Licensees.isLicensee(session.get().account())) {
+                    return Reply.page(200, licensees.home(session.get(), saved));
+                }
+                return session.isPresent() ? Reply.page(200, home(session.get(), saved.filter("consent"::equals).isPresent()))
+                        : Reply.page(200, page("console/signin.jte", Map.of()));
             }
             case "GET /console/invite" -> {
                 return Reply.page(200, page("console/invite.jte", Map.of()));
@@ -151,6 +158,9 @@ public final class Console {
                 Passkeys.Verified v = passkeys.signIn(site, json(body).path("credential").toString());
                 if (v.account().startsWith("member:") && collective.currentMember(v.account().substring("member:".length())).isEmpty()) {
                     throw new ConsoleException(403, "not_a_member", "this passkey's member is no longer a member of the collective");
+                }
+                if (Licensees.isLicensee(v.account())) {
+                    licensees.licensee(v.account()); // a licensee removed from the collective signs in no more
                 }
                 return Reply.json(Map.of("next", "/console/")).withSession(sessions.start(v.account()));
             }
@@ -196,6 +206,10 @@ public final class Console {
                 if (forOperators.isPresent()) {
                     return forOperators.get();
                 }
+                Optional<Reply> forLicensees = licensees.route(method.name() + " " + path, body, session, site, csrfHeader);
+                if (forLicensees.isPresent()) {
+                    return forLicensees.get();
+                }
                 if (method == HttpMethod.GET && path.matches("/console/statements/[A-Za-z0-9-]{1,40}\\.jwt")) {
                     return statement(signedIn(session), path.substring("/console/statements/".length(), path.length() - ".jwt".length()));
                 }
@@ -232,7 +246,7 @@ public final class Console {
         return "vote:" + ConsoleStore.digest(proposal + "\n" + vote.token() + "\n" + account);
     }
 
-    private static void csrfHeader(ConsoleStore.Session s, String token) {
+    static void csrfHeader(ConsoleStore.Session s, String token) {
         if (!Sessions.same(token, s.csrf())) {
             throw new ConsoleException(403, "csrf_refused", "the call lacks this session's token: reload the page and try again");
         }
@@ -250,16 +264,25 @@ public final class Console {
         return out;
     }
 
-    private static String amount(String currency, long minor) {
+    static String amount(String currency, long minor) {
         int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
         return java.math.BigDecimal.valueOf(minor, Math.max(0, digits)).toPlainString() + " " + currency;
     }
 
-    /** A member's own statement, signed, to keep and check ({@code cb4i statement check}); another's is not found. */
+    /**
+     * A member's own payout statement, or a licensee's own invoice or credit note, signed, to keep and check ({@code cb4i
+     * statement check}); another's is not found.
+     */
     private Reply statement(ConsoleStore.Session s, String number) {
-        IssuerStore.MemberRow m = member(s);
-        var row = collective.store().statements().statement(number).filter(r -> r.party().equals(m.origin())
-                && (r.kind().equals("payout") || r.kind().equals("credit_note")));
+        java.util.function.Predicate<org.cb4i.issuer.store.StatementStore.StatementRow> own;
+        if (Licensees.isLicensee(s.account())) {
+            String id = licensees.licensee(s.account()).id();
+            own = r -> r.party().equals(id) && (r.kind().equals("invoice") || r.kind().equals("credit_note"));
+        } else {
+            String origin = member(s).origin();
+            own = r -> r.party().equals(origin) && (r.kind().equals("payout") || r.kind().equals("credit_note"));
+        }
+        var row = collective.store().statements().statement(number).filter(own);
         if (row.isEmpty()) {
             throw new ConsoleException(404, "not_found", "you have no statement " + number);
         }
@@ -362,7 +385,7 @@ public final class Console {
         return out.toString();
     }
 
-    private static JsonNode json(Buffer body) {
+    static JsonNode json(Buffer body) {
         try {
             return Json.readTree(body == null ? "{}" : body.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -66,8 +66,9 @@ final class Operators {
                 ConsoleStore.Session s = operator(Console.signedIn(session));
                 Map<String, List<String>> form = Console.form(body);
                 Console.csrf(s, form);
-                String origin = form.getOrDefault("origin", List.of("")).get(0);
-                JsonNode made = apply(Map.of("op", "console.invite", "origin", origin));
+                List<String> licensee = form.getOrDefault("licensee", List.of());
+                JsonNode made = licensee.size() == 1 ? apply(Map.of("op", "console.invite", "licensee", licensee.get(0)))
+                        : apply(Map.of("op", "console.invite", "origin", form.getOrDefault("origin", List.of("")).get(0)));
                 return Optional.of(Console.Reply.page(200, page(s, site.origin() + made.path("link_path").asText(), "")));
             }
             case "POST /console/operator/strike" -> {
@@ -103,13 +104,50 @@ final class Operators {
         }
     }
 
+    /** Statements shown on the page, newest first; every one is in {@code cb4i issuer statements}. */
+    static final int STATEMENTS_SHOWN = 100;
+
     private String page(ConsoleStore.Session s, String invite, String done) {
+        java.time.Instant now = collective.clock().instant();
         List<Pages.MemberRow> members = collective.store().members().stream().filter(m -> m.left().isEmpty())
                 .map(m -> new Pages.MemberRow(m.origin(), m.organisation(), m.joined().toString(), store.passkeys(Console.account(m.origin())).size()))
                 .toList();
+        List<org.cb4i.issuer.store.IssuerStore.AgreementRow> agreements = collective.store().agreements(Optional.empty());
+        List<Pages.LicenseeRow> licensees = collective.store().licensees().stream().map(l -> new Pages.LicenseeRow(l.id(), l.created().toString(),
+                l.removed().map(r -> "removed " + r).or(() -> l.suspension().map(why -> "suspended (" + why + ")")).orElse("registered"),
+                (int) agreements.stream().filter(a -> a.licensee().equals(l.id())).count(), store.passkeys(Licensees.account(l.id())).size(),
+                l.removed().isPresent())).toList();
+        List<Pages.OfferRow> offers = collective.store().offers().all().stream().map(o -> new Pages.OfferRow(o.id(), o.state(),
+                usages(o.grantJson()), Licensees.price(Json.readObject(o.grantJson(), "offer " + o.id(), org.cb4i.sdk.Reason.MALFORMED_JSON).path("price")),
+                o.acceptUntil().map(java.time.Instant::toString).orElse(""), collective.store().offers().acceptances(o.id()).size())).toList();
+        List<Pages.AgreementRow> shownAgreements = agreements.stream().map(a -> new Pages.AgreementRow(a.id(), a.licensee(), usages(a.grantJson()),
+                a.notBefore() + " to " + a.notAfter(), a.terminated().map(t -> "terminated " + t).orElse(now.isBefore(a.notBefore()) ? "not yet in force"
+                        : now.isBefore(a.notAfter()) ? "active" : "ended"))).toList();
+        Map<List<String>, long[]> totals = new java.util.TreeMap<>(java.util.Comparator.comparing((List<String> k) -> String.join("\n", k)));
+        for (var d : collective.store().usage().usageByDay(Optional.empty(), Optional.empty(), Optional.of(now.minus(Console.USAGE_SHOWN)))) {
+            long[] t = totals.computeIfAbsent(List.of(d.licensee(), d.member(), d.usage()), k -> new long[2]);
+            t[0] += d.requests();
+            t[1] += d.bytes();
+        }
+        List<Pages.UsageRow> usage = totals.entrySet().stream().map(e -> new Pages.UsageRow(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2),
+                e.getValue()[0], e.getValue()[1])).toList();
+        List<Pages.StatementRow> statements = new java.util.ArrayList<>();
+        List<org.cb4i.issuer.store.StatementStore.StatementRow> all = collective.store().statements().statements(Optional.empty());
+        for (int i = all.size() - 1; i >= 0 && statements.size() < STATEMENTS_SHOWN; i--) {
+            var row = all.get(i);
+            var st = org.cb4i.sdk.settlement.Statement.verify(row.jws(), iss -> collective.jwks());
+            statements.add(new Pages.StatementRow(row.number(), row.period(), row.kind().replace('_', ' '), row.party(),
+                    Console.amount(st.currency(), st.totalMinor()), row.status().orElse("")));
+        }
         List<Pages.Proposal> proposals = collective.store().decisions().proposals().stream().map(p -> console.proposal(p, Optional.empty())).toList();
         return console.page("console/operator.jte", Map.of("view", new Pages.OperatorView(collective.config().id(), s.csrf(),
-                collective.store().strikeAll(), members, proposals, invite, done)));
+                collective.store().strikeAll(), members, licensees, offers, shownAgreements, usage, statements, all.size(), proposals, invite, done)));
+    }
+
+    private static String usages(String grantJson) {
+        List<String> u = new java.util.ArrayList<>();
+        Json.readObject(grantJson, "grant", org.cb4i.sdk.Reason.MALFORMED_JSON).path("usages").forEach(x -> u.add(x.asText()));
+        return String.join(", ", u);
     }
 
     private static ConsoleStore.Session operator(ConsoleStore.Session s) {

@@ -29,11 +29,17 @@ public final class Pages {
     /** A member as an operator sees it: its site, organisation, when it joined, and its passkeys in the console. */
     public record MemberRow(String origin, String organisation, String joined, int passkeys) {}
 
-    /** The operators' page; {@code invite} is a link just made (shown once), else "". */
-    public record OperatorView(String collective, String csrf, boolean strikeAll, List<MemberRow> members, List<Proposal> proposals, String invite,
-            String done) {
+    /** The operators' page: every section; {@code invite} is a link just made (shown once), else "". */
+    public record OperatorView(String collective, String csrf, boolean strikeAll, List<MemberRow> members, List<LicenseeRow> licensees,
+            List<OfferRow> offers, List<AgreementRow> agreements, List<UsageRow> usage, List<StatementRow> statements, int statementCount,
+            List<Proposal> proposals, String invite, String done) {
         public OperatorView {
             members = List.copyOf(members);
+            licensees = List.copyOf(licensees);
+            offers = List.copyOf(offers);
+            agreements = List.copyOf(agreements);
+            usage = List.copyOf(usage);
+            statements = List.copyOf(statements);
             proposals = List.copyOf(proposals);
         }
     }
@@ -53,4 +59,48 @@ public final class Pages {
             return fetched.stream().mapToLong(Fetched::requests).sum();
         }
     }
+
+    /** An agreement of the licensee: what it grants, its term and where it stands. */
+    public record AgreementItem(String id, String usages, String paths, String notBefore, String notAfter, String state) {}
+
+    /** A license issued to the licensee. */
+    public record LicenseItem(String jti, String agreement, String issued, String expires, String state) {}
+
+    /** An invoice (or credit note) to the licensee: its number, month, kind, agreement, amount and status. */
+    public record InvoiceItem(String number, String period, String kind, String agreement, String amount, String status) {}
+
+    /** A notice: its id, when, its title and the reason given. */
+    public record NoticeItem(String id, String date, String title, String reason) {}
+
+    /** An open offer: its terms and price, its SHA-256 (what an acceptance names) and the agreement it made, if accepted. */
+    public record OfferItem(String id, String usages, String paths, String price, String from, String until, String acceptUntil, String sha256,
+            String agreement) {}
+
+    /** A licensee's page; {@code saved} says what was just done, else "". */
+    public record LicenseeView(String id, String collective, String csrf, String saved, String standing, List<AgreementItem> agreements,
+            List<LicenseItem> licenses, int licenseCount, List<InvoiceItem> invoices, List<NoticeItem> notices, List<OfferItem> offers, List<Key> keys) {
+        public LicenseeView {
+            agreements = List.copyOf(agreements);
+            licenses = List.copyOf(licenses);
+            invoices = List.copyOf(invoices);
+            notices = List.copyOf(notices);
+            offers = List.copyOf(offers);
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** A licensee as an operator sees it. */
+    public record LicenseeRow(String id, String registered, String standing, int agreements, int passkeys, boolean removed) {}
+
+    /** An offer as an operator sees it. */
+    public record OfferRow(String id, String state, String usages, String price, String acceptUntil, int acceptances) {}
+
+    /** An agreement as an operator sees it. */
+    public record AgreementRow(String id, String licensee, String usages, String term, String state) {}
+
+    /** Usage over a period, one licensee's fetches from one member. */
+    public record UsageRow(String licensee, String member, String usage, long requests, long bytes) {}
+
+    /** A statement as an operator sees it. */
+    public record StatementRow(String number, String period, String kind, String party, String amount, String status) {}
 }

@@ -55,16 +55,34 @@ public final class Browsers {
                 .setIsUserConsenting(true));
     }
 
-    /** axe-core on the page as Chromium rendered it: no serious or critical violation; a screenshot kept in {@code target/console/}. */
+    /**
+     * axe-core on the page as Chromium rendered it: no serious or critical violation, and nothing wider than a phone's
+     * screen; screenshots (desktop and phone) kept in {@code target/console/}.
+     */
     public static void accessible(WebDriver d, String name) throws IOException {
         Path out = Files.createDirectories(Path.of("target/console"));
         Files.write(out.resolve(name + ".png"), ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
         JavascriptExecutor js = (JavascriptExecutor) d;
         js.executeScript(Files.readString(axe()));
-        Object result = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        assertThat(axe(js)).as("axe-core on the " + name + " page").isEqualTo("[]");
+        // On a phone (390 CSS pixels wide): nothing wider than the screen but what scrolls in its own box (tables), and
+        // axe-core again (a table that scrolls must be reachable by keyboard).
+        org.openqa.selenium.Dimension desk = d.manage().window().getSize();
+        d.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            Object wide = js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            Files.write(out.resolve(name + "-phone.png"), ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
+            assertThat(((Number) wide).longValue()).as("the " + name + " page is wider than a phone's screen by so many pixels").isLessThanOrEqualTo(0);
+            assertThat(axe(js)).as("axe-core on the " + name + " page on a phone").isEqualTo("[]");
+        } finally {
+            d.manage().window().setSize(desk);
+        }
+    }
+
+    private static String axe(JavascriptExecutor js) {
+        return String.valueOf(js.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations.filter(v => v.impact === 'serious' "
                 + "|| v.impact === 'critical').map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))))).catch(e => "
-                + "done('error: ' + e));");
-        assertThat(String.valueOf(result)).as("axe-core on the " + name + " page").isEqualTo("[]");
+                + "done('error: ' + e));"));
     }
 }
