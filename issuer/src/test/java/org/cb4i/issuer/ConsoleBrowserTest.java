@@ -49,6 +49,11 @@ class ConsoleBrowserTest extends IssuerFixture {
         return Browsers.passkeys(d);
     }
 
+    @Override
+    org.cb4i.issuer.config.IssuerConfig.Collection collection() {
+        return new org.cb4i.issuer.config.IssuerConfig.Collection(Duration.ZERO, true, true); // FakeMemberLog is plain HTTP on loopback
+    }
+
     String console() {
         return "http://localhost:" + issuer.port();
     }
@@ -189,7 +194,9 @@ class ConsoleBrowserTest extends IssuerFixture {
         // Every section: licensees (with their invite), offers, agreements, usage and statements.
         String text = d.findElement(By.id("main")).getText();
         assertThat(text).contains("crawler-co").contains("a1").contains("draft-1").contains("0.5 EUR a request").contains("active");
+        org.openqa.selenium.WebElement shown = d.findElement(By.id("invite-link"));
         d.findElement(By.cssSelector("button[aria-label='Invite licensee crawler-co']")).click();
+        wait.until(ExpectedConditions.stalenessOf(shown));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("invite-link")));
         String licenseeLink = d.findElement(By.cssSelector("#invite-link code")).getText();
         HttpResponse<String> forLicensee = http.send(HttpRequest.newBuilder(URI.create(console() + "/console/api/register/options")).header("Origin", console())
@@ -280,6 +287,59 @@ class ConsoleBrowserTest extends IssuerFixture {
         ok(admin(Map.of("op", "licensee.remove", "id", "crawler-co", "reason", "left")));
         d.navigate().refresh();
         assertThat(d.getPageSource()).contains("not_a_licensee");
+    }
+
+    @Test
+    void aMembersCollectedUsageIsChartedByDay_andTheMemberOpensAProposalEveryMemberVotesOn() throws Exception {
+        try (FakeMemberLog log = new FakeMemberLog()) {
+            ok(admin(Map.of("op", "member.add", "origin", log.origin(), "content_keys", KeySet.of(KeyFiles.generate(KeyAlgorithm.ED25519).publicKey())
+                    .toJsonObject(), "joined", 0)));
+            ok(admin(Map.of("op", "log.add", "member", log.origin(), "url", log.origin())));
+            String jti = issuer.collective().issue("crawler-co", java.util.Optional.empty()).claims().id();
+            // 3 requests on 1 June, 1 on 3 June: collected from the member's signed log.
+            java.time.Instant[] at = {clock.instant(), clock.instant().plusSeconds(60), clock.instant().plusSeconds(120),
+                clock.instant().plus(Duration.ofDays(2))};
+            for (int i = 0; i < at.length; i++) {
+                log.entries.add(new org.cb4i.sdk.log.LogEntry("r" + i, at[i], ID, "crawler-co", jti, crawler.thumbprint(), "GET", log.origin() + "/a/" + i,
+                        200, 1000, java.util.Optional.empty(), "00".repeat(32), List.of("ai-train"), java.util.Optional.empty(), java.util.Optional.empty(),
+                        true).toBytes());
+            }
+            clock.advance(Duration.ofDays(3));
+            log.sign(log.logKey, clock.instant());
+            assertThat(ok(admin(Map.of("op", "collect"))).get("results").get(0).get("outcome").asText()).isEqualTo("collected");
+            String link = ok(admin(Map.of("op", "console.invite", "origin", log.origin()))).get("link_path").asText();
+
+            WebDriver d = chromium();
+            passkeys(d);
+            WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(20));
+            d.get(console() + link);
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("register"))).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent")));
+            List<org.openqa.selenium.WebElement> bars = d.findElements(By.cssSelector("figure.chart svg rect"));
+            assertThat(bars).as("one bar for each day with fetches").hasSize(2);
+            List<String> labels = bars.stream().map(b -> b.findElement(By.tagName("title")).getAttribute("textContent")).toList();
+            assertThat(labels).containsExactly("2026-06-01: 3 requests", "2026-06-03: 1 requests");
+            assertThat(Integer.parseInt(bars.get(0).getAttribute("height"))).as("the tallest day fills the chart").isEqualTo(180);
+            assertThat(Integer.parseInt(bars.get(1).getAttribute("height"))).isEqualTo(60);
+            assertThat(d.findElement(By.cssSelector("figure.chart figcaption")).getText()).contains("2026-03-07 to 2026-06-04").contains("tallest bar: 3");
+            accessible(d, "member-chart");
+
+            // The member opens a strike of one licensee; it is open, and the member (the whole electorate) may vote on it.
+            d.findElement(By.cssSelector("details summary")).click();
+            new org.openqa.selenium.support.ui.Select(d.findElement(By.id("scope"))).selectByValue("crawler-co");
+            d.findElement(By.id("proposal-reason")).sendKeys("crawler-co fetched drafts it was not licensed for");
+            accessible(d, "member-proposing");
+            d.findElement(By.id("open-proposal")).click();
+            wait.until(ExpectedConditions.urlContains("saved=proposal"));
+            assertThat(d.findElement(By.cssSelector("section.proposal h3")).getText()).startsWith("strike licensee crawler-co");
+            assertThat(d.findElements(By.cssSelector("section.proposal button.vote"))).hasSize(3);
+            JsonNode proposals = ok(admin(Map.of("op", "proposal.list")));
+            assertThat(proposals.toString()).contains("crawler-co fetched drafts").contains("\"opened_by\":\"member " + log.origin() + "\"");
+            String unreasoned = String.valueOf(((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const f = new URLSearchParams({csrf: document.querySelector('input[name=csrf]').value, action: 'strike', scope: 'all', reason: ' '});"
+                    + "fetch('/console/proposal', {method: 'POST', body: f}).then(r => r.text().then(t => done(r.status + ' ' + t)));"));
+            assertThat(unreasoned).as("a proposal says why").startsWith("400").contains("reason");
+        }
     }
 
     @Test

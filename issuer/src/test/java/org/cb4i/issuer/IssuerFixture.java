@@ -85,7 +85,12 @@ abstract class IssuerFixture {
     IssuerConfig config() {
         return new IssuerConfig(Optional.empty(), "127.0.0.1", 0, ID, ID, URI.create("https://licenses.collective.example"),
                 dir.resolve("collective/private.jwk"), store(), dir.resolve("store/admin.token"), Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofHours(2), 1024, Duration.ofDays(1), 16 * 1024, IssuerConfig.Collection.DEFAULT);
+                Duration.ofHours(2), 1024, Duration.ofDays(1), 16 * 1024, collection());
+    }
+
+    /** How the collector fetches; a test whose member logs are served on plain loopback HTTP allows it. */
+    IssuerConfig.Collection collection() {
+        return IssuerConfig.Collection.DEFAULT;
     }
 
     Issuer startIssuer() throws Exception {

@@ -126,7 +126,7 @@ public final class Console {
                 if (session.isPresent() && Licensees.isLicensee(session.get().account())) {
                     return Reply.page(200, licensees.home(session.get(), saved));
                 }
-                return session.isPresent() ? Reply.page(200, home(session.get(), saved.filter("consent"::equals).isPresent()))
+                return session.isPresent() ? Reply.page(200, home(session.get(), saved.orElse("")))
                         : Reply.page(200, page("console/signin.jte", Map.of()));
             }
             case "GET /console/invite" -> {
@@ -174,6 +174,28 @@ public final class Console {
                 OptOut after = new OptOut(out, before.agreements(), before.paths());
                 collective.setConsent(m, after, "member (console, passkey)", Optional.empty());
                 return Reply.redirect("/console/?saved=consent");
+            }
+            case "POST /console/proposal" -> {
+                // A member opens a proposal ([DEC-1]); every member organisation then votes on it, this one too.
+                ConsoleStore.Session s = signedIn(session);
+                Map<String, List<String>> form = form(body);
+                csrf(s, form);
+                IssuerStore.MemberRow m = member(s);
+                String action = one(form, "action");
+                String scope = one(form, "scope");
+                org.cb4i.sdk.decision.DecisionRequest.Proposal p;
+                try {
+                    p = new org.cb4i.sdk.decision.DecisionRequest.Proposal(action, scope.equals("all") ? Optional.empty() : Optional.of(scope),
+                            Optional.empty(), one(form, "reason").strip());
+                } catch (org.cb4i.sdk.Cb4iException e) {
+                    throw new ConsoleException(400, "invalid_request", e.getMessage());
+                }
+                try {
+                    collective.decisions().open(p, "member " + m.origin() + " (console, " + s.account() + ")", Optional.empty());
+                } catch (org.cb4i.issuer.store.StoreException e) {
+                    throw new ConsoleException(400, "proposal_refused", e.getMessage());
+                }
+                return Reply.redirect("/console/?saved=proposal#proposals");
             }
             case "POST /console/api/vote/options" -> {
                 // A vote is confirmed with the passkey over a challenge that names it: the assertion is the member's signature of it.
@@ -302,7 +324,7 @@ public final class Console {
                 ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), String.valueOf(v.getOrDefault("your_vote", "")));
     }
 
-    private String home(ConsoleStore.Session s, boolean saved) {
+    private String home(ConsoleStore.Session s, String saved) {
         IssuerStore.MemberRow m = member(s);
         OptOut o = optOut(m.origin());
         long version = collective.store().consent(m.origin()).map(IssuerStore.ConsentRow::version).orElse(0L);
@@ -314,8 +336,22 @@ public final class Console {
         }
         List<Pages.Key> keys = store.passkeys(s.account()).stream().map(k -> new Pages.Key(k.credentialId().substring(0, Math.min(12, k.credentialId().length())),
                 k.createdAt().toString())).toList();
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(collective.clock().instant(), java.time.ZoneOffset.UTC);
+        List<String> days = new ArrayList<>();
+        for (java.time.LocalDate d = today.minusDays(USAGE_SHOWN.toDays() - 1); !d.isAfter(today); d = d.plusDays(1)) {
+            days.add(d.toString());
+        }
+        long[] perDay = new long[days.size()];
+        for (UsageStore.DayUsage d : usage) {
+            int i = days.indexOf(d.day());
+            if (i >= 0) {
+                perDay[i] += d.requests();
+            }
+        }
+        List<String> licensees = collective.store().licensees().stream().filter(l -> l.removed().isEmpty()).map(IssuerStore.LicenseeRow::id).toList();
         return page("console/member.jte", Map.of("view", new Pages.MemberView(m.origin(), collective.config().id(), s.csrf(), version, saved, choices, keys,
-                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList(), proposals(m), payouts(m))));
+                usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList(),
+                Pages.Chart.perDay(days, perDay, "requests"), proposals(m), licensees, payouts(m))));
     }
 
     private OptOut optOut(String origin) {
@@ -337,6 +373,15 @@ public final class Console {
         }
         return store.inviteAccount(ConsoleStore.digest(token), collective.clock().instant())
                 .orElseThrow(() -> new ConsoleException(410, "invite_used", "this invite was used, expired or never made: ask an operator for a new one"));
+    }
+
+    /** The one value of a form field ("" when absent). @throws ConsoleException 400 when it is given twice */
+    static String one(Map<String, List<String>> form, String name) {
+        List<String> v = form.getOrDefault(name, List.of());
+        if (v.size() > 1) {
+            throw new ConsoleException(400, "invalid_request", name + " is given " + v.size() + " times");
+        }
+        return v.isEmpty() ? "" : v.get(0);
     }
 
     static ConsoleStore.Session signedIn(Optional<ConsoleStore.Session> s) {

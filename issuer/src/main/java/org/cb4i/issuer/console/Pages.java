@@ -44,10 +44,47 @@ public final class Pages {
         }
     }
 
+    /** One bar of a chart: where it is drawn (in the chart's 900 x 200 box) and what it says. */
+    public record Bar(int x, int y, int width, int height, String label) {}
+
+    /** A bar chart drawn as SVG on the server (no script): its bars, the largest value and the first and last labels. */
+    public record Chart(List<Bar> bars, long max, String from, String to, String summary) {
+        public Chart {
+            bars = List.copyOf(bars);
+        }
+
+        /**
+         * Requests per day, one bar a day from {@code days.get(0)} on: heights scaled to the largest day.
+         *
+         * @param days the days in order (yyyy-mm-dd), zero days included
+         * @param values each day's value
+         */
+        public static Chart perDay(List<String> days, long[] values, String what) {
+            long max = 0;
+            long sum = 0;
+            for (long v : values) {
+                max = Math.max(max, v);
+                sum += v;
+            }
+            int n = Math.max(1, days.size());
+            int slot = 900 / n;
+            int width = Math.max(1, slot - Math.max(1, slot / 5));
+            List<Bar> bars = new java.util.ArrayList<>();
+            for (int i = 0; i < days.size(); i++) {
+                int h = max == 0 ? 0 : (int) Math.round(180.0 * values[i] / max);
+                bars.add(new Bar(i * slot, 190 - h, width, h, days.get(i) + ": " + values[i] + " " + what));
+            }
+            return new Chart(bars, max, days.isEmpty() ? "" : days.get(0), days.isEmpty() ? "" : days.get(days.size() - 1),
+                    sum + " " + what + " from " + (days.isEmpty() ? "" : days.get(0)) + " to " + (days.isEmpty() ? "" : days.get(days.size() - 1))
+                            + ", at most " + max + " a day");
+        }
+    }
+
     /** A member's page. */
-    public record MemberView(String origin, String collective, String csrf, long consentVersion, boolean saved, List<Choice> choices, List<Key> keys,
-            List<Fetched> fetched, List<Proposal> proposals, List<Payout> payouts) {
+    public record MemberView(String origin, String collective, String csrf, long consentVersion, String saved, List<Choice> choices, List<Key> keys,
+            List<Fetched> fetched, Chart perDay, List<Proposal> proposals, List<String> licensees, List<Payout> payouts) {
         public MemberView {
+            licensees = List.copyOf(licensees);
             choices = List.copyOf(choices);
             keys = List.copyOf(keys);
             fetched = List.copyOf(fetched);
