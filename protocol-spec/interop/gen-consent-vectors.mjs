@@ -92,6 +92,43 @@ for (const [comment, claims, header, reason] of invalid) {
     result: 'invalid', expectedReason: reason });
 }
 
+// [CNS-8], written here: the version in force at an entry's time is the latest whose `from` is at or before it (none
+// before the first); an entry is counted opted out when that version refuses its usage, agreement or (when kept) path.
+function inForce(history, t) {
+  let o = {};
+  for (const v of [...history].sort((a, b) => a.from - b.from)) if (v.from <= t) o = v.opt_out;
+  return o;
+}
+function optedOutAt(history, e) {
+  const o = inForce(history, e.time);
+  const judged = e.path === null ? { usages: o.usages, agreements: o.agreements } : o; // no path kept: path opt-outs are not judged
+  return optedOut(judged, { required: [e.usage], agreement: e.agreement, path: e.path ?? '' });
+}
+const history = [
+  { from: T, opt_out: { usages: ['ai-train'] } },
+  { from: T + 3600, opt_out: { paths: ['/drafts/'] } },
+  { from: T + 7200, opt_out: { agreements: [A1] } },
+  { from: T + 10800, opt_out: {} },
+];
+const entry = (time, usage, agreement, path) => ({ time, usage, agreement, path });
+const entries = [
+  entry(T - 1, 'ai-train', A1, '/articles/one.html'),
+  entry(T, 'ai-train', A1, '/articles/one.html'),
+  entry(T + 30, 'ai-train', A1, '/articles/one.html'),
+  entry(T + 30, 'search', A1, '/articles/one.html'),
+  entry(T + 3600, 'ai-train', A1, '/drafts/x.html'),
+  entry(T + 3700, 'ai-train', A1, null),
+  entry(T + 3700, 'ai-train', A1, '/articles/two.html'),
+  entry(T + 7200, 'ai-input', A1, '/articles/one.html'),
+  entry(T + 7300, 'ai-input', A2, '/articles/one.html'),
+  entry(T + 7300, 'ai-input', null, '/articles/one.html'),
+  entry(T + 10800, 'ai-train', A1, '/drafts/x.html'),
+];
+const atFetch = [{ tcId: tests.length + 1, comment: 'entries judged by the member\'s consent in force at their time: a usage, then a path (not judged where the path was not kept), then an agreement opted out, then nothing', flags: [],
+  requirements: ['CNS-8', 'CNS-2'], result: 'valid', history,
+  entries: entries.map((e) => ({ ...e, optedOut: optedOutAt(history, e) })) }];
+tests.push(...atFetch);
+
 process.stdout.write(JSON.stringify({
   algorithm: 'cb4i consent',
   schema: 'consent_vectors.schema.json',
@@ -99,5 +136,6 @@ process.stdout.write(JSON.stringify({
   header: ['Verify compact with the collective key jwk (SPEC.md [CNS-1]): typ consent+jwt; iss, sub (an origin), iat, exp after iat, version (integer >= 0), ttl (optional, integer >= 1, default 300) and opt_out {usages?, agreements?, paths?}. A valid case gives the claims read, and for each query (the usages the path requires, the license agreement uri or null, the path and query) whether the member opted it out ([CNS-2]); an invalid one is refused with expectedReason.'],
   notes: {},
   numberOfTests: tests.length,
-  testGroups: [{ type: 'ConsentVerify', jwk: collectivePublic, tests }],
+  testGroups: [{ type: 'ConsentVerify', jwk: collectivePublic, tests: tests.filter((t) => !t.history) },
+    { type: 'ConsentAtFetch', tests: tests.filter((t) => t.history) }],
 }, null, 2) + '\n');

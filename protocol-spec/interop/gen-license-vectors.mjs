@@ -197,6 +197,23 @@ add('paths origin with a path', await jwt(baseClaims({ paths: [{ origin: 'https:
 add('paths pattern not starting with / or *', await jwt(baseClaims({ paths: [{ allow: ['articles/*'] }] })), 'invalid', 'INVALID_CLAIM', ['TOK-9']);
 add('quota rps of zero', await jwt(baseClaims({ quota: { rps: 0 } })), 'invalid', 'INVALID_CLAIM', ['TOK-10']);
 add('agreement digest not hex', await jwt(baseClaims({ agreement: { uri: 'https://c.example/a', sha256: 'abc' } })), 'invalid', 'INVALID_CLAIM', ['TOK-11', 'JOS-7']);
+add('usage_status: one status per usage, an unknown usage token ignored', await jwt(baseClaims({ jti: 'lic-0003', usages: ['ai-all', 'search'],
+  status: { status_list: { idx: 10, uri: 'https://collective.example/status/1' } },
+  usage_status: { 'ai-train': { status_list: { idx: 11, uri: 'https://collective.example/status/1' } },
+    search: { status_list: { idx: 14, uri: 'https://collective.example/status/1' } },
+    telepathy: { status_list: { idx: 15, uri: 'https://collective.example/status/1' } } } })), 'valid', null, ['STS-9', 'TOK-4'],
+  { expected: { sub: 'crawler-co', jti: 'lic-0003', usages: ['ai-all', 'search'], jkt: CRAWLER_JKT, usage_status: {
+    'ai-train': { status_list: { idx: 11, uri: 'https://collective.example/status/1' } },
+    search: { status_list: { idx: 14, uri: 'https://collective.example/status/1' } } } } });
+add('usage_status not an object', await jwt(baseClaims({ usage_status: [{ status_list: { idx: 1, uri: 'https://c.example/s' } }] })), 'invalid',
+  'INVALID_CLAIM', ['STS-9']);
+add('usage_status empty', await jwt(baseClaims({ usage_status: {} })), 'invalid', 'INVALID_CLAIM', ['STS-9']);
+add('usage_status member without status_list', await jwt(baseClaims({ usage_status: { 'ai-train': { idx: 1, uri: 'https://c.example/s' } } })),
+  'invalid', 'INVALID_CLAIM', ['STS-9']);
+add('usage_status idx negative', await jwt(baseClaims({ usage_status: { 'ai-train': { status_list: { idx: -1, uri: 'https://c.example/s' } } } })),
+  'invalid', 'INVALID_CLAIM', ['STS-9', 'STS-1']);
+add('usage_status of 9 members', await jwt(baseClaims({ usage_status: Object.fromEntries(['all', 'ai-all', 'ai-train', 'ai-input', 'ai-index',
+  'search', 'x1', 'x2', 'x3'].map((u, i) => [u, { status_list: { idx: i, uri: 'https://c.example/s' } }])) })), 'invalid', 'INVALID_CLAIM', ['STS-9']);
 add('status_list idx negative', await jwt(baseClaims({ status: { status_list: { idx: -1, uri: 'https://c.example/s' } } })), 'invalid', 'INVALID_CLAIM', ['STS-1']);
 
 const out = {

@@ -87,6 +87,13 @@ document.addEventListener('DOMContentLoaded', () => {
       });
     }).catch((e) => { document.getElementById('account').textContent = e.message; });
   }
+  const link = document.getElementById('link-status');
+  if (link) {
+    const token = new URLSearchParams(window.location.hash.slice(1)).get('t') || '';
+    history.replaceState(null, '', window.location.pathname); // the token leaves the address bar and the history
+    post('/console/api/operator/link', { link: token }).then((done) => window.location.assign(done.next))
+      .catch((e) => { link.textContent = 'Not signed in: ' + e.message; });
+  }
   const sig = document.getElementById('signin');
   if (sig) {
     sig.addEventListener('click', () => {

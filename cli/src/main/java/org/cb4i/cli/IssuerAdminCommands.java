@@ -321,7 +321,8 @@ final class IssuerAdminCommands {
     // ------------------------------------------------------------------ agreements
 
     @Command(name = "agreement", mixinStandardHelpOptions = true, description = "Agreements: what a licensee's licenses grant, and when.",
-            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class, AgreementCmd.Terminate.class, SettlementCommands.Price.class})
+            subcommands = {AgreementCmd.Add.class, AgreementCmd.ListCmd.class, AgreementCmd.Amend.class, AgreementCmd.Terminate.class,
+                SettlementCommands.Price.class})
     static final class AgreementCmd {
         @Command(name = "add", mixinStandardHelpOptions = true, description = "Record an agreement with a licensee.")
         static final class Add extends AdminCommand {
@@ -376,6 +377,42 @@ final class IssuerAdminCommands {
             @Override
             Map<String, Object> op() {
                 return IssuerCommand.op("agreement.list", "licensee", licensee);
+            }
+        }
+
+        @Command(name = "amend", mixinStandardHelpOptions = true,
+                description = "New terms for an agreement in force, from now: give the whole grant as it is to be. The licenses of the earlier "
+                        + "terms are revoked at once (the licensee asks for new ones), the amendment is kept with the terms before it and "
+                        + "published as a notice.")
+        static final class Amend extends AdminCommand {
+            @Option(names = "--id", required = true, paramLabel = "ID", description = "The agreement.")
+            String id;
+
+            @Mixin
+            GrantOptions grant;
+
+            @Option(names = "--until", paramLabel = "DATE", description = "A new end of the agreement (default: as it was).")
+            String until;
+
+            @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Shorter license lifetime for this agreement.")
+            Long tokenLifetime;
+
+            @Option(names = "--price", paramLabel = "FILE", description = "The price schedule of the new terms, in force from now (same currency).")
+            Path price;
+
+            @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why (published in the notices, kept in the audit trail).")
+            String reason;
+
+            @Override
+            Map<String, Object> op() throws IOException {
+                Map<String, Object> g = grant.toJson();
+                if (tokenLifetime != null) {
+                    g.put("token_lifetime", tokenLifetime);
+                }
+                if (price != null) {
+                    g.put("price", PriceFiles.read(price, null));
+                }
+                return IssuerCommand.op("agreement.amend", "id", id, "grant", g, "not_after", seconds("--until", until), "reason", reason);
             }
         }
 
@@ -451,9 +488,14 @@ final class IssuerAdminCommands {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the public notice (SPEC.md §18).")
         String reason;
 
+        @Option(names = "--usage", paramLabel = "USAGE", description = "One usage only (ai-train, ai-input, ai-index or search): the "
+                + "licenses' other usages keep working (SPEC.md [STS-9]).")
+        String usage;
+
         @Override
         Map<String, Object> op() {
-            return whom.all ? IssuerCommand.op("strike", "all", true, "reason", reason) : IssuerCommand.op("strike", "licensee", whom.licensee, "reason", reason);
+            return whom.all ? IssuerCommand.op("strike", "all", true, "reason", reason, "usage", usage)
+                    : IssuerCommand.op("strike", "licensee", whom.licensee, "reason", reason, "usage", usage);
         }
     }
 
@@ -465,9 +507,14 @@ final class IssuerAdminCommands {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the public notice when a strike ends.")
         String reason;
 
+        @Option(names = "--usage", paramLabel = "USAGE", description = "One usage only (ai-train, ai-input, ai-index or search): the "
+                + "licenses' other usages keep working (SPEC.md [STS-9]).")
+        String usage;
+
         @Override
         Map<String, Object> op() {
-            return whom.all ? IssuerCommand.op("resume", "all", true, "reason", reason) : IssuerCommand.op("resume", "licensee", whom.licensee, "reason", reason);
+            return whom.all ? IssuerCommand.op("resume", "all", true, "reason", reason, "usage", usage)
+                    : IssuerCommand.op("resume", "licensee", whom.licensee, "reason", reason, "usage", usage);
         }
     }
 

@@ -104,6 +104,8 @@ final class IssuerCommand implements Callable<Integer> {
             java.time.Instant now = issuer.collective().clock().instant();
             String invite = issuer.collective().store().console().newInvite("member:" + EmbeddedDefault.MEMBER, now, now.plus(java.time.Duration.ofHours(24)));
             out.println("  invite       " + console + "invite#t=" + invite + "   (the demo member's, once, for 24 hours)");
+            String operator = issuer.collective().store().console().newInvite("operator", now, now.plus(java.time.Duration.ofHours(24)));
+            out.println("  operator     " + console + "operator/link#t=" + operator + "   (the demo operator's sign-in, once, for 24 hours, on this machine)");
         }
         if (target.configFile == null) {
             String s = target.state.toString();

@@ -47,6 +47,10 @@ final class ProposalCommand {
         @Option(names = "--licensee", paramLabel = "ID", description = "The licensee concerned (default: every licensee).")
         String licensee;
 
+        @Option(names = "--usage", paramLabel = "USAGE", description = "One usage only (ai-train, ai-input, ai-index or search): the licenses' "
+                + "other usages keep working (default: every usage).")
+        String usage;
+
         @Option(names = "--effective", paramLabel = "DATE", description = "When it takes effect once passed (default: as soon as it passes).")
         String effective;
 
@@ -57,9 +61,12 @@ final class ProposalCommand {
         DecisionRequest.Proposal read() {
             Long eff = IssuerCommand.seconds("--effective", effective);
             try {
-                return new DecisionRequest.Proposal(action, Optional.ofNullable(licensee), Optional.ofNullable(eff).map(Instant::ofEpochSecond), reason);
+                Optional<org.cb4i.sdk.terms.Usage> u = Optional.ofNullable(usage).map(t -> org.cb4i.sdk.terms.Usage.parse(t).orElseThrow(() ->
+                        new IllegalArgumentException("--usage: one of ai-train, ai-input, ai-index or search; found \"" + t + "\"")));
+                return new DecisionRequest.Proposal(action, Optional.ofNullable(licensee), u, Optional.ofNullable(eff).map(Instant::ofEpochSecond), reason);
             } catch (Cb4iException e) {
-                throw new IllegalArgumentException(e.getMessage().replace("propose.action", "--action").replace("propose.reason", "--reason"));
+                throw new IllegalArgumentException(e.getMessage().replace("propose.action", "--action").replace("propose.reason", "--reason")
+                        .replace("propose.scope.usage", "--usage"));
             }
         }
     }

@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * {@code ./cb4i issuer} on its embedded default, as a new user runs it: it prints the console's address and the demo
- * member's one-time invite, and that link, opened in Chromium, registers a passkey and shows the member's page.
+ * member's one-time invite, and that link, opened in Chromium, registers a passkey and shows the member's page; and the
+ * demo operator's one-time sign-in link, which signs in once.
  */
 class IssuerConsoleLinkTest {
     @TempDir
@@ -56,8 +57,8 @@ class IssuerConsoleLinkTest {
                 String line;
                 while ((line = out.readLine()) != null) {
                     printed.add(line);
-                    if (line.startsWith("  invite ")) {
-                        return line.trim().split("\\s+")[1];
+                    if (line.startsWith("  operator ")) {
+                        return printed.stream().filter(l -> l.startsWith("  invite ")).findFirst().map(l -> l.trim().split("\\s+")[1]).orElse(null);
                     }
                 }
             } catch (java.io.IOException e) {
@@ -75,5 +76,26 @@ class IssuerConsoleLinkTest {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("register"))).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(EmbeddedDefault.MEMBER);
+
+        // The demo operator's one-time sign-in link: it signs in once, on this machine; the second time it says so.
+        String operator = printed.stream().filter(l -> l.startsWith("  operator ")).findFirst().orElseThrow().trim().split("\\s+")[1];
+        assertThat(operator).startsWith("http://localhost:" + port + "/console/operator/link#t=");
+        WebDriver op = Browsers.chromium();
+        try {
+            op.get(operator);
+            new WebDriverWait(op, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("strike-switch")));
+            assertThat(op.getPageSource()).contains(EmbeddedDefault.MEMBER).contains(EmbeddedDefault.LICENSEE);
+            op.manage().deleteAllCookies();
+            op.get(operator);
+            new WebDriverWait(op, Duration.ofSeconds(20)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-status"), "was used"));
+        } finally {
+            op.quit();
+        }
+        // Not a passkey invite: it registers no operator passkey.
+        java.net.http.HttpResponse<String> asInvite = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + port + "/console/api/register/options")).header("Origin", "http://localhost:" + port)
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"invite\": \""
+                        + operator.substring(operator.indexOf("#t=") + 3) + "\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(asInvite.statusCode()).isEqualTo(410);
     }
 }

@@ -76,6 +76,10 @@ class MigrateTest {
             ops.apply(Json.mapper().valueToTree(Map.of("op", "proposal.open", "action", "resume", "scope", Map.of("licensee", "lab-b"), "reason", "talks")));
             ops.apply(Json.mapper().valueToTree(Map.of("op", "offer.add", "id", "o1", "grant", Map.of("usages", List.of("ai-input"), "price",
                     Map.of("currency", "EUR", "per_request", "0.001")), "not_after", Instant.now().plus(Duration.ofDays(30)).getEpochSecond())));
+            // A strike of one usage and an amended agreement move too ([STS-9], [ISS-12]).
+            ops.apply(Json.mapper().valueToTree(Map.of("op", "strike", "all", true, "usage", "search", "reason", "search paused")));
+            ops.apply(Json.mapper().valueToTree(Map.of("op", "agreement.amend", "id", "agr-lab-a", "grant", Map.of("usages", List.of("ai-train"),
+                    "quota", Map.of("rps", 1)), "reason", "slower")));
             listBefore = c.currentStatusList().list().encode();
             auditBefore = store.audit(1000).size();
         }
@@ -95,11 +99,13 @@ class MigrateTest {
             assertThat(store.consentHistory("https://news.example")).hasSize(1);
             assertThat(store.decisions().proposals()).hasSize(1);
             assertThat(store.decisions().inElectorate("P1", "https://news.example")).isTrue();
-            assertThat(store.notices().newest(Optional.empty(), 10)).as("the strike's notice").hasSize(1);
+            assertThat(store.notices().newest(Optional.empty(), 10)).as("the notices of the two strikes and the amendment").hasSize(3);
             assertThat(store.offers().get("o1")).isPresent();
             new AdminOps(c).apply(Json.mapper().valueToTree(Map.of("op", "resume", "licensee", "lab-b")));
+            assertThat(store.usageStrikes()).extracting(IssuerStore.UsageStrike::usage).containsExactly("search");
+            assertThat(store.amendments("agr-lab-a")).hasSize(1);
             int next = c.issue("lab-b", Optional.empty()).row().idx();
-            assertThat(next).as("indices continue after the copied ones").isEqualTo(2);
+            assertThat(next).as("indices continue after the copied ones (two a license of ai-train: its own and ai-train's)").isEqualTo(4);
             assertThat(store.audit(1000)).as("the audit trail continues").hasSize(auditBefore + 2);
         }
 

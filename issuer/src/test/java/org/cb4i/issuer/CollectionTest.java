@@ -290,4 +290,36 @@ class CollectionTest extends IssuerFixture {
                 org.assertj.core.groups.Tuple.tuple(log.origin(), 75L), org.assertj.core.groups.Tuple.tuple(second, 25L),
                 org.assertj.core.groups.Tuple.tuple(third, 0L));
     }
+
+    @Test
+    void entriesServedAfterTheMemberOptedThemOut_areBilledAsAnyOther_andCountedOnTheirLines() throws Exception { // [CNS-8]
+        member();
+        ok(Map.of("op", "agreement.price", "id", "a1", "price", Map.of("currency", "EUR", "per_request", "0.01"), "from",
+                Instant.parse("2026-06-02T00:00:00Z").getEpochSecond()));
+        add(2, Instant.parse("2026-06-04T00:00:00Z")); // before any opt-out
+        clock.set(Instant.parse("2026-06-05T00:00:00Z"));
+        ok(Map.of("op", "consent.set", "origin", log.origin(), "opt_out", Map.of("usages", List.of("ai-train"))));
+        add(3, Instant.parse("2026-06-05T00:00:30Z")); // served 30 s after ai-train was opted out: the window
+        clock.set(Instant.parse("2026-06-06T00:00:00Z"));
+        ok(Map.of("op", "consent.set", "origin", log.origin(), "opt_out", Map.of("paths", List.of("/a/6"))));
+        add(2, Instant.parse("2026-06-07T00:00:00Z")); // /a/5 is in; /a/6 was opted out by path
+        clock.set(Instant.parse("2026-06-08T00:00:00Z"));
+        ok(Map.of("op", "consent.set", "origin", log.origin(), "opt_out", Map.of("agreements", List.of(
+                "https://licenses.collective.example/agreements/a1"))));
+        add(1, Instant.parse("2026-06-09T00:00:00Z")); // under an agreement the member opted out of
+        clock.set(Instant.parse("2026-07-01T00:10:00Z"));
+        log.sign(log.logKey, clock.instant());
+        assertThat(outcome()).isEqualTo("collected");
+        JsonNode june = ok(Map.of("op", "settle", "period", "2026-06", "close", true));
+        Statement invoice = Statement.verify(june.get("statements").get(0).asText(), iss -> issuer.collective().jwks());
+        Statement.Line usage = invoice.lines().get(0);
+        assertThat(usage.requests()).isEqualTo(8);
+        assertThat(usage.optedOut()).as("3 in the window, 1 by path, 1 by agreement").isEqualTo(5);
+        assertThat(usage.amountMinor()).as("billed as any other").isEqualTo(8);
+        Statement payout = Statement.verify(june.get("statements").get(1).asText(), iss -> issuer.collective().jwks());
+        assertThat(payout.kind()).isEqualTo(Statement.Kind.PAYOUT);
+        assertThat(payout.lines().get(0).optedOut()).isEqualTo(5);
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(payout.compact().split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(payload).contains("\"opted_out\":5");
+    }
 }

@@ -42,7 +42,12 @@ class OperationsTest extends IssuerFixture {
         assertThat(ops("/readyz").statusCode()).isEqualTo(200);
         obtain();
         assertThat(get("/status/1").statusCode()).isEqualTo(200);
+        // A request is counted when its answer has been written, which the client may see a moment before: read again until it is.
         String metrics = ops("/metrics").body();
+        for (long until = System.nanoTime() + 2_000_000_000L; !metrics.contains("endpoint=\"/status/N\",status=\"200\"") && System.nanoTime() < until; ) {
+            Thread.sleep(20);
+            metrics = ops("/metrics").body();
+        }
         assertThat(metrics).contains("cb4i_issuer_requests_total{endpoint=\"/token\",status=\"200\"} 1.0")
                 .contains("cb4i_issuer_requests_total{endpoint=\"/status/N\",status=\"200\"} 1.0")
                 .contains("cb4i_issuer_store_up 1.0").contains("cb4i_issuer_status_lists 1.0");

@@ -47,40 +47,43 @@ class StatusListsTest extends IssuerFixture {
 
     @Test
     void aNewListOpensWhenTheLastIsFull_andEachListChangesAlone() throws Exception {
+        // Agreement a1 grants ai-train: each license takes two indices, its own and its ai-train one ([STS-9]), 8 a list of 16.
         List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 20; i++) {
             tokens.add(obtain());
         }
         assertThat(ref(tokens.get(0))).isEqualTo(new StatusReference(0, URI.create("https://licenses.collective.example/status/1")));
-        assertThat(ref(tokens.get(16))).isEqualTo(new StatusReference(0, URI.create("https://licenses.collective.example/status/2")));
-        assertThat(ref(tokens.get(39))).isEqualTo(new StatusReference(7, URI.create("https://licenses.collective.example/status/3")));
+        assertThat(verifier().verify(tokens.get(0)).claims().usageStatus()).containsExactly(Map.entry(org.cb4i.sdk.terms.Usage.AI_TRAIN,
+                new StatusReference(1, URI.create("https://licenses.collective.example/status/1"))));
+        assertThat(ref(tokens.get(8))).isEqualTo(new StatusReference(0, URI.create("https://licenses.collective.example/status/2")));
+        assertThat(ref(tokens.get(19))).isEqualTo(new StatusReference(6, URI.create("https://licenses.collective.example/status/3")));
         JsonNode discovery = json(get("/.well-known/cb4i"));
         assertThat(discovery.get("status_lists")).hasSize(3);
         assertThat(get("/status/4").statusCode()).isEqualTo(404);
 
         Map<Integer, Long> before = issuer.collective().statusSeqs();
-        String last = verifier().verify(tokens.get(39)).claims().id();
+        String last = verifier().verify(tokens.get(19)).claims().id();
         assertThat(admin(Map.of("op", "revoke", "jti", last)).statusCode()).isEqualTo(200);
         Map<Integer, Long> after = issuer.collective().statusSeqs();
         assertThat(after.get(1)).isEqualTo(before.get(1));
         assertThat(after.get(2)).isEqualTo(before.get(2));
         assertThat(after.get(3)).as("only the list holding the license changes").isGreaterThan(before.get(3));
-        assertThat(statusIn(ref(tokens.get(39)))).isEqualTo(StatusValue.INVALID);
-        assertThat(statusIn(ref(tokens.get(38)))).isEqualTo(StatusValue.VALID);
-        HttpResponse<String> introspection = post("/introspect", Map.of("token", tokens.get(39)), Map.of());
+        assertThat(statusIn(ref(tokens.get(19)))).isEqualTo(StatusValue.INVALID);
+        assertThat(statusIn(ref(tokens.get(18)))).isEqualTo(StatusValue.VALID);
+        HttpResponse<String> introspection = post("/introspect", Map.of("token", tokens.get(19)), Map.of());
         assertThat(introspection.body()).contains("\"active\":false").contains("LICENSE_REVOKED");
 
         admin(Map.of("op", "strike", "all", true));
-        for (int i : List.of(0, 20, 38)) {
+        for (int i : List.of(0, 10, 18)) {
             assertThat(statusIn(ref(tokens.get(i)))).as("a strike reaches every list").isEqualTo(StatusValue.SUSPENDED);
         }
         admin(Map.of("op", "resume", "all", true));
-        for (int i = 40; i < 48; i++) {
+        for (int i = 20; i < 24; i++) {
             tokens.add(obtain());
         }
         HttpResponse<String> full = tokenRequest(crawler, Map.of("grant_type", "client_credentials"));
         assertThat(full.statusCode()).as(full.body()).isEqualTo(503);
-        assertThat(json(full).get("error_description").textValue()).contains("every status list is full (3 lists of 16 licenses)")
+        assertThat(json(full).get("error_description").textValue()).contains("every status list is full (3 lists of 16 indices)")
                 .contains("status.max_lists");
     }
 

@@ -151,41 +151,61 @@ public final class RecordVerifier {
         if (!c.covers(u)) {
             f.add(Finding.of(FindingCode.PATH_NOT_LICENSED, "the license's paths do not cover " + u));
         }
-        c.status().ifPresent(ref -> {
-            List<StatusListToken> lists = ctx.statusLists(ref.uri());
-            if (lists.isEmpty()) {
-                f.add(Finding.of(FindingCode.STATUS_NOT_CHECKED, "the manifest holds no verified status list " + ref.uri()));
-                return;
-            }
-            Optional<StatusListToken> during = lists.stream().filter(s -> !s.issuedAt().isAfter(at)
-                    && s.expiresAt().map(e -> e.isAfter(at)).orElse(true)).findFirst();
-            if (during.isEmpty()) {
-                // Online: the issuer's history says which list was in force at fetch time ([STS-7]).
-                Optional<StatusListToken> past = ctx.statusAt(ref.uri(), c.issuer(), at, f);
-                if (past.isPresent()) {
-                    StatusValue pv = ref.idx() < past.get().list().size() ? past.get().list().status((int) ref.idx()) : StatusValue.INVALID;
-                    if (pv == StatusValue.VALID) {
-                        f.add(Finding.of(FindingCode.STATUS_AT_FETCH_CONFIRMED, "the issuer's status list in force at " + at + " says VALID"));
-                    } else {
-                        f.add(Finding.refused(Status.REVOKED_AT_FETCH, pv.reason(), "VER-4", "the issuer's status list in force at " + at
-                                + " (from its history) says " + pv));
-                    }
-                    return;
-                }
-            }
-            StatusListToken used = during.orElseGet(() -> lists.stream().min((a, b) -> a.issuedAt().compareTo(b.issuedAt())).orElseThrow());
-            StatusValue v = ref.idx() < used.list().size() ? used.list().status((int) ref.idx()) : StatusValue.INVALID;
-            if (v == StatusValue.VALID) {
-                return;
-            }
-            if (during.isPresent()) {
-                f.add(Finding.refused(Status.REVOKED_AT_FETCH, v.reason(), "VER-4", "the status list in force at " + at + " says " + v));
-            } else {
-                f.add(Finding.of(FindingCode.STATUS_AFTER_FETCH, "the only status list held is from " + used.issuedAt() + " (after the fetch) and says "
-                        + v + "; whether it was so at fetch time needs the issuer's history (?time=)"));
+        // The license's own status, then its status for each usage that overlaps the record's ([STS-9]): the first that
+        // was not VALID at fetch time (or could not be checked) is the finding.
+        List<org.cb4i.sdk.token.StatusReference> refs = new java.util.ArrayList<>();
+        c.status().ifPresent(refs::add);
+        c.usageStatus().forEach((v, r) -> {
+            if (v.implies(usage) || usage.implies(v)) {
+                refs.add(r);
             }
         });
+        for (org.cb4i.sdk.token.StatusReference ref : refs) {
+            if (!validAtFetch(ref, c, at, f)) {
+                break;
+            }
+        }
         return Optional.of(c);
+    }
+
+    /** [VER-4] for one status reference of a license: true when it was VALID at fetch time (so the next is checked). */
+    private boolean validAtFetch(org.cb4i.sdk.token.StatusReference ref, LicenseClaims c, Instant at, List<Finding> f) {
+        List<StatusListToken> lists = ctx.statusLists(ref.uri());
+        if (lists.isEmpty()) {
+            f.add(Finding.of(FindingCode.STATUS_NOT_CHECKED, "the manifest holds no verified status list " + ref.uri()));
+            return false;
+        }
+        Optional<StatusListToken> during = lists.stream().filter(s -> !s.issuedAt().isAfter(at)
+                && s.expiresAt().map(e -> e.isAfter(at)).orElse(true)).findFirst();
+        if (during.isEmpty()) {
+            // Online: the issuer's history says which list was in force at fetch time ([STS-7]).
+            Optional<StatusListToken> past = ctx.statusAt(ref.uri(), c.issuer(), at, f);
+            if (past.isPresent()) {
+                StatusValue pv = ref.idx() < past.get().list().size() ? past.get().list().status((int) ref.idx()) : StatusValue.INVALID;
+                if (pv != StatusValue.VALID) {
+                    f.add(Finding.refused(Status.REVOKED_AT_FETCH, pv.reason(), "VER-4", "the issuer's status list in force at " + at
+                            + " (from its history) says " + pv + " at index " + ref.idx()));
+                    return false;
+                }
+                if (f.stream().noneMatch(x -> x.code().equals(FindingCode.STATUS_AT_FETCH_CONFIRMED.name()))) {
+                    f.add(Finding.of(FindingCode.STATUS_AT_FETCH_CONFIRMED, "the issuer's status list in force at " + at + " says VALID"));
+                }
+                return true;
+            }
+        }
+        StatusListToken used = during.orElseGet(() -> lists.stream().min((a, b) -> a.issuedAt().compareTo(b.issuedAt())).orElseThrow());
+        StatusValue v = ref.idx() < used.list().size() ? used.list().status((int) ref.idx()) : StatusValue.INVALID;
+        if (v == StatusValue.VALID) {
+            return true;
+        }
+        if (during.isPresent()) {
+            f.add(Finding.refused(Status.REVOKED_AT_FETCH, v.reason(), "VER-4", "the status list in force at " + at + " says " + v
+                    + (c.status().filter(ref::equals).isPresent() ? "" : " for the usage (index " + ref.idx() + ")")));
+        } else {
+            f.add(Finding.of(FindingCode.STATUS_AFTER_FETCH, "the only status list held is from " + used.issuedAt() + " (after the fetch) and says "
+                    + v + "; whether it was so at fetch time needs the issuer's history (?time=)"));
+        }
+        return false;
     }
 
     /** [VER-5]: the proxy's receipt for this fetch, in a log the trust store trusts, proven by a checkpoint. */

@@ -175,6 +175,24 @@ class RecordVerifierTest {
     }
 
     @Test
+    void aUsageStruckAloneAtFetchTime_refusesRecordsOfThatUsageOnly() { // [VER-4] [STS-9]
+        claims = new LicenseClaims(COLLECTIVE, "crawler-co", List.of(COLLECTIVE), "lic-1", t0, t0, t0.plus(Duration.ofDays(1)),
+                new Confirmation(crawler.publicKey()), EnumSet.of(Usage.AI_TRAIN, Usage.SEARCH), List.of(), Quota.NONE, Optional.empty(),
+                Optional.of(new StatusReference(3, LIST)), java.util.Map.of(Usage.AI_TRAIN, new StatusReference(4, LIST), Usage.SEARCH,
+                        new StatusReference(5, LIST)));
+        license = LicenseTokens.issue(claims, collective);
+        ObjectNode h = header(StatusValue.VALID, t0);
+        StatusList l = StatusList.create(2, 16);
+        l.set(4, StatusValue.SUSPENDED); // ai-train struck; the license (3) and search (5) VALID
+        h.putArray("status_lists").add(StatusListToken.sign(collective, LIST, t0, t0.plus(Duration.ofHours(2)), Duration.ofMinutes(1), l).compact());
+        RecordResult train = judge(h, record(SITE + "/articles/a", content), Optional.of(content), Usage.AI_TRAIN);
+        assertThat(train.status()).as(train.findings().toString()).isEqualTo(Status.REVOKED_AT_FETCH);
+        assertThat(train.findings().toString()).contains("LICENSE_SUSPENDED").contains("for the usage (index 4)");
+        RecordResult search = judge(h, record(SITE + "/articles/a", content), Optional.of(content), Usage.SEARCH);
+        assertThat(search.status()).as(search.findings().toString()).isEqualTo(Status.VERIFIED);
+    }
+
+    @Test
     void onlineTheIssuersHistoryDecidesTheStatusAtFetchTime() { // [VER-4] [STS-7]
         ObjectNode header = header(StatusValue.SUSPENDED, t0.plus(Duration.ofHours(5))); // held: a list from after the fetch
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();

@@ -46,4 +46,24 @@ final class ConsentRunner {
             assertThat(e.reason().name()).isEqualTo(c.expectedReason());
         }
     }
+
+    /**
+     * Runs {@code ConsentAtFetch} groups ([CNS-8]): a member's consent history, and for each entry whether the version in
+     * force at its time opted it out (path opt-outs judged only where the path is known).
+     */
+    static void atFetch(VectorFile.Case c) {
+        List<org.cb4i.sdk.consent.ConsentHistory.Version> versions = new ArrayList<>();
+        for (JsonNode v : c.test().get("history")) {
+            versions.add(new org.cb4i.sdk.consent.ConsentHistory.Version(java.time.Instant.ofEpochSecond(v.get("from").longValue()),
+                    org.cb4i.sdk.consent.OptOut.read(v.get("opt_out"), "vector opt_out")));
+        }
+        org.cb4i.sdk.consent.ConsentHistory h = new org.cb4i.sdk.consent.ConsentHistory(versions);
+        for (JsonNode e : c.test().get("entries")) {
+            Optional<Agreement> agreement = e.get("agreement").isNull() ? Optional.empty()
+                    : Optional.of(new Agreement(URI.create(e.get("agreement").textValue()), "0".repeat(64)));
+            Optional<String> path = e.get("path").isNull() ? Optional.empty() : Optional.of(e.get("path").textValue());
+            assertThat(h.optedOut(java.time.Instant.ofEpochSecond(e.get("time").longValue()), Usage.parse(e.get("usage").textValue()).orElseThrow(),
+                    agreement, path)).as(e.toString()).isEqualTo(e.get("optedOut").booleanValue());
+        }
+    }
 }

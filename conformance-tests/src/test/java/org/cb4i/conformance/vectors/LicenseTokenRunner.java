@@ -22,16 +22,7 @@ final class LicenseTokenRunner {
     private LicenseTokenRunner() {}
 
     static void run(VectorFile.Case c) {
-        JsonNode g = c.group();
-        LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder()
-                .clock(Clock.fixed(Instant.ofEpochSecond(g.get("now").longValue()), ZoneOffset.UTC))
-                .clockSkew(Duration.ofSeconds(g.get("clockSkewSeconds").longValue()))
-                .maxLifetime(Duration.ofDays(g.get("maxLifetimeDays").longValue()));
-        for (JsonNode issuer : g.get("trustedIssuers")) {
-            b.trustIssuer(issuer.get("id").textValue(), KeyFiles.parseKeySet(issuer.get("jwks").toString(), "vector jwks"));
-        }
-        g.get("acceptedAudiences").forEach(a -> b.acceptAudience(a.textValue()));
-        LicenseTokenVerifier verifier = b.build();
+        LicenseTokenVerifier verifier = verifier(c.group());
         String token = c.test().get("token").textValue();
         if (!c.expectValid()) {
             Cb4iException e = catchThrowableOfType(Cb4iException.class, () -> verifier.verify(token));
@@ -47,6 +38,14 @@ final class LicenseTokenRunner {
         List<String> usages = new ArrayList<>();
         exp.get("usages").forEach(u -> usages.add(u.textValue()));
         assertThat(v.claims().usages()).extracting(Usage::token).containsExactlyInAnyOrderElementsOf(usages);
+        if (exp.has("usage_status")) { // [STS-9]
+            java.util.Map<String, String> got = new java.util.LinkedHashMap<>();
+            v.claims().usageStatus().forEach((u, r) -> got.put(u.token(), r.idx() + " " + r.uri()));
+            java.util.Map<String, String> want = new java.util.LinkedHashMap<>();
+            exp.get("usage_status").fields().forEachRemaining(e -> want.put(e.getKey(), e.getValue().at("/status_list/idx").asLong() + " "
+                    + e.getValue().at("/status_list/uri").asText()));
+            assertThat(got).containsExactlyEntriesOf(want);
+        }
         if (exp.has("coverage")) {
             for (JsonNode cov : exp.get("coverage")) {
                 URI url = URI.create(cov.get("url").textValue());
@@ -55,5 +54,22 @@ final class LicenseTokenRunner {
                 assertThat(covered).as(url + " for " + usage).isEqualTo(cov.get("covered").booleanValue());
             }
         }
+    }
+
+    /** A verifier with a group's trust settings at its "now" (clock skew and lifetime from the group, or the defaults). */
+    static LicenseTokenVerifier verifier(JsonNode g) {
+        LicenseTokenVerifier.Builder b = LicenseTokenVerifier.builder()
+                .clock(Clock.fixed(Instant.ofEpochSecond(g.get("now").longValue()), ZoneOffset.UTC));
+        if (g.has("clockSkewSeconds")) {
+            b.clockSkew(Duration.ofSeconds(g.get("clockSkewSeconds").longValue()));
+        }
+        if (g.has("maxLifetimeDays")) {
+            b.maxLifetime(Duration.ofDays(g.get("maxLifetimeDays").longValue()));
+        }
+        for (JsonNode issuer : g.get("trustedIssuers")) {
+            b.trustIssuer(issuer.get("id").textValue(), KeyFiles.parseKeySet(issuer.get("jwks").toString(), "vector jwks"));
+        }
+        g.get("acceptedAudiences").forEach(a -> b.acceptAudience(a.textValue()));
+        return b.build();
     }
 }

@@ -30,6 +30,7 @@ class VectorSuiteTest {
         RUNNERS.put("SignatureBase", HttpSignatureRunners::signatureBase);
         RUNNERS.put("WebBotAuth", HttpSignatureRunners::webBotAuth);
         RUNNERS.put("StatusListDecode", StatusListRunner::run);
+        RUNNERS.put("UsageStatusDecide", UsageStatusRunner::run);
         RUNNERS.put("PathPattern", TermsRunners::pathPattern);
         RUNNERS.put("UsageSignals", TermsRunners::usageSignals);
         RUNNERS.put("RobotsTxt", TermsRunners::robotsTxt);
@@ -40,6 +41,7 @@ class VectorSuiteTest {
         RUNNERS.put("CheckpointVerify", CheckpointRunner::run);
         RUNNERS.put("RepertoireVerify", RepertoireRunner::run);
         RUNNERS.put("ConsentVerify", ConsentRunner::run);
+        RUNNERS.put("ConsentAtFetch", ConsentRunner::atFetch);
         RUNNERS.put("DecisionTally", DecisionRunner::run);
         RUNNERS.put("ParagraphMatch", ParagraphMatchRunner::run);
         RUNNERS.put("VerifyRecord", VerificationRunner::run);

@@ -26,7 +26,7 @@ import org.cb4i.sdk.token.PathScope;
 public final class AdminOps {
     /** Every operation, as {@code cb4i issuer} names them. */
     public static final Set<String> OPS = Set.of("member.add", "member.list", "member.remove", "licensee.add", "licensee.list", "agreement.add",
-            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove", "offer.add", "offer.publish", "offer.withdraw", "offer.list", "console.invite");
+            "agreement.list", "license.list", "revoke", "suspend", "strike", "resume", "status", "audit", "consent.set", "consent.show", "proposal.open", "proposal.list", "proposal.show", "agreement.terminate", "licensee.remove", "offer.add", "offer.publish", "offer.withdraw", "offer.list", "console.invite", "agreement.amend");
 
     private final Collective collective;
     private final SettlementAdminOps settlement;
@@ -290,6 +290,18 @@ public final class AdminOps {
                 out.put("not_before", from.getEpochSecond());
                 out.put("not_after", until.getEpochSecond());
             }
+            case "agreement.amend" -> {
+                // New terms for an agreement in force ([ISS-12]): the licenses of the earlier terms are revoked at once.
+                String id = text(op, "id", true);
+                JsonNode grant = op.get("grant");
+                if (grant == null || !grant.isObject()) {
+                    throw StoreException.invalid("grant: required, the whole of the new terms, e.g. {\"usages\": [\"search\"]}");
+                }
+                List<String> revoked = collective.amend(id, grant, time(op, "not_after"), Optional.ofNullable(text(op, "reason", true)).orElse(""));
+                out.put("id", id);
+                out.put("revoked", revoked);
+                out.put("effective_within_seconds", collective.config().statusTtl().toSeconds());
+            }
             case "agreement.list" -> {
                 List<Object> as = new ArrayList<>();
                 for (IssuerStore.AgreementRow a : store.agreements(Optional.ofNullable(text(op, "licensee", false)))) {
@@ -302,6 +314,12 @@ public final class AdminOps {
                     e.put("in_force", a.terminated().isEmpty() && !a.notBefore().isAfter(now) && a.notAfter().isAfter(now));
                     a.terminated().ifPresent(x -> e.put("terminated", x.getEpochSecond()));
                     a.terminationReason().ifPresent(x -> e.put("termination_reason", x));
+                    List<IssuerStore.Amendment> amended = store.amendments(a.id());
+                    if (!amended.isEmpty()) { // [ISS-12]: every amendment, with the terms before it
+                        e.put("amendments", amended.stream().map(x -> Map.of("n", x.n(), "at", x.at().getEpochSecond(), "reason", x.reason(),
+                                "grant_before", Json.readObject(x.grantBefore(), "store", org.cb4i.sdk.Reason.MALFORMED_JSON), "not_after_before",
+                                x.notAfterBefore().getEpochSecond())).toList());
+                    }
                     as.add(e);
                 }
                 out.put("agreements", as);
@@ -341,18 +359,29 @@ public final class AdminOps {
                     throw StoreException.invalid("name either a licensee or all: true");
                 }
                 String reason = Optional.ofNullable(text(op, "reason", false)).orElse(strike ? "a strike by the collective" : "the strike ended");
-                Optional<org.cb4i.sdk.notice.Notice> notice = collective.strike(Optional.ofNullable(licensee), strike, reason, Optional.empty());
+                // With "usage", one usage only ([STS-9]): the licenses' other usages keep working.
+                String usageText = text(op, "usage", false);
+                Optional<org.cb4i.sdk.terms.Usage> usage = Optional.empty();
+                if (usageText != null) {
+                    usage = Optional.of(org.cb4i.sdk.terms.Usage.parse(usageText).filter(org.cb4i.sdk.terms.Usage.NARROWEST::contains).orElseThrow(() ->
+                            StoreException.invalid("usage: one of ai-train, ai-input, ai-index or search; found \"" + usageText + "\"")));
+                }
+                Optional<org.cb4i.sdk.notice.Notice> notice = collective.strike(Optional.ofNullable(licensee), usage, strike, reason, Optional.empty());
                 if (all) {
                     out.put("all", true);
                 } else {
                     out.put("licensee", licensee);
                 }
+                usage.ifPresent(u -> out.put("usage", u.token()));
                 notice.ifPresent(n -> out.put("notice", n.id()));
                 out.put("effective_within_seconds", collective.config().statusTtl().toSeconds());
             }
             case "status" -> {
                 out.put("collective", collective.config().id());
                 out.put("strike_all", store.strikeAll());
+                out.put("usage_strikes", store.usageStrikes().stream().map(u -> Map.of("licensee", u.licensee().equals(
+                        IssuerStore.UsageStrike.EVERY_LICENSEE) ? "every licensee" : u.licensee(), "usage", u.usage(), "since", u.since().getEpochSecond()))
+                        .toList());
                 out.put("members", store.members().stream().filter(m -> m.left().isEmpty()).count());
                 out.put("licensees", store.licensees().size());
                 out.put("withheld", store.licensees().stream().filter(l -> l.suspension().isPresent())

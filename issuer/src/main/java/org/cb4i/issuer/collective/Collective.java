@@ -217,7 +217,7 @@ public final class Collective {
         IssuerStore.Added added;
         IssuerConfig.Limits l = config.limits();
         try {
-            added = store.addLicense(jti, licenseeId, agreement.id(), now, exp,
+            added = store.addLicense(jti, licenseeId, agreement.id(), narrowest(grant.usages()).stream().map(Usage::token).toList(), now, exp,
                     new IssuerStore.Limits(config.statusCapacity(), l.statusMaxLists(), l.tokensPerHour(), l.livePerAgreement()), this::encodeStatus);
         } catch (StoreException e) {
             if (e.kind() == StoreException.Kind.CONFLICT) {
@@ -229,10 +229,17 @@ public final class Collective {
             throw e;
         }
         LicenseRow row = added.row();
+        Map<Usage, StatusReference> usageStatus = new java.util.EnumMap<>(Usage.class);
+        row.usageIdx().forEach((u, i) -> usageStatus.put(Usage.parse(u).orElseThrow(), statusReference(i)));
         LicenseClaims claims = new LicenseClaims(config.id(), licenseeId, List.of(config.repertoireId()), jti, now, now, exp,
                 new Confirmation(VerificationKey.fromJson(licensee.jwkJson())), grant.usages(), grant.paths(), grant.quota(), Optional.of(agreementOf(agreement, grant)),
-                Optional.of(statusReference(row.idx())));
+                Optional.of(statusReference(row.idx())), usageStatus);
         return new Issued(LicenseTokens.issue(claims, key), claims, row, added.superseded());
+    }
+
+    /** The narrowest usages a grant covers: each gets a status index of its own in the licenses issued under it ([STS-9]). */
+    static List<Usage> narrowest(java.util.Collection<Usage> granted) {
+        return Usage.NARROWEST.stream().filter(u -> Usage.anyImplies(granted, u)).toList();
     }
 
     private static boolean inForce(AgreementRow a, Instant now) {
@@ -270,6 +277,11 @@ public final class Collective {
         }
         out.put("client_id", c.subject());
         out.put("status", status.name());
+        store.license(c.id()).filter(r -> !r.usageIdx().isEmpty()).ifPresent(r -> {
+            Map<String, Object> us = new LinkedHashMap<>(); // [STS-9]: each usage's own status
+            r.usageIdx().forEach((u, i) -> us.put(u, statusOf(i).name()));
+            out.put("usage_status", us);
+        });
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("type", "cb4i-license");
         for (String k : List.of("usages", "paths", "quota", "agreement")) {
@@ -328,13 +340,15 @@ public final class Collective {
     }
 
     /** The lists as the licenses' states make them: one per {@code status.capacity} indices, at least one. */
-    private List<String> encodeStatus(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll) {
+    private List<String> encodeStatus(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll,
+            List<IssuerStore.UsageStrike> usageStrikes) {
         Map<String, StatusValue> withheld = new LinkedHashMap<>();
         for (LicenseeRow l : licensees) {
             l.suspension().ifPresent(s -> withheld.put(l.id(), SUSPENSIONS.getOrDefault(s, StatusValue.SUSPENDED)));
         }
         int cap = config.statusCapacity();
-        long highest = licenses.stream().mapToLong(LicenseRow::idx).max().orElse(0);
+        long highest = licenses.stream().mapToLong(l -> l.usageIdx().values().stream().mapToLong(Integer::longValue).max().orElse(l.idx())).max()
+                .orElse(0);
         List<StatusList> lists = new ArrayList<>();
         for (long n = 0; n <= highest / cap; n++) {
             lists.add(StatusList.create(2, cap));
@@ -344,6 +358,11 @@ public final class Collective {
                     : withheld.containsKey(l.licensee()) ? withheld.get(l.licensee())
                     : strikeAll ? StatusValue.SUSPENDED : StatusValue.VALID;
             lists.get((int) (l.idx() / cap)).set((int) (l.idx() % cap), v);
+            // [STS-9]: a usage struck alone is SUSPENDED at the license's index for it; the license's other usages stay as its own status says.
+            for (Map.Entry<String, Integer> u : l.usageIdx().entrySet()) {
+                boolean struck = usageStrikes.stream().anyMatch(s -> s.usage().equals(u.getKey()) && s.covers(l.licensee()));
+                lists.get(u.getValue() / cap).set(u.getValue() % cap, struck ? StatusValue.SUSPENDED : StatusValue.VALID);
+            }
         }
         return lists.stream().map(StatusList::encode).toList();
     }
@@ -352,6 +371,40 @@ public final class Collective {
     public List<String> terminate(String agreementId, String reason) {
         List<String> revoked = store.terminateAgreement(agreementId, reason, now(), this::encodeStatus);
         publish("termination", Map.of("agreement", agreementId), reason, Optional.empty());
+        return revoked;
+    }
+
+    /**
+     * Amends an agreement in force ([ISS-12]): new terms (the grant, with its price schedule when it names one, and
+     * optionally a new end) from now; the licenses of the earlier terms are revoked at once, so that the licensee asks
+     * for licenses of the new terms; published as a notice. Returns the licenses revoked.
+     *
+     * @throws StoreException invalid (the grant or price at fault, a price in another currency), not found, conflict
+     */
+    public List<String> amend(String agreementId, com.fasterxml.jackson.databind.JsonNode grant, Optional<Instant> notAfter, String reason) {
+        Grant.read(grant);
+        Optional<String> price = Optional.empty();
+        if (grant.has("price")) {
+            org.cb4i.sdk.settlement.PriceSchedule p;
+            try {
+                p = org.cb4i.sdk.settlement.PriceSchedule.read(grant.get("price"), "grant.price");
+            } catch (org.cb4i.sdk.MalformedInputException e) {
+                throw StoreException.invalid(e.getMessage());
+            }
+            for (var v : store.statements().prices(agreementId)) {
+                String was = org.cb4i.sdk.settlement.PriceSchedule.read(v.scheduleJson(), "stored price").currency().getCurrencyCode();
+                if (!was.equals(p.currency().getCurrencyCode())) {
+                    throw StoreException.invalid("grant.price: currency " + p.currency() + " differs from the agreement's " + was
+                            + "; an agreement is billed in one currency (terminate it and make a new one)");
+                }
+            }
+            price = Optional.of(Json.write(grant.get("price")));
+        }
+        if (reason.isBlank() || reason.length() > 2000) {
+            throw StoreException.invalid("reason: say why, in at most 2000 characters (it is published)");
+        }
+        List<String> revoked = store.amendAgreement(agreementId, Json.write(grant), notAfter, price, reason, now(), this::encodeStatus);
+        publish("amendment", Map.of("agreement", agreementId), reason, Optional.empty());
         return revoked;
     }
 
@@ -368,6 +421,30 @@ public final class Collective {
      * @param proposal the proposal whose vote decided it, if one did ([DEC-4])
      */
     public Optional<org.cb4i.sdk.notice.Notice> strike(Optional<String> licensee, boolean on, String reason, Optional<String> proposal) {
+        return strike(licensee, Optional.empty(), on, reason, proposal);
+    }
+
+    /**
+     * As {@link #strike(Optional, boolean, String, Optional)}, of one usage only when {@code usage} is given ([STS-9]):
+     * the licenses' index for that usage is SUSPENDED, their other usages keep working. A usage strike and a strike of
+     * every usage are separate: ending one does not end the other.
+     */
+    public Optional<org.cb4i.sdk.notice.Notice> strike(Optional<String> licensee, Optional<Usage> usage, boolean on, String reason,
+            Optional<String> proposal) {
+        if (usage.isPresent()) {
+            if (!Usage.NARROWEST.contains(usage.get())) {
+                throw StoreException.invalid("usage: one of ai-train, ai-input, ai-index or search is struck alone; found " + usage.get().token());
+            }
+            boolean changed = store.setUsageStrike(licensee.orElse(IssuerStore.UsageStrike.EVERY_LICENSEE), usage.get().token(), on, now(),
+                    this::encodeStatus);
+            if (!changed) {
+                return Optional.empty(); // nothing to announce: it was already so
+            }
+            Map<String, Object> scope = new LinkedHashMap<>();
+            licensee.ifPresentOrElse(l -> scope.put("licensee", l), () -> scope.put("all", true));
+            scope.put("usage", usage.get().token());
+            return Optional.of(publish(on ? "strike" : "resume", scope, reason, proposal));
+        }
         boolean wasStrike;
         if (licensee.isPresent()) {
             wasStrike = store.licensee(licensee.get()).flatMap(LicenseeRow::suspension).map("strike"::equals).orElse(false);

@@ -53,7 +53,7 @@ public final class Decisions {
         if (electorate.isEmpty()) {
             throw StoreException.invalid("the collective has no members to vote");
         }
-        ProposalRow row = store().open(p.action(), p.licensee(), p.effective(), p.reason(), now, now.plus(rules.votingPeriod()), openedBy, electorate,
+        ProposalRow row = store().open(p.action(), p.licensee(), p.usage().map(org.cb4i.sdk.terms.Usage::token), p.effective(), p.reason(), now, now.plus(rules.votingPeriod()), openedBy, electorate,
                 rules.quorum(), rules.majority(), evidence);
         settle(row.id());
         return store().proposal(row.id()).orElseThrow();
@@ -145,8 +145,9 @@ public final class Decisions {
             return Optional.empty();
         }
         boolean strike = p.action().equals("strike");
-        collective.strike(p.licensee(), strike, p.reason(), Optional.of(p.id()));
-        String what = (strike ? "strike" : "resumption") + " of " + p.licensee().map(l -> "licensee " + l).orElse("every licensee");
+        collective.strike(p.licensee(), p.usage().flatMap(org.cb4i.sdk.terms.Usage::parse), strike, p.reason(), Optional.of(p.id()));
+        String what = (strike ? "strike" : "resumption") + " of " + p.licensee().map(l -> "licensee " + l).orElse("every licensee")
+                + p.usage().map(u -> ", for " + u + " only").orElse("");
         if (!store().advance(p.id(), "passed", "executed", now, what + " executed through the status lists")) {
             return Optional.empty();
         }
@@ -158,7 +159,10 @@ public final class Decisions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("action", p.action());
-        m.put("scope", p.licensee().isPresent() ? Map.of("licensee", p.licensee().get()) : Map.of("all", true));
+        Map<String, Object> scope = new LinkedHashMap<>();
+        p.licensee().ifPresentOrElse(l -> scope.put("licensee", l), () -> scope.put("all", true));
+        p.usage().ifPresent(u -> scope.put("usage", u));
+        m.put("scope", scope);
         p.effective().ifPresent(e -> m.put("effective", e.getEpochSecond()));
         m.put("reason", p.reason());
         m.put("opened", p.opened().getEpochSecond());

@@ -162,7 +162,14 @@ final class SettlementAdminOps {
                 List<String> kept;
                 try (StatementWriter writer = new StatementWriter(dir)) { // its I/O threads stop however the settlement ends
                     synchronized (collective.collectionLock()) {
-                        o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).settle(month,
+                        o = new PeriodSettlement(collective.config().id(), store, collective::sign, collective.jwks(), now).agreementReferences(a -> {
+                            try {
+                                return Optional.of(collective.agreementOf(a, Collective.Grant.read(Json.readObject(a.grantJson(), "agreement " + a.id(),
+                                        org.cb4i.sdk.Reason.MALFORMED_JSON))));
+                            } catch (RuntimeException e) {
+                                return Optional.empty(); // a grant that cannot be read names no agreement a member could opt out of
+                            }
+                        }).settle(month,
                                 op.path("close").asBoolean(false), op.path("allow_incomplete").asBoolean(false), writer::accept);
                     }
                     writer.finish();

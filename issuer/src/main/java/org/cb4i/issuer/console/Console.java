@@ -183,10 +183,13 @@ public final class Console {
                 IssuerStore.MemberRow m = member(s);
                 String action = one(form, "action");
                 String scope = one(form, "scope");
+                String usage = one(form, "usage");
                 org.cb4i.sdk.decision.DecisionRequest.Proposal p;
                 try {
                     p = new org.cb4i.sdk.decision.DecisionRequest.Proposal(action, scope.equals("all") ? Optional.empty() : Optional.of(scope),
-                            Optional.empty(), one(form, "reason").strip());
+                            usage.isEmpty() || usage.equals("every") ? Optional.empty() : Optional.of(org.cb4i.sdk.terms.Usage.parse(usage).orElseThrow(() ->
+                                    new ConsoleException(400, "invalid_request", "usage: every, ai-train, ai-input, ai-index or search"))), Optional.empty(),
+                            one(form, "reason").strip());
                 } catch (org.cb4i.sdk.Cb4iException e) {
                     throw new ConsoleException(400, "invalid_request", e.getMessage());
                 }
@@ -319,7 +322,8 @@ public final class Console {
     /** A proposal as the console shows it, with {@code voter}'s own vote when one is asking. */
     Pages.Proposal proposal(org.cb4i.issuer.store.DecisionStore.ProposalRow p, Optional<String> voter) {
         Map<String, Object> v = collective.decisions().view(p, voter);
-        return new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee"), p.reason(),
+        return new Pages.Proposal(p.id(), p.action(), p.licensee().map(l -> "licensee " + l).orElse("every licensee")
+                + p.usage().map(u -> ", for " + u + " only").orElse(""), p.reason(),
                 p.deadline().toString(), p.state(), ((Number) v.get("yes")).longValue(), ((Number) v.get("no")).longValue(),
                 ((Number) v.get("abstain")).longValue(), ((Number) v.get("remaining")).longValue(), String.valueOf(v.getOrDefault("your_vote", "")));
     }
@@ -371,7 +375,8 @@ public final class Console {
         if (token.length() < 20 || token.length() > 100) {
             throw new ConsoleException(400, "invite_unknown", "no invite in the link: open the whole link an operator gave you");
         }
-        return store.inviteAccount(ConsoleStore.digest(token), collective.clock().instant())
+        // Only members and licensees register passkeys; an operator's one-time link signs in on the issuer's machine only.
+        return store.inviteAccount(ConsoleStore.digest(token), collective.clock().instant()).filter(a -> a.startsWith("member:") || a.startsWith("licensee:"))
                 .orElseThrow(() -> new ConsoleException(410, "invite_used", "this invite was used, expired or never made: ask an operator for a new one"));
     }
 

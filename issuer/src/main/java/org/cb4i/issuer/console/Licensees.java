@@ -172,10 +172,15 @@ final class Licensees {
                 standing, shown, licenses, all.size(), invoices, notices, offers, keys)));
     }
 
-    private static Pages.AgreementItem agreement(IssuerStore.AgreementRow a, Instant now) {
+    private Pages.AgreementItem agreement(IssuerStore.AgreementRow a, Instant now) {
         JsonNode grant = Json.readObject(a.grantJson(), "agreement " + a.id(), org.cb4i.sdk.Reason.MALFORMED_JSON);
         String state = a.terminated().isPresent() ? "terminated " + a.terminated().get() + a.terminationReason().map(r -> " (" + r + ")").orElse("")
                 : now.isBefore(a.notBefore()) ? "in force from " + a.notBefore() : !now.isBefore(a.notAfter()) ? "ended" : "active";
+        List<IssuerStore.Amendment> amended = collective.store().amendments(a.id());
+        if (!amended.isEmpty()) { // [ISS-12]
+            IssuerStore.Amendment last = amended.get(amended.size() - 1);
+            state += ", amended " + last.at() + " (" + last.reason() + ")" + (amended.size() > 1 ? ", " + amended.size() + " amendments in all" : "");
+        }
         return new Pages.AgreementItem(a.id(), String.join(", ", texts(grant.path("usages"))), String.join(", ", texts(grant.path("paths"))),
                 a.notBefore().toString(), a.notAfter().toString(), state);
     }

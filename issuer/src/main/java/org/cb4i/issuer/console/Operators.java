@@ -62,6 +62,25 @@ final class Operators {
                 log.accept("console: an operator signed in from " + remote);
                 return Optional.of(Console.Reply.redirect("/console/operator").withSession(sessions.start(OPERATOR)));
             }
+            case "GET /console/operator/link" -> {
+                return Optional.of(Console.Reply.page(200, console.page("console/operator-link.jte", Map.of())));
+            }
+            case "POST /console/api/operator/link" -> {
+                // A one-time sign-in link for an operator (the embedded default prints one): loopback only, like the admin token.
+                console.limit(remote);
+                if (!loopback(remote)) {
+                    throw new ConsoleException(403, "not_loopback", "operators sign in only on the issuer's own machine");
+                }
+                String token = Console.json(body).path("link").asText("");
+                if (token.length() < 20 || token.length() > 100) {
+                    throw new ConsoleException(400, "link_unknown", "no sign-in link: open the whole link the issuer printed");
+                }
+                if (store.useSignInLink(ConsoleStore.digest(token), collective.clock().instant()).isEmpty()) {
+                    throw new ConsoleException(410, "link_used", "this sign-in link was used or expired: sign in with the admin token instead");
+                }
+                log.accept("console: an operator signed in with a one-time link from " + remote);
+                return Optional.of(Console.Reply.json(Map.of("next", "/console/operator")).withSession(sessions.start(OPERATOR)));
+            }
             case "POST /console/operator/invite" -> {
                 ConsoleStore.Session s = operator(Console.signedIn(session));
                 Map<String, List<String>> form = Console.form(body);
@@ -86,9 +105,16 @@ final class Operators {
                 if (reason.isEmpty() || reason.length() > 500) {
                     throw new ConsoleException(400, "invalid_request", "reason: say why, in at most 500 characters (it is published)");
                 }
-                apply(Map.of("op", action, "all", true, "reason", reason));
-                return Optional.of(Console.Reply.page(200, page(s, "", action.equals("strike")
-                        ? "Every licensee is struck: every member's proxy refuses them within the status ttl." : "The strike ended.")));
+                String usage = Console.one(form, "usage");
+                if (usage.isEmpty() || usage.equals("every")) {
+                    apply(Map.of("op", action, "all", true, "reason", reason));
+                    return Optional.of(Console.Reply.page(200, page(s, "", action.equals("strike")
+                            ? "Every licensee is struck: every member's proxy refuses them within the status ttl." : "The strike ended.")));
+                }
+                apply(Map.of("op", action, "all", true, "reason", reason, "usage", usage)); // one usage only ([STS-9])
+                return Optional.of(Console.Reply.page(200, page(s, "", action.equals("strike") ? "Every licensee is struck for " + usage
+                        + " only: every member's proxy refuses that use within the status ttl; their other uses keep working."
+                        : "The strike of " + usage + " ended.")));
             }
             default -> {
                 return Optional.empty();
@@ -122,7 +148,7 @@ final class Operators {
                 o.acceptUntil().map(java.time.Instant::toString).orElse(""), collective.store().offers().acceptances(o.id()).size())).toList();
         List<Pages.AgreementRow> shownAgreements = agreements.stream().map(a -> new Pages.AgreementRow(a.id(), a.licensee(), usages(a.grantJson()),
                 a.notBefore() + " to " + a.notAfter(), a.terminated().map(t -> "terminated " + t).orElse(now.isBefore(a.notBefore()) ? "not yet in force"
-                        : now.isBefore(a.notAfter()) ? "active" : "ended"))).toList();
+                        : now.isBefore(a.notAfter()) ? "active" : "ended") + amendedText(a.id()))).toList();
         Map<List<String>, long[]> totals = new java.util.TreeMap<>(java.util.Comparator.comparing((List<String> k) -> String.join("\n", k)));
         for (var d : collective.store().usage().usageByDay(Optional.empty(), Optional.empty(), Optional.of(now.minus(Console.USAGE_SHOWN)))) {
             long[] t = totals.computeIfAbsent(List.of(d.licensee(), d.member(), d.usage()), k -> new long[2]);
@@ -140,8 +166,17 @@ final class Operators {
                     Console.amount(st.currency(), st.totalMinor()), row.status().orElse("")));
         }
         List<Pages.Proposal> proposals = collective.store().decisions().proposals().stream().map(p -> console.proposal(p, Optional.empty())).toList();
+        List<String> usageStrikes = collective.store().usageStrikes().stream().map(u -> u.usage() + " of " + (u.licensee().equals(
+                org.cb4i.issuer.store.IssuerStore.UsageStrike.EVERY_LICENSEE) ? "every licensee" : "licensee " + u.licensee()) + " since " + u.since())
+                .toList();
         return console.page("console/operator.jte", Map.of("view", new Pages.OperatorView(collective.config().id(), s.csrf(),
-                collective.store().strikeAll(), members, licensees, offers, shownAgreements, usage, statements, all.size(), proposals, invite, done)));
+                collective.store().strikeAll(), usageStrikes, members, licensees, offers, shownAgreements, usage, statements, all.size(), proposals, invite, done)));
+    }
+
+    /** ", amended N times" for an agreement with amendments ([ISS-12]), else "". */
+    private String amendedText(String agreement) {
+        int n = collective.store().amendments(agreement).size();
+        return n == 0 ? "" : ", amended " + (n == 1 ? "once" : n + " times");
     }
 
     private static String usages(String grantJson) {

@@ -30,10 +30,11 @@ public final class Pages {
     public record MemberRow(String origin, String organisation, String joined, int passkeys) {}
 
     /** The operators' page: every section; {@code invite} is a link just made (shown once), else "". */
-    public record OperatorView(String collective, String csrf, boolean strikeAll, List<MemberRow> members, List<LicenseeRow> licensees,
+    public record OperatorView(String collective, String csrf, boolean strikeAll, List<String> usageStrikes, List<MemberRow> members, List<LicenseeRow> licensees,
             List<OfferRow> offers, List<AgreementRow> agreements, List<UsageRow> usage, List<StatementRow> statements, int statementCount,
             List<Proposal> proposals, String invite, String done) {
         public OperatorView {
+            usageStrikes = List.copyOf(usageStrikes);
             members = List.copyOf(members);
             licensees = List.copyOf(licensees);
             offers = List.copyOf(offers);

@@ -381,7 +381,18 @@ public final class Collector {
             }
             return new UsageStore.EntryRow(logId, index, leafHex, e.time(), Optional.of(e.licensee()).filter(s -> !s.isEmpty()),
                     Optional.of(e.jti()).filter(s -> !s.isEmpty()), agreement, member, usage, e.bytes(), attested, served && agreement.isPresent(), note,
-                    Optional.of(e.jkt()).filter(s -> !s.isEmpty()), Optional.of(e.rid()).filter(s -> !s.isEmpty()));
+                    Optional.of(e.jkt()).filter(s -> !s.isEmpty()), Optional.of(e.rid()).filter(s -> !s.isEmpty()), pathOf(e.url()));
+        }
+
+        /** The path and query of an entry's URL, as a proxy matches path opt-outs ([CNS-2]); empty when it is no URL. */
+        static Optional<String> pathOf(String url) {
+            try {
+                java.net.URI u = java.net.URI.create(url);
+                String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+                return Optional.of(u.getRawQuery() == null ? path : path + "?" + u.getRawQuery());
+            } catch (IllegalArgumentException x) {
+                return Optional.empty();
+            }
         }
 
         String summary() {

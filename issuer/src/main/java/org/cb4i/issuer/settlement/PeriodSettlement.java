@@ -39,6 +39,7 @@ public final class PeriodSettlement {
     private final java.util.function.UnaryOperator<Statement> signer;
     private final org.cb4i.sdk.key.KeySet keys;
     private final Instant now;
+    private java.util.function.Function<IssuerStore.AgreementRow, Optional<org.cb4i.sdk.token.Agreement>> agreementRef = a -> Optional.empty();
 
     /**
      * @param collectiveId the collective's id ({@code iss} of its statements)
@@ -53,6 +54,15 @@ public final class PeriodSettlement {
         this.signer = signer;
         this.keys = keys;
         this.now = now;
+    }
+
+    /**
+     * How an agreement is named in its licenses ({@code agreement.uri}), so that entries served after a member opted that
+     * agreement out are counted ([CNS-8]); without it, only usage and path opt-outs are judged.
+     */
+    public PeriodSettlement agreementReferences(java.util.function.Function<IssuerStore.AgreementRow, Optional<org.cb4i.sdk.token.Agreement>> ref) {
+        this.agreementRef = ref;
+        return this;
     }
 
     /** A member log whose usage for the period could not be verified to its end. */
@@ -74,7 +84,7 @@ public final class PeriodSettlement {
         int n;
         int[] invoice = new int[8];
         long[] amount = new long[8];
-        /** The member's own usage lines of that invoice (this period's, not adjustments): requests, bytes, attested. */
+        /** The member's own usage lines of that invoice (this period's, not adjustments): requests, bytes, attested, opted out ([CNS-8]). */
         long[][] counts = new long[8][];
 
         void add(int invoiceIndex, long minor, long[] usage) {
@@ -180,12 +190,15 @@ public final class PeriodSettlement {
         List<String> notes = new ArrayList<>();
         Map<String, Shares> shares = new TreeMap<>(); // member + " " + currency
         int n = close ? store.statements().count(period, "invoice") : 0;
+        ConsentAtFetch consent = new ConsentAtFetch(store);
         for (IssuerStore.AgreementRow a : store.agreements(Optional.empty())) {
             List<StatementStore.PriceVersion> versions = versions(a);
             Optional<StatementStore.PriceVersion> current = versions.stream().filter(v -> v.from().isBefore(end)).reduce((x, y) -> y);
             boolean active = a.notBefore().isBefore(end) && a.notAfter().isAfter(start);
             Tally tally = new Tally(start, logs, roots);
-            store.usage().forEachUnsettled(a.id(), end, e -> tally.add(e, versionAt(versions, e.at())));
+            Optional<org.cb4i.sdk.token.Agreement> ref = agreementRef.apply(a);
+            store.usage().forEachUnsettled(a.id(), end, e -> tally.add(e, versionAt(versions, e.at()), consent.optedOut(e.member(), e.at(),
+                    Usage.parse(e.usage()).orElse(Usage.ALL), ref, e.path())));
             if (current.isEmpty()) {
                 if (tally.count > 0) {
                     notes.add("agreement " + a.id() + " has no price schedule in force by " + end + ": its " + tally.count + " entries are not billed");
@@ -212,7 +225,8 @@ public final class PeriodSettlement {
             int k = 0;
             for (InvoiceLine l : bill.lines()) {
                 lines.add(new Statement.Line(++k, l.kind().token(), l.member(), l.usage().map(Usage::token), l.requests(), l.bytes(), l.attested(),
-                        l.logged(), l.amountMinor(), l.member().map(incompleteUntil::get), Optional.empty(), Optional.empty(), Optional.empty()));
+                        l.logged(), l.amountMinor(), l.member().map(incompleteUntil::get), Optional.empty(), Optional.empty(), Optional.empty(),
+                        l.optedOut()));
             }
             emit.accept(signer.apply(new Statement("", collectiveId, Statement.Kind.INVOICE, number, period, now, !close,
                     bill.currency(), Optional.of(a.id()), Optional.of(a.licensee()), Optional.empty(), lines, bill.totalMinor(),
@@ -224,15 +238,16 @@ public final class PeriodSettlement {
             Map<String, long[]> usageOf = new HashMap<>();
             for (InvoiceLine l : bill.lines()) {
                 if (l.kind() == InvoiceLine.Kind.USAGE) {
-                    long[] u = usageOf.computeIfAbsent(l.member().orElseThrow(), x -> new long[3]);
+                    long[] u = usageOf.computeIfAbsent(l.member().orElseThrow(), x -> new long[4]);
                     u[0] += l.requests();
                     u[1] += l.bytes();
                     u[2] += l.attested();
+                    u[3] += l.optedOut();
                 }
             }
             for (var p : bill.payouts()) {
                 shares.computeIfAbsent(p.member() + " " + bill.currency(), x -> new Shares()).add(index, p.amountMinor(),
-                        usageOf.getOrDefault(p.member(), new long[3]));
+                        usageOf.getOrDefault(p.member(), new long[4]));
             }
         }
         Map<String, String> payoutNumbers = new HashMap<>();
@@ -248,7 +263,8 @@ public final class PeriodSettlement {
                 Statement.InvoiceRef inv = invoiceRefs.get(sh.invoice[i]);
                 long[] u = sh.counts[i];
                 ls.add(new Statement.Line(i + 1, "share", Optional.empty(), Optional.empty(), u[0], u[1], u[2], u[0] - u[2], sh.amount[i],
-                        Optional.ofNullable(incompleteUntil.get(member)), Optional.of(inv.number()), Optional.of(inv.agreement()), Optional.of(inv.licensee())));
+                        Optional.ofNullable(incompleteUntil.get(member)), Optional.of(inv.number()), Optional.of(inv.agreement()), Optional.of(inv.licensee()),
+                        u[3]));
                 total += sh.amount[i];
             }
             String number = (close ? "" : "DRAFT-") + period + "-P" + String.format("%04d", ++pn);
@@ -350,13 +366,16 @@ public final class PeriodSettlement {
             this.roots = roots;
         }
 
-        void add(UsageStore.Billable e, int version) {
-            long[] t = (e.at().isBefore(start) ? late : usage).computeIfAbsent(e.member() + "\n" + e.usage() + "\n" + version, k -> new long[4]);
+        void add(UsageStore.Billable e, int version, boolean optedOut) {
+            long[] t = (e.at().isBefore(start) ? late : usage).computeIfAbsent(e.member() + "\n" + e.usage() + "\n" + version, k -> new long[5]);
             t[0]++;
             t[1] += e.bytes();
             if (e.attested()) {
                 t[2]++;
                 t[3] += e.bytes();
+            }
+            if (optedOut) {
+                t[4]++;
             }
             root.append(Statement.entryLeafHash(e.logId(), e.index(), e.leafHex()));
             counted.putIfAbsent(e.logId(), logs.get(e.logId()));
@@ -368,7 +387,7 @@ public final class PeriodSettlement {
             (adjustments ? late : usage).forEach((k, t) -> {
                 String[] p = k.split("\n");
                 Usage u = Usage.parse(p[1]).orElse(Usage.ALL);
-                out.add(new UsageTotal(p[0], u, schedules.get(Integer.parseInt(p[2])), t[0], t[1], t[2], t[3]));
+                out.add(new UsageTotal(p[0], u, schedules.get(Integer.parseInt(p[2])), t[0], t[1], t[2], t[3], t[4]));
             });
             return out;
         }

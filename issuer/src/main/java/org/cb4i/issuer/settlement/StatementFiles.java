@@ -67,16 +67,17 @@ public final class StatementFiles {
 
     public static String csv(Statement s) {
         StringBuilder b = new StringBuilder("number,period,kind,line,line_kind,member,usage,invoice,agreement,licensee,requests,bytes,attested,logged,"
-                + "amount_minor,amount,currency,incomplete_until\r\n");
+                + "amount_minor,amount,currency,incomplete_until,opted_out\r\n");
         for (Statement.Line l : s.lines()) {
             b.append(String.join(",", cell(s.number()), s.period(), s.kind().token(), Integer.toString(l.line()), cell(l.kind()), cell(l.member()),
                     cell(l.usage()), cell(l.invoice()), cell(l.agreement().or(s::agreement)), cell(l.licensee().or(s::licensee)), Long.toString(l.requests()),
                     Long.toString(l.bytes()), Long.toString(l.attested()), Long.toString(l.logged()), Long.toString(l.amountMinor()),
-                    amount(l.amountMinor(), s.currency()), s.currency(), l.incompleteUntil().map(Instant::toString).orElse(""))).append("\r\n");
+                    amount(l.amountMinor(), s.currency()), s.currency(), l.incompleteUntil().map(Instant::toString).orElse(""),
+                    Long.toString(l.optedOut()))).append("\r\n");
         }
         for (Statement.Share p : s.payouts()) {
             b.append(String.join(",", cell(s.number()), s.period(), s.kind().token(), "", "payout", cell(p.member()), "", cell(p.statement()), "", "",
-                    "", "", "", "", Long.toString(p.amountMinor()), amount(p.amountMinor(), s.currency()), s.currency(), "")).append("\r\n");
+                    "", "", "", "", Long.toString(p.amountMinor()), amount(p.amountMinor(), s.currency()), s.currency(), "", "")).append("\r\n");
         }
         return b.toString();
     }
@@ -112,8 +113,9 @@ public final class StatementFiles {
                         + (l.kind().equals("usage") || l.kind().equals("adjustment") ? ": " + l.requests() + " requests (" + l.attested() + " attested, "
                                 + l.logged() + " logged), " + l.bytes() + " bytes" : "");
             };
-            out.add(String.format("  %3d  %-86s %14s %s%s", l.line(), what, amount(l.amountMinor(), s.currency()), s.currency(),
-                    l.incompleteUntil().map(t -> "  INCOMPLETE: verified to " + t).orElse("")));
+            out.add(String.format("  %3d  %-86s %14s %s%s%s", l.line(), what, amount(l.amountMinor(), s.currency()), s.currency(),
+                    l.incompleteUntil().map(t -> "  INCOMPLETE: verified to " + t).orElse(""),
+                    l.optedOut() == 0 ? "" : "  (" + l.optedOut() + " served after the member opted them out)"));
         }
         if (s.kind() == Statement.Kind.SUMMARY) {
             s.invoices().forEach(i -> out.add("  invoice " + i.number() + " " + i.licensee() + ": " + amount(i.totalMinor(), s.currency()) + " " + s.currency()
@@ -132,7 +134,9 @@ public final class StatementFiles {
             rows.append("<tr><td>").append(l.line()).append("</td><td>").append(esc(l.kind())).append("</td><td>")
                     .append(esc(l.member().or(l::invoice).orElse(""))).append("</td><td>").append(esc(l.usage().or(l::licensee).orElse("")))
                     .append("</td><td class=n>").append(l.requests()).append("</td><td class=n>").append(l.bytes()).append("</td><td class=n>")
-                    .append(l.attested()).append(" / ").append(l.logged()).append("</td><td class=n>").append(amount(l.amountMinor(), s.currency()))
+                    .append(l.attested()).append(" / ").append(l.logged())
+                    .append(l.optedOut() == 0 ? "" : "<br><small>" + l.optedOut() + " served after the member opted them out</small>")
+                    .append("</td><td class=n>").append(amount(l.amountMinor(), s.currency()))
                     .append(l.incompleteUntil().map(t -> " <em>(incomplete: verified to " + esc(t.toString()) + ")</em>").orElse("")).append("</td></tr>\n");
         }
         for (Statement.Share p : s.payouts()) {

@@ -79,6 +79,22 @@ public final class ConsoleStore {
         });
     }
 
+    /**
+     * Uses an invite that signs in without a passkey (an operator's one-time link, {@code account} "operator"), at once:
+     * returns its account, or empty when it was used, expired, unknown or is a passkey invite.
+     */
+    public Optional<String> useSignInLink(String tokenSha256, Instant now) {
+        return db.tx(() -> {
+            Optional<String> account = inviteAccount(tokenSha256, now).filter("operator"::equals);
+            if (account.isEmpty() || db.update("UPDATE console_invites SET used_at = ? WHERE token_sha256 = ? AND used_at IS NULL", now.getEpochSecond(),
+                    tokenSha256) != 1) {
+                return Optional.<String>empty();
+            }
+            db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "console.operator.link", "a one-time sign-in link used");
+            return account;
+        });
+    }
+
     public Optional<Passkey> passkey(String credentialId) {
         return db.query("SELECT credential_id, account, credential, sign_count, created_at FROM console_passkeys WHERE credential_id = ?",
                 rs -> new Passkey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), Instant.ofEpochSecond(rs.getLong(5))),

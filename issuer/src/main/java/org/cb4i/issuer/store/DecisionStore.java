@@ -20,34 +20,34 @@ public final class DecisionStore {
     /** A proposal as stored; {@code state} is open, passed, failed or executed. */
     public record ProposalRow(String id, String action, Optional<String> licensee, Optional<Instant> effective, String reason, Instant opened,
             Instant deadline, String openedBy, int electorate, int quorum, int majority, String state, Optional<Instant> decided,
-            Optional<Instant> executed, Optional<String> evidence) {}
+            Optional<Instant> executed, Optional<String> evidence, Optional<String> usage) {}
 
     /** One vote, with the member's signed request and its weight ([DEC-2]). */
     public record VoteRow(String proposal, String member, String vote, Instant at, String evidence, int weight) {}
 
     private static final String COLUMNS = "id, action, licensee, effective, reason, opened, deadline, opened_by, electorate, quorum, majority, state, "
-            + "decided, executed, evidence";
+            + "decided, executed, evidence, usage";
 
     /**
      * Opens a proposal with its electorate (the members now, each with its weight); its id is {@code P<n>}, n counting
      * from 1; its {@code electorate} is the sum of the weights.
      */
-    public ProposalRow open(String action, Optional<String> licensee, Optional<Instant> effective, String reason, Instant now, Instant deadline,
-            String openedBy, java.util.Map<String, Integer> electorate, int quorum, int majority, Optional<String> evidence) {
+    public ProposalRow open(String action, Optional<String> licensee, Optional<String> usage, Optional<Instant> effective, String reason, Instant now,
+            Instant deadline, String openedBy, java.util.Map<String, Integer> electorate, int quorum, int majority, Optional<String> evidence) {
         return db.tx(() -> {
             long n = db.query("SELECT COUNT(*) FROM proposals", rs -> rs.getLong(1)).get(0) + 1;
             String id = "P" + n;
             int total = electorate.values().stream().mapToInt(Integer::intValue).sum();
-            db.update("INSERT INTO proposals(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, ?)", id, action,
+            db.update("INSERT INTO proposals(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, ?, ?)", id, action,
                     licensee.orElse(null), effective.map(Instant::getEpochSecond).orElse(null), reason, now.getEpochSecond(), deadline.getEpochSecond(),
-                    openedBy, total, quorum, majority, evidence.orElse(null));
+                    openedBy, total, quorum, majority, evidence.orElse(null), usage.orElse(null));
             for (var m : electorate.entrySet()) {
                 db.update("INSERT INTO electorates(proposal, member, weight) VALUES (?, ?, ?)", id, m.getKey(), m.getValue());
             }
             audit(now, "proposal.open", id + " by " + openedBy + ": " + action + " " + licensee.map(l -> "licensee " + l).orElse("all licensees")
-                    + " (" + electorate.size() + " members, " + total + " votes, until " + deadline + "): " + reason);
+                    + usage.map(u -> ", " + u + " only").orElse("") + " (" + electorate.size() + " members, " + total + " votes, until " + deadline + "): " + reason);
             return new ProposalRow(id, action, licensee, effective, reason, now, deadline, openedBy, total, quorum, majority, "open",
-                    Optional.empty(), Optional.empty(), evidence);
+                    Optional.empty(), Optional.empty(), evidence, usage);
         });
     }
 
@@ -129,6 +129,6 @@ public final class DecisionStore {
         Optional<Instant> executed = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochSecond(ex));
         return new ProposalRow(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), effective, rs.getString(5),
                 Instant.ofEpochSecond(rs.getLong(6)), Instant.ofEpochSecond(rs.getLong(7)), rs.getString(8), rs.getInt(9), rs.getInt(10), rs.getInt(11),
-                rs.getString(12), decided, executed, Optional.ofNullable(rs.getString(15)));
+                rs.getString(12), decided, executed, Optional.ofNullable(rs.getString(15)), Optional.ofNullable(rs.getString(16)));
     }
 }

@@ -98,7 +98,42 @@ public final class IssuerStore implements AutoCloseable {
     }
 
     /** An issued license. */
-    public record LicenseRow(String jti, String licensee, String agreement, int idx, Instant issuedAt, Instant expiresAt, boolean revoked) {}
+    /**
+     * An issued license: its status index, and its own index for each of the narrowest usages its grant covers
+     * ([STS-9]; in the same list, after {@code idx}), in [VOC-1]'s order.
+     */
+    public record LicenseRow(String jti, String licensee, String agreement, int idx, Instant issuedAt, Instant expiresAt, boolean revoked,
+            Map<String, Integer> usageIdx) {
+        public LicenseRow {
+            usageIdx = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(usageIdx));
+        }
+
+        static Map<String, Integer> parseUsageIdx(String text) {
+            Map<String, Integer> m = new java.util.LinkedHashMap<>();
+            if (text != null && !text.isBlank()) {
+                for (String part : text.trim().split(" ")) {
+                    int colon = part.lastIndexOf(':');
+                    m.put(part.substring(0, colon), Integer.parseInt(part.substring(colon + 1)));
+                }
+            }
+            return m;
+        }
+
+        String usageIdxText() {
+            StringBuilder b = new StringBuilder();
+            usageIdx.forEach((u, i) -> b.append(b.length() == 0 ? "" : " ").append(u).append(':').append(i));
+            return b.toString();
+        }
+    }
+
+    /** A usage struck alone ([STS-9]): for one licensee, or for every licensee ({@code "*"}). */
+    public record UsageStrike(String licensee, String usage, Instant since) {
+        public static final String EVERY_LICENSEE = "*";
+
+        public boolean covers(String licenseeId) {
+            return licensee.equals(EVERY_LICENSEE) || licensee.equals(licenseeId);
+        }
+    }
 
     /** A status list as it was from {@code at}: its encoded bitstring ({@code lst}). */
     public record StatusSnapshot(Instant at, String lst, Optional<Instant> until) {}
@@ -312,6 +347,60 @@ public final class IssuerStore implements AutoCloseable {
         return revoked;
     }
 
+    /** An amendment of an agreement ([ISS-12]): its number, when, the grant and end before and after, and why. */
+    public record Amendment(String agreement, int n, Instant at, String grantBefore, String grantAfter, Instant notAfterBefore, Instant notAfterAfter,
+            String reason) {}
+
+    /**
+     * Amends an agreement in force now ([ISS-12]): its grant (and, when given, its end) replaced from {@code now}, the
+     * amendment kept with the terms before it, and every license issued under the earlier terms revoked in the same
+     * transaction (INVALID in the next status list), so that only licenses of the new terms are served; with the price
+     * schedule of the new terms, when it has one, in force from now.
+     *
+     * @return the licenses revoked
+     * @throws StoreException not found; conflict when the agreement is terminated or not in force now
+     */
+    public synchronized List<String> amendAgreement(String id, String grantJson, Optional<Instant> notAfter, Optional<String> priceJson, String reason,
+            Instant now, StatusEncoder encoder) {
+        return tx(() -> {
+            AgreementRow a = agreements(Optional.empty()).stream().filter(x -> x.id().equals(id)).findFirst()
+                    .orElseThrow(() -> StoreException.notFound("no agreement " + id));
+            if (a.terminated().isPresent()) {
+                throw StoreException.conflict("agreement " + id + " was terminated at " + a.terminated().get() + "; it cannot be amended");
+            }
+            if (now.isBefore(a.notBefore()) || !now.isBefore(a.notAfter())) {
+                throw StoreException.conflict("agreement " + id + " is in force from " + a.notBefore() + " until " + a.notAfter()
+                        + ", not now; only an agreement in force is amended");
+            }
+            Instant until = notAfter.orElse(a.notAfter());
+            if (!until.isAfter(now)) {
+                throw StoreException.invalid("not_after (" + until + ") must be after now");
+            }
+            int n = query("SELECT COUNT(*) FROM agreement_amendments WHERE agreement = ?", rs -> rs.getInt(1), id).get(0) + 1;
+            update("INSERT INTO agreement_amendments(agreement, n, at, grant_before, grant_after, not_after_before, not_after_after, reason) VALUES "
+                    + "(?, ?, ?, ?, ?, ?, ?, ?)", id, n, now.getEpochSecond(), a.grantJson(), grantJson, a.notAfter().getEpochSecond(), until.getEpochSecond(),
+                    reason);
+            update("UPDATE agreements SET grant_json = ?, not_after = ? WHERE id = ?", grantJson, until.getEpochSecond(), id);
+            if (priceJson.isPresent()) {
+                update("DELETE FROM agreement_prices WHERE agreement = ? AND from_at = ?", id, now.getEpochSecond());
+                update("INSERT INTO agreement_prices(agreement, from_at, schedule) VALUES (?, ?, ?)", id, now.getEpochSecond(), priceJson.get());
+            }
+            List<String> revoked = query("SELECT jti FROM licenses WHERE agreement = ? AND revoked = FALSE AND exp > ? ORDER BY idx", rs -> rs.getString(1),
+                    id, now.getEpochSecond());
+            update("UPDATE licenses SET revoked = TRUE WHERE agreement = ? AND revoked = FALSE AND exp > ?", id, now.getEpochSecond());
+            audit(now, "agreement.amend", id + " (amendment " + n + "; " + revoked.size() + " licenses of the earlier terms revoked): " + reason);
+            snapshot(now, encoder);
+            return revoked;
+        });
+    }
+
+    /** An agreement's amendments, oldest first. */
+    public synchronized List<Amendment> amendments(String agreement) {
+        return query("SELECT agreement, n, at, grant_before, grant_after, not_after_before, not_after_after, reason FROM agreement_amendments "
+                + "WHERE agreement = ? ORDER BY n", rs -> new Amendment(rs.getString(1), rs.getInt(2), Instant.ofEpochSecond(rs.getLong(3)), rs.getString(4),
+                rs.getString(5), Instant.ofEpochSecond(rs.getLong(6)), Instant.ofEpochSecond(rs.getLong(7)), rs.getString(8)), agreement);
+    }
+
     /**
      * Removes a licensee ([ISS-11]): its agreements in force are terminated and every license it holds revoked, and it
      * gets no license again; it stays in the history (statements and the audit trail name it).
@@ -367,6 +456,16 @@ public final class IssuerStore implements AutoCloseable {
      */
     public synchronized Added addLicense(String jti, String licensee, String agreement, Instant iat, Instant exp, Limits limits,
             StatusEncoder encoder) {
+        return addLicense(jti, licensee, agreement, List.of(), iat, exp, limits, encoder);
+    }
+
+    /**
+     * As {@link #addLicense(String, String, String, Instant, Instant, Limits, StatusEncoder)}, with an index of its own for
+     * each of {@code usages} ([STS-9]): the license takes {@code 1 + usages.size()} indices in a row, never across two
+     * lists (a block that would not fit starts the next list).
+     */
+    public synchronized Added addLicense(String jti, String licensee, String agreement, List<String> usages, Instant iat, Instant exp, Limits limits,
+            StatusEncoder encoder) {
         return tx(() -> {
             // Checked again here, in the same transaction as the new index: a strike or suspension that lands while
             // a token request is being answered must not let a license out that the status list does not withhold.
@@ -394,37 +493,47 @@ public final class IssuerStore implements AutoCloseable {
                 audit(iat, "license.supersede", live.get(k) + " of " + licensee + " under " + agreement + ", by " + jti);
             }
             long idx = Long.parseLong(metaGet("next_idx").orElse("0"));
+            int block = 1 + usages.size();
+            if (idx % limits.capacity() + block > limits.capacity()) {
+                idx = (idx / limits.capacity() + 1) * limits.capacity(); // the block starts the next list
+            }
             long total = (long) limits.capacity() * limits.maxLists();
-            if (idx >= total) {
+            if (idx + block > total) {
                 throw new StoreException("every status list is full (" + limits.maxLists() + " lists of " + limits.capacity()
-                        + " licenses); raise status.max_lists or status.capacity in the issuer configuration");
+                        + " indices); raise status.max_lists or status.capacity in the issuer configuration");
             }
-            metaPut("next_idx", Long.toString(idx + 1));
-            update("INSERT INTO licenses(jti, licensee, agreement, idx, iat, exp) VALUES (?, ?, ?, ?, ?, ?)", jti, licensee, agreement, idx,
-                    iat.getEpochSecond(), exp.getEpochSecond());
+            metaPut("next_idx", Long.toString(idx + block));
+            Map<String, Integer> usageIdx = new java.util.LinkedHashMap<>();
+            for (int k = 0; k < usages.size(); k++) {
+                usageIdx.put(usages.get(k), (int) idx + 1 + k);
+            }
+            LicenseRow row = new LicenseRow(jti, licensee, agreement, (int) idx, iat, exp, false, usageIdx);
+            update("INSERT INTO licenses(jti, licensee, agreement, idx, iat, exp, usage_idx) VALUES (?, ?, ?, ?, ?, ?, ?)", jti, licensee, agreement, idx,
+                    iat.getEpochSecond(), exp.getEpochSecond(), usageIdx.isEmpty() ? null : row.usageIdxText());
             audit(iat, "license.issue", jti + " to " + licensee + " under " + agreement + " (list " + (idx / limits.capacity() + 1) + ", idx "
-                    + idx % limits.capacity() + ")");
-            if (!superseded.isEmpty() || idx % limits.capacity() == 0) {
-                snapshot(iat, encoder); // a revocation to publish, or a new list to open
+                    + idx % limits.capacity() + (usageIdx.isEmpty() ? "" : ", and one for each of " + String.join(", ", usages)) + ")");
+            boolean struck = usageStrikes().stream().anyMatch(u -> u.covers(licensee) && usageIdx.containsKey(u.usage()));
+            if (!superseded.isEmpty() || idx % limits.capacity() == 0 || struck) {
+                snapshot(iat, encoder); // a revocation to publish, a new list to open, or a usage of it struck from the start
             }
-            return new Added(new LicenseRow(jti, licensee, agreement, (int) idx, iat, exp, false), superseded);
+            return new Added(row, superseded);
         });
     }
 
     public synchronized Optional<LicenseRow> license(String jti) {
-        return query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses WHERE jti = ?", IssuerStore::licenseOf, jti)
+        return query("SELECT jti, licensee, agreement, idx, iat, exp, revoked, usage_idx FROM licenses WHERE jti = ?", IssuerStore::licenseOf, jti)
                 .stream().findFirst();
     }
 
     public synchronized List<LicenseRow> licenses(Optional<String> licensee) {
-        String sql = "SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses" + (licensee.isPresent() ? " WHERE licensee = ?" : "")
+        String sql = "SELECT jti, licensee, agreement, idx, iat, exp, revoked, usage_idx FROM licenses" + (licensee.isPresent() ? " WHERE licensee = ?" : "")
                 + " ORDER BY idx";
         return licensee.isPresent() ? query(sql, IssuerStore::licenseOf, licensee.get()) : query(sql, IssuerStore::licenseOf);
     }
 
     private static LicenseRow licenseOf(ResultSet rs) throws SQLException {
         return new LicenseRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), Instant.ofEpochSecond(rs.getLong(5)),
-                Instant.ofEpochSecond(rs.getLong(6)), rs.getBoolean(7));
+                Instant.ofEpochSecond(rs.getLong(6)), rs.getBoolean(7), LicenseRow.parseUsageIdx(rs.getString(8)));
     }
 
     // ---------------------------------------------------------------- status changes
@@ -436,12 +545,12 @@ public final class IssuerStore implements AutoCloseable {
      */
     public interface StatusEncoder {
         /** The encoded lists ({@code lst}), list 1 first: as many as the licenses' indices need, at least one. */
-        List<String> encode(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll);
+        List<String> encode(List<LicenseRow> licenses, List<LicenseeRow> licensees, boolean strikeAll, List<UsageStrike> usageStrikes);
     }
 
     public synchronized void revoke(String jti, Instant now, StatusEncoder encoder) {
         tx(() -> {
-            Optional<LicenseRow> l = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses WHERE jti = ?",
+            Optional<LicenseRow> l = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked, usage_idx FROM licenses WHERE jti = ?",
                     IssuerStore::licenseOf, jti).stream().findFirst();
             if (l.isEmpty()) {
                 throw StoreException.notFound("no license " + jti);
@@ -479,6 +588,37 @@ public final class IssuerStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts or ends a strike of one usage ([STS-9]) for one licensee or every licensee ({@link UsageStrike#EVERY_LICENSEE}).
+     *
+     * @return whether it changed anything (a strike started that was not on, or ended that was)
+     */
+    public synchronized boolean setUsageStrike(String licensee, String usage, boolean on, Instant now, StatusEncoder encoder) {
+        return tx(() -> {
+            if (!licensee.equals(UsageStrike.EVERY_LICENSEE) && licenseeRow(licensee).isEmpty()) {
+                throw StoreException.notFound("no licensee " + licensee);
+            }
+            boolean was = !query("SELECT usage FROM usage_strikes WHERE licensee = ? AND usage = ?", rs -> rs.getString(1), licensee, usage).isEmpty();
+            if (was == on) {
+                return false;
+            }
+            if (on) {
+                update("INSERT INTO usage_strikes(licensee, usage, since) VALUES (?, ?, ?)", licensee, usage, now.getEpochSecond());
+            } else {
+                update("DELETE FROM usage_strikes WHERE licensee = ? AND usage = ?", licensee, usage);
+            }
+            audit(now, (on ? "strike." : "resume.") + "usage", usage + " of " + (licensee.equals(UsageStrike.EVERY_LICENSEE) ? "every licensee" : licensee));
+            snapshot(now, encoder);
+            return true;
+        });
+    }
+
+    /** The usages struck alone now. */
+    public synchronized List<UsageStrike> usageStrikes() {
+        return query("SELECT licensee, usage, since FROM usage_strikes ORDER BY licensee, usage", rs -> new UsageStrike(rs.getString(1), rs.getString(2),
+                Instant.ofEpochSecond(rs.getLong(3))));
+    }
+
     public synchronized boolean strikeAll() {
         return Boolean.parseBoolean(query("SELECT v FROM meta WHERE k = 'strike_all'", rs -> rs.getString(1)).stream().findFirst().orElse("false"));
     }
@@ -495,9 +635,9 @@ public final class IssuerStore implements AutoCloseable {
 
     /** Records every list whose encoding changed (or that is new), each as a snapshot of its own. */
     private void snapshot(Instant now, StatusEncoder encoder) throws SQLException {
-        List<LicenseRow> ls = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked FROM licenses ORDER BY idx", IssuerStore::licenseOf);
+        List<LicenseRow> ls = query("SELECT jti, licensee, agreement, idx, iat, exp, revoked, usage_idx FROM licenses ORDER BY idx", IssuerStore::licenseOf);
         List<LicenseeRow> ps = query("SELECT id, jwk, jkt, contact, created, suspension, removed FROM licensees ORDER BY id", IssuerStore::licenseeOf);
-        List<String> lists = encoder.encode(ls, ps, Boolean.parseBoolean(metaGet("strike_all").orElse("false")));
+        List<String> lists = encoder.encode(ls, ps, Boolean.parseBoolean(metaGet("strike_all").orElse("false")), usageStrikes());
         for (int n = 1; n <= lists.size(); n++) {
             Optional<String> current = query("SELECT lst FROM status_history WHERE list_no = ? ORDER BY seq DESC LIMIT 1", rs -> rs.getString(1), n)
                     .stream().findFirst();

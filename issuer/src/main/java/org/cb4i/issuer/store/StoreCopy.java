@@ -21,7 +21,7 @@ public final class StoreCopy {
     /** The tables, parents before the tables that refer to them. */
     static final List<String> TABLES = List.of("meta", "members", "licensees", "agreements", "licenses", "status_history", "replay", "audit",
             "member_logs", "usage_entries", "settled_up_to", "period_logs", "alerts", "agreement_prices", "periods", "statements",
-            "consent", "proposals", "electorates", "votes", "notices", "offers", "acceptances", "console_invites", "console_passkeys");
+            "consent", "proposals", "electorates", "votes", "notices", "offers", "acceptances", "console_invites", "console_passkeys", "usage_strikes", "agreement_amendments");
     /** Tables whose {@code seq} is an identity column. */
     static final List<String> IDENTITY = List.of("members", "status_history", "audit", "alerts");
 

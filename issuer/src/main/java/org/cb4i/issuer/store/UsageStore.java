@@ -33,7 +33,14 @@ public final class UsageStore {
     /** One entry as the collector read it; {@code agreement} empty when the license is not one this collective issued. */
     public record EntryRow(String logId, long index, String leafHex, Instant at, Optional<String> licensee, Optional<String> jti,
             Optional<String> agreement, String member, String usage, long bytes, boolean attested, boolean billable, Optional<String> note,
-            Optional<String> jkt, Optional<String> rid) {}
+            Optional<String> jkt, Optional<String> rid, Optional<String> path) {
+        /** An entry whose path is not kept. */
+        public EntryRow(String logId, long index, String leafHex, Instant at, Optional<String> licensee, Optional<String> jti, Optional<String> agreement,
+                String member, String usage, long bytes, boolean attested, boolean billable, Optional<String> note, Optional<String> jkt,
+                Optional<String> rid) {
+            this(logId, index, leafHex, at, licensee, jti, agreement, member, usage, bytes, attested, billable, note, jkt, rid, Optional.empty());
+        }
+    }
 
     /** An alert for the operator. */
     public record Alert(long seq, Instant at, Optional<String> logId, Optional<String> member, String kind, String detail, Optional<String> evidence,
@@ -108,11 +115,11 @@ public final class UsageStore {
     public void putEntries(List<EntryRow> rows) {
         db.tx(() -> {
             try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO usage_entries(log_id, idx, leaf, at, licensee, jti, agreement, member, "
-                    + "usage, bytes, attested, billable, note, jkt, rid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "usage, bytes, attested, billable, note, jkt, rid, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (EntryRow r : rows) {
                     Database.bind(ps, r.logId(), r.index(), r.leafHex(), r.at().getEpochSecond(), r.licensee().orElse(null), r.jti().orElse(null),
                             r.agreement().orElse(null), r.member(), r.usage(), r.bytes(), r.attested(), r.billable(), r.note().orElse(null),
-                            r.jkt().orElse(null), r.rid().orElse(null));
+                            r.jkt().orElse(null), r.rid().orElse(null), r.path().map(p -> p.length() > 2048 ? p.substring(0, 2048) : p).orElse(null));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -263,18 +270,20 @@ public final class UsageStore {
     }
 
     /** A counted, billable entry of an agreement, as settlement reads it. */
-    public record Billable(String logId, long index, String leafHex, Instant at, String member, String usage, long bytes, boolean attested) {}
+    /** A billable entry as settlement reads it: with its path and query when kept, to judge the member's consent at its time ([CNS-8]). */
+    public record Billable(String logId, long index, String leafHex, Instant at, String member, String usage, long bytes, boolean attested,
+            Optional<String> path) {}
 
     /**
      * Streams an agreement's counted, billable entries not yet settled and made before {@code end}, in (log id, index)
      * order, to {@code sink}, without holding them in memory.
      */
     public void forEachUnsettled(String agreement, Instant end, java.util.function.Consumer<Billable> sink) {
-        db.forEach("SELECT e.log_id, e.idx, e.leaf, e.at, e.member, e.usage, e.bytes, e.attested FROM usage_entries e JOIN member_logs l "
+        db.forEach("SELECT e.log_id, e.idx, e.leaf, e.at, e.member, e.usage, e.bytes, e.attested, e.path FROM usage_entries e JOIN member_logs l "
                 + "ON e.log_id = l.log_id LEFT JOIN settled_up_to s ON s.log_id = e.log_id WHERE e.idx < l.size AND e.agreement = ? AND e.billable "
                 + "AND e.at < ? AND " + UNSETTLED + " ORDER BY e.log_id, e.idx", rs -> {
                     sink.accept(new Billable(rs.getString(1), rs.getLong(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5),
-                            rs.getString(6), rs.getLong(7), rs.getBoolean(8)));
+                            rs.getString(6), rs.getLong(7), rs.getBoolean(8), Optional.ofNullable(rs.getString(9))));
                     return null;
                 }, agreement, end.getEpochSecond());
     }

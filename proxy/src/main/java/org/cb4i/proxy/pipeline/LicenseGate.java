@@ -74,14 +74,14 @@ final class LicenseGate {
         }
         Optional<StatusValue> held;
         try {
-            held = x.st.status.statusIfHeld(c);
+            held = x.st.status.statusIfHeld(c, rule.usages());
         } catch (Cb4iException e) {
             return denied(e.reason(), e.getMessage());
         }
         if (held.isPresent()) {
             return afterStatus(x.st, lic, sig, rule, target.pathAndQuery(), held.get());
         }
-        return vertx.executeBlocking(() -> x.st.status.statusOf(c), false).compose(status -> afterStatus(x.st, lic, sig, rule, target.pathAndQuery(), status))
+        return vertx.executeBlocking(() -> x.st.status.statusOf(c, rule.usages()), false).compose(status -> afterStatus(x.st, lic, sig, rule, target.pathAndQuery(), status))
                 .otherwise(t -> new Decision.Denied(t instanceof Cb4iException e ? e.reason() : Reason.STATUS_UNAVAILABLE,
                         t instanceof Cb4iException ? t.getMessage() : "the status list could not be read"));
     }
@@ -91,7 +91,7 @@ final class LicenseGate {
         LicenseClaims c = lic.claims();
         if (status != StatusValue.VALID) {
             return denied(status.reason(), "license " + c.id() + " is " + status.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                    + " in the collective's status list");
+                    + " in the collective's status list" + (c.usageStatus().isEmpty() ? "" : " (for " + usages(rule) + ")"));
         }
         // [CNS-4]: the member's own refusal comes after the collective's answer and before the quota, so a refused
         // request counts nothing.

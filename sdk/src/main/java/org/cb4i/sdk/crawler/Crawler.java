@@ -120,6 +120,8 @@ public final class Crawler {
     private final List<String> tokensUsed = new ArrayList<>();
     private String token;
     private LicenseClaims claims;
+    /** The license a 401 LICENSE_REVOKED made the crawl ask for a new one: asked once a license, never in a loop. */
+    private String renewedAfterRevocation = "";
 
     public Crawler(Settings settings) {
         this.s = settings;
@@ -231,8 +233,13 @@ public final class Crawler {
     // ------------------------------------------------------------------ license
 
     private void renewToken() throws TokenClient.Refused {
+        renewToken(false);
+    }
+
+    /** @param now whether to ask for a new license whatever the held one's time (it was revoked: an agreement amended, [ISS-12]) */
+    private void renewToken(boolean anew) throws TokenClient.Refused {
         Instant now = s.clock().instant();
-        if (claims != null) {
+        if (claims != null && !anew) {
             Duration life = Duration.between(claims.issuedAt(), claims.expiresAt());
             Duration margin = life.dividedBy(10).compareTo(Duration.ofSeconds(60)) > 0 ? life.dividedBy(10) : Duration.ofSeconds(60);
             if (now.isBefore(claims.expiresAt().minus(margin)) || s.issuer().isEmpty()) {
@@ -326,6 +333,15 @@ public final class Crawler {
                 return null;
             }
             return failed(line, Answers.reasonOf(body).orElse("QUOTA_EXCEEDED"), "still " + status + " after " + MAX_ATTEMPTS + " attempts");
+        }
+        if (status == 401 && s.issuer().isPresent() && "LICENSE_REVOKED".equals(Answers.reasonOf(body).orElse(""))
+                && !renewedAfterRevocation.equals(claims.id())) {
+            // The collective revoked the license (its agreement amended, or superseded): ask for one of the terms in force
+            // now, once, and fetch the page again with it; the issuer refuses one if there is none (the crawl stops and says why).
+            renewedAfterRevocation = claims.id();
+            renewToken(true);
+            frontier.addFirst(new Pending(url, p.attempts()));
+            return null;
         }
         if (status == 401 || status == 402 || status == 403) {
             line.outcome("refused", Optional.of(Answers.reasonOf(body).orElse("HTTP_" + status)), Optional.of(Answers.detailOf(body)));

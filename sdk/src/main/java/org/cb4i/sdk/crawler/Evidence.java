@@ -74,6 +74,7 @@ final class Evidence {
         Set<URI> listUris = new LinkedHashSet<>();
         for (String t : tokens) {
             claims(t).status().ifPresent(st -> listUris.add(st.uri()));
+            claims(t).usageStatus().values().forEach(st -> listUris.add(st.uri())); // [STS-9]: a usage's status may sit in another list
         }
         for (URI u : listUris) {
             String body = get(u, StatusListToken.MEDIA_TYPE);

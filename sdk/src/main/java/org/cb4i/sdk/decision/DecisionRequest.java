@@ -26,7 +26,8 @@ public final class DecisionRequest {
      * @param licensee the one licensee concerned, or empty for all
      * @param effective when it takes effect once passed, if not at once
      */
-    public record Proposal(String action, Optional<String> licensee, Optional<Instant> effective, String reason) {
+    public record Proposal(String action, Optional<String> licensee, Optional<org.cb4i.sdk.terms.Usage> usage, Optional<Instant> effective,
+            String reason) {
         public Proposal {
             if (!action.equals("strike") && !action.equals("resume")) {
                 throw new RejectedException(Reason.INVALID_CLAIM, "propose.action must be strike or resume; found \"" + action + "\"");
@@ -34,13 +35,34 @@ public final class DecisionRequest {
             if (reason.isBlank() || reason.length() > 2000) {
                 throw new RejectedException(Reason.INVALID_CLAIM, "propose.reason must say why, in at most 2000 characters");
             }
+            if (usage.isPresent() && !org.cb4i.sdk.terms.Usage.NARROWEST.contains(usage.get())) {
+                throw new RejectedException(Reason.INVALID_CLAIM, "propose.scope.usage must be one of ai-train, ai-input, ai-index or search; found \""
+                        + usage.get().token() + "\"");
+            }
+        }
+
+        /** A proposal about every usage of its scope's licenses. */
+        public Proposal(String action, Optional<String> licensee, Optional<Instant> effective, String reason) {
+            this(action, licensee, Optional.empty(), effective, reason);
+        }
+
+        /** The scope as JSON: {@code {"all": true}} or {@code {"licensee": id}}, with {@code usage} when one usage is concerned. */
+        public Map<String, Object> scope() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (licensee.isPresent()) {
+                m.put("licensee", licensee.get());
+            } else {
+                m.put("all", true);
+            }
+            usage.ifPresent(u -> m.put("usage", u.token()));
+            return m;
         }
 
         /** As JSON: {@code {action, scope, effective?, reason}}. */
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("action", action);
-            m.put("scope", licensee.isPresent() ? Map.of("licensee", licensee.get()) : Map.of("all", true));
+            m.put("scope", scope());
             effective.ifPresent(e -> m.put("effective", e.getEpochSecond()));
             m.put("reason", reason);
             return m;
@@ -63,13 +85,20 @@ public final class DecisionRequest {
             }
             JsonNode scope = p.get("scope");
             Optional<String> licensee;
-            if (scope != null && scope.isObject() && scope.size() == 1 && scope.path("all").asBoolean(false)) {
+            Optional<org.cb4i.sdk.terms.Usage> usage = Optional.empty();
+            int members = scope == null || !scope.isObject() ? 0 : scope.size() - (scope.has("usage") ? 1 : 0);
+            if (scope != null && scope.has("usage")) {
+                usage = Optional.of(org.cb4i.sdk.terms.Usage.parse(scope.get("usage").asText("")).filter(org.cb4i.sdk.terms.Usage.NARROWEST::contains)
+                        .orElseThrow(() -> new RejectedException(Reason.INVALID_CLAIM, "propose.scope.usage must be one of ai-train, ai-input, "
+                                + "ai-index or search; found " + scope.get("usage"))));
+            }
+            if (members == 1 && scope.path("all").asBoolean(false)) {
                 licensee = Optional.empty();
-            } else if (scope != null && scope.isObject() && scope.size() == 1 && scope.path("licensee").isTextual()
-                    && !scope.get("licensee").textValue().isEmpty()) {
+            } else if (members == 1 && scope.path("licensee").isTextual() && !scope.get("licensee").textValue().isEmpty()) {
                 licensee = Optional.of(scope.get("licensee").textValue());
             } else {
-                throw new RejectedException(Reason.INVALID_CLAIM, "propose.scope must be {\"all\": true} or {\"licensee\": \"<id>\"}");
+                throw new RejectedException(Reason.INVALID_CLAIM, "propose.scope must be {\"all\": true} or {\"licensee\": \"<id>\"}, with "
+                        + "\"usage\" to concern one usage only");
             }
             Optional<Instant> effective = Optional.empty();
             if (p.has("effective")) {
@@ -79,7 +108,7 @@ public final class DecisionRequest {
                 }
                 effective = Optional.of(Instant.ofEpochSecond(e.longValue()));
             }
-            return new Proposal(p.path("action").asText(""), licensee, effective, p.path("reason").asText(""));
+            return new Proposal(p.path("action").asText(""), licensee, usage, effective, p.path("reason").asText(""));
         }
     }
 

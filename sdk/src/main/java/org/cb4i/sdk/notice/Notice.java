@@ -22,7 +22,8 @@ import org.cb4i.sdk.key.SigningKey;
  * @param id {@code jti}: {@code N1}, {@code N2}, …
  * @param issuedAt {@code iat}
  * @param kind {@code strike}, {@code resume}, {@code termination}, {@code removal} or {@code offer}
- * @param scope {@code {"all": true}}, {@code {"licensee": id}}, {@code {"agreement": id}} or {@code {"offer": id}}
+ * @param scope {@code {"all": true}}, {@code {"licensee": id}}, {@code {"agreement": id}} or {@code {"offer": id}}; a strike
+ *     or its end of one usage only adds {@code "usage"} ([STS-9])
  * @param reason why, as the collective gave it
  * @param proposal the proposal whose vote decided it, if one did
  */
@@ -30,7 +31,7 @@ public record Notice(String compact, String issuer, String id, Instant issuedAt,
         Optional<String> proposal) {
     public static final String TYP = "notice+jwt";
     public static final String MEDIA_TYPE = "application/notice+jwt";
-    public static final Set<String> KINDS = Set.of("strike", "resume", "termination", "removal", "offer");
+    public static final Set<String> KINDS = Set.of("strike", "resume", "termination", "amendment", "removal", "offer");
 
     public Notice {
         scope = Map.copyOf(scope);
@@ -94,12 +95,14 @@ public record Notice(String compact, String issuer, String id, Instant issuedAt,
 
     /** A title for people: "Strike: every licensee", "Agreement a1 terminated", … */
     public String title() {
-        String who = scope.containsKey("licensee") ? "licensee " + scope.get("licensee")
-                : scope.containsKey("agreement") ? "agreement " + scope.get("agreement") : "every licensee";
+        String who = (scope.containsKey("licensee") ? "licensee " + scope.get("licensee")
+                : scope.containsKey("agreement") ? "agreement " + scope.get("agreement") : "every licensee")
+                + (scope.containsKey("usage") ? ", for " + scope.get("usage") + " only" : "");
         return switch (kind) {
             case "strike" -> "Strike: " + who;
             case "resume" -> "Strike ended: " + who;
             case "termination" -> "Agreement terminated: " + who;
+            case "amendment" -> "Agreement amended: " + who;
             case "offer" -> "New offer: " + scope.get("offer");
             default -> "Licensee removed: " + who;
         };

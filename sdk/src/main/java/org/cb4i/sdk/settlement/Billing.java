@@ -115,7 +115,7 @@ public final class Billing {
                     .add(r.perMib().orElse(BigDecimal.ZERO).multiply(BigDecimal.valueOf(u.billedBytes())).divide(MIB));
             long amount = minor(exact, period.minorDigits());
             lines.add(new InvoiceLine(kind, Optional.of(u.member()), Optional.of(u.usage()), u.requests(), u.bytes(), u.attestedRequests(),
-                    u.requests() - u.attestedRequests(), amount));
+                    u.requests() - u.attestedRequests(), amount, u.optedOutRequests()));
             byUsage.merge(u.usage(), amount, Long::sum);
             byMember.merge(u.member(), amount, Long::sum);
         }

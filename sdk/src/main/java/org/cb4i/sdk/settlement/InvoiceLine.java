@@ -16,9 +16,16 @@ import org.cb4i.sdk.terms.Usage;
  * @param attested entries among them with the licensee's per-request signature
  * @param logged entries among them without one (the member's word)
  * @param amountMinor the amount, in minor units
+ * @param optedOut entries among them served while the member's consent opted them out ([CNS-8])
  */
 public record InvoiceLine(Kind kind, Optional<String> member, Optional<Usage> usage, long requests, long bytes, long attested, long logged,
-        long amountMinor) {
+        long amountMinor, long optedOut) {
+
+    /** A line without entries served against the member's consent. */
+    public InvoiceLine(Kind kind, Optional<String> member, Optional<Usage> usage, long requests, long bytes, long attested, long logged,
+            long amountMinor) {
+        this(kind, member, usage, requests, bytes, attested, logged, amountMinor, 0);
+    }
 
     /** What a line bills. */
     public enum Kind {
@@ -39,7 +46,8 @@ public record InvoiceLine(Kind kind, Optional<String> member, Optional<Usage> us
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(member, "member");
         Objects.requireNonNull(usage, "usage");
-        if (amountMinor < 0 || requests < 0 || bytes < 0 || attested < 0 || logged < 0 || attested + logged != requests) {
+        if (amountMinor < 0 || requests < 0 || bytes < 0 || attested < 0 || logged < 0 || attested + logged != requests || optedOut < 0
+                || optedOut > requests) {
             throw new IllegalArgumentException("a line's counts and amount are non-negative and attested + logged = requests");
         }
     }

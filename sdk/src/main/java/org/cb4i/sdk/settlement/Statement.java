@@ -63,9 +63,16 @@ public record Statement(String compact, String issuer, Kind kind, String number,
      * @param incompleteUntil when the member's logs could be verified only up to an earlier time ({@code --allow-incomplete})
      */
     public record Line(int line, String kind, Optional<String> member, Optional<String> usage, long requests, long bytes, long attested, long logged,
-            long amountMinor, Optional<Instant> incompleteUntil, Optional<String> invoice, Optional<String> agreement, Optional<String> licensee) {
+            long amountMinor, Optional<Instant> incompleteUntil, Optional<String> invoice, Optional<String> agreement, Optional<String> licensee,
+            long optedOut) {
         public Line {
             Objects.requireNonNull(kind, "kind");
+        }
+
+        /** A line without entries served against the member's consent ({@code opted_out}, [CNS-8]). */
+        public Line(int line, String kind, Optional<String> member, Optional<String> usage, long requests, long bytes, long attested, long logged,
+                long amountMinor, Optional<Instant> incompleteUntil, Optional<String> invoice, Optional<String> agreement, Optional<String> licensee) {
+            this(line, kind, member, usage, requests, bytes, attested, logged, amountMinor, incompleteUntil, invoice, agreement, licensee, 0);
         }
     }
 
@@ -172,6 +179,9 @@ public record Statement(String compact, String issuer, Kind kind, String number,
                 x.put("bytes", l.bytes());
                 x.put("attested", l.attested());
                 x.put("logged", l.logged());
+                if (l.optedOut() > 0) {
+                    x.put("opted_out", l.optedOut()); // [CNS-8]: served in the window after the member opted them out; billed as any other
+                }
             }
             x.put("amount_minor", l.amountMinor());
             l.incompleteUntil().ifPresent(t -> x.put("incomplete_until", t.getEpochSecond()));
@@ -226,7 +236,7 @@ public record Statement(String compact, String issuer, Kind kind, String number,
             lines.add(new Line(l.path("line").asInt(), text(l, "kind"), opt(l, "member"), opt(l, "usage"), l.path("requests").asLong(),
                     l.path("bytes").asLong(), l.path("attested").asLong(), l.path("logged").asLong(), number(l, "amount_minor"),
                     l.has("incomplete_until") ? Optional.of(Instant.ofEpochSecond(number(l, "incomplete_until"))) : Optional.empty(), opt(l, "invoice"),
-                    opt(l, "agreement"), opt(l, "licensee")));
+                    opt(l, "agreement"), opt(l, "licensee"), l.has("opted_out") ? number(l, "opted_out") : 0));
         }
         List<Share> payouts = new ArrayList<>();
         for (JsonNode p : c.has("payouts") ? array(c, "payouts") : List.<JsonNode>of()) {

@@ -72,12 +72,47 @@ public final class StatusListCache {
         if (ref.isEmpty()) {
             return StatusValue.VALID;
         }
-        StatusListToken list = current(ref.get().uri(), license.issuer());
-        long idx = ref.get().idx();
-        if (idx >= list.list().size()) {
-            return StatusValue.INVALID; // an index the list does not hold is never valid
+        return valueAt(ref.get(), license.issuer()); // an index the list does not hold is never valid
+    }
+
+    /**
+     * The status of a verified license for a request needing {@code needed} ([STS-9]): its {@code status} first, then
+     * the status of each of its {@code usage_status} members that covers a needed usage or that a needed usage
+     * covers ([VOC-2]), in the order of [VOC-1]; the first that is not VALID decides. May block as {@link #statusOf}.
+     *
+     * @throws InfrastructureException {@link Reason#STATUS_UNAVAILABLE} when a list it needs cannot be had
+     */
+    public StatusValue statusOf(LicenseClaims license, java.util.Set<org.cb4i.sdk.terms.Usage> needed) {
+        return judge(license, needed, ref -> valueAt(ref, license.issuer()));
+    }
+
+    /**
+     * [STS-9]'s rule over a lookup of one status reference's value: the license's {@code status}, then each
+     * {@code usage_status} member that overlaps a needed usage, in [VOC-1]'s order; the first value that is not
+     * VALID decides. Pure: the vectors check it without any list fetched.
+     */
+    public static StatusValue judge(LicenseClaims license, java.util.Set<org.cb4i.sdk.terms.Usage> needed, Function<StatusReference, StatusValue> valueOf) {
+        if (license.status().isPresent()) {
+            StatusValue v = valueOf.apply(license.status().get());
+            if (v != StatusValue.VALID) {
+                return v;
+            }
         }
-        return list.list().status((int) idx);
+        for (Map.Entry<org.cb4i.sdk.terms.Usage, StatusReference> e : license.usageStatus().entrySet()) {
+            if (needed.stream().anyMatch(u -> e.getKey().implies(u) || u.implies(e.getKey()))) {
+                StatusValue v = valueOf.apply(e.getValue());
+                if (v != StatusValue.VALID) {
+                    return v;
+                }
+            }
+        }
+        return StatusValue.VALID;
+    }
+
+    private StatusValue valueAt(StatusReference ref, String issuer) {
+        StatusListToken list = current(ref.uri(), issuer);
+        long idx = ref.idx();
+        return idx >= list.list().size() ? StatusValue.INVALID : list.list().status((int) idx);
     }
 
     /**
@@ -90,11 +125,28 @@ public final class StatusListCache {
         if (ref.isEmpty()) {
             return Optional.of(StatusValue.VALID);
         }
-        Entry e = entries.get(ref.get().uri());
-        if (e == null || e.good == null || !clock.instant().isBefore(e.freshUntil)) {
+        if (!fresh(ref.get().uri())) {
             return Optional.empty();
         }
         return Optional.of(statusOf(license));
+    }
+
+    /** As {@link #statusIfHeld(LicenseClaims)}, for a request needing {@code needed} ([STS-9]): every list it reads must be held and fresh. */
+    public Optional<StatusValue> statusIfHeld(LicenseClaims license, java.util.Set<org.cb4i.sdk.terms.Usage> needed) {
+        if (license.status().isPresent() && !fresh(license.status().get().uri())) {
+            return Optional.empty();
+        }
+        for (Map.Entry<org.cb4i.sdk.terms.Usage, StatusReference> e : license.usageStatus().entrySet()) {
+            if (!fresh(e.getValue().uri()) && needed.stream().anyMatch(u -> e.getKey().implies(u) || u.implies(e.getKey()))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(statusOf(license, needed));
+    }
+
+    private boolean fresh(URI uri) {
+        Entry e = entries.get(uri);
+        return e != null && e.good != null && clock.instant().isBefore(e.freshUntil);
     }
 
     /**

@@ -49,6 +49,12 @@ public enum Usage {
         return this == AI_ALL && (other == AI_TRAIN || other == AI_INPUT || other == AI_INDEX);
     }
 
+    /**
+     * The narrowest usages, which nothing but {@code all} and {@code ai-all} covers: the ones a collective suspends one
+     * at a time ([STS-9]), in [VOC-1]'s order.
+     */
+    public static final Set<Usage> NARROWEST = java.util.Collections.unmodifiableSet(EnumSet.of(AI_TRAIN, AI_INPUT, AI_INDEX, SEARCH));
+
     /** Whether any usage in {@code granted} implies {@code needed}. */
     public static boolean anyImplies(Collection<Usage> granted, Usage needed) {
         for (Usage g : granted) {

@@ -41,15 +41,26 @@ import org.cb4i.sdk.terms.Usage;
  * @param quota {@code quota}, {@link Quota#NONE} when absent
  * @param agreement {@code agreement}, if any
  * @param status {@code status.status_list}, if any
+ * @param usageStatus {@code usage_status}: a status of its own for each of these usages, so that one usage can be
+ *     suspended while the others keep working ([STS-9]); empty when absent
  */
 public record LicenseClaims(String issuer, String subject, List<String> audience, String id, Instant issuedAt,
         Instant notBefore, Instant expiresAt, Confirmation confirmation, Set<Usage> usages, List<PathScope> paths,
-        Quota quota, Optional<Agreement> agreement, Optional<StatusReference> status) {
+        Quota quota, Optional<Agreement> agreement, Optional<StatusReference> status, Map<Usage, StatusReference> usageStatus) {
 
     /** Longest {@code jti}, {@code iss}, {@code sub} or {@code aud} member accepted. */
     public static final int MAX_ID_LENGTH = 512;
     /** Most {@code paths} entries and patterns per entry accepted. */
     public static final int MAX_PATH_ENTRIES = 256;
+    /** Most {@code usage_status} members accepted ([STS-9]). */
+    public static final int MAX_USAGE_STATUS = 8;
+
+    /** Claims without {@code usage_status}. */
+    public LicenseClaims(String issuer, String subject, List<String> audience, String id, Instant issuedAt, Instant notBefore, Instant expiresAt,
+            Confirmation confirmation, Set<Usage> usages, List<PathScope> paths, Quota quota, Optional<Agreement> agreement,
+            Optional<StatusReference> status) {
+        this(issuer, subject, audience, id, issuedAt, notBefore, expiresAt, confirmation, usages, paths, quota, agreement, status, Map.of());
+    }
 
     public LicenseClaims {
         requireId(issuer, "iss");
@@ -75,6 +86,9 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(agreement, "agreement");
         Objects.requireNonNull(status, "status");
+        java.util.EnumMap<Usage, StatusReference> byUsage = new java.util.EnumMap<>(Usage.class);
+        byUsage.putAll(usageStatus);
+        usageStatus = Collections.unmodifiableMap(byUsage); // in the order of [VOC-1]
     }
 
     private static void requireId(String v, String name) {
@@ -161,6 +175,11 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         // Members in a fixed order (Map.of's is not), so that the same claims always serialise to the same bytes.
         agreement.ifPresent(a -> m.put("agreement", ordered("uri", a.uri().toString(), "sha256", a.sha256())));
         status.ifPresent(s -> m.put("status", Map.of("status_list", ordered("idx", s.idx(), "uri", s.uri().toString()))));
+        if (!usageStatus.isEmpty()) {
+            Map<String, Object> us = new LinkedHashMap<>();
+            usageStatus.forEach((u, s) -> us.put(u.token(), Map.of("status_list", ordered("idx", s.idx(), "uri", s.uri().toString()))));
+            m.put("usage_status", us);
+        }
         return m;
     }
 
@@ -210,9 +229,10 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         List<PathScope> paths = c.has("paths") ? paths(c.get("paths")) : List.of();
         Quota quota = c.has("quota") ? quota(c.get("quota")) : Quota.NONE;
         Optional<Agreement> agreement = c.has("agreement") ? Optional.of(agreement(c.get("agreement"))) : Optional.empty();
-        Optional<StatusReference> status = c.has("status") ? Optional.of(status(c.get("status"))) : Optional.empty();
+        Optional<StatusReference> status = c.has("status") ? Optional.of(status(c.get("status"), "status")) : Optional.empty();
+        Map<Usage, StatusReference> usageStatus = c.has("usage_status") ? usageStatus(c.get("usage_status")) : Map.of();
         try {
-            return new LicenseClaims(iss, sub, aud, jti, iat, nbf == null ? iat : nbf, exp, cnf, usages, paths, quota, agreement, status);
+            return new LicenseClaims(iss, sub, aud, jti, iat, nbf == null ? iat : nbf, exp, cnf, usages, paths, quota, agreement, status, usageStatus);
         } catch (IllegalArgumentException e) {
             throw new RejectedException(Reason.INVALID_CLAIM, "license token: " + e.getMessage());
         }
@@ -386,16 +406,31 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         }
     }
 
-    private static StatusReference status(JsonNode n) {
+    private static StatusReference status(JsonNode n, String claim) {
         JsonNode sl = n.path("status_list");
         if (!sl.isObject() || !sl.path("idx").isIntegralNumber() || !sl.path("uri").isTextual()) {
-            throw invalid("status", "must be {\"status_list\": {\"idx\": integer, \"uri\": string}}");
+            throw invalid(claim, "must be {\"status_list\": {\"idx\": integer, \"uri\": string}}");
         }
         try {
             return new StatusReference(sl.get("idx").longValue(), URI.create(sl.get("uri").textValue()));
         } catch (IllegalArgumentException e) {
-            throw invalid("status", e.getMessage());
+            throw invalid(claim, e.getMessage());
         }
+    }
+
+    /** [STS-9]: an object of at most 8 members, usage token to a status reference; unknown usage tokens are ignored ([TOK-8]). */
+    private static Map<Usage, StatusReference> usageStatus(JsonNode n) {
+        if (!n.isObject() || n.size() == 0 || n.size() > MAX_USAGE_STATUS) {
+            throw invalid("usage_status", "must be an object of 1 to " + MAX_USAGE_STATUS + " members, each a usage with its {\"status_list\": {idx, uri}}");
+        }
+        Map<Usage, StatusReference> out = new java.util.EnumMap<>(Usage.class);
+        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            StatusReference ref = status(e.getValue(), "usage_status." + e.getKey());
+            Usage.parse(e.getKey()).ifPresent(u -> out.put(u, ref));
+        }
+        return out;
     }
 
     private static RejectedException invalid(String claim, String what) {

@@ -85,8 +85,12 @@ class CrawlerTest {
     }
 
     String license(Usage... usages) {
+        return license("lic-1", usages);
+    }
+
+    String license(String jti, Usage... usages) {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        LicenseClaims c = new LicenseClaims("https://c.example", "crawler-co", List.of("https://c.example"), "lic-1", now, now,
+        LicenseClaims c = new LicenseClaims("https://c.example", "crawler-co", List.of("https://c.example"), jti, now, now,
                 now.plus(Duration.ofDays(1)), new Confirmation(crawler.publicKey()), EnumSet.of(usages[0], usages), List.of(new PathScope(
                         Optional.empty(), List.of(PathPattern.of("/")), List.of(PathPattern.of("/nolicense/")))), Quota.NONE, Optional.empty(),
                 Optional.empty());
@@ -139,6 +143,27 @@ class CrawlerTest {
         assertThat(header.get("sites").get(0).get("robots_licenses").get(0).asText()).isEqualTo(base + "/license.xml");
         assertThat(header.get("sites").get(0).get("terms").get("sha256").asText()).isEqualTo(java.util.HexFormat.of()
                 .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest("<rsl/>".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void aRevokedLicense_isRenewedOnceFromTheIssuer_andThePageFetchedAgainWithTheNewOne() throws Exception { // [ISS-12]
+        String first = license("lic-1", Usage.AI_TRAIN);
+        String second = license("lic-2", Usage.AI_TRAIN);
+        site.stubFor(get("/a").withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("License " + first)).atPriority(1)
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"reason\": \"LICENSE_REVOKED\", \"detail\": \"the agreement was amended\"}")));
+        site.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/token").willReturn(aResponse().withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\": \"" + second + "\", \"token_type\": \"License\", \"expires_in\": 86400}")));
+        Crawler.Settings s = new Crawler.Settings(crawler, Optional.of(first), Optional.of(URI.create(base)), Optional.of("crawler-co"),
+                List.of(URI.create(base + "/")), dir.resolve("out"), Usage.AI_TRAIN, 100, 50, Clock.systemUTC());
+        new Crawler(s).run((counts, url, outcome) -> { });
+        Map<String, JsonNode> m = manifest();
+        assertThat(m.get("/a").get("outcome").asText()).as(m.get("/a").toString()).isEqualTo("fetched");
+        assertThat(m.get("/a").get("license").asText()).isEqualTo("lic-2");
+        site.verify(1, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/token")));
+        site.verify(2, getRequestedFor(urlEqualTo("/a")));
+        JsonNode header = Json.mapper().readTree(Files.readAllLines(dir.resolve("out/manifest.jsonl")).get(0));
+        assertThat(header.get("licenses")).as("both licenses are evidence in the manifest").hasSize(2);
     }
 
     @Test

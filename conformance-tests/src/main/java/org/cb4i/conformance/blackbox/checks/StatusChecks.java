@@ -64,6 +64,23 @@ public final class StatusChecks {
                 denied(fetch(bed, licenseAt(bed, bed.mainStatusList, 9)), "PAYMENT_OVERDUE")));
         c.add(new Check("an index beyond the list is treated as revoked", List.of("STS-2", "ENF-4"), bed ->
                 denied(fetch(bed, licenseAt(bed, bed.mainStatusList, 100_000)), "LICENSE_REVOKED")));
+        c.add(new Check("a usage struck alone (usage_status) is refused 401 LICENSE_SUSPENDED; the license's other usage is served",
+                List.of("STS-9", "ENF-4"), bed -> {
+                    String name = "usage-" + mark();
+                    int[] values = new int[16];
+                    values[1] = 2; // ai-train SUSPENDED; the license (0) and search (2) VALID
+                    bed.statusList(name, values, Duration.ofSeconds(300), Instant.now().plusSeconds(3600), Instant.now());
+                    String uri = bed.statusUri(name);
+                    String token = bed.license(x -> {
+                        x.putArray("usages").add("ai-train").add("search");
+                        ((ObjectNode) x.get("status").get("status_list")).put("idx", 0).put("uri", uri);
+                        ObjectNode us = x.putObject("usage_status");
+                        us.putObject("ai-train").putObject("status_list").put("idx", 1).put("uri", uri);
+                        us.putObject("search").putObject("status_list").put("idx", 2).put("uri", uri);
+                    });
+                    denied(fetch(bed, token), "LICENSE_SUSPENDED");
+                    served(bed.send(bed.licensedGet("/search/" + mark(), token, bed.crawler)));
+                }));
         c.add(new Check("a status reference with a negative idx or a relative uri is INVALID_CLAIM", List.of("STS-1", "TOK-4", "ENF-4"), bed -> {
             denied(fetch(bed, licenseAt(bed, bed.mainStatusList, -1)), "INVALID_CLAIM");
             denied(fetch(bed, licenseAt(bed, "/status/main", 0)), "INVALID_CLAIM");
