@@ -112,6 +112,8 @@ class ConsoleBrowserTest extends IssuerFixture {
         accessible(d, "member-saved");
         JsonNode consent = ok(admin(Map.of("op", "consent.show", "origin", MEMBER)));
         assertThat(consent.toString()).contains("ai-train").contains("member (console, passkey)");
+        // The member's consent history ([CNS-6]): every version, newest first, with who set it.
+        assertThat(d.findElement(By.id("consent-history")).getText()).contains("uses ai-train").contains("you (console, passkey)");
         assertThat(ok(admin(Map.of("op", "audit"))).toString()).as("the passkey in the audit trail").contains("console.passkey.add");
 
         String cookie = d.manage().getCookieNamed("cb4i_console").getValue();

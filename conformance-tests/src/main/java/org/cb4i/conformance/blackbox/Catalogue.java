@@ -42,6 +42,8 @@ public final class Catalogue {
             Map.entry("CNS-6", "a member's change of its consent is the issuer's to take: checked by this jar's --issuer suite (cb4i's own: issuer "
                     + "ConsentTest, cli ConsentEnforcementTest)"),
             Map.entry("CNS-7", "which agreement a license names is the issuer's to write: checked by this jar's --issuer suite (cb4i's own: issuer ConsentTest)"),
+            Map.entry("CNS-8", "what a statement counts as served after an opt-out is the issuer's settlement: vectors consent.json ConsentAtFetch "
+                    + "(cb4i's own: issuer CollectionTest)"),
             Map.entry("LOG-5", "segments are sealed and archived by size, age, acknowledgements and retention the proxy's operator sets, and "
                     + "`archived` shows only while an archive cannot be read (cb4i's own: proxy LogSegmentsTest, halted at each step of a seal "
                     + "and an archive move, and ArchivedSegmentsTest over HTTP)"),

@@ -355,7 +355,36 @@ public final class Console {
         List<String> licensees = collective.store().licensees().stream().filter(l -> l.removed().isEmpty()).map(IssuerStore.LicenseeRow::id).toList();
         return page("console/member.jte", Map.of("view", new Pages.MemberView(m.origin(), collective.config().id(), s.csrf(), version, saved, choices, keys,
                 usage.stream().map(d -> new Pages.Fetched(d.day(), d.licensee(), d.usage(), d.requests(), d.bytes())).toList(),
-                Pages.Chart.perDay(days, perDay, "requests"), proposals(m), licensees, payouts(m))));
+                Pages.Chart.perDay(days, perDay, "requests"), proposals(m), licensees, payouts(m), consentHistory(m))));
+    }
+
+    /** Every version of the member's consent, newest first ([CNS-6]: each is kept, with when and by whom). */
+    private List<Pages.ConsentVersion> consentHistory(IssuerStore.MemberRow m) {
+        List<Pages.ConsentVersion> out = new ArrayList<>();
+        for (IssuerStore.ConsentRow r : collective.store().consentHistory(m.origin())) {
+            OptOut o = OptOut.read(Json.readObject(r.optOutJson(), "stored consent", org.cb4i.sdk.Reason.MALFORMED_JSON), "stored consent");
+            List<String> parts = new ArrayList<>();
+            if (!o.usageTokens().isEmpty()) {
+                parts.add("uses " + String.join(", ", o.usageTokens()));
+            }
+            if (!o.agreements().isEmpty()) {
+                parts.add("agreements " + String.join(", ", o.agreements()));
+            }
+            if (!o.paths().isEmpty()) {
+                parts.add("paths " + String.join(", ", o.paths().stream().map(org.cb4i.sdk.terms.PathPattern::pattern).toList()));
+            }
+            out.add(0, new Pages.ConsentVersion(r.version(), r.at().toString(), setBy(r.setBy()),
+                    parts.isEmpty() ? "nothing" : String.join("; ", parts)));
+        }
+        return out;
+    }
+
+    /** Who set a consent version, as the member reads it: "you (console, passkey)", "you, with key …", or "operator". */
+    private static String setBy(String stored) {
+        if (stored.startsWith("member (")) {
+            return "you " + stored.substring("member ".length());
+        }
+        return stored.startsWith("member ") ? "you, with key " + stored.substring("member ".length()) : stored;
     }
 
     private OptOut optOut(String origin) {

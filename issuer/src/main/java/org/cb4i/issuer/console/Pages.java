@@ -81,10 +81,15 @@ public final class Pages {
         }
     }
 
+    /** One version of a member's consent: from when, set by whom, and what it opted out. */
+    public record ConsentVersion(long version, String from, String setBy, String optedOut) {}
+
     /** A member's page. */
     public record MemberView(String origin, String collective, String csrf, long consentVersion, String saved, List<Choice> choices, List<Key> keys,
-            List<Fetched> fetched, Chart perDay, List<Proposal> proposals, List<String> licensees, List<Payout> payouts) {
+            List<Fetched> fetched, Chart perDay, List<Proposal> proposals, List<String> licensees, List<Payout> payouts,
+            List<ConsentVersion> consentHistory) {
         public MemberView {
+            consentHistory = List.copyOf(consentHistory);
             licensees = List.copyOf(licensees);
             choices = List.copyOf(choices);
             keys = List.copyOf(keys);
