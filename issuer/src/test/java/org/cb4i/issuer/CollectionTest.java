@@ -322,4 +322,30 @@ class CollectionTest extends IssuerFixture {
         String payload = new String(java.util.Base64.getUrlDecoder().decode(payout.compact().split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(payload).contains("\"opted_out\":5");
     }
+
+    @Test
+    void statementsOfAnInterruptedClose_neverCount_andTheNextCloseStartsAfresh_whileAClosedPeriodKeepsItsOwn() throws Exception { // [SET-10]
+        member();
+        ok(Map.of("op", "agreement.price", "id", "a1", "price", Map.of("currency", "EUR", "per_request", "0.01", "minimum", "1"), "from",
+                Instant.parse("2026-06-02T00:00:00Z").getEpochSecond()));
+        clock.set(Instant.parse("2026-07-01T00:10:00Z"));
+        log.sign(log.logKey, clock.instant());
+        assertThat(outcome()).isEqualTo("unchanged"); // an empty log, verified to the period's end
+        var statements = issuer.collective().store().statements();
+        // A close that stored a statement and was killed before its last transaction.
+        statements.beginClose("2026-06");
+        statements.addClosing(List.of(new org.cb4i.issuer.store.StatementStore.NewStatement("2026-06-I0001", "invoice", "crawler-co",
+                Optional.of("a1"), "left.by.a-killed-close", Optional.empty())), clock.instant());
+        assertThat(statements.statements(Optional.of("2026-06"))).as("an interrupted close's statements do not count").isEmpty();
+        assertThat(statements.statement("2026-06-I0001")).isEmpty();
+        JsonNode june = ok(Map.of("op", "settle", "period", "2026-06", "close", true));
+        Statement invoice = Statement.verify(june.get("statements").get(0).asText(), iss -> issuer.collective().jwks());
+        assertThat(invoice.number()).isEqualTo("2026-06-I0001");
+        assertThat(statements.statement("2026-06-I0001").orElseThrow().jws()).isEqualTo(invoice.compact());
+        int kept = statements.statements(Optional.of("2026-06")).size();
+        assertThat(kept).isGreaterThanOrEqualTo(3); // the invoice, a payout, the summary
+        // Closing it again is refused and removes nothing of what the first close made final.
+        assertThat(admin(Map.of("op", "settle", "period", "2026-06", "close", true)).statusCode()).isEqualTo(409);
+        assertThat(statements.statements(Optional.of("2026-06"))).hasSize(kept);
+    }
 }

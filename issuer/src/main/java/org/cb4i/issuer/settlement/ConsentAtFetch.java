@@ -24,13 +24,15 @@ import org.cb4i.sdk.token.Agreement;
 final class ConsentAtFetch {
     private final IssuerStore store;
     private final Map<String, ConsentHistory> history = new HashMap<>();
+    private final java.util.Set<String> chose;
 
     ConsentAtFetch(IssuerStore store) {
         this.store = store;
+        this.chose = store.membersWithConsent(); // most members of a large collective never opt anything out: not asked for each
     }
 
     boolean optedOut(String member, Instant at, Usage usage, Optional<Agreement> agreement, Optional<String> path) {
-        return history.computeIfAbsent(member, this::read).optedOut(at, usage, agreement, path);
+        return chose.contains(member) && history.computeIfAbsent(member, this::read).optedOut(at, usage, agreement, path);
     }
 
     private ConsentHistory read(String member) {

@@ -292,6 +292,10 @@ public final class PeriodSettlement {
                     Optional.empty(), Optional.empty(), Optional.empty(), List.of(), total, OptionalLong.of(fee), paid, refs, List.of(), Optional.empty(),
                     Optional.empty(), Optional.empty())));
         }
+        // What the statements were made from is not needed any more: let the store have the memory for the close.
+        shares.clear();
+        shareByCurrency.clear();
+        payoutNumbers.clear();
         if (close) {
             flush.run();
             store.statements().close(period, end, store.usage(), now);

@@ -206,6 +206,11 @@ public final class IssuerStore implements AutoCloseable {
                 IssuerStore::consentRow, origin).stream().findFirst();
     }
 
+    /** The members that ever set their consent. */
+    public synchronized java.util.Set<String> membersWithConsent() {
+        return new java.util.HashSet<>(query("SELECT DISTINCT member FROM consent", rs -> rs.getString(1)));
+    }
+
     /** Every version of the member's consent, oldest first. */
     public synchronized List<ConsentRow> consentHistory(String origin) {
         return query("SELECT member, version, at, opt_out, set_by, evidence FROM consent WHERE member = ? ORDER BY version", IssuerStore::consentRow,

@@ -44,7 +44,7 @@ public final class StatementStore {
             Optional<String> status, Optional<String> refersTo) {}
 
     public Optional<StatementRow> statement(String number) {
-        return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements WHERE number = ? AND NOT closing",
+        return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements WHERE number = ? AND " + FINAL,
                 rs -> new StatementRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)),
                         rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)), Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))),
                 number).stream().findFirst();
@@ -52,7 +52,7 @@ public final class StatementStore {
 
     /** A period's stored statements streamed to {@code sink} (a closed period's can be large). */
     public void forEachStatement(String period, java.util.function.Consumer<String> sink) {
-        db.forEach("SELECT jws FROM statements WHERE period = ? AND NOT closing ORDER BY created, number", rs -> {
+        db.forEach("SELECT jws FROM statements WHERE period = ? AND " + FINAL + " ORDER BY created, number", rs -> {
             sink.accept(rs.getString(1));
             return null;
         }, period);
@@ -64,10 +64,16 @@ public final class StatementStore {
     /** Starts closing a period: removes what an interrupted close of it left. */
     public void beginClose(String period) {
         db.tx(() -> {
-            db.update("DELETE FROM statements WHERE period = ? AND closing", period);
+            db.update("DELETE FROM statements WHERE period = ? AND closing AND period NOT IN (SELECT period FROM periods)", period);
             return null;
         });
     }
+
+    /**
+     * Which statements count: those stored outside a close (credit notes), and those a close stored once its period is
+     * recorded as closed. A close that was interrupted leaves statements that never count, removed by the next close.
+     */
+    private static final String FINAL = "(NOT closing OR period IN (SELECT period FROM periods))";
 
     /** Stores statements of a close in progress, in one transaction; they count only once {@link #close} makes the period final. */
     public void addClosing(List<NewStatement> statements, Instant now) {
@@ -93,7 +99,9 @@ public final class StatementStore {
             }
             int seq = db.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM periods", rs -> rs.getInt(1)).get(0);
             db.update("INSERT INTO periods(period, closed_at, seq) VALUES (?, ?, ?)", period, now.getEpochSecond(), seq);
-            int n = db.update("UPDATE statements SET closing = FALSE WHERE period = ? AND closing", period);
+            // The statements the close stored become final with the period's row: none of them is rewritten (a large month's
+            // statements are gigabytes, and rewriting them all in one transaction ran the embedded store out of memory).
+            int n = db.query("SELECT COUNT(*) FROM statements WHERE period = ? AND closing", rs -> rs.getInt(1), period).get(0);
             usage.markSettled(period, end);
             db.update("INSERT INTO audit(at, action, detail) VALUES (?, ?, ?)", now.getEpochSecond(), "period.close", period + ": " + n + " statements");
             return null;
@@ -131,7 +139,7 @@ public final class StatementStore {
 
     /** How many statements of a kind a period has (for numbering). */
     public int count(String period, String kind) {
-        return db.query("SELECT COUNT(*) FROM statements WHERE period = ? AND kind = ? AND NOT closing", rs -> rs.getInt(1), period, kind).get(0);
+        return db.query("SELECT COUNT(*) FROM statements WHERE period = ? AND kind = ? AND " + FINAL, rs -> rs.getInt(1), period, kind).get(0);
     }
 
     /** Closed periods, in order. */
@@ -146,7 +154,7 @@ public final class StatementStore {
 
     public List<StatementRow> statements(Optional<String> period) {
         return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements"
-                + " WHERE NOT closing" + (period.isPresent() ? " AND period = ?" : "") + " ORDER BY created, number", rs -> new StatementRow(rs.getString(1), rs.getString(2),
+                + " WHERE " + FINAL + (period.isPresent() ? " AND period = ?" : "") + " ORDER BY created, number", rs -> new StatementRow(rs.getString(1), rs.getString(2),
                         rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)), rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)),
                         Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))), period.map(p -> new Object[] {p}).orElse(new Object[0]));
     }
