@@ -2,7 +2,7 @@
 // proxy would have), served by a real proxy on loopback, read and verified by the collective's collector, with
 // entries/s against the floor of hashing the same entry bytes once (openssl dgst -sha256 over the log's files: the sealed
 // segments and the active entries.log; a log over log.segments.max_bytes, 256 MiB by default, is cut into segments).
-//   java -Xmx1g -cp cli/target/cb4i.jar bench/settlement/CollectBench.java DIR N
+//   java -Xmx1g -cp cli/target/cb4i.jar bench/settlement/CollectBench.java DIR N [postgresql://user:password@host:5432/database]
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,10 +43,16 @@ public class CollectBench {
         SigningKey collectiveKey = KeyFiles.readOrGenerate(state.resolve("collective"));
         Files.createDirectories(dir.resolve("collective"));
         KeyFiles.writeKeyPair(dir.resolve("collective"), collectiveKey, true);
+        // The issuer's store: the embedded one by default, or an empty PostgreSQL database (a third argument,
+        // postgresql://user:password@host:5432/database), to compare what storing each entry as a row costs on each.
+        org.cb4i.issuer.store.StoreLocation where = a.length > 2 ? org.cb4i.issuer.store.StoreLocation.parse(a[2], dir)
+                : new org.cb4i.issuer.store.StoreLocation.Folder(dir.resolve("issuer-store"));
+        Files.createDirectories(dir.resolve("issuer-store"));
         IssuerConfig ic = new IssuerConfig(Optional.empty(), "127.0.0.1", 0, EmbeddedDefault.COLLECTIVE, EmbeddedDefault.COLLECTIVE,
-                java.net.URI.create("http://127.0.0.1:1"), dir.resolve("collective/private.jwk"), dir.resolve("issuer-store"),
+                java.net.URI.create("http://127.0.0.1:1"), dir.resolve("collective/private.jwk"), where,
                 dir.resolve("issuer-store/admin.token"), Duration.ofDays(30), Duration.ofSeconds(60), Duration.ofDays(2), 1024, Duration.ofDays(1),
-                65536).withCollection(new IssuerConfig.Collection(Duration.ZERO, true, true));
+                65536, new IssuerConfig.Collection(Duration.ZERO, true, true));
+        System.out.println("issuer store: " + where);
         IssuerStore store = IssuerStore.open(ic.store());
         Collective c = new Collective(ic, store, collectiveKey, Clock.systemUTC());
         AdminOps ops = new AdminOps(c);

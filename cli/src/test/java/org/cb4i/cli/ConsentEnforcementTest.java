@@ -217,12 +217,8 @@ class ConsentEnforcementTest {
         String link = invite.out().lines().findFirst().orElseThrow();
         assertThat(link).startsWith("http://localhost:" + URI.create(w.issuerUrl()).getPort() + "/console/invite#t=");
 
-        org.openqa.selenium.WebDriver browser = org.cb4i.issuer.testing.Browsers.chromium();
-        running.add(browser::quit);
-        org.cb4i.issuer.testing.Browsers.passkeys(browser);
+        org.openqa.selenium.WebDriver browser = registered(link);
         var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
-        browser.get(link);
-        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(org.openqa.selenium.By.id("register"))).click();
         wait.until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(org.openqa.selenium.By.id("consent")));
         browser.findElement(org.openqa.selenium.By.cssSelector("input[name=usage][value=ai-train]")).click();
         Instant saved = Instant.now();
@@ -249,12 +245,8 @@ class ConsentEnforcementTest {
         String proposal = Json.mapper().valueToTree(ops.apply(Json.mapper().valueToTree(Map.of("op", "proposal.open", "action", "strike", "scope",
                 Map.of("all", true), "reason", "the licensee has not paid")))).path("id").asText();
 
-        org.openqa.selenium.WebDriver browser = org.cb4i.issuer.testing.Browsers.chromium();
-        running.add(browser::quit);
-        org.cb4i.issuer.testing.Browsers.passkeys(browser);
+        org.openqa.selenium.WebDriver browser = registered(link);
         var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
-        browser.get(link);
-        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(org.openqa.selenium.By.id("register"))).click();
         org.openqa.selenium.By yes = org.openqa.selenium.By.cssSelector("button.vote[data-proposal='" + proposal + "'][data-vote=yes]");
         wait.until(org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(yes));
         assertThat(fetch(w.proxy().port(), ARTICLE, w.underA1(), w.crawler()).status()).as("served before the vote").isEqualTo(200);
@@ -269,6 +261,17 @@ class ConsentEnforcementTest {
         var shown = Json.mapper().valueToTree(ops.apply(Json.mapper().valueToTree(Map.of("op", "proposal.show", "id", proposal))));
         assertThat(shown.path("state").asText()).isEqualTo("executed");
         assertThat(shown.toString()).as("the vote's evidence is the passkey's assertion").contains("console passkey ");
+    }
+
+    /** Debian's Chromium with a virtual authenticator, which opens a member's invite link and registers its passkey. */
+    org.openqa.selenium.WebDriver registered(String link) {
+        org.openqa.selenium.WebDriver browser = org.cb4i.issuer.testing.Browsers.chromium();
+        running.add(browser::quit);
+        org.cb4i.issuer.testing.Browsers.passkeys(browser);
+        browser.get(link);
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20)).until(org.openqa.selenium.support.ui.ExpectedConditions
+                .elementToBeClickable(org.openqa.selenium.By.id("register"))).click();
+        return browser;
     }
 
     static String[] concat(String[] a, String[] b) {

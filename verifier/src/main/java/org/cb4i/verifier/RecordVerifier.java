@@ -156,7 +156,7 @@ public final class RecordVerifier {
         List<org.cb4i.sdk.token.StatusReference> refs = new java.util.ArrayList<>();
         c.status().ifPresent(refs::add);
         c.usageStatus().forEach((v, r) -> {
-            if (v.implies(usage) || usage.implies(v)) {
+            if (v.overlaps(usage)) {
                 refs.add(r);
             }
         });

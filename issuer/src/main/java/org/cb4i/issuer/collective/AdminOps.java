@@ -271,13 +271,7 @@ public final class AdminOps {
                     throw StoreException.invalid("grant: required, e.g. {\"usages\": [\"ai-train\"]}");
                 }
                 Collective.Grant.read(grant);
-                if (grant.has("price")) {
-                    try {
-                        org.cb4i.sdk.settlement.PriceSchedule.read(grant.get("price"), "grant: price");
-                    } catch (org.cb4i.sdk.MalformedInputException e) {
-                        throw StoreException.invalid(e.getMessage());
-                    }
-                }
+                Collective.Grant.price(grant);
                 Instant from = time(op, "not_before").orElse(now);
                 Instant until = time(op, "not_after").orElseThrow(() -> StoreException.invalid("not_after: required (when the agreement ends)"));
                 if (!until.isAfter(from)) {

@@ -346,6 +346,8 @@ public final class Collective {
         for (LicenseeRow l : licensees) {
             l.suspension().ifPresent(s -> withheld.put(l.id(), SUSPENSIONS.getOrDefault(s, StatusValue.SUSPENDED)));
         }
+        java.util.Set<String> struckUsages = new java.util.HashSet<>(); // "licensee usage" or "* usage"
+        usageStrikes.forEach(u -> struckUsages.add(u.licensee() + " " + u.usage()));
         int cap = config.statusCapacity();
         long highest = licenses.stream().mapToLong(l -> l.usageIdx().values().stream().mapToLong(Integer::longValue).max().orElse(l.idx())).max()
                 .orElse(0);
@@ -360,7 +362,8 @@ public final class Collective {
             lists.get((int) (l.idx() / cap)).set((int) (l.idx() % cap), v);
             // [STS-9]: a usage struck alone is SUSPENDED at the license's index for it; the license's other usages stay as its own status says.
             for (Map.Entry<String, Integer> u : l.usageIdx().entrySet()) {
-                boolean struck = usageStrikes.stream().anyMatch(s -> s.usage().equals(u.getKey()) && s.covers(l.licensee()));
+                boolean struck = struckUsages.contains(IssuerStore.UsageStrike.EVERY_LICENSEE + " " + u.getKey())
+                        || struckUsages.contains(l.licensee() + " " + u.getKey());
                 lists.get(u.getValue() / cap).set(u.getValue() % cap, struck ? StatusValue.SUSPENDED : StatusValue.VALID);
             }
         }
@@ -383,29 +386,32 @@ public final class Collective {
      */
     public List<String> amend(String agreementId, com.fasterxml.jackson.databind.JsonNode grant, Optional<Instant> notAfter, String reason) {
         Grant.read(grant);
-        Optional<String> price = Optional.empty();
-        if (grant.has("price")) {
-            org.cb4i.sdk.settlement.PriceSchedule p;
-            try {
-                p = org.cb4i.sdk.settlement.PriceSchedule.read(grant.get("price"), "grant.price");
-            } catch (org.cb4i.sdk.MalformedInputException e) {
-                throw StoreException.invalid(e.getMessage());
-            }
-            for (var v : store.statements().prices(agreementId)) {
-                String was = org.cb4i.sdk.settlement.PriceSchedule.read(v.scheduleJson(), "stored price").currency().getCurrencyCode();
-                if (!was.equals(p.currency().getCurrencyCode())) {
-                    throw StoreException.invalid("grant.price: currency " + p.currency() + " differs from the agreement's " + was
-                            + "; an agreement is billed in one currency (terminate it and make a new one)");
-                }
-            }
-            price = Optional.of(Json.write(grant.get("price")));
-        }
+        Grant.price(grant).ifPresent(p -> requireCurrencyOf(agreementId, p, "grant.price"));
+        Optional<String> price = grant.has("price") ? Optional.of(Json.write(grant.get("price"))) : Optional.empty();
         if (reason.isBlank() || reason.length() > 2000) {
             throw StoreException.invalid("reason: say why, in at most 2000 characters (it is published)");
         }
         List<String> revoked = store.amendAgreement(agreementId, Json.write(grant), notAfter, price, reason, now(), this::encodeStatus);
         publish("amendment", Map.of("agreement", agreementId), reason, Optional.empty());
         return revoked;
+    }
+
+    /**
+     * A new price schedule of an agreement must be in the currency of its earlier ones ([SET-1]: an agreement is billed in
+     * one currency).
+     *
+     * @throws StoreException (invalid) naming {@code member}, the member of the request at fault
+     */
+    public void requireCurrencyOf(String agreementId, org.cb4i.sdk.settlement.PriceSchedule p, String member) {
+        List<org.cb4i.issuer.store.StatementStore.PriceVersion> versions = store.statements().prices(agreementId);
+        if (versions.isEmpty()) {
+            return;
+        }
+        String was = org.cb4i.sdk.settlement.PriceSchedule.read(versions.get(0).scheduleJson(), "stored price").currency().getCurrencyCode();
+        if (!was.equals(p.currency().getCurrencyCode())) {
+            throw StoreException.invalid(member + ": currency " + p.currency() + " differs from the agreement's " + was
+                    + "; an agreement is billed in one currency (terminate it and make a new one)");
+        }
     }
 
     /** Removes a licensee: its agreements terminated, its licenses revoked, no license again ([ISS-11]), with its notice. */
@@ -440,10 +446,7 @@ public final class Collective {
             if (!changed) {
                 return Optional.empty(); // nothing to announce: it was already so
             }
-            Map<String, Object> scope = new LinkedHashMap<>();
-            licensee.ifPresentOrElse(l -> scope.put("licensee", l), () -> scope.put("all", true));
-            scope.put("usage", usage.get().token());
-            return Optional.of(publish(on ? "strike" : "resume", scope, reason, proposal));
+            return Optional.of(publish(on ? "strike" : "resume", org.cb4i.sdk.decision.DecisionRequest.scope(licensee, usage), reason, proposal));
         }
         boolean wasStrike;
         if (licensee.isPresent()) {
@@ -456,7 +459,7 @@ public final class Collective {
         if (!on && !wasStrike) {
             return Optional.empty(); // the end of a suspension that was no strike (an overdue payment) is the licensee's business
         }
-        return Optional.of(publish(on ? "strike" : "resume", licensee.isPresent() ? Map.of("licensee", licensee.get()) : Map.of("all", true), reason,
+        return Optional.of(publish(on ? "strike" : "resume", org.cb4i.sdk.decision.DecisionRequest.scope(licensee, Optional.empty()), reason,
                 proposal));
     }
 
@@ -590,6 +593,22 @@ public final class Collective {
     /** What an agreement's licenses grant, as stored with it (the same members as the token claims). */
     public record Grant(java.util.Set<Usage> usages, List<PathScope> paths, Quota quota, Optional<Agreement> agreement,
             Optional<Duration> tokenLifetime) {
+        /**
+         * The price schedule a grant names ([SET-1]), checked; empty when it names none.
+         *
+         * @throws StoreException (invalid) naming the member of the schedule at fault
+         */
+        public static Optional<org.cb4i.sdk.settlement.PriceSchedule> price(JsonNode g) {
+            if (!g.has("price")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(org.cb4i.sdk.settlement.PriceSchedule.read(g.get("price"), "grant.price"));
+            } catch (org.cb4i.sdk.MalformedInputException e) {
+                throw StoreException.invalid(e.getMessage());
+            }
+        }
+
         /**
          * Reads and checks a grant.
          *

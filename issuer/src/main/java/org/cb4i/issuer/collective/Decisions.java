@@ -159,10 +159,7 @@ public final class Decisions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", p.id());
         m.put("action", p.action());
-        Map<String, Object> scope = new LinkedHashMap<>();
-        p.licensee().ifPresentOrElse(l -> scope.put("licensee", l), () -> scope.put("all", true));
-        p.usage().ifPresent(u -> scope.put("usage", u));
-        m.put("scope", scope);
+        m.put("scope", DecisionRequest.scope(p.licensee(), p.usage().flatMap(org.cb4i.sdk.terms.Usage::parse)));
         p.effective().ifPresent(e -> m.put("effective", e.getEpochSecond()));
         m.put("reason", p.reason());
         m.put("opened", p.opened().getEpochSecond());

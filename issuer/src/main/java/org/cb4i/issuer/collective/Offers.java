@@ -46,11 +46,7 @@ public final class Offers {
         if (!grant.has("price")) {
             throw StoreException.invalid("grant.price: an offer names its price (a price schedule, SPEC.md [SET-1])");
         }
-        try {
-            org.cb4i.sdk.settlement.PriceSchedule.read(grant.get("price"), "grant.price");
-        } catch (org.cb4i.sdk.MalformedInputException e) {
-            throw StoreException.invalid(e.getMessage());
-        }
+        Collective.Grant.price(grant);
         if (notBefore.isPresent() && !notAfter.isAfter(notBefore.get())) {
             throw StoreException.invalid("not_after must be after not_before");
         }

@@ -142,14 +142,7 @@ final class SettlementAdminOps {
                     throw StoreException.notFound("no agreement " + id);
                 }
                 PriceSchedule p = schedule(op.get("price"));
-                List<StatementStore.PriceVersion> versions = store.statements().prices(id);
-                if (!versions.isEmpty()) {
-                    String was = PriceSchedule.read(versions.get(0).scheduleJson(), "stored price").currency().getCurrencyCode();
-                    if (!was.equals(p.currency().getCurrencyCode())) {
-                        throw StoreException.invalid("price: currency " + p.currency() + " differs from the agreement's " + was
-                                + "; an agreement is billed in one currency (end it and make a new one)");
-                    }
-                }
+                collective.requireCurrencyOf(id, p, "price");
                 Instant from = AdminOps.time(op, "from").orElse(now);
                 store.statements().addPrice(id, from, Json.write(op.get("price")), now);
                 out.put("id", id);

@@ -280,8 +280,8 @@ public final class Console {
     /** The member's payout statements (and credit notes to it), newest first. */
     private List<Pages.Payout> payouts(IssuerStore.MemberRow m) {
         List<Pages.Payout> out = new ArrayList<>();
-        for (var row : collective.store().statements().statements(Optional.empty())) {
-            if (row.party().equals(m.origin()) && (row.kind().equals("payout") || row.kind().equals("credit_note"))) {
+        for (var row : collective.store().statements().statementsOf(m.origin())) {
+            if (row.kind().equals("payout") || row.kind().equals("credit_note")) {
                 org.cb4i.sdk.settlement.Statement st = org.cb4i.sdk.settlement.Statement.verify(row.jws(), iss -> collective.jwks());
                 out.add(0, new Pages.Payout(row.number(), row.period(), amount(st.currency(), st.totalMinor()), row.kind().replace('_', ' ')));
             }

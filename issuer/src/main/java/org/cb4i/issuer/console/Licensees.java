@@ -134,8 +134,8 @@ final class Licensees {
         }
         Set<String> mine = agreements.stream().map(IssuerStore.AgreementRow::id).collect(Collectors.toSet());
         List<Pages.InvoiceItem> invoices = new ArrayList<>();
-        for (StatementStore.StatementRow row : collective.store().statements().statements(Optional.empty())) {
-            if (row.party().equals(l.id()) && (row.kind().equals("invoice") || row.kind().equals("credit_note"))) {
+        for (StatementStore.StatementRow row : collective.store().statements().statementsOf(l.id())) {
+            if (row.kind().equals("invoice") || row.kind().equals("credit_note")) {
                 org.cb4i.sdk.settlement.Statement st = org.cb4i.sdk.settlement.Statement.verify(row.jws(), iss -> collective.jwks());
                 invoices.add(0, new Pages.InvoiceItem(row.number(), row.period(), row.kind().replace('_', ' '), row.agreement().orElse(""),
                         Console.amount(st.currency(), st.totalMinor()), row.status().orElse("")));

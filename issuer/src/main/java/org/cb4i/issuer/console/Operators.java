@@ -158,9 +158,7 @@ final class Operators {
         List<Pages.UsageRow> usage = totals.entrySet().stream().map(e -> new Pages.UsageRow(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2),
                 e.getValue()[0], e.getValue()[1])).toList();
         List<Pages.StatementRow> statements = new java.util.ArrayList<>();
-        List<org.cb4i.issuer.store.StatementStore.StatementRow> all = collective.store().statements().statements(Optional.empty());
-        for (int i = all.size() - 1; i >= 0 && statements.size() < STATEMENTS_SHOWN; i--) {
-            var row = all.get(i);
+        for (var row : collective.store().statements().newest(STATEMENTS_SHOWN)) { // a large month's statements are gigabytes: not read whole
             var st = org.cb4i.sdk.settlement.Statement.verify(row.jws(), iss -> collective.jwks());
             statements.add(new Pages.StatementRow(row.number(), row.period(), row.kind().replace('_', ' '), row.party(),
                     Console.amount(st.currency(), st.totalMinor()), row.status().orElse("")));
@@ -170,7 +168,7 @@ final class Operators {
                 org.cb4i.issuer.store.IssuerStore.UsageStrike.EVERY_LICENSEE) ? "every licensee" : "licensee " + u.licensee()) + " since " + u.since())
                 .toList();
         return console.page("console/operator.jte", Map.of("view", new Pages.OperatorView(collective.config().id(), s.csrf(),
-                collective.store().strikeAll(), usageStrikes, members, licensees, offers, shownAgreements, usage, statements, all.size(), proposals, invite, done)));
+                collective.store().strikeAll(), usageStrikes, members, licensees, offers, shownAgreements, usage, statements, collective.store().statements().count(), proposals, invite, done)));
     }
 
     /** ", amended N times" for an agreement with amendments ([ISS-12]), else "". */

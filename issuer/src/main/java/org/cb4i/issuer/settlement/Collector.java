@@ -387,9 +387,7 @@ public final class Collector {
         /** The path and query of an entry's URL, as a proxy matches path opt-outs ([CNS-2]); empty when it is no URL. */
         static Optional<String> pathOf(String url) {
             try {
-                java.net.URI u = java.net.URI.create(url);
-                String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-                return Optional.of(u.getRawQuery() == null ? path : path + "?" + u.getRawQuery());
+                return Optional.of(org.cb4i.sdk.terms.PathPattern.pathAndQuery(java.net.URI.create(url)));
             } catch (IllegalArgumentException x) {
                 return Optional.empty();
             }

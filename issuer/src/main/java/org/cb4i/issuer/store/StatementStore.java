@@ -44,10 +44,7 @@ public final class StatementStore {
             Optional<String> status, Optional<String> refersTo) {}
 
     public Optional<StatementRow> statement(String number) {
-        return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements WHERE number = ? AND " + FINAL,
-                rs -> new StatementRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)),
-                        rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)), Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))),
-                number).stream().findFirst();
+        return db.query(ROW + " WHERE number = ? AND " + FINAL, StatementStore::row, number).stream().findFirst();
     }
 
     /** A period's stored statements streamed to {@code sink} (a closed period's can be large). */
@@ -152,10 +149,29 @@ public final class StatementStore {
         return db.query("SELECT closed_at FROM periods WHERE period = ?", rs -> Instant.ofEpochSecond(rs.getLong(1)), period).stream().findFirst();
     }
 
+    private static final String ROW = "SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements";
+
+    private static StatementRow row(java.sql.ResultSet rs) throws SQLException {
+        return new StatementRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)), rs.getString(6),
+                Instant.ofEpochSecond(rs.getLong(7)), Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9)));
+    }
+
     public List<StatementRow> statements(Optional<String> period) {
-        return db.query("SELECT number, period, kind, party, agreement, jws, created, status, refers_to FROM statements"
-                + " WHERE " + FINAL + (period.isPresent() ? " AND period = ?" : "") + " ORDER BY created, number", rs -> new StatementRow(rs.getString(1), rs.getString(2),
-                        rs.getString(3), rs.getString(4), Optional.ofNullable(rs.getString(5)), rs.getString(6), Instant.ofEpochSecond(rs.getLong(7)),
-                        Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))), period.map(p -> new Object[] {p}).orElse(new Object[0]));
+        return db.query(ROW + " WHERE " + FINAL + (period.isPresent() ? " AND period = ?" : "") + " ORDER BY created, number", StatementStore::row,
+                period.map(p -> new Object[] {p}).orElse(new Object[0]));
+    }
+
+    /** One party's statements (a member's payouts, a licensee's invoices and credit notes), oldest first: read without the others. */
+    public List<StatementRow> statementsOf(String party) {
+        return db.query(ROW + " WHERE party = ? AND " + FINAL + " ORDER BY created, number", StatementStore::row, party);
+    }
+
+    /** The {@code limit} newest statements, newest first, and how many there are in all. */
+    public List<StatementRow> newest(int limit) {
+        return db.query(ROW + " WHERE " + FINAL + " ORDER BY created DESC, number DESC LIMIT " + Math.max(0, limit), StatementStore::row);
+    }
+
+    public int count() {
+        return db.query("SELECT COUNT(*) FROM statements WHERE " + FINAL, rs -> rs.getInt(1)).get(0);
     }
 }

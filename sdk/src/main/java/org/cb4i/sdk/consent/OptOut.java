@@ -103,7 +103,7 @@ public record OptOut(List<String> usageTokens, List<String> agreements, List<Pat
                 continue;
             }
             for (Usage u : required) {
-                if (o.get().implies(u) || u.implies(o.get())) {
+                if (o.get().overlaps(u)) {
                     return Optional.of("the member has opted " + o.get().token() + " out" + (o.get() == u ? "" : ", and this path requires " + u.token()));
                 }
             }

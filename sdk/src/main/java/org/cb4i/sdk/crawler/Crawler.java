@@ -236,7 +236,7 @@ public final class Crawler {
         renewToken(false);
     }
 
-    /** @param now whether to ask for a new license whatever the held one's time (it was revoked: an agreement amended, [ISS-12]) */
+    /** @param anew whether to ask for a new license whatever the held one's time (it was revoked: an agreement amended, [ISS-12]) */
     private void renewToken(boolean anew) throws TokenClient.Refused {
         Instant now = s.clock().instant();
         if (claims != null && !anew) {
@@ -290,8 +290,7 @@ public final class Crawler {
         URI url = p.url();
         Instant at = s.clock().instant();
         ManifestRecord.Builder line = new ManifestRecord.Builder(url.toString(), at.getEpochSecond());
-        String pathAndQuery = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        String pathAndQuery = org.cb4i.sdk.terms.PathPattern.pathAndQuery(url);
         if (!host.robots.isAllowed(pathAndQuery)) {
             return skipped(line, "ROBOTS_DISALLOWED", "robots.txt disallows it for " + PRODUCT);
         }

@@ -46,16 +46,9 @@ public final class DecisionRequest {
             this(action, licensee, Optional.empty(), effective, reason);
         }
 
-        /** The scope as JSON: {@code {"all": true}} or {@code {"licensee": id}}, with {@code usage} when one usage is concerned. */
+        /** The scope as JSON ({@link DecisionRequest#scope}). */
         public Map<String, Object> scope() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (licensee.isPresent()) {
-                m.put("licensee", licensee.get());
-            } else {
-                m.put("all", true);
-            }
-            usage.ifPresent(u -> m.put("usage", u.token()));
-            return m;
+            return DecisionRequest.scope(licensee, usage);
         }
 
         /** As JSON: {@code {action, scope, effective?, reason}}. */
@@ -110,6 +103,21 @@ public final class DecisionRequest {
             }
             return new Proposal(p.path("action").asText(""), licensee, usage, effective, p.path("reason").asText(""));
         }
+    }
+
+    /**
+     * A strike's scope as JSON, as proposals ([DEC-1]) and notices ([NTC-1]) write it: {@code {"all": true}} or
+     * {@code {"licensee": id}}, with {@code usage} when it concerns one usage only ([STS-9]).
+     */
+    public static Map<String, Object> scope(Optional<String> licensee, Optional<org.cb4i.sdk.terms.Usage> usage) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (licensee.isPresent()) {
+            m.put("licensee", licensee.get());
+        } else {
+            m.put("all", true);
+        }
+        usage.ifPresent(u -> m.put("usage", u.token()));
+        return m;
     }
 
     /** A verified request: who, and either the proposal or the vote. */

@@ -21,7 +21,7 @@ import org.cb4i.sdk.key.SigningKey;
  * @param issuer {@code iss}
  * @param id {@code jti}: {@code N1}, {@code N2}, …
  * @param issuedAt {@code iat}
- * @param kind {@code strike}, {@code resume}, {@code termination}, {@code removal} or {@code offer}
+ * @param kind {@code strike}, {@code resume}, {@code termination}, {@code amendment}, {@code removal} or {@code offer}
  * @param scope {@code {"all": true}}, {@code {"licensee": id}}, {@code {"agreement": id}} or {@code {"offer": id}}; a strike
  *     or its end of one usage only adds {@code "usage"} ([STS-9])
  * @param reason why, as the collective gave it

@@ -99,7 +99,7 @@ public final class StatusListCache {
             }
         }
         for (Map.Entry<org.cb4i.sdk.terms.Usage, StatusReference> e : license.usageStatus().entrySet()) {
-            if (needed.stream().anyMatch(u -> e.getKey().implies(u) || u.implies(e.getKey()))) {
+            if (e.getKey().overlapsAny(needed)) {
                 StatusValue v = valueOf.apply(e.getValue());
                 if (v != StatusValue.VALID) {
                     return v;
@@ -137,7 +137,7 @@ public final class StatusListCache {
             return Optional.empty();
         }
         for (Map.Entry<org.cb4i.sdk.terms.Usage, StatusReference> e : license.usageStatus().entrySet()) {
-            if (!fresh(e.getValue().uri()) && needed.stream().anyMatch(u -> e.getKey().implies(u) || u.implies(e.getKey()))) {
+            if (!fresh(e.getValue().uri()) && e.getKey().overlapsAny(needed)) { // on the proxy's request path: no stream, no allocation
                 return Optional.empty();
             }
         }

@@ -28,6 +28,12 @@ public final class PathPattern {
      *
      * @throws IllegalArgumentException when it is empty or does not start with {@code /} or {@code *}
      */
+    /** What patterns are matched against ([VOC-5]): a URL's path ("/" when empty) and query, as written. */
+    public static String pathAndQuery(java.net.URI url) {
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+    }
+
     public static PathPattern of(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
         if (pattern.isEmpty() || !(pattern.startsWith("/") || pattern.startsWith("*"))) {

@@ -74,7 +74,7 @@ public record RslDocument(int maxAgeDays, List<Content> contents) {
             Set<String> p = permits.get("usage");
             boolean permitted = p == null || p.stream().map(Usage::parse).flatMap(Optional::stream).anyMatch(g -> g.implies(u));
             boolean prohibited = prohibits.getOrDefault("usage", Set.of()).stream().map(Usage::parse).flatMap(Optional::stream)
-                    .anyMatch(g -> g.implies(u) || u.implies(g));
+                    .anyMatch(g -> g.overlaps(u));
             return permitted && !prohibited;
         }
 

@@ -49,6 +49,21 @@ public enum Usage {
         return this == AI_ALL && (other == AI_TRAIN || other == AI_INPUT || other == AI_INDEX);
     }
 
+    /** Whether {@code this} and {@code other} share a use: one covers the other ([VOC-2]). */
+    public boolean overlaps(Usage other) {
+        return implies(other) || other.implies(this);
+    }
+
+    /** Whether {@code this} overlaps any of {@code usages}. */
+    public boolean overlapsAny(Collection<Usage> usages) {
+        for (Usage u : usages) {
+            if (overlaps(u)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The narrowest usages, which nothing but {@code all} and {@code ai-all} covers: the ones a collective suspends one
      * at a time ([STS-9]), in [VOC-1]'s order.

@@ -114,8 +114,7 @@ public record LicenseClaims(String issuer, String subject, List<String> audience
         } catch (IllegalArgumentException e) {
             return false;
         }
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        return covers(origin, url.getRawQuery() == null ? path : path + "?" + url.getRawQuery());
+        return covers(origin, PathPattern.pathAndQuery(url));
     }
 
     /**
