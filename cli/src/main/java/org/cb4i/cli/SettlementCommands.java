@@ -112,7 +112,7 @@ final class SettlementCommands {
         @Option(names = "--member", paramLabel = "URL", description = "Only this member (its origin).")
         String member;
 
-        @Option(names = "--since", paramLabel = "DATE", description = "Only from this date or instant on.")
+        @Option(names = "--since", paramLabel = "DATE", description = "Only from the UTC day of this date or instant on (usage is kept by day).")
         String since;
 
         @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT", description = "text, json or csv (default ${DEFAULT-VALUE}).")

@@ -80,6 +80,17 @@ class MigrateTest {
             ops.apply(Json.mapper().valueToTree(Map.of("op", "strike", "all", true, "usage", "search", "reason", "search paused")));
             ops.apply(Json.mapper().valueToTree(Map.of("op", "agreement.amend", "id", "agr-lab-a", "grant", Map.of("usages", List.of("ai-train"),
                     "quota", Map.of("rps", 1)), "reason", "slower")));
+            // Collected usage moves as its pages ([SET-9]): three entries of a verified log.
+            store.usage().registerLog("L".repeat(43), "https://news.example", "https://news.example", "approved",
+                    org.cb4i.sdk.log.CompactRange.empty().toText(), Instant.now());
+            List<org.cb4i.issuer.store.UsageStore.EntryRow> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                rows.add(new org.cb4i.issuer.store.UsageStore.EntryRow("L".repeat(43), i, "0".repeat(64), Instant.ofEpochSecond(1_790_000_000L + i),
+                        Optional.of("lab-a"), Optional.of("j"), Optional.of("agr-lab-a"), "https://news.example", "ai-train", 100 + i, i == 0, true,
+                        Optional.empty(), Optional.empty(), Optional.of("rid" + i), Optional.of("/a/" + i)));
+            }
+            store.usage().putEntries(rows);
+            store.usage().verified("L".repeat(43), 3, "", Instant.now(), org.cb4i.sdk.log.CompactRange.empty().toText(), Instant.now());
             listBefore = c.currentStatusList().list().encode();
             auditBefore = store.audit(1000).size();
         }
@@ -104,6 +115,12 @@ class MigrateTest {
             new AdminOps(c).apply(Json.mapper().valueToTree(Map.of("op", "resume", "licensee", "lab-b")));
             assertThat(store.usageStrikes()).extracting(IssuerStore.UsageStrike::usage).containsExactly("search");
             assertThat(store.amendments("agr-lab-a")).hasSize(1);
+            assertThat(store.usage().counted("L".repeat(43))).isEqualTo(3);
+            assertThat(store.usage().usageByDay(Optional.of("lab-a"), Optional.empty(), Optional.empty())).singleElement()
+                    .satisfies(d -> assertThat(List.of(d.requests(), d.bytes(), d.attested())).containsExactly(3L, 303L, 1L));
+            List<org.cb4i.issuer.store.UsageStore.Billable> billable = new java.util.ArrayList<>();
+            store.usage().forEachUnsettled(Instant.ofEpochSecond(1_790_000_002L), billable::add);
+            assertThat(billable).extracting(org.cb4i.issuer.store.UsageStore.Billable::path).containsExactly(Optional.of("/a/0"), Optional.of("/a/1"));
             int next = c.issue("lab-b", Optional.empty()).row().idx();
             assertThat(next).as("indices continue after the copied ones (two a license of ai-train: its own and ai-train's)").isEqualTo(4);
             assertThat(store.audit(1000)).as("the audit trail continues").hasSize(auditBefore + 2);

@@ -191,14 +191,28 @@ public final class PeriodSettlement {
         Map<String, Shares> shares = new TreeMap<>(); // member + " " + currency
         int n = close ? store.statements().count(period, "invoice") : 0;
         ConsentAtFetch consent = new ConsentAtFetch(store);
-        for (IssuerStore.AgreementRow a : store.agreements(Optional.empty())) {
-            List<StatementStore.PriceVersion> versions = versions(a);
+        List<IssuerStore.AgreementRow> agreements = store.agreements(Optional.empty());
+        Map<String, List<StatementStore.PriceVersion>> versionsOf = new HashMap<>();
+        Map<String, Optional<org.cb4i.sdk.token.Agreement>> agreementRefs = new HashMap<>();
+        Map<String, Tally> tallies = new HashMap<>();
+        for (IssuerStore.AgreementRow a : agreements) {
+            versionsOf.put(a.id(), versions(a));
+            agreementRefs.put(a.id(), agreementRef.apply(a));
+            tallies.put(a.id(), new Tally(start, logs, roots));
+        }
+        // One pass over the usage pages tallies every agreement: their entries lie mixed in the members' logs.
+        store.usage().forEachUnsettled(end, e -> {
+            Tally t = tallies.get(e.agreement());
+            if (t != null) {
+                t.add(e, versionAt(versionsOf.get(e.agreement()), e.at()), consent.optedOut(e.member(), e.at(), Usage.parse(e.usage()).orElse(Usage.ALL),
+                        agreementRefs.get(e.agreement()), e.path()));
+            }
+        });
+        for (IssuerStore.AgreementRow a : agreements) {
+            List<StatementStore.PriceVersion> versions = versionsOf.get(a.id());
             Optional<StatementStore.PriceVersion> current = versions.stream().filter(v -> v.from().isBefore(end)).reduce((x, y) -> y);
             boolean active = a.notBefore().isBefore(end) && a.notAfter().isAfter(start);
-            Tally tally = new Tally(start, logs, roots);
-            Optional<org.cb4i.sdk.token.Agreement> ref = agreementRef.apply(a);
-            store.usage().forEachUnsettled(a.id(), end, e -> tally.add(e, versionAt(versions, e.at()), consent.optedOut(e.member(), e.at(),
-                    Usage.parse(e.usage()).orElse(Usage.ALL), ref, e.path())));
+            Tally tally = tallies.remove(a.id()); // its statement made, its totals are not needed any more
             if (current.isEmpty()) {
                 if (tally.count > 0) {
                     notes.add("agreement " + a.id() + " has no price schedule in force by " + end + ": its " + tally.count + " entries are not billed");

@@ -167,7 +167,7 @@ final class Database implements AutoCloseable {
         FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING); // its INFO lines on every start say nothing an operator needs
         try {
             Flyway flyway = Flyway.configure(Database.class.getClassLoader()).dataSource(url, user, password)
-                    .locations("classpath:db/migration").baselineOnMigrate(true).baselineVersion("0")
+                    .locations("classpath:db/migration").javaMigrations(new UsageEntriesToPages()).baselineOnMigrate(true).baselineVersion("0")
                     .baselineDescription("a store made before its schema history was kept").load();
             MigrationInfoService info = flyway.info();
             MigrationInfo[] known = info.all();

@@ -20,7 +20,7 @@ import java.util.Map;
 public final class StoreCopy {
     /** The tables, parents before the tables that refer to them. */
     static final List<String> TABLES = List.of("meta", "members", "licensees", "agreements", "licenses", "status_history", "replay", "audit",
-            "member_logs", "usage_entries", "settled_up_to", "period_logs", "alerts", "agreement_prices", "periods", "statements",
+            "member_logs", "usage_pages", "usage_page_data", "usage_days", "settled_up_to", "period_logs", "alerts", "agreement_prices", "periods", "statements",
             "consent", "proposals", "electorates", "votes", "notices", "offers", "acceptances", "console_invites", "console_passkeys", "usage_strikes", "agreement_amendments");
     /** Tables whose {@code seq} is an identity column. */
     static final List<String> IDENTITY = List.of("members", "status_history", "audit", "alerts");
@@ -41,7 +41,7 @@ public final class StoreCopy {
         try (Database src = Database.open(from); Database dst = Database.open(to)) {
             dst.tx(() -> {
                 Connection out = dst.connection();
-                for (String t : List.of("members", "licensees", "licenses", "status_history", "usage_entries", "statements")) {
+                for (String t : List.of("members", "licensees", "licenses", "status_history", "usage_pages", "statements")) {
                     if (count(out, t) > 0) {
                         throw StoreException.conflict(to + " is not empty (table " + t + " has rows); migrate into a new database");
                     }

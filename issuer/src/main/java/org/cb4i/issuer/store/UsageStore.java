@@ -11,10 +11,11 @@ import java.util.Optional;
 
 /**
  * What the collector gathered ([SET-9]): the members' logs it reads (registered, approved, flagged), each log's last
- * verified checkpoint and the right edge of its tree, every entry it read with what it means for billing, and the
- * alerts an operator must see. An entry counts only when its index is below its log's verified size: entries are
- * written as pages arrive and become visible in the one transaction that records the checkpoint their tree matched,
- * so a collector killed mid-way neither loses nor double-counts anything.
+ * verified checkpoint and the right edge of its tree, every entry it read with what it means for billing (kept a
+ * collector page at a time, {@link UsagePage}, with totals by day beside), and the alerts an operator must see. An entry
+ * counts only when its index is below its log's verified size: entries are written as pages arrive and become visible in
+ * the one transaction that records the checkpoint their tree matched, so a collector killed mid-way neither loses nor
+ * double-counts anything.
  */
 public final class UsageStore {
     private final Database db;
@@ -97,43 +98,6 @@ public final class UsageStore {
 
     // ---------------------------------------------------------------- collection
 
-    private static final String COPY_COLUMNS = "log_id, idx, leaf, at, licensee, jti, agreement, member, usage, bytes, attested, billable, note, jkt, "
-            + "rid, path";
-
-    /** On PostgreSQL, a page of entries goes in with one {@code COPY} (text format), in the same kind of transaction. */
-    private void copyEntries(List<EntryRow> rows) {
-        StringBuilder b = new StringBuilder(rows.size() * 320);
-        for (EntryRow r : rows) {
-            b.append(copyText(r.logId())).append('\t').append(r.index()).append('\t').append(copyText(r.leafHex())).append('\t')
-                    .append(r.at().getEpochSecond()).append('\t').append(copyText(r.licensee())).append('\t').append(copyText(r.jti())).append('\t')
-                    .append(copyText(r.agreement())).append('\t').append(copyText(r.member())).append('\t').append(copyText(r.usage())).append('\t')
-                    .append(r.bytes()).append('\t').append(r.attested() ? 't' : 'f').append('\t').append(r.billable() ? 't' : 'f').append('\t')
-                    .append(copyText(r.note())).append('\t').append(copyText(r.jkt())).append('\t').append(copyText(r.rid())).append('\t')
-                    .append(copyText(r.path().map(p -> p.length() > 2048 ? p.substring(0, 2048) : p))).append('\n');
-        }
-        db.tx(() -> {
-            org.postgresql.copy.CopyManager copy = db.connection().unwrap(org.postgresql.PGConnection.class).getCopyAPI();
-            try {
-                copy.copyIn("COPY usage_entries(" + COPY_COLUMNS + ") FROM STDIN", new java.io.StringReader(b.toString()));
-            } catch (java.io.IOException e) {
-                throw new SQLException("COPY usage_entries: " + e.getMessage(), e);
-            }
-            return null;
-        });
-    }
-
-    private static String copyText(Optional<String> v) {
-        return v.isEmpty() ? "\\N" : copyText(v.get());
-    }
-
-    /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-    private static String copyText(String v) {
-        if (v.indexOf('\\') < 0 && v.indexOf('\t') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
-            return v;
-        }
-        return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
-    }
-
     /**
      * Drops what a collection stopped part-way left beyond a log's verified size (a crash, a kill): the next collection
      * reads those entries again from there.
@@ -146,27 +110,74 @@ public final class UsageStore {
     }
 
     /**
-     * Writes entries read from a log beyond its verified size; they stay invisible until {@link #verified} moves the
-     * size past them. A collection starts with {@link #discardUnverified}, so an index is written once.
+     * Writes entries read from a log beyond its verified size, as one page for each log ({@link UsagePage}) with its
+     * totals by day; they stay invisible until {@link #verified} moves the size past them. A collection starts with
+     * {@link #discardUnverified}, so an index is written once; a call's entries of one log must all lie beyond the
+     * log's verified size, and the size is only ever moved past a whole call's (the collector's pages).
      */
     public void putEntries(List<EntryRow> rows) {
-        if (db.postgres()) {
-            copyEntries(rows);
+        if (rows.isEmpty()) {
             return;
         }
         db.tx(() -> {
-            try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO usage_entries(log_id, idx, leaf, at, licensee, jti, agreement, member, "
-                    + "usage, bytes, attested, billable, note, jkt, rid, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (EntryRow r : rows) {
-                    Database.bind(ps, r.logId(), r.index(), r.leafHex(), r.at().getEpochSecond(), r.licensee().orElse(null), r.jti().orElse(null),
-                            r.agreement().orElse(null), r.member(), r.usage(), r.bytes(), r.attested(), r.billable(), r.note().orElse(null),
-                            r.jkt().orElse(null), r.rid().orElse(null), r.path().map(p -> p.length() > 2048 ? p.substring(0, 2048) : p).orElse(null));
-                    ps.addBatch();
+            for (String logId : rows.stream().map(EntryRow::logId).distinct().toList()) {
+                long size = db.query("SELECT size FROM member_logs WHERE log_id = ?", rs -> rs.getLong(1), logId).stream().findFirst().orElse(0L);
+                long lowest = rows.stream().filter(r -> r.logId().equals(logId)).mapToLong(EntryRow::index).min().orElseThrow();
+                if (lowest < size) {
+                    throw StoreException.invalid("entry " + lowest + " of log " + logId + " is below the log's verified size (" + size
+                            + "): entries are written once, beyond it");
                 }
-                ps.executeBatch();
             }
+            writePages(db.connection(), rows);
             return null;
         });
+    }
+
+    /** Writes {@code rows} as pages (one for each log among them) and their day totals, on {@code c}: the store's, or a migration's. */
+    static void writePages(java.sql.Connection c, List<EntryRow> rows) throws SQLException {
+        java.util.Map<String, List<EntryRow>> byLog = new java.util.LinkedHashMap<>();
+        rows.forEach(r -> byLog.computeIfAbsent(r.logId(), k -> new ArrayList<>()).add(r));
+        try (PreparedStatement page = c.prepareStatement("INSERT INTO usage_pages(log_id, first_idx, last_idx, entries, billable, min_at, max_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                PreparedStatement data = c.prepareStatement("INSERT INTO usage_page_data(log_id, first_idx, page) VALUES (?, ?, ?)");
+                PreparedStatement day = c.prepareStatement("INSERT INTO usage_days(log_id, first_idx, utc_day, licensee, member, usage, requests, bytes, "
+                        + "attested, billable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (var log : byLog.entrySet()) {
+                List<EntryRow> list = log.getValue();
+                list.sort(java.util.Comparator.comparingLong(EntryRow::index));
+                long first = list.get(0).index();
+                long minAt = Long.MAX_VALUE;
+                long maxAt = Long.MIN_VALUE;
+                int billable = 0;
+                java.util.Map<List<Object>, long[]> days = new java.util.LinkedHashMap<>();
+                for (EntryRow r : list) {
+                    long at = r.at().getEpochSecond();
+                    minAt = Math.min(minAt, at);
+                    maxAt = Math.max(maxAt, at);
+                    billable += r.billable() ? 1 : 0;
+                    long[] d = days.computeIfAbsent(List.of(Math.floorDiv(at, 86400L), r.licensee().orElse(""), r.member(), r.usage()), k -> new long[4]);
+                    d[0]++;
+                    d[1] += r.bytes();
+                    d[2] += r.attested() ? 1 : 0;
+                    d[3] += r.billable() ? 1 : 0;
+                }
+                Database.bind(page, log.getKey(), first, list.get(list.size() - 1).index(), list.size(), billable, minAt, maxAt);
+                page.addBatch();
+                data.setString(1, log.getKey());
+                data.setLong(2, first);
+                data.setBytes(3, UsagePage.encode(list));
+                data.addBatch();
+                for (var d : days.entrySet()) {
+                    List<Object> k = d.getKey();
+                    long[] v = d.getValue();
+                    Database.bind(day, log.getKey(), first, k.get(0), k.get(1), k.get(2), k.get(3), v[0], v[1], v[2], v[3]);
+                    day.addBatch();
+                }
+            }
+            page.executeBatch();
+            data.executeBatch();
+            day.executeBatch();
+        }
     }
 
     /**
@@ -243,7 +254,9 @@ public final class UsageStore {
     }
 
     private void dropUnverified(String logId) throws SQLException {
-        db.update("DELETE FROM usage_entries WHERE log_id = ? AND idx >= (SELECT size FROM member_logs WHERE log_id = ?)", logId, logId);
+        for (String t : List.of("usage_pages", "usage_page_data", "usage_days")) {
+            db.update("DELETE FROM " + t + " WHERE log_id = ? AND first_idx >= (SELECT size FROM member_logs WHERE log_id = ?)", logId, logId);
+        }
     }
 
     /** Raises an alert (an unknown licensee, a log that appeared), unless the same unresolved one is open already. */
@@ -275,69 +288,128 @@ public final class UsageStore {
     public record DayUsage(String day, String licensee, String member, String usage, long requests, long bytes, long attested, long billable) {}
 
     /**
-     * Counted usage (entries below their log's verified size) by licensee, member, usage and UTC day.
+     * Counted usage (entries below their log's verified size) by licensee, member, usage and UTC day, from the pages'
+     * day totals.
      *
      * @param licensee only this licensee, when present
      * @param member only this member, when present
-     * @param since only entries at or after this time, when present
+     * @param since only the UTC days from the one of this time on, when present (usage is kept by day)
      */
     public List<DayUsage> usageByDay(Optional<String> licensee, Optional<String> member, Optional<Instant> since) {
         List<Object> args = new ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE e.idx < l.size");
+        StringBuilder where = new StringBuilder(" WHERE d.first_idx < l.size");
         licensee.ifPresent(v -> {
-            where.append(" AND e.licensee = ?");
+            where.append(" AND d.licensee = ?");
             args.add(v);
         });
         member.ifPresent(v -> {
-            where.append(" AND e.member = ?");
+            where.append(" AND d.member = ?");
             args.add(v);
         });
         since.ifPresent(v -> {
-            where.append(" AND e.at >= ?");
-            args.add(v.getEpochSecond());
+            where.append(" AND d.utc_day >= ?");
+            args.add(Math.floorDiv(v.getEpochSecond(), 86400L));
         });
-        // UTC days as whole days since the epoch: plain integer arithmetic, the same in every SQL engine.
-        return db.query("SELECT e.at / 86400 AS utc_day, COALESCE(e.licensee, '(unknown)') AS who, e.member, e.usage, COUNT(*), SUM(e.bytes), "
-                + "SUM(CASE WHEN e.attested THEN 1 ELSE 0 END), SUM(CASE WHEN e.billable THEN 1 ELSE 0 END) FROM usage_entries e JOIN member_logs l "
-                + "ON e.log_id = l.log_id" + where + " GROUP BY utc_day, who, e.member, e.usage ORDER BY utc_day, who, e.member, e.usage",
-                rs -> new DayUsage(java.time.LocalDate.ofEpochDay(rs.getLong(1)).toString(), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)), args.toArray());
+        return db.query("SELECT d.utc_day, d.licensee, d.member, d.usage, SUM(d.requests), SUM(d.bytes), SUM(d.attested), SUM(d.billable) "
+                + "FROM usage_days d JOIN member_logs l ON d.log_id = l.log_id" + where + " GROUP BY d.utc_day, d.licensee, d.member, d.usage "
+                + "ORDER BY d.utc_day, d.licensee, d.member, d.usage", rs -> new DayUsage(java.time.LocalDate.ofEpochDay(rs.getLong(1)).toString(),
+                        rs.getString(2).isEmpty() ? "(unknown)" : rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
+                        rs.getLong(7), rs.getLong(8)), args.toArray());
     }
 
     /** How many entries of a log count (below its verified size). */
     public long counted(String logId) {
-        return db.query("SELECT COUNT(*) FROM usage_entries e JOIN member_logs l ON e.log_id = l.log_id WHERE e.log_id = ? AND e.idx < l.size",
-                rs -> rs.getLong(1), logId).get(0);
+        return db.query("SELECT COALESCE(SUM(p.entries), 0) FROM usage_pages p JOIN member_logs l ON p.log_id = l.log_id WHERE p.log_id = ? "
+                + "AND p.first_idx < l.size", rs -> rs.getLong(1), logId).get(0);
     }
 
-    /** A counted, billable entry of an agreement, as settlement reads it. */
-    /** A billable entry as settlement reads it: with its path and query when kept, to judge the member's consent at its time ([CNS-8]). */
+    /**
+     * A counted, billable entry as settlement reads it: with its path and query when kept, to judge the member's consent
+     * at its time ([CNS-8]), and the agreement it is billed under.
+     */
     public record Billable(String logId, long index, String leafHex, Instant at, String member, String usage, long bytes, boolean attested,
-            Optional<String> path) {}
+            Optional<String> path, String agreement) {}
 
     /**
-     * Streams an agreement's counted, billable entries not yet settled and made before {@code end}, in (log id, index)
-     * order, to {@code sink}, without holding them in memory.
+     * Streams every agreement's counted, billable entries not yet settled and made before {@code end}, in (log id, index)
+     * order, to {@code sink}, a few pages at a time: one pass over the pages serves every agreement.
      */
-    public void forEachUnsettled(String agreement, Instant end, java.util.function.Consumer<Billable> sink) {
-        db.forEach("SELECT e.log_id, e.idx, e.leaf, e.at, e.member, e.usage, e.bytes, e.attested, e.path FROM usage_entries e JOIN member_logs l "
-                + "ON e.log_id = l.log_id LEFT JOIN settled_up_to s ON s.log_id = e.log_id WHERE e.idx < l.size AND e.agreement = ? AND e.billable "
-                + "AND e.at < ? AND " + UNSETTLED + " ORDER BY e.log_id, e.idx", rs -> {
-                    sink.accept(new Billable(rs.getString(1), rs.getLong(2), rs.getString(3), Instant.ofEpochSecond(rs.getLong(4)), rs.getString(5),
-                            rs.getString(6), rs.getLong(7), rs.getBoolean(8), Optional.ofNullable(rs.getString(9))));
-                    return null;
-                }, agreement, end.getEpochSecond());
+    public void forEachUnsettled(Instant end, java.util.function.Consumer<Billable> sink) {
+        long before = end.getEpochSecond();
+        for (LogCut log : cuts("SELECT l.log_id, l.size, s.size, s.period_end FROM member_logs l LEFT JOIN settled_up_to s ON s.log_id = l.log_id "
+                + "ORDER BY l.log_id")) {
+            forEachPage(log.logId(), log.size(), before, log.settled(), e -> {
+                if (e.billable() && e.agreement().isPresent() && e.at().getEpochSecond() < before && !log.settled().covers(e)) {
+                    sink.accept(new Billable(e.logId(), e.index(), e.leafHex(), e.at(), e.member(), e.usage(), e.bytes(), e.attested(), e.path(),
+                            e.agreement().get()));
+                }
+            });
+        }
     }
 
     /** The earliest time of a counted, billable, unsettled entry before {@code before}, of any agreement. */
     public Optional<Instant> earliestUnsettled(Instant before) {
-        return db.query("SELECT MIN(e.at) FROM usage_entries e JOIN member_logs l ON e.log_id = l.log_id LEFT JOIN settled_up_to s "
-                + "ON s.log_id = e.log_id WHERE e.idx < l.size AND e.billable AND e.at < ? AND " + UNSETTLED, rs -> Database.optInstant(rs, 1),
-                before.getEpochSecond()).get(0);
+        long[] min = {Long.MAX_VALUE};
+        forEachUnsettled(before, e -> min[0] = Math.min(min[0], e.at().getEpochSecond()));
+        return min[0] == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochSecond(min[0]));
     }
 
-    /** An entry no closed period settled: made after the last close's period, or read after it (beyond its size then). */
-    private static final String UNSETTLED = "(s.log_id IS NULL OR e.at >= s.period_end OR e.idx >= s.size)";
+    /** Pages read at once: each holds up to a collector page of entries (10,000, about a megabyte). */
+    private static final int PAGES_AT_ONCE = 8;
+
+    /**
+     * What one close settled of a log: its entries made before {@code periodEnd} and below {@code size}; nothing when
+     * {@code any} is false.
+     */
+    private record Settled(boolean any, long size, long periodEnd) {
+        static Settled of(ResultSet rs, int col) throws SQLException {
+            long size = rs.getLong(col);
+            boolean any = !rs.wasNull();
+            return new Settled(any, size, rs.getLong(col + 1));
+        }
+
+        boolean covers(EntryRow e) {
+            return any && e.at().getEpochSecond() < periodEnd && e.index() < size;
+        }
+    }
+
+    /** A log, the entries of it that count (below {@code size}), and what a close settled of it. */
+    private record LogCut(String logId, long size, Settled settled) {}
+
+    private List<LogCut> cuts(String sql, Object... args) {
+        return db.query(sql, rs -> new LogCut(rs.getString(1), rs.getLong(2), Settled.of(rs, 3)), args);
+    }
+
+    /**
+     * Hands {@code sink} the entries of a log's pages below {@code size} that hold a billable entry made before
+     * {@code before} and not wholly settled by {@code settled}, in index order. Pages are read {@link #PAGES_AT_ONCE} at a
+     * time, each read starting after the last page read, so memory does not grow with the number of pages.
+     */
+    private void forEachPage(String logId, long size, long before, Settled settled, UsagePage.Sink sink) {
+        String sql = "SELECT p.first_idx, d.page FROM usage_pages p JOIN usage_page_data d ON d.log_id = p.log_id AND d.first_idx = p.first_idx "
+                + "WHERE p.log_id = ? AND p.first_idx > ? AND p.first_idx < ? AND p.billable > 0 AND p.min_at < ?"
+                + (settled.any() ? " AND (p.max_at >= ? OR p.last_idx >= ?)" : "") + " ORDER BY p.first_idx LIMIT " + PAGES_AT_ONCE;
+        long after = -1;
+        while (true) {
+            List<Object> args = new ArrayList<>(List.of(logId, after, size, before));
+            if (settled.any()) {
+                args.add(settled.periodEnd());
+                args.add(settled.size());
+            }
+            List<Object[]> pages = db.query(sql, rs -> new Object[] {rs.getLong(1), rs.getBytes(2)}, args.toArray());
+            for (Object[] page : pages) {
+                UsagePage.decode((byte[]) page[1], logId, e -> {
+                    if (e.index() < size) {
+                        sink.accept(e);
+                    }
+                });
+            }
+            if (pages.size() < PAGES_AT_ONCE) {
+                return;
+            }
+            after = (Long) pages.get(pages.size() - 1)[0];
+        }
+    }
 
     /**
      * Records, inside a close's transaction, that every log's counted entries made before {@code end} are settled: those
@@ -359,14 +431,18 @@ public final class UsageStore {
      * entries the period's close covered and the close before it ({@code previous}) did not.
      */
     public void forEachOfInvoice(String agreement, String period, Optional<String> previous, java.util.function.Consumer<InvoiceEntry> sink) {
-        db.forEach("SELECT e.log_id, e.idx, e.leaf, e.rid, e.jkt, e.at, e.member, e.usage, e.bytes, e.attested FROM usage_entries e "
-                + "JOIN period_logs p ON p.log_id = e.log_id AND p.period = ? LEFT JOIN period_logs q ON q.log_id = e.log_id AND q.period = ? "
-                + "WHERE e.agreement = ? AND e.billable AND e.at < p.period_end AND e.idx < p.size "
-                + "AND NOT (q.log_id IS NOT NULL AND e.at < q.period_end AND e.idx < q.size) ORDER BY e.log_id, e.idx", rs -> {
-                    sink.accept(new InvoiceEntry(rs.getString(1), rs.getLong(2), rs.getString(3), Optional.ofNullable(rs.getString(4)),
-                            Optional.ofNullable(rs.getString(5)), Instant.ofEpochSecond(rs.getLong(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
-                            rs.getBoolean(10)));
-                    return null;
-                }, period, previous.orElse(""), agreement);
+        record Counted(LogCut log, long periodEnd) {}
+        List<Counted> logs = db.query("SELECT c.log_id, c.size, q.size, q.period_end, c.period_end FROM period_logs c LEFT JOIN period_logs q "
+                + "ON q.log_id = c.log_id AND q.period = ? WHERE c.period = ? ORDER BY c.log_id", rs -> new Counted(new LogCut(rs.getString(1),
+                        rs.getLong(2), Settled.of(rs, 3)), rs.getLong(5)), previous.orElse(""), period);
+        for (Counted c : logs) {
+            forEachPage(c.log().logId(), c.log().size(), c.periodEnd(), c.log().settled(), e -> {
+                if (e.billable() && e.agreement().equals(Optional.of(agreement)) && e.at().getEpochSecond() < c.periodEnd()
+                        && !c.log().settled().covers(e)) {
+                    sink.accept(new InvoiceEntry(e.logId(), e.index(), e.leafHex(), e.rid(), e.jkt(), e.at(), e.member(), e.usage(), e.bytes(),
+                            e.attested()));
+                }
+            });
+        }
     }
 }
