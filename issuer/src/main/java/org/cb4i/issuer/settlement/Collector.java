@@ -1,5 +1,7 @@
 package org.cb4i.issuer.settlement;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,8 @@ import java.util.Optional;
 import org.cb4i.issuer.store.IssuerStore;
 import org.cb4i.issuer.store.UsageStore;
 import org.cb4i.sdk.Cb4iException;
+import org.cb4i.sdk.MalformedInputException;
+import org.cb4i.sdk.Reason;
 import org.cb4i.sdk.fetch.BoundedFetcher;
 import org.cb4i.sdk.fetch.FetchPolicy;
 import org.cb4i.sdk.httpsig.SignatureHeaders;
@@ -119,7 +123,7 @@ public final class Collector {
      */
     public List<String> logIdsAt(String url) {
         BoundedFetcher.Fetched f = fetcher.get(URI.create(trim(url) + "/.well-known/cb4i"), "application/json");
-        JsonNode d = Json.readObject(f.body(), url + "/.well-known/cb4i", org.cb4i.sdk.Reason.MALFORMED_JSON);
+        JsonNode d = Json.readObject(f.body(), url + "/.well-known/cb4i", Reason.MALFORMED_JSON);
         List<String> ids = new ArrayList<>();
         d.path("logs").forEach(l -> {
             if (l.path("log_id").isTextual()) {
@@ -198,41 +202,34 @@ public final class Collector {
         store.usage().discardUnverified(log.logId());
         Attribution attribution = new Attribution(collectiveId, store, log.member(), log.logId(), now);
         // The next page is fetched while this one is checked and stored: the two halves of the work overlap.
-        java.util.concurrent.CompletableFuture<JsonNode> next = fetchPage(base, from, cp.size());
+        java.util.concurrent.CompletableFuture<List<Served>> next = fetchPage(base, from, cp.size());
         long archived = 0;
         for (long start = from; start < cp.size(); start += PAGE) {
             long end = Math.min(start + PAGE, cp.size());
-            JsonNode page;
+            List<Served> page;
             try {
                 page = next.join();
             } catch (java.util.concurrent.CompletionException e) {
                 return failed(log, from, e.getCause() instanceof Cb4iException c ? c.getMessage() : String.valueOf(e.getCause()));
             }
             next = end < cp.size() ? fetchPage(base, end, cp.size()) : null;
-            List<UsageStore.EntryRow> rows = new ArrayList<>();
+            List<UsageStore.EntryRow> rows = new ArrayList<>(page.size());
             long expect = start;
-            for (JsonNode e : page.path("entries")) {
-                if (e.path("index").asLong(-1) != expect) {
+            for (Served e : page) {
+                if (e.index() != expect) {
                     return flagged(log, from, "the entries page from " + start + " skips or repeats index " + expect, evidence("checkpoint", cpText));
                 }
-                byte[] leaf;
-                if (e.path("entry").isTextual()) {
-                    byte[] bytes = e.get("entry").textValue().getBytes(StandardCharsets.UTF_8);
-                    leaf = MerkleTree.leafHash(bytes);
-                    try {
-                        rows.add(attribution.row(expect, HEX.formatHex(leaf), LogEntry.parse(bytes)));
-                    } catch (Cb4iException x) {
-                        attribution.unreadable++; // still a leaf of the signed tree, but nothing to bill: counted in the result
-                    }
-                } else if (e.path("leaf_hash").isTextual() && e.get("leaf_hash").textValue().matches("[0-9a-f]{64}")) {
-                    leaf = HEX.parseHex(e.get("leaf_hash").textValue());
-                    if (e.path("archived").asBoolean(false)) {
-                        archived++; // [LOG-5]: the proxy's archive cannot be read; the tree still checks, the entry cannot be billed
-                    }
-                } else {
+                if (e.leaf() == null) {
                     return failed(log, from, "entry " + expect + " of " + base + "entries has neither entry nor leaf_hash");
                 }
-                edge.append(leaf);
+                if (e.entry() != null) {
+                    rows.add(attribution.row(expect, HEX.formatHex(e.leaf()), e.entry()));
+                } else if (e.unreadable()) {
+                    attribution.unreadable++; // still a leaf of the signed tree, but nothing to bill: counted in the result
+                } else if (e.archived()) {
+                    archived++; // [LOG-5]: the proxy's archive cannot be read; the tree still checks, the entry cannot be billed
+                }
+                edge.append(e.leaf());
                 expect++;
             }
             if (expect != end) {
@@ -273,14 +270,97 @@ public final class Collector {
         }
     }
 
-    /** Fetches the entries page from {@code start} (at most {@link #PAGE} entries, up to {@code size}) on another thread. */
-    private java.util.concurrent.CompletableFuture<JsonNode> fetchPage(String base, long start, long size) {
+    /**
+     * One entry of an entries page ([SET-8]) as read: its leaf hash (null when the page gave neither the entry nor a leaf
+     * hash), and the entry when the page gave its text and it is a log entry ({@code unreadable} when it is not).
+     */
+    public record Served(long index, byte[] leaf, LogEntry entry, boolean unreadable, boolean archived) {}
+
+    /**
+     * Fetches the entries page from {@code start} (at most {@link #PAGE} entries, up to {@code size}) on another thread,
+     * and reads it there: each entry's leaf hash and, for the entries given whole, what they say.
+     */
+    private java.util.concurrent.CompletableFuture<List<Served>> fetchPage(String base, long start, long size) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             URI url = URI.create(base + "entries?start=" + start + "&end=" + Math.min(start + PAGE, size));
             SignatureHeaders sig = new WebBotAuthSigner(collectorKey, clock).sign(SignedRequest.of("GET", url), SignaturePolicy.PER_REQUEST);
-            return Json.readObject(fetcher.get(url, "application/json", Map.of("Signature-Input", sig.signatureInput(), "Signature",
-                    sig.signature())).body(), url.toString(), org.cb4i.sdk.Reason.MALFORMED_JSON);
+            return readPage(fetcher.get(url, "application/json", Map.of("Signature-Input", sig.signatureInput(), "Signature",
+                    sig.signature())).body(), url.toString());
         });
+    }
+
+    /**
+     * Reads an entries page without building it as a tree (a page is megabytes): {@code entries[]} in order, every other
+     * member skipped. An entry without {@code index} is read as index -1 (a page that skips an index).
+     *
+     * @throws Cb4iException ({@code MALFORMED_JSON}) when the page is not a JSON object or not valid JSON
+     */
+    public static List<Served> readPage(byte[] body, String url) {
+        List<Served> out = new ArrayList<>(PAGE);
+        try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedInputException(Reason.MALFORMED_JSON, url + " is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!name.equals("entries") || t != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                    if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        out.add(new Served(-1, null, null, false, false));
+                        continue;
+                    }
+                    out.add(readServed(p));
+                }
+            }
+        } catch (java.io.IOException e) {
+            Reason r = e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? Reason.DUPLICATE_MEMBER : Reason.MALFORMED_JSON;
+            throw new MalformedInputException(r, url + " is not acceptable JSON: " + firstLine(e.getMessage()));
+        }
+        return out;
+    }
+
+    private static Served readServed(JsonParser p) throws java.io.IOException {
+        long index = -1;
+        String entry = null;
+        String leafHex = null;
+        boolean archived = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "entry" -> entry = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "leaf_hash" -> leafHex = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "archived" -> archived = t == JsonToken.VALUE_TRUE;
+                default -> p.skipChildren();
+            }
+        }
+        if (entry != null) {
+            byte[] bytes = entry.getBytes(StandardCharsets.UTF_8);
+            byte[] leaf = MerkleTree.leafHash(bytes);
+            try {
+                return new Served(index, leaf, LogEntry.parse(bytes), false, false);
+            } catch (Cb4iException x) {
+                return new Served(index, leaf, null, true, false);
+            }
+        }
+        if (leafHex != null && leafHex.length() == 64 && leafHex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+            return new Served(index, HEX.parseHex(leafHex), null, false, archived);
+        }
+        return new Served(index, null, null, false, false);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Sends the proxy a signed acknowledgement of the checkpoint collected up to; its failure is reported, not fatal. */
@@ -386,11 +466,49 @@ public final class Collector {
 
         /** The path and query of an entry's URL, as a proxy matches path opt-outs ([CNS-2]); empty when it is no URL. */
         static Optional<String> pathOf(String url) {
+            int scheme = url.indexOf("://");
+            int slash = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+            if (slash > 0 && plainUri(url)) {
+                // The common case, without java.net.URI's parse: what getRawPath() and getRawQuery() give for such a URL.
+                int hash = url.indexOf('#', slash);
+                String rest = hash < 0 ? url.substring(slash) : url.substring(slash, hash);
+                return Optional.of(rest);
+            }
             try {
                 return Optional.of(org.cb4i.sdk.terms.PathPattern.pathAndQuery(java.net.URI.create(url)));
             } catch (IllegalArgumentException x) {
                 return Optional.empty();
             }
+        }
+
+        /**
+         * Whether java.net.URI would take {@code url} as a plain hierarchical URL: a scheme, characters RFC 3986 allows
+         * (brackets, allowed only around an IPv6 host, not at all: such URLs take the parser), '%' only before two hex
+         * digits, at most one '#', and an authority without '?' or '#'. Anything else is parsed by java.net.URI.
+         */
+        private static boolean plainUri(String url) {
+            int n = url.length();
+            for (int i = 0; i < n; i++) {
+                char c = url.charAt(i);
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~:/?#@!$&'()*+,;=".indexOf(c) >= 0) {
+                    continue;
+                }
+                if (c == '%' && i + 2 < n && HexFormat.isHexDigit(url.charAt(i + 1)) && HexFormat.isHexDigit(url.charAt(i + 2))) {
+                    continue;
+                }
+                return false;
+            }
+            if (url.indexOf('#') != url.lastIndexOf('#')) {
+                return false;
+            }
+            int start = url.indexOf("://") + 3;
+            if (start == 3 || !Character.isLetter(url.charAt(0)) || !url.substring(0, start - 3).chars().allMatch(c -> c < 128
+                    && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))) {
+                return false;
+            }
+            int slash = url.indexOf('/', start);
+            String authority = url.substring(start, slash);
+            return authority.indexOf('?') < 0 && authority.indexOf('#') < 0 && authority.indexOf('[') < 0 && !authority.isEmpty();
         }
 
         String summary() {

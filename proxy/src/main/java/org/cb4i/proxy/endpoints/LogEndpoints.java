@@ -1,5 +1,7 @@
 package org.cb4i.proxy.endpoints;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,7 +29,6 @@ import org.cb4i.sdk.httpsig.SignedRequest;
 import org.cb4i.sdk.json.Json;
 import org.cb4i.sdk.key.KeySet;
 import org.cb4i.sdk.log.Checkpoint;
-import org.cb4i.sdk.log.LogEntry;
 import org.cb4i.sdk.log.MerkleTree;
 import org.cb4i.sdk.token.VerifiedLicense;
 
@@ -309,30 +310,83 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
     }
 
     /** Entries [from, to) as the collector of {@code issuer} may see them: in full when its licenses made them. */
-    private String entriesFor(ReceiptLog log, String issuer, Optional<Checkpoint> cp, long from, long to) throws java.io.IOException {
-        StringBuilder out = new StringBuilder(64 + (int) (to - from) * 400);
-        out.append("{\"log_id\":").append(Json.write(log.logId())).append(",\"checkpoint\":").append(Json.write(cp.map(Checkpoint::compact).orElse(null)))
-                .append(",\"tree_size\":").append(cp.map(Checkpoint::size).orElse(0L)).append(",\"start\":").append(from).append(",\"end\":").append(to)
-                .append(",\"entries\":[");
+    private Buffer entriesFor(ReceiptLog log, String issuer, Optional<Checkpoint> cp, long from, long to) throws java.io.IOException {
+        Buffer out = Buffer.buffer(64 + (int) (to - from) * 480);
+        out.appendString("{\"log_id\":" + Json.write(log.logId()) + ",\"checkpoint\":" + Json.write(cp.map(Checkpoint::compact).orElse(null))
+                + ",\"tree_size\":" + cp.map(Checkpoint::size).orElse(0L) + ",\"start\":" + from + ",\"end\":" + to + ",\"entries\":[");
         for (long i = from; i < to; i++) {
-            if (i > from) {
-                out.append(',');
-            }
-            out.append("{\"index\":").append(i);
+            out.appendString(i > from ? ",{\"index\":" : "{\"index\":").appendString(Long.toString(i));
             byte[] entry = readOrNull(log, i);
             if (entry == null) {
                 // [LOG-5]: its segment left the hot disk and the archive cannot be read; the tree still checks.
-                out.append(",\"leaf_hash\":\"").append(HEX.formatHex(log.leafHash(i))).append("\",\"archived\":true}");
+                out.appendString(",\"leaf_hash\":\"" + HEX.formatHex(log.leafHash(i)) + "\",\"archived\":true}");
                 continue;
             }
-            if (issuer.equals(LogEntry.parse(entry).iss())) {
-                out.append(",\"entry\":").append(Json.write(new String(entry, StandardCharsets.UTF_8)));
+            if (issuer.equals(issOf(entry))) {
+                out.appendString(",\"entry\":").appendBytes(jsonString(entry));
             } else {
-                out.append(",\"leaf_hash\":\"").append(HEX.formatHex(MerkleTree.leafHash(entry))).append('"');
+                out.appendString(",\"leaf_hash\":\"" + HEX.formatHex(MerkleTree.leafHash(entry)) + "\"");
             }
-            out.append('}');
+            out.appendString("}");
         }
-        return out.append("]}").toString();
+        return out.appendString("]}");
+    }
+
+    /**
+     * The {@code iss} of a log entry, read up to that member and no further (an entry is hundreds of bytes, and a page of
+     * them is read to know which to give whole); empty when the entry names none.
+     *
+     * @throws java.io.IOException when the entry is not a JSON object (the log cannot be read)
+     */
+    public static String issOf(byte[] entry) throws java.io.IOException {
+        try (JsonParser p = Json.mapper().getFactory().createParser(entry)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new java.io.IOException("a log entry is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals("iss")) {
+                    return t == JsonToken.VALUE_STRING ? p.getText() : "";
+                }
+                p.skipChildren();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * An entry's bytes as a JSON string ([SET-8] gives entries as text), quotes included: written byte by byte for an
+     * ASCII entry (the proxy's own are: URLs are percent-encoded), through Jackson otherwise.
+     */
+    public static byte[] jsonString(byte[] entry) {
+        int extra = 2;
+        for (byte b : entry) {
+            if (b < 0) {
+                return Json.write(new String(entry, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            }
+            extra += b == '"' || b == '\\' ? 1 : b < 0x20 ? 5 : 0;
+        }
+        byte[] out = new byte[entry.length + extra];
+        int n = 0;
+        out[n++] = '"';
+        for (byte b : entry) {
+            if (b == '"' || b == '\\') {
+                out[n++] = '\\';
+                out[n++] = b;
+            } else if (b < 0x20) {
+                out[n++] = '\\';
+                out[n++] = 'u';
+                out[n++] = '0';
+                out[n++] = '0';
+                out[n++] = (byte) Character.forDigit(b >> 4, 16);
+                out[n++] = (byte) Character.forDigit(b & 0xF, 16);
+            } else {
+                out[n++] = b;
+            }
+        }
+        out[n] = '"';
+        return out;
     }
 
     private String proofsFor(ReceiptLog log, List<String> rids, String jkt) throws java.io.IOException {
@@ -397,6 +451,13 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
 
     private static String problem(String detail, org.cb4i.sdk.Reason reason) {
         return Json.write(Map.of("title", "receipts log", "detail", detail, "reason", reason.name()));
+    }
+
+    private static void reply(HttpServerRequest req, int status, Buffer json) {
+        req.resume();
+        if (!req.response().ended()) {
+            req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(json);
+        }
     }
 
     private static void reply(HttpServerRequest req, int status, String json) {
