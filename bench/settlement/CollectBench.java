@@ -1,7 +1,8 @@
 // Collection at scale ([SET-9]): a member proxy's receipts log of N entries (written straight into the log, as the
 // proxy would have), served by a real proxy on loopback, read and verified by the collective's collector, with
 // entries/s against the floor of hashing the same entry bytes once (openssl dgst -sha256 over the log's files: the sealed
-// segments and the active entries.log; a log over log.segments.max_bytes, 256 MiB by default, is cut into segments).
+// segments and the active entries.log; a log over log.segments.max_bytes, 256 MiB by default, is cut into segments). After it,
+// where the time goes: the same leaf hashes in this JVM, with each entry read, and with the [SET-8] pages written and read.
 //   java -Xmx1g -cp cli/target/cb4i.jar bench/settlement/CollectBench.java DIR N [postgresql://user:password@host:5432/database]
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +125,57 @@ public class CollectBench {
         System.out.printf("floor: openssl dgst -sha256 over the log's %d file(s): %.2f s (%.0f entries/s); ratio %.1fx%n", files.size(), floor,
                 counted / floor, wall / floor);
         System.out.printf("heap in use after collection: %.0f MiB (max %d MiB)%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.maxMemory() / 1048576);
+        // What the entries' wire format ([SET-8]) costs by itself, on one thread, with no network and no store: the proxy
+        // writing each entry as a JSON string in pages of 10,000 (knowing whose it is by its iss), and the collector reading
+        // the pages back, hashing each entry (its leaf) and reading what it says. Beside it, the same leaf hashes in this JVM.
+        List<byte[]> entries = new java.util.ArrayList<>();
+        for (String f : files) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(Path.of(f)));
+            while (b.remaining() >= 8) {
+                int len = b.getInt();
+                b.getInt(); // CRC32C, checked by the proxy when it serves
+                if (len <= 0 || len > b.remaining()) {
+                    break;
+                }
+                byte[] e = new byte[len];
+                b.get(e);
+                entries.add(e);
+            }
+        }
+        long h0 = System.nanoTime();
+        for (byte[] e : entries) {
+            org.cb4i.sdk.log.MerkleTree.leafHash(e);
+        }
+        double hashes = (System.nanoTime() - h0) / 1e9;
+        long p0 = System.nanoTime();
+        for (byte[] e : entries) {
+            org.cb4i.sdk.log.MerkleTree.leafHash(e);
+            LogEntry.parse(e);
+        }
+        double hashAndRead = (System.nanoTime() - p0) / 1e9;
+        long f0 = System.nanoTime();
+        long read = 0;
+        for (int start = 0; start < entries.size(); start += 10_000) {
+            java.io.ByteArrayOutputStream page = new java.io.ByteArrayOutputStream(10_000 * 480);
+            page.writeBytes("{\"entries\":[".getBytes(StandardCharsets.US_ASCII));
+            for (int i = start; i < Math.min(start + 10_000, entries.size()); i++) {
+                byte[] e = entries.get(i);
+                page.writeBytes(((i > start ? "," : "") + "{\"index\":" + i).getBytes(StandardCharsets.US_ASCII));
+                if (org.cb4i.proxy.endpoints.LogEndpoints.issOf(e).equals(EmbeddedDefault.COLLECTIVE)) {
+                    page.writeBytes(",\"entry\":".getBytes(StandardCharsets.US_ASCII));
+                    page.writeBytes(org.cb4i.proxy.endpoints.LogEndpoints.jsonString(e));
+                }
+                page.write('}');
+            }
+            page.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+            read += org.cb4i.issuer.settlement.Collector.readPage(page.toByteArray(), "page").size();
+        }
+        double format = (System.nanoTime() - f0) / 1e9;
+        System.out.printf("the same leaf hashes in this JVM, one thread: %.2f s (%.1fx the floor)%n", hashes, hashes / floor);
+        System.out.printf("the same, and each entry read (what it says: whose, which usage, how many bytes), one thread: %.2f s (%.1fx the floor)%n",
+                hashAndRead, hashAndRead / floor);
+        System.out.printf("the wire format alone ([SET-8] pages written and read back, each entry hashed and read), one thread, no network, no store: "
+                + "%d entries in %.2f s (%.1fx the floor)%n", read, format, format / floor);
         proxy.close();
         store.close();
     }
