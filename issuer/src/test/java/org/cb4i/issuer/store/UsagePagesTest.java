@@ -110,15 +110,30 @@ class UsagePagesTest {
     void aStoreOfRowsMovesIntoPages_andReadsTheSame() throws Exception {
         Path folder = dir.resolve("store");
         java.nio.file.Files.createDirectories(folder);
-        String url = "jdbc:h2:file:" + folder.toAbsolutePath().resolve("issuer") + ";WRITE_DELAY=0;FILE_LOCK=FILE";
-        Flyway.configure(getClass().getClassLoader()).dataSource(url, "cb4i", "").locations("classpath:db/migration").target("15").load().migrate();
+        moveRowsIntoPages(new StoreLocation.Folder(folder), "jdbc:h2:file:" + folder.toAbsolutePath().resolve("issuer") + ";WRITE_DELAY=0;FILE_LOCK=FILE",
+                "cb4i", "");
+    }
+
+    /** The same move on PostgreSQL, where the rows are read through a cursor while the pages are written on the same connection. */
+    @Test
+    void aStoreOfRowsMovesIntoPages_onPostgreSQL() throws Exception {
+        StoreLocation.Postgres db = org.cb4i.issuer.testing.TestDatabase.create();
+        try {
+            moveRowsIntoPages(db, db.jdbcUrl(), db.user(), db.password().orElse(null));
+        } finally {
+            org.cb4i.issuer.testing.TestDatabase.drop(db);
+        }
+    }
+
+    private void moveRowsIntoPages(StoreLocation where, String url, String user, String password) throws Exception {
+        Flyway.configure(getClass().getClassLoader()).dataSource(url, user, password).locations("classpath:db/migration").target("15").load().migrate();
         String log = "M".repeat(43);
         long size = 25_000;
         long settledSize = 12_345;
         long settledEnd = 1_790_000_000L;
         Random r = new Random(11);
         List<UsageStore.EntryRow> all = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, "cb4i", "")) {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
             c.createStatement().execute("INSERT INTO member_logs(log_id, member, url, state, registered, size, edge) VALUES ('" + log
                     + "', 'https://news.example', 'https://news.example', 'approved', 0, " + size + ", '')");
             c.createStatement().execute("INSERT INTO settled_up_to(log_id, size, period_end) VALUES ('" + log + "', " + settledSize + ", " + settledEnd + ")");
@@ -139,7 +154,7 @@ class UsagePagesTest {
         }
 
         List<UsageStore.EntryRow> counted = all.subList(0, (int) size);
-        try (IssuerStore store = IssuerStore.open(new StoreLocation.Folder(folder))) {
+        try (IssuerStore store = IssuerStore.open(where)) {
             assertThat(store.usage().counted(log)).isEqualTo(size);
             // Unsettled: billable, before the end asked, and not both before the settled period's end and below its size.
             Instant end = Instant.ofEpochSecond(1_791_000_000L);
@@ -164,7 +179,7 @@ class UsagePagesTest {
             assertThat(store.usage().usageByDay(Optional.empty(), Optional.empty(), Optional.empty())).extracting(UsageStore.DayUsage::licensee)
                     .as("an entry that names no licensee").contains("(unknown)");
         }
-        try (Database db = Database.open(new StoreLocation.Folder(folder))) {
+        try (Database db = Database.open(where)) {
             List<long[]> pages = db.query("SELECT first_idx, last_idx FROM usage_pages ORDER BY first_idx", rs -> new long[] {rs.getLong(1), rs.getLong(2)});
             TreeSet<Long> cuts = new TreeSet<>(List.of(settledSize, size));
             for (long[] p : pages) {
