@@ -314,9 +314,10 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         Buffer out = Buffer.buffer(64 + (int) (to - from) * 480);
         out.appendString("{\"log_id\":" + Json.write(log.logId()) + ",\"checkpoint\":" + Json.write(cp.map(Checkpoint::compact).orElse(null))
                 + ",\"tree_size\":" + cp.map(Checkpoint::size).orElse(0L) + ",\"start\":" + from + ",\"end\":" + to + ",\"entries\":[");
+        byte[][] entries = log.entries(from, to);
         for (long i = from; i < to; i++) {
             out.appendString(i > from ? ",{\"index\":" : "{\"index\":").appendString(Long.toString(i));
-            byte[] entry = readOrNull(log, i);
+            byte[] entry = entries[(int) (i - from)];
             if (entry == null) {
                 // [LOG-5]: its segment left the hot disk and the archive cannot be read; the tree still checks.
                 out.appendString(",\"leaf_hash\":\"" + HEX.formatHex(log.leafHash(i)) + "\",\"archived\":true}");

@@ -117,6 +117,19 @@ final class EntryIndex implements MerkleTree.LeafStore, AutoCloseable {
         writeFully(rids, span.clear(), lo * 8);
     }
 
+    /** Where entries {@code from} to {@code from + count - 1} start in their log files: the index's records read at once. */
+    long[] offsets(long from, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(count * RECORD);
+        if (readFully(entries, b, from * RECORD) < b.capacity()) {
+            throw new IOException("the entry index ends before entry " + (from + count - 1));
+        }
+        long[] out = new long[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = b.getLong(i * RECORD + 32);
+        }
+        return out;
+    }
+
     /** Where entry {@code seq} starts in the log file. */
     long offset(long seq) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(8);

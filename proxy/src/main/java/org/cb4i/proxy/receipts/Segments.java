@@ -257,6 +257,73 @@ public final class Segments implements AutoCloseable {
         return ch;
     }
 
+    /**
+     * Entries {@code first + (k - i0)} for k in [{@code i0}, {@code i1}), all in the sealed segment holding {@code first},
+     * starting at {@code offsets[k]}, into {@code into[k]}; left null when the segment is archived where it cannot be read.
+     */
+    void readRun(long first, long[] offsets, int i0, int i1, byte[][] into) throws IOException {
+        Seal s = holding(first);
+        FileChannel ch;
+        try {
+            ch = channel(s);
+        } catch (ArchivedException e) {
+            return; // [LOG-5]: the caller gives these as archived
+        }
+        try {
+            readRecords(ch, offsets, i0, i1, first, dir.resolve(s.name() + LOG), into);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // The segment moved to the archive while it was being read: read each where it is now.
+            for (int k = i0; k < i1; k++) {
+                try {
+                    into[k] = read(first + k - i0, offsets[k]);
+                } catch (ArchivedException gone) {
+                    into[k] = null;
+                }
+            }
+        }
+    }
+
+    /** The most bytes of records read at once by {@link #readRecords}. */
+    private static final int RUN_BYTES = 8 << 20;
+
+    /**
+     * Framed records {@code first + (k - i0)} at {@code offsets[k]} for k in [{@code i0}, {@code i1}) of one file, into
+     * {@code into[k]}: the bytes of consecutive records read at once (up to {@link #RUN_BYTES}) and each record checked as
+     * {@link #readRecord} checks it; a record not framed where the next one's offset says is read and checked by itself.
+     */
+    static void readRecords(FileChannel ch, long[] offsets, int i0, int i1, long first, Path file, byte[][] into) throws IOException {
+        int k = i0;
+        while (k < i1) {
+            int m = k + 1;
+            while (m < i1 && offsets[m] - offsets[k] <= RUN_BYTES && offsets[m] > offsets[m - 1]) {
+                m++;
+            }
+            // Records k .. m-2 lie in [offsets[k], offsets[m-1]); record m-1 is read by itself.
+            ByteBuffer run = ByteBuffer.allocate((int) (offsets[m - 1] - offsets[k]));
+            if (EntryIndex.readFully(ch, run, offsets[k]) < run.capacity()) {
+                throw new IOException("entries " + (first + k - i0) + " to " + (first + m - 1 - i0) + " of the receipts log in " + file
+                        + " are cut short on disk");
+            }
+            for (int j = k; j < m - 1; j++) {
+                int at = (int) (offsets[j] - offsets[k]);
+                int len = run.getInt(at);
+                int crc = run.getInt(at + 4);
+                if (len <= 0 || len > ReceiptLog.MAX_ENTRY_BYTES || at + 8 + len != offsets[j + 1] - offsets[k]) {
+                    into[j] = readRecord(ch, offsets[j], first + j - i0, file);
+                    continue;
+                }
+                CRC32C c = new CRC32C();
+                c.update(run.array(), at + 8, len);
+                if ((int) c.getValue() != crc) {
+                    throw new IOException("entry " + (first + j - i0) + " of the receipts log in " + file + " is corrupt on disk (its CRC32C does not match)");
+                }
+                into[j] = java.util.Arrays.copyOfRange(run.array(), at + 8, at + 8 + len);
+            }
+            into[m - 1] = readRecord(ch, offsets[m - 1], first + m - 1 - i0, file);
+            k = m;
+        }
+    }
+
     /** A framed record at {@code off}: {@code length | CRC32C | entry}, checked. */
     static byte[] readRecord(FileChannel ch, long off, long seq, Path file) throws IOException {
         ByteBuffer head = ByteBuffer.allocate(8);

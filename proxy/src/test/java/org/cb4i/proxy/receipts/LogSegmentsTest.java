@@ -234,6 +234,49 @@ class LogSegmentsTest {
         return ReceiptLog.open(s, Clock.systemUTC(), events::add);
     }
 
+    /** A page of entries ([SET-8]) read a run at a time gives what reading each gives, across segments; a damaged byte is caught. */
+    @Test
+    void entriesReadAsARange_areTheEntriesReadOneByOne_acrossSegments_andARemovedSegmentIsNull() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+        ProxyConfig.LogSettings s = settings(dir(), bySize(4096, Optional.empty(), Optional.of(Duration.ofDays(30))));
+        try (ReceiptLog log = ReceiptLog.open(s, clock, events::add)) {
+            append(log, 0, 100);
+            untilCovered(log, 100);
+            assertThat(log.segments().list()).hasSizeGreaterThanOrEqualTo(4);
+            for (int[] r : new int[][] {{0, 100}, {0, 1}, {7, 63}, {99, 100}, {40, 40}, {(int) log.segments().list().get(1).first(), 100}}) {
+                byte[][] got = log.entries(r[0], r[1]);
+                assertThat(got.length).isEqualTo(r[1] - r[0]);
+                for (int i = r[0]; i < r[1]; i++) {
+                    assertThat(got[i - r[0]]).as("entry %d of %d..%d", i, r[0], r[1]).isEqualTo(entry(i));
+                }
+            }
+            assertThatThrownBy(() -> log.entries(90, 101)).isInstanceOf(IllegalArgumentException.class);
+            // A byte of an entry in the middle of the active file damaged on disk: the range read refuses it as the single read does.
+            long active = log.segments().base();
+            Path file = dir().resolve(ReceiptLog.ENTRIES);
+            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            int off = text.indexOf("xxxxxxxxxx", text.length() / 2) + 5;
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), off);
+            }
+            assertThatThrownBy(() -> log.entries(active, 100)).isInstanceOf(IOException.class).hasMessageContaining("corrupt on disk");
+            assertThat(java.util.stream.LongStream.range(active, 100).filter(i -> {
+                try {
+                    log.entry(i);
+                    return false;
+                } catch (IOException e) {
+                    return e.getMessage().contains("corrupt on disk");
+                }
+            }).count()).as("the single read finds the same one entry").isEqualTo(1);
+            assertThat(log.entry(99)).as("not the last entry: the range's own check found it").isEqualTo(entry(99));
+            clock.advance(Duration.ofDays(31));
+            assertThat(log.releaseNow()).isPositive();
+            byte[][] after = log.entries(0, (int) active);
+            assertThat(java.util.Arrays.asList(after)).as("entries of removed segments come back null: the endpoint says archived").hasSize((int) active)
+                    .containsOnlyNulls();
+        }
+    }
+
     @Test
     void withARetentionAndNoArchive_aSegmentIsRemovedWhenItsTimeIsUp_andItsEntriesSayArchived() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
