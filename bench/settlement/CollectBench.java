@@ -2,7 +2,8 @@
 // proxy would have), served by a real proxy on loopback, read and verified by the collective's collector, with
 // entries/s against the floor of hashing the same entry bytes once (openssl dgst -sha256 over the log's files: the sealed
 // segments and the active entries.log; a log over log.segments.max_bytes, 256 MiB by default, is cut into segments). After it,
-// where the time goes: the same leaf hashes in this JVM, with each entry read, and with the [SET-8] pages written and read.
+// where the time goes: the same leaf hashes in this JVM, with each entry read, and with the [SET-8] pages written and read;
+// then a second collection of N new entries in the same process (compiled), as a running issuer collects every interval.
 //   java -Xmx1g -cp cli/target/cb4i.jar bench/settlement/CollectBench.java DIR N [postgresql://user:password@host:5432/database]
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -70,21 +71,7 @@ public class CollectBench {
         Files.writeString(collectorJwks, Json.write(KeySet.of(c.collectorKey().publicKey()).toJsonObject()));
         ProxyConfig pc = EmbeddedDefault.config(state, port, 1, Optional.of(collectorJwks.toUri()));
         long t0 = System.nanoTime();
-        try (ReceiptLog log = ReceiptLog.open(pc.log(), Clock.systemUTC(), System.out::println)) {
-            CompletableFuture<Long> last = null;
-            for (long i = log.size(); i < n; i++) {
-                String rid = log.newRid();
-                byte[] e = new LogEntry(rid, Instant.now(), EmbeddedDefault.COLLECTIVE, "ai-lab", jti, crawler.thumbprint(), "GET", member + "/articles/" + i
-                        + ".html", 200, 21583, Optional.empty(), "ab".repeat(32), List.of("ai-train"), Optional.empty(), Optional.empty(), true).toBytes();
-                last = log.append(rid, e);
-                if (i % 50_000 == 49_999) {
-                    last.get();
-                }
-            }
-            if (last != null) {
-                last.get();
-            }
-        }
+        append(pc, n, member, jti, crawler);
         System.out.printf("log of %d entries written in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
         Path logDir = state.resolve("proxy-log");
         List<String> files = new java.util.ArrayList<>();
@@ -176,7 +163,41 @@ public class CollectBench {
                 hashAndRead, hashAndRead / floor);
         System.out.printf("the wire format alone ([SET-8] pages written and read back, each entry hashed and read), one thread, no network, no store: "
                 + "%d entries in %.2f s (%.1fx the floor)%n", read, format, format / floor);
+        entries.clear();
+
+        // A second collection, of as many new entries, in the same process: what a running issuer does every collection
+        // interval, its code compiled by now (the first run above includes the JIT compiling it: seconds of CPU).
+        proxy.close();
+        append(pc, 2 * n, member, jti, crawler);
+        proxy = Proxy.start(pc, Clock.systemUTC(), line -> { });
+        cpu0 = os.getProcessCpuTime();
+        w0 = System.nanoTime();
+        results = c.collect();
+        double wall2 = (System.nanoTime() - w0) / 1e9;
+        double cpu2 = (os.getProcessCpuTime() - cpu0) / 1e9;
+        long counted2 = store.usage().counted(results.get(0).logId()) - counted;
+        System.out.printf("a second collection of %d new entries in the same process (compiled): %.1f s wall, %.1f s CPU: %.0f entries/s; %.1fx the "
+                + "floor above%n", counted2, wall2, cpu2, counted2 / wall2, wall2 / floor);
         proxy.close();
         store.close();
+    }
+
+    /** Appends entries to the proxy's log (the proxy stopped) until it holds {@code size}, as the proxy would have logged them. */
+    static void append(ProxyConfig pc, long size, String member, String jti, SigningKey crawler) throws Exception {
+        try (ReceiptLog log = ReceiptLog.open(pc.log(), Clock.systemUTC(), System.out::println)) {
+            CompletableFuture<Long> last = null;
+            for (long i = log.size(); i < size; i++) {
+                String rid = log.newRid();
+                byte[] e = new LogEntry(rid, Instant.now(), EmbeddedDefault.COLLECTIVE, "ai-lab", jti, crawler.thumbprint(), "GET", member + "/articles/" + i
+                        + ".html", 200, 21583, Optional.empty(), "ab".repeat(32), List.of("ai-train"), Optional.empty(), Optional.empty(), true).toBytes();
+                last = log.append(rid, e);
+                if (i % 50_000 == 49_999) {
+                    last.get();
+                }
+            }
+            if (last != null) {
+                last.get();
+            }
+        }
     }
 }
