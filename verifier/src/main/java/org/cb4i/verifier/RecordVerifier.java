@@ -151,24 +151,14 @@ public final class RecordVerifier {
         if (!c.covers(u)) {
             f.add(Finding.of(FindingCode.PATH_NOT_LICENSED, "the license's paths do not cover " + u));
         }
-        // The license's own status, then its status for each usage that overlaps the record's ([STS-9]): the first that
-        // was not VALID at fetch time (or could not be checked) is the finding.
-        List<org.cb4i.sdk.token.StatusReference> refs = new java.util.ArrayList<>();
-        c.status().ifPresent(refs::add);
-        c.usageStatus().forEach((v, r) -> {
-            if (v.overlaps(usage)) {
-                refs.add(r);
-            }
-        });
-        for (org.cb4i.sdk.token.StatusReference ref : refs) {
-            if (!validAtFetch(ref, c, at, f)) {
-                break;
-            }
-        }
+        // [STS-9]'s rule, as the proxy judges it: the license's own status, then its status for each usage that overlaps
+        // the record's; the first that was not VALID at fetch time (or could not be checked) is the finding.
+        org.cb4i.sdk.status.StatusListCache.judge(c, java.util.Set.of(usage), ref -> validAtFetch(ref, c, at, f) ? StatusValue.VALID
+                : StatusValue.INVALID);
         return Optional.of(c);
     }
 
-    /** [VER-4] for one status reference of a license: true when it was VALID at fetch time (so the next is checked). */
+    /** [VER-4] for one status reference of a license: true when it was VALID at fetch time (so the next is checked), else a finding says why. */
     private boolean validAtFetch(org.cb4i.sdk.token.StatusReference ref, LicenseClaims c, Instant at, List<Finding> f) {
         List<StatusListToken> lists = ctx.statusLists(ref.uri());
         if (lists.isEmpty()) {

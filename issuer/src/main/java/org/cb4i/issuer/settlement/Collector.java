@@ -318,8 +318,7 @@ public final class Collector {
                 }
             }
         } catch (java.io.IOException e) {
-            Reason r = e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? Reason.DUPLICATE_MEMBER : Reason.MALFORMED_JSON;
-            throw new MalformedInputException(r, url + " is not acceptable JSON: " + firstLine(e.getMessage()));
+            throw Json.malformed(e, url, Reason.MALFORMED_JSON);
         }
         return out;
     }
@@ -353,14 +352,6 @@ public final class Collector {
             return new Served(index, HEX.parseHex(leafHex), null, false, archived);
         }
         return new Served(index, null, null, false, false);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /** Sends the proxy a signed acknowledgement of the checkpoint collected up to; its failure is reported, not fatal. */

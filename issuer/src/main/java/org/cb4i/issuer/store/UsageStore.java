@@ -373,6 +373,8 @@ public final class UsageStore {
         }
     }
 
+    private record StoredPage(long firstIndex, byte[] bytes) {}
+
     /** A log, the entries of it that count (below {@code size}), and what a close settled of it. */
     private record LogCut(String logId, long size, Settled settled) {}
 
@@ -396,9 +398,9 @@ public final class UsageStore {
                 args.add(settled.periodEnd());
                 args.add(settled.size());
             }
-            List<Object[]> pages = db.query(sql, rs -> new Object[] {rs.getLong(1), rs.getBytes(2)}, args.toArray());
-            for (Object[] page : pages) {
-                UsagePage.decode((byte[]) page[1], logId, e -> {
+            List<StoredPage> pages = db.query(sql, rs -> new StoredPage(rs.getLong(1), rs.getBytes(2)), args.toArray());
+            for (StoredPage page : pages) {
+                UsagePage.decode(page.bytes(), logId, e -> {
                     if (e.index() < size) {
                         sink.accept(e);
                     }
@@ -407,7 +409,7 @@ public final class UsageStore {
             if (pages.size() < PAGES_AT_ONCE) {
                 return;
             }
-            after = (Long) pages.get(pages.size() - 1)[0];
+            after = pages.get(pages.size() - 1).firstIndex();
         }
     }
 

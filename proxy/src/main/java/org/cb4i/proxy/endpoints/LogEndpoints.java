@@ -454,14 +454,11 @@ public final class LogEndpoints implements ProxyHandler.Endpoints {
         return Json.write(Map.of("title", "receipts log", "detail", detail, "reason", reason.name()));
     }
 
-    private static void reply(HttpServerRequest req, int status, Buffer json) {
-        req.resume();
-        if (!req.response().ended()) {
-            req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(json);
-        }
+    private static void reply(HttpServerRequest req, int status, String json) {
+        reply(req, status, Buffer.buffer(json));
     }
 
-    private static void reply(HttpServerRequest req, int status, String json) {
+    private static void reply(HttpServerRequest req, int status, Buffer json) {
         req.resume();
         if (!req.response().ended()) {
             req.response().setStatusCode(status).putHeader("Content-Type", status >= 400 ? "application/problem+json" : "application/json")

@@ -312,15 +312,20 @@ public final class Segments implements AutoCloseable {
                     into[j] = readRecord(ch, offsets[j], first + j - i0, file);
                     continue;
                 }
-                CRC32C c = new CRC32C();
-                c.update(run.array(), at + 8, len);
-                if ((int) c.getValue() != crc) {
-                    throw new IOException("entry " + (first + j - i0) + " of the receipts log in " + file + " is corrupt on disk (its CRC32C does not match)");
-                }
+                checkCrc(run.array(), at + 8, len, crc, first + j - i0, file);
                 into[j] = java.util.Arrays.copyOfRange(run.array(), at + 8, at + 8 + len);
             }
             into[m - 1] = readRecord(ch, offsets[m - 1], first + m - 1 - i0, file);
             k = m;
+        }
+    }
+
+    /** Never serve bytes that are not what was logged (a start after a clean stop does not re-read every entry). */
+    private static void checkCrc(byte[] b, int off, int len, int crc, long seq, Path file) throws IOException {
+        CRC32C c = new CRC32C();
+        c.update(b, off, len);
+        if ((int) c.getValue() != crc) {
+            throw new IOException("entry " + seq + " of the receipts log in " + file + " is corrupt on disk (its CRC32C does not match)");
         }
     }
 
@@ -338,12 +343,7 @@ public final class Segments implements AutoCloseable {
         if (EntryIndex.readFully(ch, body, off + 8) < len) {
             throw new IOException("entry " + seq + " of the receipts log in " + file + " is cut short on disk");
         }
-        CRC32C c = new CRC32C();
-        c.update(body.array());
-        if ((int) c.getValue() != crc) {
-            // Never serve bytes that are not what was logged (a start after a clean stop does not re-read every entry).
-            throw new IOException("entry " + seq + " of the receipts log in " + file + " is corrupt on disk (its CRC32C does not match)");
-        }
+        checkCrc(body.array(), 0, len, crc, seq, file);
         return body.array();
     }
 

@@ -80,17 +80,25 @@ public final class Json {
         JsonNode node;
         try {
             node = readTree(text);
-        } catch (JsonProcessingException e) {
-            Reason r = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
-                    ? Reason.DUPLICATE_MEMBER : reason;
-            throw new MalformedInputException(r, what + " is not acceptable JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw new MalformedInputException(reason, what + " has " + e.getMessage());
+            throw malformed(e, what, reason);
         }
         if (node == null || !node.isObject()) {
             throw new MalformedInputException(reason, what + " must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * What a parse of {@code what} that failed with {@code e} is refused as, whether it read a tree or a stream: a repeated
+     * member is {@link Reason#DUPLICATE_MEMBER}, anything else {@code reason}, with the parser's first line.
+     */
+    public static MalformedInputException malformed(IOException e, String what, Reason reason) {
+        if (e instanceof JsonProcessingException j) {
+            Reason r = j.getMessage() != null && j.getMessage().startsWith("Duplicate field") ? Reason.DUPLICATE_MEMBER : reason;
+            return new MalformedInputException(r, what + " is not acceptable JSON: " + firstLine(j.getOriginalMessage()));
+        }
+        return new MalformedInputException(reason, what + " has " + e.getMessage());
     }
 
     /**

@@ -137,7 +137,7 @@ public final class StatusListCache {
             return Optional.empty();
         }
         for (Map.Entry<org.cb4i.sdk.terms.Usage, StatusReference> e : license.usageStatus().entrySet()) {
-            if (!fresh(e.getValue().uri()) && e.getKey().overlapsAny(needed)) { // on the proxy's request path: no stream, no allocation
+            if (e.getKey().overlapsAny(needed) && !fresh(e.getValue().uri())) { // on the proxy's request path: no stream, no allocation
                 return Optional.empty();
             }
         }
